@@ -1,0 +1,28 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { IsIn, Matches } from 'class-validator';
+import { API_ROLES, type ApiRole } from '@libs/domain';
+
+export class CreateApiKeyDto {
+  @ApiProperty({ example: 'ci-deployer', description: 'Unique among active keys; shown in the audit log' })
+  @Matches(/^[a-z0-9][-a-z0-9_.]{0,62}$/, { message: 'expected 1-63 lowercase letters, digits, "-", "_" or "."' })
+  name!: string;
+
+  @ApiProperty({ enum: API_ROLES })
+  @IsIn(API_ROLES, { message: `expected one of ${API_ROLES.join(', ')}` })
+  role!: ApiRole;
+}
+
+export class ApiKeyDto {
+  @ApiProperty() id!: string;
+  @ApiProperty() name!: string;
+  @ApiProperty({ enum: API_ROLES }) role!: ApiRole;
+  @ApiProperty({ description: 'The first characters of the token' }) prefix!: string;
+  @ApiProperty() createdBy!: string;
+  @ApiProperty() createdAt!: Date;
+  @ApiPropertyOptional({ nullable: true, type: Date }) lastUsedAt!: Date | null;
+}
+
+export class CreatedApiKeyDto extends ApiKeyDto {
+  @ApiProperty({ description: 'The key itself; shown once, store it now' })
+  token!: string;
+}

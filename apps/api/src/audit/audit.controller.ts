@@ -1,0 +1,60 @@
+import { Controller, Get, Query } from '@nestjs/common';
+import { ApiOkResponse, ApiOperation, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
+import { Type } from 'class-transformer';
+import { IsInt, IsOptional, IsString, Matches, Max, Min } from 'class-validator';
+import { AuditService, MinRole } from '@libs/runtime';
+
+class AuditQuery {
+  @ApiPropertyOptional({ minimum: 1, maximum: 1000, default: 100 })
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(1000)
+  limit = 100;
+
+  @ApiPropertyOptional({ description: 'Cursor: the `next` of the previous page' })
+  @IsOptional()
+  @Matches(/^\d{1,19}$/, { message: 'expected the `next` cursor of a previous page' })
+  before?: string;
+
+  @ApiPropertyOptional({ description: 'Only entries by this actor (API key name)' })
+  @IsOptional()
+  @IsString()
+  actor?: string;
+
+  @ApiPropertyOptional({ description: 'Only this action, e.g. config.apply' })
+  @IsOptional()
+  @IsString()
+  action?: string;
+}
+
+class AuditEntryDto {
+  @ApiProperty() id!: string;
+  @ApiProperty() at!: Date;
+  @ApiProperty({ description: 'Who: the API key name' }) actor!: string;
+  @ApiProperty({ example: 'config.apply' }) action!: string;
+  @ApiProperty({ example: 'config/v3' }) target!: string;
+  @ApiPropertyOptional({ nullable: true, type: String }) sourceIp!: string | null;
+  @ApiProperty({ type: 'object', additionalProperties: true }) summary!: object;
+}
+
+class AuditPageDto {
+  @ApiProperty({ type: [AuditEntryDto] }) items!: AuditEntryDto[];
+  @ApiPropertyOptional({ nullable: true, type: String, description: 'Pass as `before` for the next page' })
+  next!: string | null;
+}
+
+@ApiTags('audit')
+@MinRole('operator')
+@Controller('audit')
+export class AuditController {
+  constructor(private readonly audit: AuditService) {}
+
+  @Get()
+  @ApiOperation({ summary: 'The audit log, newest first (read-only: no API can change it)' })
+  @ApiOkResponse({ type: AuditPageDto })
+  list(@Query() query: AuditQuery): Promise<AuditPageDto> {
+    return this.audit.list(query);
+  }
+}

@@ -1,0 +1,190 @@
+import {
+  BadRequestException,
+  ConflictException,
+  Inject,
+  Injectable,
+  Logger,
+  NotFoundException,
+} from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import Redis from 'ioredis';
+import { DataSource, EntityManager } from 'typeorm';
+import {
+  ENV,
+  planConfig,
+  redactSecrets,
+  sealSecrets,
+  validateConfig,
+  type ConfigPlan,
+  type Env,
+  type StoredConfig,
+} from '@libs/config';
+import { ConfigVersionEntity } from '@libs/persistence';
+import { AuditService, CONFIG_CHANNEL, REDIS, redisKey, type AuditActor } from '@libs/runtime';
+import { readViewRows } from './read-view-rows';
+
+/** Any fixed number: serialises applies and restores across every API replica. */
+const CONFIG_LOCK = 7_246_002;
+
+export interface ApplyResult {
+  /** The current version after the call (unchanged for a dry run or a no-op). */
+  version: number;
+  changed: boolean;
+  dryRun: boolean;
+  plan: ConfigPlan;
+}
+
+export interface ApplyOptions {
+  dryRun: boolean;
+  ifMatch?: number;
+  message?: string;
+  source: AuditActor;
+}
+
+type Details = Array<{ path: string; message: string }>;
+
+function invalid(message: string, details: Details): BadRequestException {
+  return new BadRequestException({ statusCode: 400, error: 'Bad Request', message, details });
+}
+
+/**
+ * The configuration centre: validates a desired state, plans it against the current version and
+ * applies it as one transaction that writes a new version, the read views and the audit entry.
+ */
+@Injectable()
+export class ConfigService {
+  private readonly logger = new Logger(ConfigService.name);
+
+  constructor(
+    @InjectDataSource() private readonly db: DataSource,
+    @Inject(ENV) private readonly env: Env,
+    @Inject(REDIS) private readonly redis: Redis,
+    private readonly audit: AuditService,
+  ) {}
+
+  /** Validates `raw` (already parsed YAML or JSON) and applies it, or only plans it with `dryRun`. */
+  async apply(raw: unknown, options: ApplyOptions): Promise<ApplyResult> {
+    const validated = validateConfig(raw);
+    if (!validated.ok) throw invalid(`invalid config: ${validated.details.length} problem(s)`, validated.details);
+    const result = await this.db.transaction(async (m) => {
+      const head = await this.lockHead(m, options.ifMatch);
+      const sealed = sealSecrets(validated.config, head?.document ?? null, this.env.VIGIL_SECRET_KEY);
+      if (!sealed.ok) throw invalid(`invalid config: ${sealed.details.length} problem(s)`, sealed.details);
+      if (options.dryRun) {
+        return { version: head?.version ?? 0, changed: false, dryRun: true, plan: this.plan(head, sealed.config) };
+      }
+      return this.commit(m, head, sealed.config, { message: options.message ?? null, restoredFrom: null }, options);
+    });
+    if (result.changed) await this.announce(result.version);
+    return result;
+  }
+
+  /** Makes version `n` current again as a new version (history is never rewritten). */
+  async restore(n: number, options: Omit<ApplyOptions, 'dryRun'>): Promise<ApplyResult> {
+    const result = await this.db.transaction(async (m) => {
+      const head = await this.lockHead(m, options.ifMatch);
+      const target = await this.getVersion(n, m);
+      const meta = { message: options.message ?? `restore of version ${n}`, restoredFrom: n };
+      return this.commit(m, head, target.document as StoredConfig, meta, options);
+    });
+    if (result.changed) await this.announce(result.version);
+    return result;
+  }
+
+  /** The current version, or null before the first apply. */
+  head(manager: EntityManager = this.db.manager): Promise<ConfigVersionEntity | null> {
+    return manager.getRepository(ConfigVersionEntity).findOne({ where: {}, order: { version: 'DESC' } });
+  }
+
+  async getVersion(n: number, manager: EntityManager = this.db.manager): Promise<ConfigVersionEntity> {
+    const found = await manager.getRepository(ConfigVersionEntity).findOneBy({ version: n });
+    if (!found) throw new NotFoundException(`config version ${n} does not exist`);
+    return found;
+  }
+
+  async listVersions(limit: number, offset: number) {
+    const [items, total] = await this.db.getRepository(ConfigVersionEntity).findAndCount({
+      select: { version: true, author: true, message: true, restoredFrom: true, createdAt: true, plan: true },
+      order: { version: 'DESC' },
+      take: limit,
+      skip: offset,
+    });
+    const rows = items.map(({ plan, ...meta }) => ({ ...meta, summary: (plan as unknown as ConfigPlan).summary }));
+    return { items: rows, total, limit, offset };
+  }
+
+  /** What changes going from version `against` (0: nothing) to version `n`. */
+  async diff(n: number, against: number): Promise<ConfigPlan> {
+    const to = await this.getVersion(n);
+    const from = against === 0 ? null : await this.getVersion(against);
+    return planConfig(from ? (from.document as StoredConfig) : null, to.document as StoredConfig);
+  }
+
+  /** A version's document as the API shows it: secrets redacted. */
+  redacted(version: ConfigVersionEntity): StoredConfig {
+    return redactSecrets(version.document as StoredConfig);
+  }
+
+  private plan(head: ConfigVersionEntity | null, desired: StoredConfig): ConfigPlan {
+    return planConfig(head ? (head.document as StoredConfig) : null, desired);
+  }
+
+  private async lockHead(m: EntityManager, ifMatch: number | undefined): Promise<ConfigVersionEntity | null> {
+    await m.query('SELECT pg_advisory_xact_lock($1)', [CONFIG_LOCK]);
+    const head = await this.head(m);
+    const current = head?.version ?? 0;
+    if (ifMatch !== undefined && ifMatch !== current) {
+      throw new ConflictException(`If-Match: the current config version is ${current}, not ${ifMatch}`);
+    }
+    return head;
+  }
+
+  private async commit(
+    m: EntityManager,
+    head: ConfigVersionEntity | null,
+    desired: StoredConfig,
+    meta: { message: string | null; restoredFrom: number | null },
+    options: { source: AuditActor },
+  ): Promise<ApplyResult> {
+    const plan = this.plan(head, desired);
+    if (plan.changes.length === 0) return { version: head?.version ?? 0, changed: false, dryRun: false, plan };
+    const version = (head?.version ?? 0) + 1;
+    await m.getRepository(ConfigVersionEntity).insert({
+      version,
+      author: options.source.actor,
+      message: meta.message,
+      document: desired as unknown as Record<string, unknown>,
+      plan: plan as unknown as Record<string, unknown>,
+      restoredFrom: meta.restoredFrom,
+    });
+    await this.writeReadViews(m, version, desired);
+    await this.audit.record(
+      {
+        ...options.source,
+        action: meta.restoredFrom ? 'config.restore' : 'config.apply',
+        target: `config/v${version}`,
+        summary: { message: meta.message, restoredFrom: meta.restoredFrom, changes: plan.summary },
+      },
+      m,
+    );
+    return { version, changed: true, dryRun: false, plan };
+  }
+
+  /** Rewrites the idc / service / endpoint tables to match the version (same transaction). */
+  private async writeReadViews(m: EntityManager, version: number, config: StoredConfig): Promise<void> {
+    const rows = readViewRows(redactSecrets(config), version);
+    for (const table of ['endpoints', 'services', 'idcs']) await m.query(`DELETE FROM "${table}"`);
+    const chunk = 1000;
+    for (const [entity, list] of rows) {
+      for (let i = 0; i < list.length; i += chunk) await m.insert(entity, list.slice(i, i + chunk));
+    }
+  }
+
+  private async announce(version: number): Promise<void> {
+    // Listeners reload from Postgres; a lost message is caught up by their periodic check (later issues).
+    await this.redis.publish(redisKey(this.env, CONFIG_CHANNEL), String(version)).catch((err: unknown) => {
+      this.logger.warn(`could not announce config version ${version}: ${(err as Error).message}`);
+    });
+    this.logger.log(`config version ${version} applied`);
+  }
+}

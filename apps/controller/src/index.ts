@@ -1,0 +1,2 @@
+export * from './config-watcher.service';
+export * from './controller.module';

@@ -1,0 +1,2 @@
+export * from './prober.module';
+export * from './prober.service';

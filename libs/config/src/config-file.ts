@@ -1,0 +1,54 @@
+/** Public API of Vigil's declarative config file (re-exported by index.ts). */
+export { API_VERSION, configSchema, storedConfigSchemas } from './schema';
+export type {
+  AnyConfig,
+  Channel,
+  Check,
+  Config,
+  ConfigInput,
+  Endpoint,
+  Idc,
+  Policy,
+  Rule,
+  RuleAction,
+  Service,
+  StoredConfig,
+  TrafficManager,
+  VigilConfig,
+} from './schema';
+export { validateConfig, type ValidationResult } from './validate';
+export type { ConfigIssue } from './path';
+export { formatPath } from './path';
+export {
+  parseConfigText,
+  MAX_CONFIG_TEXT_LENGTH,
+  type ConfigFormat,
+  type ParseIssue,
+  type ParseResult,
+} from './parse';
+export { serializeConfig } from './serialize';
+export {
+  planConfig,
+  diffConfigs,
+  type ConfigPlan,
+  type PlanChange,
+  type PlanKind,
+  type PlanOp,
+} from './plan';
+export { SECRET_CHANGED, SECRET_MASK, type FieldChange } from './plan-diff';
+export { sealSecrets, redactSecrets, openSecret, type SealResult } from './secrets';
+export { mapSecrets, visitSecrets, type SecretLocation } from './secret-walk';
+export {
+  REDACTED,
+  isSecret,
+  type AnySecret,
+  type PlainSecret,
+  type SealedSecret,
+  type SecretInput,
+  type SecretRef,
+  type StoredSecret,
+} from './secret-types';
+export { configJsonSchema, CONFIG_SCHEMA_ID } from './json-schema';
+export { parseDuration, formatDuration, isDuration, DURATION_PATTERN } from './duration';
+export { endpointTarget, defaultEndpointName, type EndpointTarget } from './endpoint';
+export { checkVantages, serviceIdcs, serviceWeights, quorumOf } from './resolve';

@@ -1,0 +1,43 @@
+import { EnvError, loadEnv } from './env';
+
+describe('loadEnv', () => {
+  it('applies the documented defaults', () => {
+    const env = loadEnv({});
+    expect(env.DATABASE_URL).toBe('postgres://postgres@127.0.0.1:5432/vigil');
+    expect(env.REDIS_URL).toBe('redis://127.0.0.1:6379');
+    expect(env.PORT).toBe(3000);
+    expect(env.VIGIL_ROLES).toEqual(['api', 'prober', 'controller']);
+    expect(Object.isFrozen(env)).toBe(true);
+  });
+
+  it('treats empty strings as unset', () => {
+    expect(loadEnv({ PORT: '' }).PORT).toBe(3000);
+  });
+
+  it('parses roles and removes repeats', () => {
+    expect(loadEnv({ VIGIL_ROLES: 'prober, prober,api' }).VIGIL_ROLES).toEqual(['prober', 'api']);
+  });
+
+  it.each([
+    ['PORT', 'abc', 'PORT: expected an integer from 0 to 65535 (got "abc")'],
+    ['PORT', '70000', 'PORT: expected an integer from 0 to 65535 (got "70000")'],
+    ['VIGIL_ROLES', 'api,web', 'VIGIL_ROLES: expected a comma-separated list of api, prober, controller'],
+    ['DATABASE_URL', 'mysql://x', 'DATABASE_URL: expected a URL like postgres://user@host:5432/vigil'],
+    ['REDIS_URL', 'nope', 'REDIS_URL: expected a URL like redis://127.0.0.1:6379'],
+    ['VIGIL_VANTAGE', 'SHA!', 'VIGIL_VANTAGE: expected an IDC name such as "sha"'],
+    ['LOG_LEVEL', 'loud', 'LOG_LEVEL: expected one of fatal, error, warn, info, debug, trace, silent'],
+  ])('rejects %s=%s naming the variable', (name, value, message) => {
+    expect(() => loadEnv({ [name]: value })).toThrow(EnvError);
+    expect(() => loadEnv({ [name]: value })).toThrow(message);
+  });
+
+  it('never echoes a token in the error', () => {
+    expect(() => loadEnv({ VIGIL_ADMIN_TOKEN: 'short-secret' })).toThrow(
+      /VIGIL_ADMIN_TOKEN: expected at least 16 characters$/m,
+    );
+  });
+
+  it('reports every bad variable at once', () => {
+    expect(() => loadEnv({ PORT: 'x', LOG_LEVEL: 'y' })).toThrow(/PORT:[\s\S]*LOG_LEVEL:/);
+  });
+});

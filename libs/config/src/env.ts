@@ -1,0 +1,87 @@
+import { z } from 'zod';
+
+/** The roles one Vigil process can take; `npm start` runs all of them. */
+export const ROLES = ['api', 'prober', 'controller'] as const;
+export type Role = (typeof ROLES)[number];
+
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+
+const url = (protocols: string[], example: string) =>
+  z.string().refine(
+    (v) => {
+      try {
+        return protocols.includes(new URL(v).protocol);
+      } catch {
+        return false;
+      }
+    },
+    { message: `expected a URL like ${example}` },
+  );
+
+const integer = (min: number, max: number, fallback: number) =>
+  z
+    .string()
+    .default(String(fallback))
+    .refine((v) => /^\d+$/.test(v) && Number(v) >= min && Number(v) <= max, {
+      message: `expected an integer from ${min} to ${max}`,
+    })
+    .transform(Number);
+
+const envSchema = z.object({
+  DATABASE_URL: url(['postgres:', 'postgresql:'], 'postgres://user@host:5432/vigil').default(
+    'postgres://postgres@127.0.0.1:5432/vigil',
+  ),
+  REDIS_URL: url(['redis:', 'rediss:'], 'redis://127.0.0.1:6379').default('redis://127.0.0.1:6379'),
+  PORT: integer(0, 65535, 3000),
+  VIGIL_ROLES: z
+    .string()
+    .default(ROLES.join(','))
+    .transform((v) => v.split(',').map((r) => r.trim()))
+    .refine((roles) => roles.length > 0 && roles.every((r) => (ROLES as readonly string[]).includes(r)), {
+      message: `expected a comma-separated list of ${ROLES.join(', ')}`,
+    })
+    .transform((roles) => [...new Set(roles)] as Role[]),
+  VIGIL_VANTAGE: z
+    .string()
+    .regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/, { message: 'expected an IDC name such as "sha"' })
+    .optional(),
+  VIGIL_REDIS_PREFIX: z
+    .string()
+    .regex(/^[A-Za-z0-9_.-]{1,64}$/, { message: 'expected 1-64 letters, digits, "_", "." or "-"' })
+    .default('vigil'),
+  VIGIL_ADMIN_TOKEN: z.string().min(16, { message: 'expected at least 16 characters' }).optional(),
+  VIGIL_SECRET_KEY: z.string().min(16, { message: 'expected at least 16 characters' }).optional(),
+  VIGIL_MAX_BODY_BYTES: integer(1024, 64 * 1024 * 1024, 5 * 1024 * 1024),
+  VIGIL_SHUTDOWN_TIMEOUT_MS: integer(100, 600_000, 10_000),
+  VIGIL_AUTH_FAILURES_PER_MINUTE: integer(1, 100_000, 20),
+  LOG_LEVEL: z.enum(LOG_LEVELS, { message: `expected one of ${LOG_LEVELS.join(', ')}` }).default('info'),
+});
+
+/** The validated, frozen environment of one process. */
+export type Env = Readonly<z.output<typeof envSchema>>;
+
+/** Thrown when the environment is invalid; the message names every bad variable. */
+export class EnvError extends Error {}
+
+/**
+ * Validates the environment once at start-up. Empty strings count as unset, so
+ * `PORT=` in a compose file falls back to the default instead of failing.
+ */
+export function loadEnv(source: NodeJS.ProcessEnv = process.env): Env {
+  const present = Object.fromEntries(Object.entries(source).filter(([, v]) => v !== undefined && v !== ''));
+  const result = envSchema.safeParse(present);
+  if (!result.success) {
+    const lines = result.error.issues.map((issue) => {
+      const name = String(issue.path[0] ?? '');
+      const got = present[name];
+      const shown =
+        name.includes('TOKEN') || name.includes('KEY') || got === undefined ? '' : ` (got "${got}")`;
+      return `${name}: ${issue.message}${shown}`;
+    });
+    throw new EnvError(`Invalid environment:\n  ${lines.join('\n  ')}`);
+  }
+  return Object.freeze(result.data);
+}
+
+/** Injection token of the validated {@link Env}. */
+export const ENV = Symbol('ENV');

@@ -1,0 +1,92 @@
+import { PathSegment, formatPath } from './path';
+import { AnySecret, isPlainSecret, isSealedSecret, isSecret, isSecretRef, REDACTED } from './secret-types';
+import { mapSecrets } from './secret-walk';
+import { deepEqual, isPlainObject, namedListKeys } from './tree';
+
+/** What a plan shows in place of a secret's value or ciphertext. */
+export const SECRET_MASK = '<secret>';
+/** What a plan shows as the new value of a secret whose value changed. */
+export const SECRET_CHANGED = '<secret changed>';
+
+/** One changed field of an updated object; `before` is absent for an added field, `after` for a removed one. */
+export interface FieldChange {
+  path: string;
+  before?: unknown;
+  after?: unknown;
+}
+
+/**
+ * The field-level differences between two versions of one object. Objects are compared key by key,
+ * named lists (endpoints, checks) element by element by name (`endpoints[sha-1].capacity`), other lists
+ * as a whole. Secrets compare by secretRef or fingerprint and are never shown, only masked.
+ */
+export function diffFields(before: unknown, after: unknown): FieldChange[] {
+  const out: FieldChange[] = [];
+  diffValue(before, after, [], out);
+  return out;
+}
+
+function diffValue(a: unknown, b: unknown, path: PathSegment[], out: FieldChange[]): void {
+  if (isSecret(a) || isSecret(b)) return diffSecret(a, b, path, out);
+  if (isPlainObject(a) && isPlainObject(b)) {
+    for (const key of sortedUnion(Object.keys(a), Object.keys(b)))
+      diffValue(a[key], b[key], [...path, key], out);
+    return;
+  }
+  if (Array.isArray(a) && Array.isArray(b)) {
+    const namesA = namedListKeys(a);
+    const namesB = namedListKeys(b);
+    if (namesA && namesB) return diffNamedLists(a, namesA, b, namesB, path, out);
+  }
+  if (!deepEqual(a, b)) out.push(fieldChange(path, mask(a), mask(b)));
+}
+
+function diffNamedLists(
+  a: readonly unknown[],
+  namesA: string[],
+  b: readonly unknown[],
+  namesB: string[],
+  path: PathSegment[],
+  out: FieldChange[],
+): void {
+  for (const name of sortedUnion(namesA, namesB)) {
+    const i = namesA.indexOf(name);
+    const j = namesB.indexOf(name);
+    diffValue(i < 0 ? undefined : a[i], j < 0 ? undefined : b[j], [...path, { name }], out);
+  }
+}
+
+function diffSecret(a: unknown, b: unknown, path: PathSegment[], out: FieldChange[]): void {
+  if (isSecret(a) && isSecret(b) && sameSecret(a, b)) return;
+  const bothHidden = isSecret(a) && isSecret(b) && !isSecretRef(a) && !isSecretRef(b);
+  out.push(fieldChange(path, mask(a), bothHidden ? SECRET_CHANGED : mask(b)));
+}
+
+/**
+ * Same secretRef, same fingerprint, or same plaintext. A redacted value stands for the stored secret
+ * it keeps. A plaintext and a sealed secret cannot be compared without the key: they count as changed.
+ */
+function sameSecret(a: AnySecret, b: AnySecret): boolean {
+  if (isSecretRef(a) || isSecretRef(b))
+    return isSecretRef(a) && isSecretRef(b) && a.secretRef === b.secretRef;
+  if (isSealedSecret(a) && isSealedSecret(b)) return a.fingerprint === b.fingerprint;
+  if (isPlainSecret(a) && isPlainSecret(b)) return a.value === b.value;
+  const plain = isPlainSecret(a) ? a : (b as { value: string });
+  return plain.value === REDACTED;
+}
+
+/** A copy with secret values and ciphertexts replaced by SECRET_MASK (secretRefs are not secret). */
+function mask(value: unknown): unknown {
+  return mapSecrets(value, (secret) => (isSecretRef(secret) ? { secretRef: secret.secretRef } : SECRET_MASK));
+}
+
+function fieldChange(path: PathSegment[], before: unknown, after: unknown): FieldChange {
+  const change: FieldChange = { path: formatPath(path) };
+  if (before !== undefined) change.before = before;
+  if (after !== undefined) change.after = after;
+  return change;
+}
+
+function sortedUnion(a: readonly string[], b: readonly string[]): string[] {
+  return [...new Set([...a, ...b])].sort();
+}

@@ -1,0 +1,92 @@
+import { ConfigIssue } from './path';
+import { Config, StoredConfig, VigilConfig } from './schema';
+import { decrypt, deriveKey, encrypt, fingerprintOf } from './secret-crypto';
+import {
+  AnySecret,
+  isPlainSecret,
+  isSealedSecret,
+  isSecretRef,
+  PlainSecret,
+  REDACTED,
+  SealedSecret,
+} from './secret-types';
+import { mapSecrets, visitSecrets } from './secret-walk';
+
+export type SealResult = { ok: true; config: StoredConfig } | { ok: false; details: ConfigIssue[] };
+
+/**
+ * Prepares a validated config for storage: every `{value}` secret is encrypted (AES-256-GCM with a key
+ * derived from `key`, the operator's VIGIL_SECRET_KEY) and fingerprinted. `{value: "<redacted>"}`, as
+ * returned by redactSecrets, keeps the stored secret at the same place of `previous` (places are
+ * matched by name, so reordering lists is safe). An unchanged value keeps its stored ciphertext.
+ * secretRefs are kept as they are. Reports every secret that cannot be sealed, with its path.
+ */
+export function sealSecrets(
+  config: VigilConfig,
+  previous: VigilConfig | null,
+  key: string | undefined,
+): SealResult {
+  const stored = new Map<string, AnySecret>();
+  if (previous) visitSecrets(previous, (secret, at) => stored.set(at.id, secret));
+  const aesKey = key ? deriveKey(key) : undefined;
+  const details: ConfigIssue[] = [];
+  const sealed = mapSecrets(config, (secret, at) => {
+    if (!isPlainSecret(secret)) return secret;
+    const before = stored.get(at.id);
+    const kept = before && isSealedSecret(before) ? before : undefined;
+    const result = sealOne(secret, kept, aesKey);
+    if (typeof result === 'string') details.push({ path: at.path, message: result });
+    return result;
+  });
+  return details.length ? { ok: false, details } : { ok: true, config: sealed as StoredConfig };
+}
+
+/** The sealed form of one plain secret, or a message saying why it cannot be sealed. */
+function sealOne(
+  secret: PlainSecret,
+  previous: SealedSecret | undefined,
+  aesKey: Buffer | undefined,
+): SealedSecret | string {
+  if (secret.value === REDACTED) {
+    return (
+      previous ?? `is "${REDACTED}" but no stored secret exists at this path to keep; send the value again`
+    );
+  }
+  if (!aesKey) {
+    return 'a plaintext secret needs VIGIL_SECRET_KEY to be set on the server; set it, or use {secretRef: ENV_NAME}';
+  }
+  const fingerprint = fingerprintOf(aesKey, secret.value);
+  if (previous?.fingerprint === fingerprint) return previous;
+  return { encrypted: encrypt(aesKey, secret.value), fingerprint };
+}
+
+/**
+ * A copy safe to show: every stored (or plaintext) secret becomes `{value: "<redacted>"}`; secretRefs
+ * are kept. Sending the redacted config back to sealSecrets keeps the stored secrets.
+ */
+export function redactSecrets(config: VigilConfig): Config {
+  return mapSecrets(config, (secret) => (isSecretRef(secret) ? secret : { value: REDACTED })) as Config;
+}
+
+/**
+ * The plaintext of a secret, for adapters that use it: a secretRef reads `env`, a sealed secret is
+ * decrypted with `key` (VIGIL_SECRET_KEY).
+ * @throws Error when the variable is unset, the key is missing or wrong, or the secret is redacted.
+ */
+export function openSecret(
+  secret: AnySecret,
+  key: string | undefined,
+  env: Readonly<Record<string, string | undefined>>,
+): string {
+  if (isSecretRef(secret)) {
+    const value = env[secret.secretRef];
+    if (value === undefined) throw new Error(`environment variable ${secret.secretRef} is not set`);
+    return value;
+  }
+  if (isPlainSecret(secret)) {
+    if (secret.value === REDACTED) throw new Error('cannot open a redacted secret');
+    return secret.value;
+  }
+  if (!key) throw new Error('VIGIL_SECRET_KEY is not set: cannot decrypt a stored secret');
+  return decrypt(deriveKey(key), secret.encrypted);
+}

@@ -1,0 +1,48 @@
+import { ConfigIssue, issueAt, Path } from './path';
+import { Rule } from './schema';
+import { checkReference, checkWeights, Footprint, SemanticContext } from './semantics-context';
+
+const WEIGHT_ACTIONS = new Set(['shift-away', 'set-weights']);
+
+/** Semantic checks of one rule: scope and action references, weights, conflicting actions. */
+export function checkRule(rule: Rule, at: Path, ctx: SemanticContext): ConfigIssue[] {
+  const scope = rule.scope;
+  const issues: ConfigIssue[] = [
+    ...(scope?.services ?? []).flatMap((name, i) =>
+      checkReference(ctx.services, 'service', name, [...at, 'scope', 'services', i]),
+    ),
+    ...(scope?.idcs ?? []).flatMap((name, i) =>
+      checkReference(ctx.idcs, 'IDC', name, [...at, 'scope', 'idcs', i]),
+    ),
+  ];
+  const footprints = scopedFootprints(rule, ctx);
+  let weightAction: string | undefined;
+  rule.actions.forEach((action, i) => {
+    const here = [...at, 'actions', i];
+    if (action.type === 'set-weights')
+      issues.push(...checkWeights(action.weights, [...here, 'weights'], ctx, footprints));
+    if (action.type === 'notify') {
+      issues.push(
+        ...action.channels.flatMap((name, j) =>
+          checkReference(ctx.channels, 'channel', name, [...here, 'channels', j]),
+        ),
+      );
+    }
+    if (!WEIGHT_ACTIONS.has(action.type)) return;
+    if (weightAction !== undefined) {
+      const message = `only one weight-changing action per rule: ${action.type} conflicts with ${weightAction}`;
+      issues.push(issueAt([...here, 'type'], message));
+    }
+    weightAction ??= action.type;
+  });
+  return issues;
+}
+
+/** The endpoints' IDCs of every service the rule may act on (all services when it is not scoped). */
+function scopedFootprints(rule: Rule, ctx: SemanticContext): Footprint[] {
+  const names = rule.scope?.services ?? [...ctx.services.keys()];
+  return names.flatMap((name) => {
+    const service = ctx.services.get(name);
+    return service ? [{ service: name, idcs: new Set(service.endpointIdcs) }] : [];
+  });
+}

@@ -1,0 +1,21 @@
+import { ConfigIssue } from './path';
+import { PartialConfig } from './salvage';
+import { contextOf, duplicateNames } from './semantics-context';
+import { checkRule } from './semantics-rules';
+import { checkService } from './semantics-service';
+
+/**
+ * Checks what a schema cannot: unique names, references that resolve, timings, weights, targets.
+ * Works on a PartialConfig so that it also runs on the parts that passed the schema.
+ */
+export function checkSemantics(config: PartialConfig): ConfigIssue[] {
+  const ctx = contextOf(config);
+  return [
+    ...duplicateNames(config.names.idcs, ['idcs'], 'IDC'),
+    ...duplicateNames(config.names.services, ['services'], 'service'),
+    ...config.services.flatMap((service, i) => (service ? checkService(service, ['services', i], ctx) : [])),
+    ...duplicateNames(config.names.rules, ['rules'], 'rule'),
+    ...config.rules.flatMap((rule, i) => (rule ? checkRule(rule, ['rules', i], ctx) : [])),
+    ...duplicateNames(config.names.channels, ['channels'], 'channel'),
+  ];
+}

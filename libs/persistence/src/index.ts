@@ -1,0 +1,4 @@
+export * from './entities';
+export * from './database';
+export * from './data-source-options';
+export * from './persistence.module';

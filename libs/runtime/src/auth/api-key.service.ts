@@ -1,0 +1,91 @@
+import { ConflictException, Inject, Injectable, NotFoundException } from '@nestjs/common';
+import { InjectRepository } from '@nestjs/typeorm';
+import { createHash, randomBytes, randomUUID, timingSafeEqual } from 'node:crypto';
+import { IsNull, Repository } from 'typeorm';
+import { ENV, type Env } from '@libs/config';
+import type { ApiRole } from '@libs/domain';
+import { ApiKeyEntity } from '@libs/persistence';
+import type { Principal } from './principal';
+
+const TOKEN_PREFIX = 'vgl_';
+/** `last_used_at` is written at most this often per key, not on every request. */
+const LAST_USED_RESOLUTION_MS = 60_000;
+export const BOOTSTRAP_ADMIN = 'bootstrap-admin';
+
+const sha256 = (value: string) => createHash('sha256').update(value).digest();
+
+/** The public view of a key: never its token or hash. */
+export type ApiKeyView = Pick<ApiKeyEntity, 'id' | 'name' | 'role' | 'prefix' | 'createdBy' | 'createdAt' | 'lastUsedAt'>;
+
+function toView(key: ApiKeyEntity): ApiKeyView {
+  const { id, name, role, prefix, createdBy, createdAt, lastUsedAt } = key;
+  return { id, name, role, prefix, createdBy, createdAt, lastUsedAt };
+}
+
+/** Issues, lists, revokes and verifies API keys. */
+@Injectable()
+export class ApiKeyService {
+  private readonly bootstrapHash: Buffer | null;
+
+  constructor(
+    @InjectRepository(ApiKeyEntity) private readonly keys: Repository<ApiKeyEntity>,
+    @Inject(ENV) env: Env,
+  ) {
+    this.bootstrapHash = env.VIGIL_ADMIN_TOKEN ? sha256(env.VIGIL_ADMIN_TOKEN) : null;
+  }
+
+  /** Creates a key; the token is in the result only, it cannot be read again. */
+  async create(name: string, role: ApiRole, createdBy: string): Promise<ApiKeyView & { token: string }> {
+    if (name === BOOTSTRAP_ADMIN) throw new ConflictException(`the name "${BOOTSTRAP_ADMIN}" is reserved`);
+    const token = TOKEN_PREFIX + randomBytes(32).toString('base64url');
+    const key = this.keys.create({
+      id: randomUUID(),
+      name,
+      role,
+      prefix: token.slice(0, 12),
+      hash: sha256(token).toString('hex'),
+      createdBy,
+      lastUsedAt: null,
+      revokedAt: null,
+    });
+    try {
+      await this.keys.insert(key);
+    } catch (err) {
+      if ((err as { code?: string }).code === '23505') {
+        throw new ConflictException(`an API key named "${name}" already exists`);
+      }
+      throw err;
+    }
+    return { ...toView(key), token };
+  }
+
+  async list(): Promise<ApiKeyView[]> {
+    const keys = await this.keys.find({ where: { revokedAt: IsNull() }, order: { createdAt: 'ASC' } });
+    return keys.map(toView);
+  }
+
+  /** Revokes a key at once; later requests with it get 401. */
+  async revoke(id: string): Promise<ApiKeyView> {
+    const key = await this.keys.findOne({ where: { id, revokedAt: IsNull() } });
+    if (!key) throw new NotFoundException(`no active API key with id "${id}"`);
+    key.revokedAt = new Date();
+    await this.keys.update({ id }, { revokedAt: key.revokedAt });
+    return toView(key);
+  }
+
+  /** The caller a token belongs to, or null for an unknown or revoked token. */
+  async verify(token: string): Promise<Principal | null> {
+    const hash = sha256(token);
+    if (this.bootstrapHash && timingSafeEqual(hash, this.bootstrapHash)) {
+      return { keyId: null, name: BOOTSTRAP_ADMIN, role: 'admin' };
+    }
+    if (!token.startsWith(TOKEN_PREFIX)) return null;
+    const key = await this.keys.findOne({ where: { hash: hash.toString('hex'), revokedAt: IsNull() } });
+    if (!key) return null;
+    const now = Date.now();
+    if (!key.lastUsedAt || now - key.lastUsedAt.getTime() > LAST_USED_RESOLUTION_MS) {
+      await this.keys.update({ id: key.id }, { lastUsedAt: new Date(now) });
+    }
+    return { keyId: key.id, name: key.name, role: key.role };
+  }
+}

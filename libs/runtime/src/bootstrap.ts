@@ -1,0 +1,118 @@
+import { DynamicModule, INestApplication, Logger, Module, Type } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import type { NextFunction, Request, Response } from 'express';
+import { Logger as PinoLogger, LoggerModule } from 'nestjs-pino';
+import { configJsonSchema, EnvError, loadEnv, type Env } from '@libs/config';
+import { ensureDatabase, runMigrations } from '@libs/persistence';
+import { AuthService } from './auth/auth.service';
+import { EnvModule } from './env.module';
+import { HttpExceptionFilter } from './http-exception.filter';
+import { loggerOptions } from './logger';
+import { RuntimeModule } from './runtime.module';
+import { validationPipe } from './validation.pipe';
+
+/** Routes outside `/api/v1`. */
+const UNPREFIXED = ['healthz', 'readyz', 'metrics'];
+const CONFIG_MEDIA_TYPES = ['application/yaml', 'application/x-yaml', 'text/yaml', 'text/x-yaml', 'text/plain'];
+
+@Module({})
+class VigilModule {}
+
+/**
+ * Builds a Vigil app with the given feature modules: creates the database if needed, applies
+ * pending migrations, wires logging, body limits, the `/api/v1` prefix and (with the API) `/docs`.
+ * Used by every entry point and by the e2e tests, so they run exactly what production runs.
+ */
+export async function createVigilApp(
+  env: Env,
+  features: Array<Type | DynamicModule>,
+): Promise<NestExpressApplication> {
+  await ensureDatabase(env.DATABASE_URL);
+  await runMigrations(env.DATABASE_URL);
+  const root: DynamicModule = {
+    module: VigilModule,
+    imports: [EnvModule.forRoot(env), LoggerModule.forRoot(loggerOptions(env)), RuntimeModule, ...features],
+  };
+  const app = await NestFactory.create<NestExpressApplication>(root, { bufferLogs: true, bodyParser: false });
+  app.useLogger(app.get(PinoLogger));
+  app.set('trust proxy', 'loopback');
+  app.useBodyParser('json', { limit: env.VIGIL_MAX_BODY_BYTES });
+  app.useBodyParser('text', { limit: env.VIGIL_MAX_BODY_BYTES, type: CONFIG_MEDIA_TYPES });
+  app.setGlobalPrefix('api/v1', { exclude: UNPREFIXED });
+  app.useGlobalPipes(validationPipe);
+  if (env.VIGIL_ROLES.includes('api')) setUpDocs(app);
+  return app;
+}
+
+/** OpenAPI at `/docs` (UI) and `/docs-json`; like every route, they need an API key. */
+function setUpDocs(app: INestApplication): void {
+  const auth = app.get(AuthService);
+  const filter = new HttpExceptionFilter();
+  app.use(['/docs', '/docs-json'], (req: Request, res: Response, next: NextFunction) => {
+    auth.authenticate(req).then(
+      () => next(),
+      (err: unknown) => filter.catch(err, { switchToHttp: () => ({ getResponse: () => res }) } as never),
+    );
+  });
+  const config = new DocumentBuilder()
+    .setTitle('Vigil API')
+    .setDescription('Health checks and safe automatic failover for multi-IDC services.')
+    .setVersion('v1')
+    .addBearerAuth({ type: 'http', scheme: 'bearer', description: 'An API key (vgl_...)' })
+    .build();
+  const document = SwaggerModule.createDocument(app, config);
+  // The config file's own JSON Schema, so PUT /config documents the whole file format.
+  const { $schema: _drop, $id: _id, ...configSchema } = configJsonSchema() as Record<string, unknown>;
+  document.components = { ...document.components, schemas: { ...document.components?.schemas, VigilConfig: configSchema } };
+  SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs-json' });
+}
+
+/** Stops the app on SIGTERM / SIGINT; if shutdown takes longer than the timeout, exits anyway. */
+function closeOnSignals(app: INestApplication, env: Env): void {
+  const logger = new Logger('shutdown');
+  const close = (signal: string) => {
+    logger.log(`${signal} received; shutting down (at most ${env.VIGIL_SHUTDOWN_TIMEOUT_MS} ms)`);
+    setTimeout(() => {
+      logger.error('shutdown timed out; exiting');
+      process.exit(1);
+    }, env.VIGIL_SHUTDOWN_TIMEOUT_MS).unref();
+    app.close().then(
+      () => process.exit(0),
+      (err: unknown) => {
+        logger.error(err);
+        process.exit(1);
+      },
+    );
+  };
+  process.once('SIGTERM', close);
+  process.once('SIGINT', close);
+}
+
+/**
+ * The entry point of every Vigil binary: validates the environment (a bad value stops start-up
+ * with a message naming it), builds the app from the features the roles need, and listens.
+ */
+export async function bootstrap(
+  features: (env: Env) => Array<Type | DynamicModule>,
+  overrides: NodeJS.ProcessEnv = {},
+): Promise<void> {
+  let env: Env;
+  try {
+    env = loadEnv({ ...process.env, ...overrides });
+  } catch (err) {
+    if (!(err instanceof EnvError)) throw err;
+    process.stderr.write(`vigil: ${err.message}\n`);
+    process.exit(2);
+  }
+  try {
+    const app = await createVigilApp(env, features(env));
+    closeOnSignals(app, env);
+    await app.listen(env.PORT);
+    app.get(PinoLogger).log(`Vigil listening on :${env.PORT} with roles ${env.VIGIL_ROLES.join(', ')}`, 'bootstrap');
+  } catch (err) {
+    process.stderr.write(`vigil: start-up failed: ${(err as Error).stack ?? String(err)}\n`);
+    process.exit(1);
+  }
+}

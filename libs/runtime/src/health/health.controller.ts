@@ -1,0 +1,51 @@
+import { Controller, Get, Inject } from '@nestjs/common';
+import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import { HealthCheck, HealthCheckService, HealthIndicatorService } from '@nestjs/terminus';
+import { InjectDataSource } from '@nestjs/typeorm';
+import Redis from 'ioredis';
+import { DataSource } from 'typeorm';
+import { Public } from '../auth/auth.decorators';
+import { REDIS } from '../redis.provider';
+
+const CHECK_TIMEOUT_MS = 2000;
+
+/** Vigil's own health: `/healthz` says the process is alive, `/readyz` that it can do its work. */
+@ApiTags('operations')
+@Public()
+@Controller()
+export class HealthController {
+  constructor(
+    private readonly health: HealthCheckService,
+    private readonly indicators: HealthIndicatorService,
+    @InjectDataSource() private readonly db: DataSource,
+    @Inject(REDIS) private readonly redis: Redis,
+  ) {}
+
+  @Get('healthz')
+  @ApiOperation({ summary: 'Liveness: the process is up (no dependencies checked)' })
+  healthz() {
+    return { status: 'ok' };
+  }
+
+  @Get('readyz')
+  @HealthCheck()
+  @ApiOperation({ summary: 'Readiness: Postgres and Redis reachable, migrations applied' })
+  readyz() {
+    return this.health.check([
+      () =>
+        this.indicators
+          .check('postgres')
+          .attempt(async () => void (await this.db.query('SELECT 1')))
+          .withTimeout(CHECK_TIMEOUT_MS),
+      () =>
+        this.indicators
+          .check('redis')
+          .attempt(async () => void (await this.redis.ping()))
+          .withTimeout(CHECK_TIMEOUT_MS),
+      async () => {
+        const check = this.indicators.check('migrations');
+        return (await this.db.showMigrations()) ? check.down('pending migrations') : check.up();
+      },
+    ]);
+  }
+}

@@ -1,0 +1,59 @@
+import { ArgumentsHost, Catch, ExceptionFilter, HttpException, HttpStatus, Logger } from '@nestjs/common';
+import type { Response } from 'express';
+import { STATUS_CODES } from 'node:http';
+
+/** The one error shape of the API: `{statusCode, error, message, details?}`. */
+export interface ApiError {
+  statusCode: number;
+  error: string;
+  message: string;
+  details?: Array<{ path: string; message: string; line?: number; column?: number }>;
+}
+
+/** Errors from Express's body parsers carry `status` and `type` (e.g. `entity.too.large`). */
+interface BodyParserError {
+  status: number;
+  type: string;
+  message: string;
+}
+
+const isBodyParserError = (e: unknown): e is BodyParserError =>
+  typeof e === 'object' && e !== null && typeof (e as BodyParserError).type === 'string' && 'status' in e;
+
+/** Maps every error to {@link ApiError}; unexpected ones are logged and answered without internals. */
+@Catch()
+export class HttpExceptionFilter implements ExceptionFilter {
+  private readonly logger = new Logger('http');
+
+  catch(exception: unknown, host: ArgumentsHost): void {
+    const res = host.switchToHttp().getResponse<Response>();
+    const body = this.toApiError(exception);
+    if (body.statusCode >= 500) this.logger.error(exception);
+    if (!res.headersSent) res.status(body.statusCode).json(body);
+  }
+
+  private toApiError(exception: unknown): ApiError {
+    if (exception instanceof HttpException) {
+      const statusCode = exception.getStatus();
+      const response = exception.getResponse();
+      const fields = typeof response === 'string' ? { message: response } : (response as Partial<ApiError>);
+      const message = Array.isArray(fields.message) ? fields.message.join('; ') : fields.message;
+      return {
+        statusCode,
+        error: fields.error ?? STATUS_CODES[statusCode] ?? 'Error',
+        message: message ?? exception.message,
+        ...(fields.details ? { details: fields.details } : {}),
+      };
+    }
+    if (isBodyParserError(exception) && exception.status >= 400 && exception.status < 500) {
+      const message =
+        exception.type === 'entity.too.large' ? 'request body is larger than the limit' : exception.message;
+      return { statusCode: exception.status, error: STATUS_CODES[exception.status] ?? 'Error', message };
+    }
+    return {
+      statusCode: HttpStatus.INTERNAL_SERVER_ERROR,
+      error: 'Internal Server Error',
+      message: 'internal error; see the server log',
+    };
+  }
+}

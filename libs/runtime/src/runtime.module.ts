@@ -1,0 +1,42 @@
+import { Global, MiddlewareConsumer, Module, NestModule } from '@nestjs/common';
+import { APP_FILTER, APP_GUARD } from '@nestjs/core';
+import { TerminusModule } from '@nestjs/terminus';
+import { PersistenceModule } from '@libs/persistence';
+import { AuditService } from './audit/audit.service';
+import { ApiKeyService } from './auth/api-key.service';
+import { AuthFailureLimiter } from './auth/auth-failure-limiter';
+import { AuthGuard } from './auth/auth.guard';
+import { AuthService } from './auth/auth.service';
+import { HealthController } from './health/health.controller';
+import { HttpExceptionFilter } from './http-exception.filter';
+import { HttpMetricsMiddleware } from './metrics/http-metrics.middleware';
+import { MetricsController } from './metrics/metrics.controller';
+import { MetricsService } from './metrics/metrics.service';
+import { REDIS, RedisCloser, redisProvider } from './redis.provider';
+
+/**
+ * What every Vigil process has, whatever its roles: Postgres, Redis, API-key auth on every route,
+ * the audit log, `/healthz`, `/readyz` and `/metrics`.
+ */
+@Global()
+@Module({
+  imports: [PersistenceModule, TerminusModule],
+  controllers: [HealthController, MetricsController],
+  providers: [
+    redisProvider,
+    RedisCloser,
+    ApiKeyService,
+    AuthFailureLimiter,
+    AuthService,
+    AuditService,
+    MetricsService,
+    { provide: APP_GUARD, useClass: AuthGuard },
+    { provide: APP_FILTER, useClass: HttpExceptionFilter },
+  ],
+  exports: [PersistenceModule, REDIS, ApiKeyService, AuthService, AuditService, MetricsService],
+})
+export class RuntimeModule implements NestModule {
+  configure(consumer: MiddlewareConsumer): void {
+    consumer.apply(HttpMetricsMiddleware).forRoutes('*path');
+  }
+}

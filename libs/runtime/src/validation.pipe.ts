@@ -1,0 +1,26 @@
+import { BadRequestException, ValidationError, ValidationPipe } from '@nestjs/common';
+
+/** Flattens class-validator errors into `details: [{path, message}]`, one per broken constraint. */
+function details(errors: ValidationError[], parent = ''): Array<{ path: string; message: string }> {
+  return errors.flatMap((error) => {
+    const path = parent ? `${parent}.${error.property}` : error.property;
+    const own = Object.values(error.constraints ?? {}).map((message) => ({ path, message }));
+    return [...own, ...details(error.children ?? [], path)];
+  });
+}
+
+/** Validates query strings and JSON bodies against their DTO classes; unknown fields are errors. */
+export const validationPipe = new ValidationPipe({
+  transform: true,
+  whitelist: true,
+  forbidNonWhitelisted: true,
+  exceptionFactory: (errors) => {
+    const list = details(errors);
+    return new BadRequestException({
+      statusCode: 400,
+      error: 'Bad Request',
+      message: list.map((d) => `${d.path}: ${d.message}`).join('; '),
+      details: list,
+    });
+  },
+});

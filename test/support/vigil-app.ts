@@ -1,0 +1,86 @@
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import Redis from 'ioredis';
+import { randomBytes } from 'node:crypto';
+import type { AddressInfo } from 'node:net';
+import { Client } from 'pg';
+import { roleModules } from '@apps/api';
+import { loadEnv, type Env } from '@libs/config';
+import { createVigilApp } from '@libs/runtime';
+
+export interface VigilUnderTest {
+  app: NestExpressApplication;
+  env: Env;
+  /** Base URL, e.g. http://127.0.0.1:41234 */
+  url: string;
+  adminToken: string;
+  /** Runs SQL against this instance's own database. */
+  sql<T = Record<string, unknown>>(text: string, params?: unknown[]): Promise<T[]>;
+  close(): Promise<void>;
+}
+
+function withDatabase(url: string, name: string): string {
+  const u = new URL(url);
+  u.pathname = `/${name}`;
+  return u.toString();
+}
+
+/**
+ * Starts the real Vigil app (every role unless VIGIL_ROLES says otherwise) on a free loopback port,
+ * with its own new Postgres database and Redis key prefix, so suites never see each other's state.
+ * `close()` stops it, drops the database and deletes the prefix's keys.
+ */
+export async function startVigil(overrides: Record<string, string> = {}): Promise<VigilUnderTest> {
+  const id = randomBytes(5).toString('hex');
+  const base = loadEnv();
+  const adminToken = `test-admin-${randomBytes(16).toString('hex')}`;
+  const env = loadEnv({
+    ...process.env,
+    DATABASE_URL: withDatabase(base.DATABASE_URL, `vigil_e2e_${id}`),
+    VIGIL_REDIS_PREFIX: `vigil-e2e-${id}`,
+    VIGIL_ADMIN_TOKEN: adminToken,
+    VIGIL_AUTH_FAILURES_PER_MINUTE: '100000',
+    LOG_LEVEL: 'silent',
+    PORT: '0',
+    ...overrides,
+  });
+  const app = await createVigilApp(env, roleModules(env));
+  await app.listen(0, '127.0.0.1');
+  const { port } = app.getHttpServer().address() as AddressInfo;
+  const db = new Client({ connectionString: env.DATABASE_URL });
+  await db.connect();
+  return {
+    app,
+    env,
+    url: `http://127.0.0.1:${port}`,
+    adminToken,
+    sql: async <T>(text: string, params?: unknown[]) => (await db.query(text, params)).rows as T[],
+    close: async () => {
+      await db.end();
+      await app.close();
+      await dropDatabase(base.DATABASE_URL, env.DATABASE_URL);
+      await deleteKeys(env.REDIS_URL, `${env.VIGIL_REDIS_PREFIX}:*`);
+    },
+  };
+}
+
+async function dropDatabase(adminUrl: string, url: string): Promise<void> {
+  const name = new URL(url).pathname.slice(1);
+  const admin = new Client({ connectionString: withDatabase(adminUrl, 'postgres') });
+  await admin.connect();
+  try {
+    await admin.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
+  } finally {
+    await admin.end();
+  }
+}
+
+async function deleteKeys(redisUrl: string, pattern: string): Promise<void> {
+  const redis = new Redis(redisUrl);
+  try {
+    for await (const keys of redis.scanStream({ match: pattern, count: 500 }) as AsyncIterable<string[]>) {
+      if (keys.length) await redis.del(...keys);
+    }
+  } finally {
+    redis.disconnect();
+  }
+}
