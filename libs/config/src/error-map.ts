@@ -15,6 +15,7 @@ export function configErrorMap(issue: RawIssue): string | undefined {
     case 'invalid_type':
       return invalidType(issue.expected, issue.input);
     case 'invalid_value':
+      if (issue.input === undefined) return `is required (${expectedValues(issue.values)})`;
       return `${expectedValues(issue.values)}, got ${describe(issue.input)}`;
     case 'invalid_union':
       return invalidUnion(issue);
@@ -52,9 +53,7 @@ function invalidUnion(issue: RawIssue & { code: 'invalid_union' }): string | und
   const input = issue.input as Record<string, unknown> | undefined;
   const value = typeof input === 'object' && input !== null ? input[issue.discriminator] : undefined;
   const expected = expectedValues(options);
-  return value === undefined
-    ? `is required (${expected.replace(/^expected /, '')})`
-    : `${expected}, got ${describe(value)}`;
+  return value === undefined ? `is required (${expected})` : `${expected}, got ${describe(value)}`;
 }
 
 function expectedValues(values: readonly unknown[]): string {

@@ -48,7 +48,7 @@ class Scanner {
     for (const word of ['true', 'false', 'null']) {
       if (this.text.startsWith(word, this.pos)) return void (this.pos += word.length);
     }
-    if (this.match(NUMBER) === undefined) this.fail(this.unexpected());
+    if (this.match(NUMBER) === undefined) this.fail(`expected a value, found ${this.unexpected()}`);
   }
 
   private object(depth: number): void {

@@ -11,9 +11,10 @@ type OptionKey = (typeof OPTION_KEYS)[number];
 const HEADER_NAME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
 const headerNameSchema = z.string().regex(HEADER_NAME, { error: 'must be a valid HTTP header name' });
 
+const STATUS_HELP = 'expected a status code (100-599) or a class such as "2xx"';
 const statusSchema = z
-  .union([z.int().min(100).max(599), z.string().regex(/^[1-5]xx$/)], {
-    error: 'expected a status code (100-599) or a class such as "2xx"',
+  .union([z.int().min(100).max(599), z.string().regex(/^[1-5]xx$/, { error: STATUS_HELP })], {
+    error: STATUS_HELP,
   })
   .describe('A status code (200) or a class ("2xx").');
 

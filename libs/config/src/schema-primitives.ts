@@ -65,7 +65,11 @@ export const weightsSchema = z
 /** An absolute http:// or https:// URL. */
 export function httpUrlSchema(description: string) {
   return z
-    .url({ protocol: /^https?$/, hostname: /^.+$/, error: 'must be an absolute http:// or https:// URL' })
+    .url({
+      protocol: /^https?$/,
+      hostname: /^.+$/,
+      error: (iss) => (iss.input === undefined ? undefined : 'must be an absolute http:// or https:// URL'),
+    })
     .describe(description);
 }
 

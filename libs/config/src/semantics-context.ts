@@ -4,6 +4,8 @@ import { PartialConfig, PartialService } from './salvage';
 /** The names a config defines, for resolving references. */
 export interface SemanticContext {
   idcs: ReadonlySet<string>;
+  /** False when the config names no IDC at all (idcs missing or broken): IDC references are then not checked. */
+  checkIdcs: boolean;
   services: ReadonlyMap<string, PartialService>;
   channels: ReadonlySet<string>;
 }
@@ -17,6 +19,7 @@ export function contextOf(config: PartialConfig): SemanticContext {
   });
   return {
     idcs: new Set(defined(config.names.idcs)),
+    checkIdcs: defined(config.names.idcs).length > 0,
     services,
     channels: new Set(defined(config.names.channels)),
   };
@@ -30,6 +33,11 @@ export function checkReference(
   at: Path,
 ): ConfigIssue[] {
   return known.has(name) ? [] : [issueAt(at, `unknown ${kind} ${JSON.stringify(name)}`)];
+}
+
+/** Like checkReference for IDC names, skipped when no IDC is defined (that is reported once, at idcs). */
+export function checkIdcReference(ctx: SemanticContext, name: string, at: Path): ConfigIssue[] {
+  return ctx.checkIdcs ? checkReference(ctx.idcs, 'IDC', name, at) : [];
 }
 
 /** An issue on every repeated name after its first use, at that element's `name`. */
@@ -75,7 +83,7 @@ export function checkWeights(
   const issues: ConfigIssue[] = [];
   for (const [idc, weight] of Object.entries(weights)) {
     if (!ctx.idcs.has(idc)) {
-      issues.push(...checkReference(ctx.idcs, 'IDC', idc, [...at, idc]));
+      issues.push(...checkIdcReference(ctx, idc, [...at, idc]));
       continue;
     }
     if (weight === 0) continue;

@@ -1,6 +1,12 @@
 import { ConfigIssue, issueAt, Path } from './path';
 import { Rule } from './schema';
-import { checkReference, checkWeights, Footprint, SemanticContext } from './semantics-context';
+import {
+  checkIdcReference,
+  checkReference,
+  checkWeights,
+  Footprint,
+  SemanticContext,
+} from './semantics-context';
 
 const WEIGHT_ACTIONS = new Set(['shift-away', 'set-weights']);
 
@@ -11,9 +17,7 @@ export function checkRule(rule: Rule, at: Path, ctx: SemanticContext): ConfigIss
     ...(scope?.services ?? []).flatMap((name, i) =>
       checkReference(ctx.services, 'service', name, [...at, 'scope', 'services', i]),
     ),
-    ...(scope?.idcs ?? []).flatMap((name, i) =>
-      checkReference(ctx.idcs, 'IDC', name, [...at, 'scope', 'idcs', i]),
-    ),
+    ...(scope?.idcs ?? []).flatMap((name, i) => checkIdcReference(ctx, name, [...at, 'scope', 'idcs', i])),
   ];
   const footprints = scopedFootprints(rule, ctx);
   let weightAction: string | undefined;

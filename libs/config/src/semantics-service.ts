@@ -4,7 +4,7 @@ import { ConfigIssue, issueAt, Path } from './path';
 import { PartialService } from './salvage';
 import { Check, Endpoint } from './schema';
 import {
-  checkReference,
+  checkIdcReference,
   checkWeights,
   duplicateEntries,
   duplicateNames,
@@ -34,7 +34,7 @@ function checkEndpoints(
   ctx: SemanticContext,
 ): ConfigIssue[] {
   const issues = endpoints.flatMap((endpoint, i) =>
-    endpoint ? checkReference(ctx.idcs, 'IDC', endpoint.idc, [...at, i, 'idc']) : [],
+    endpoint ? checkIdcReference(ctx, endpoint.idc, [...at, i, 'idc']) : [],
   );
   const seen = new Set<string>();
   endpoints.forEach((endpoint, i) => {
@@ -71,7 +71,7 @@ function checkOneCheck(
     );
   }
   const vantages = check.vantages ?? [];
-  issues.push(...vantages.flatMap((idc, i) => checkReference(ctx.idcs, 'IDC', idc, [...at, 'vantages', i])));
+  issues.push(...vantages.flatMap((idc, i) => checkIdcReference(ctx, idc, [...at, 'vantages', i])));
   issues.push(...duplicateEntries(vantages, [...at, 'vantages'], 'vantage'));
   if (check.type === 'http' || check.type === 'https')
     issues.push(...checkHttpOptions(check.http, timeout, at));
@@ -147,7 +147,7 @@ function checkPolicy(service: PartialService, at: Path, ctx: SemanticContext): C
     issues.push(issueAt([...at, 'policy', 'unhealthyBelow'], message));
   }
   const quorum = policy.quorum;
-  if (quorum !== undefined) {
+  if (quorum !== undefined && ctx.checkIdcs) {
     for (const check of service.checks) {
       const vantages = check?.vantages ? new Set(check.vantages).size : ctx.idcs.size;
       if (check && quorum > vantages) {

@@ -18,7 +18,30 @@ export function validateConfig(raw: unknown): ValidationResult {
   const parsed = configSchema.safeParse(raw, { error: configErrorMap });
   const schemaIssues = parsed.success ? [] : parsed.error.issues.flatMap(zodIssueToIssues);
   const partial = parsed.success ? partialFromConfig(parsed.data) : salvageConfig(raw);
-  const details = uniqueIssues([...schemaIssues, ...checkSemantics(partial)]);
+  const details = byLocation(uniqueIssues([...schemaIssues, ...checkSemantics(partial)]));
   if (parsed.success && details.length === 0) return { ok: true, config: parsed.data };
   return { ok: false, details };
+}
+
+const SECTION_ORDER = ['apiVersion', 'idcs', 'services', 'rules', 'channels'];
+
+/**
+ * Groups issues by top-level element in document order (`idcs[0]`, `idcs[1]`, `services[0]`, ...),
+ * keeping their order within an element (stable sort), so schema and semantic issues of one service
+ * are listed together.
+ */
+function byLocation(issues: ConfigIssue[]): ConfigIssue[] {
+  const rank = (path: string): [number, number] => {
+    const match = /^([A-Za-z]+)(?:\[(\d+)\])?/.exec(path);
+    const section = match ? SECTION_ORDER.indexOf(match[1]) : -1;
+    return [
+      section < 0 ? (path === '' ? -1 : SECTION_ORDER.length) : section,
+      match?.[2] ? Number(match[2]) : -1,
+    ];
+  };
+  return [...issues].sort((a, b) => {
+    const [sa, ia] = rank(a.path);
+    const [sb, ib] = rank(b.path);
+    return sa - sb || ia - ib;
+  });
 }

@@ -17,6 +17,7 @@ import {
   validateConfig,
   type ConfigPlan,
   type Env,
+  type Config,
   type StoredConfig,
 } from '@libs/config';
 import { ConfigVersionEntity } from '@libs/persistence';
@@ -43,6 +44,9 @@ export interface ApplyOptions {
 
 type Details = Array<{ path: string; message: string }>;
 
+/** Versions hold configs that were validated and sealed before they were written. */
+const documentOf = (version: ConfigVersionEntity) => version.document as StoredConfig;
+
 function invalid(message: string, details: Details): BadRequestException {
   return new BadRequestException({ statusCode: 400, error: 'Bad Request', message, details });
 }
@@ -68,7 +72,7 @@ export class ConfigService {
     if (!validated.ok) throw invalid(`invalid config: ${validated.details.length} problem(s)`, validated.details);
     const result = await this.db.transaction(async (m) => {
       const head = await this.lockHead(m, options.ifMatch);
-      const sealed = sealSecrets(validated.config, head?.document ?? null, this.env.VIGIL_SECRET_KEY);
+      const sealed = sealSecrets(validated.config, head ? documentOf(head) : null, this.env.VIGIL_SECRET_KEY);
       if (!sealed.ok) throw invalid(`invalid config: ${sealed.details.length} problem(s)`, sealed.details);
       if (options.dryRun) {
         return { version: head?.version ?? 0, changed: false, dryRun: true, plan: this.plan(head, sealed.config) };
@@ -85,7 +89,7 @@ export class ConfigService {
       const head = await this.lockHead(m, options.ifMatch);
       const target = await this.getVersion(n, m);
       const meta = { message: options.message ?? `restore of version ${n}`, restoredFrom: n };
-      return this.commit(m, head, target.document as StoredConfig, meta, options);
+      return this.commit(m, head, documentOf(target), meta, options);
     });
     if (result.changed) await this.announce(result.version);
     return result;
@@ -117,16 +121,16 @@ export class ConfigService {
   async diff(n: number, against: number): Promise<ConfigPlan> {
     const to = await this.getVersion(n);
     const from = against === 0 ? null : await this.getVersion(against);
-    return planConfig(from ? (from.document as StoredConfig) : null, to.document as StoredConfig);
+    return planConfig(from ? documentOf(from) : null, documentOf(to));
   }
 
   /** A version's document as the API shows it: secrets redacted. */
-  redacted(version: ConfigVersionEntity): StoredConfig {
-    return redactSecrets(version.document as StoredConfig);
+  redacted(version: ConfigVersionEntity): Config {
+    return redactSecrets(documentOf(version));
   }
 
   private plan(head: ConfigVersionEntity | null, desired: StoredConfig): ConfigPlan {
-    return planConfig(head ? (head.document as StoredConfig) : null, desired);
+    return planConfig(head ? documentOf(head) : null, desired);
   }
 
   private async lockHead(m: EntityManager, ifMatch: number | undefined): Promise<ConfigVersionEntity | null> {

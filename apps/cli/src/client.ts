@@ -1,0 +1,230 @@
+import { readFile } from 'node:fs/promises';
+import { extname } from 'node:path';
+
+/** One problem the API found, e.g. `{path: 'services[0].endpoints[0].idc', message: 'unknown IDC "shx"'}`. */
+export interface ApiIssue {
+  path: string;
+  message: string;
+  line?: number;
+  column?: number;
+}
+
+/** The API's one error shape. */
+export interface ApiErrorBody {
+  statusCode: number;
+  error?: string;
+  message: string;
+  details?: ApiIssue[];
+}
+
+/** Exit codes: 0 ok, 1 API or network error, 2 usage error. */
+export const EXIT_OK = 0;
+export const EXIT_API = 1;
+export const EXIT_USAGE = 2;
+
+/** An error the CLI reports and exits on; `details` are printed one per line under the message. */
+export class CliError extends Error {
+  constructor(
+    message: string,
+    readonly exitCode: number,
+    readonly details: readonly ApiIssue[] = [],
+  ) {
+    super(message);
+    this.name = 'CliError';
+  }
+}
+
+/** The command line is wrong (missing token, bad number, unreadable file): exit 2. */
+export class UsageError extends CliError {
+  constructor(message: string) {
+    super(message, EXIT_USAGE);
+    this.name = 'UsageError';
+  }
+}
+
+/** The API answered with an error, or could not be reached: exit 1. */
+export class ApiError extends CliError {
+  constructor(
+    message: string,
+    readonly status: number | undefined,
+    details: readonly ApiIssue[] = [],
+    readonly body?: unknown,
+  ) {
+    super(message, EXIT_API, details);
+    this.name = 'ApiError';
+  }
+}
+
+/** `  path: message (line 3, column 5)`; a detail without a path shows only its location. */
+export function formatIssue(issue: ApiIssue): string {
+  const where =
+    issue.line !== undefined
+      ? `line ${issue.line}${issue.column !== undefined ? `, column ${issue.column}` : ''}`
+      : '';
+  if (!issue.path) return where ? `  ${where}: ${issue.message}` : `  ${issue.message}`;
+  return `  ${issue.path}: ${issue.message}${where ? ` (${where})` : ''}`;
+}
+
+/** What the CLI prints on stderr for an error: `error: <message>` then one line per detail. */
+export function formatError(err: CliError): string {
+  return [`error: ${err.message}`, ...err.details.map(formatIssue)].join('\n');
+}
+
+const isIssue = (x: unknown): x is ApiIssue =>
+  typeof x === 'object' &&
+  x !== null &&
+  typeof (x as ApiIssue).message === 'string' &&
+  typeof ((x as ApiIssue).path ?? '') === 'string';
+
+/** Turns an error response (the API's JSON shape, or anything a proxy sends) into an {@link ApiError}. */
+export function toApiError(status: number, statusText: string, bodyText: string): ApiError {
+  const reason = `HTTP ${status}${statusText ? ` ${statusText}` : ''}`;
+  let body: unknown;
+  try {
+    body = JSON.parse(bodyText);
+  } catch {
+    const snippet = bodyText.trim().split('\n')[0]?.slice(0, 200) ?? '';
+    return new ApiError(snippet ? `${reason}: ${snippet}` : reason, status);
+  }
+  const fields = (typeof body === 'object' && body !== null ? body : {}) as Partial<ApiErrorBody>;
+  const message = typeof fields.message === 'string' && fields.message ? fields.message : reason;
+  const details = Array.isArray(fields.details)
+    ? fields.details.filter(isIssue).map((d) => ({ ...d, path: d.path ?? '' }))
+    : [];
+  return new ApiError(`${message} (${reason})`, status, details, body);
+}
+
+/** Why fetch failed, as one line: `connect ECONNREFUSED 127.0.0.1:3000`, `timed out after 30s`. */
+export function describeNetworkError(err: unknown, timeoutMs?: number): string {
+  if (err instanceof Error && (err.name === 'TimeoutError' || err.name === 'AbortError')) {
+    return timeoutMs ? `no answer within ${timeoutMs / 1000}s` : 'request aborted';
+  }
+  const cause = err instanceof Error ? (err as Error & { cause?: unknown }).cause : undefined;
+  const reason = cause ?? err;
+  if (reason instanceof AggregateError && reason.errors.length) return describeNetworkError(reason.errors[0]);
+  if (reason instanceof Error) {
+    const code = (reason as Error & { code?: string }).code;
+    if (reason.message) return reason.message;
+    if (code) return code;
+  }
+  return String(reason);
+}
+
+/**
+ * The API base (`<server>/api/v1`) from `--server`: an http(s) URL, with or without `/api/v1`.
+ * Throws a {@link UsageError} for anything else.
+ */
+export function apiBase(server: string): string {
+  let url: URL;
+  try {
+    url = new URL(server);
+  } catch {
+    throw new UsageError(`--server must be an http(s) URL, got "${server}"`);
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') {
+    throw new UsageError(`--server must be an http(s) URL, got "${server}"`);
+  }
+  const path = url.pathname.replace(/\/+$/, '').replace(/\/api\/v1$/, '');
+  return `${url.origin}${path}/api/v1`;
+}
+
+/** The Content-Type for a config file: by extension, else by a look at the text (JSON starts with `{`). */
+export function contentTypeFor(file: string, text: string): 'application/yaml' | 'application/json' {
+  const ext = file === '-' ? '' : extname(file).toLowerCase();
+  if (ext === '.yaml' || ext === '.yml') return 'application/yaml';
+  if (ext === '.json') return 'application/json';
+  return text.trimStart().startsWith('{') ? 'application/json' : 'application/yaml';
+}
+
+/** A config file's text and Content-Type; `-` reads stdin. An unreadable file is a usage error. */
+export async function readConfigInput(
+  file: string,
+  stdin: NodeJS.ReadableStream = process.stdin,
+): Promise<{ text: string; contentType: string }> {
+  let text: string;
+  if (file === '-') {
+    const chunks: Buffer[] = [];
+    for await (const chunk of stdin) chunks.push(typeof chunk === 'string' ? Buffer.from(chunk) : chunk);
+    text = Buffer.concat(chunks).toString('utf8');
+  } else {
+    try {
+      text = await readFile(file, 'utf8');
+    } catch (err) {
+      const code = (err as NodeJS.ErrnoException).code;
+      const why =
+        code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a directory' : (err as Error).message;
+      throw new UsageError(`cannot read ${file}: ${why}`);
+    }
+  }
+  if (!text.trim()) throw new UsageError(`${file === '-' ? 'stdin' : file} is empty`);
+  return { text, contentType: contentTypeFor(file, text) };
+}
+
+export interface RequestOptions {
+  query?: Record<string, string | number | boolean | undefined>;
+  body?: string;
+  contentType?: string;
+  headers?: Record<string, string>;
+}
+
+export interface ClientOptions {
+  server: string;
+  token: string;
+  timeoutMs?: number;
+  fetch?: typeof fetch;
+}
+
+/** Vigil's HTTP API: `/api/v1`, bearer key, JSON answers, the API's errors as {@link ApiError}. */
+export class VigilClient {
+  readonly base: string;
+  private readonly timeoutMs: number;
+  private readonly fetchFn: typeof fetch;
+
+  constructor(private readonly options: ClientOptions) {
+    this.base = apiBase(options.server);
+    this.timeoutMs = options.timeoutMs ?? 30_000;
+    this.fetchFn = options.fetch ?? fetch;
+  }
+
+  get<T>(path: string, query?: RequestOptions['query']): Promise<T> {
+    return this.request<T>('GET', path, { query });
+  }
+
+  async request<T>(method: string, path: string, options: RequestOptions = {}): Promise<T> {
+    const url = new URL(this.base + path);
+    for (const [key, value] of Object.entries(options.query ?? {})) {
+      if (value !== undefined) url.searchParams.set(key, String(value));
+    }
+    const headers: Record<string, string> = {
+      accept: 'application/json',
+      authorization: `Bearer ${this.options.token}`,
+      ...options.headers,
+    };
+    if (options.contentType) headers['content-type'] = options.contentType;
+    let res: Response;
+    let text: string;
+    try {
+      res = await this.fetchFn(url, {
+        method,
+        headers,
+        body: options.body,
+        signal: AbortSignal.timeout(this.timeoutMs),
+      });
+      text = await res.text();
+    } catch (err) {
+      throw new ApiError(
+        `cannot reach Vigil at ${url.origin}: ${describeNetworkError(err, this.timeoutMs)}`,
+        undefined,
+      );
+    }
+    if (!res.ok) throw toApiError(res.status, res.statusText, text);
+    try {
+      return JSON.parse(text) as T;
+    } catch {
+      throw new ApiError(
+        `${method} ${url.pathname}: the answer is not JSON (HTTP ${res.status})`,
+        res.status,
+      );
+    }
+  }
+}

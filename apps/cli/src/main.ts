@@ -1,0 +1,225 @@
+import { Command, CommanderError, Option } from 'commander';
+import {
+  CliError,
+  EXIT_API,
+  EXIT_OK,
+  EXIT_USAGE,
+  formatError,
+  readConfigInput,
+  UsageError,
+  VigilClient,
+} from './client';
+import {
+  renderApplyResult,
+  renderDiff,
+  renderPlanResult,
+  renderRestoreResult,
+  renderStatus,
+  renderVersions,
+  type ApplyResult,
+  type IdcItem,
+  type Page,
+  type Plan,
+  type ServiceItem,
+  type VersionSummary,
+} from './render';
+
+/** Where the CLI writes; a parameter so it can run in-process. */
+export interface CliIo {
+  stdout: (text: string) => void;
+  stderr: (text: string) => void;
+  stdin?: NodeJS.ReadableStream;
+  env?: NodeJS.ProcessEnv;
+}
+
+interface GlobalOptions {
+  server: string;
+  token?: string;
+  output: 'text' | 'json';
+}
+
+interface Context {
+  client: VigilClient;
+  output: 'text' | 'json';
+  /** Prints the raw JSON with `-o json`, else the text rendering. */
+  print(json: unknown, text: () => string): void;
+}
+
+const DEFAULT_SERVER = 'http://127.0.0.1:3000';
+
+/** A whole number from the command line (`--if-match 3`, `diff 4`), or a usage error naming it. */
+export function parseVersionArg(value: string, what: string, min = 1): number {
+  if (!/^\d+$/.test(value.trim()) || Number(value) < min || !Number.isSafeInteger(Number(value))) {
+    throw new UsageError(`${what} must be a whole number${min > 0 ? ' of 1 or more' : ''}, got "${value}"`);
+  }
+  return Number(value);
+}
+
+function buildProgram(io: CliIo): Command {
+  const env = io.env ?? process.env;
+  const program = new Command('vigil');
+  program
+    .description("Vigil's command line: plan and apply config, show status and versions.")
+    .addOption(
+      new Option('--server <url>', 'Vigil API base URL (env VIGIL_URL)').default(
+        env.VIGIL_URL || DEFAULT_SERVER,
+      ),
+    )
+    .addOption(new Option('--token <key>', 'API key, sent as a bearer token (env VIGIL_TOKEN; required)'))
+    .addOption(new Option('-o, --output <format>', 'output format').choices(['text', 'json']).default('text'))
+    .configureOutput({ writeOut: io.stdout, writeErr: io.stderr })
+    .exitOverride()
+    .showHelpAfterError('(run with --help for usage)')
+    .allowExcessArguments(false)
+    .addHelpText(
+      'after',
+      [
+        '',
+        'Environment: VIGIL_URL (--server), VIGIL_TOKEN (--token).',
+        'Exit codes: 0 ok, 1 API or network error, 2 usage error.',
+        'Example: vigil plan -f examples/multi-idc.yaml && vigil apply -f examples/multi-idc.yaml -m "why"',
+      ].join('\n'),
+    );
+
+  const context = (cmd: Command): Context => {
+    const opts = cmd.optsWithGlobals<GlobalOptions>();
+    const token = opts.token || env.VIGIL_TOKEN;
+    if (!token) throw new UsageError('an API key is required: pass --token <key> or set VIGIL_TOKEN');
+    const client = new VigilClient({ server: opts.server, token });
+    return {
+      client,
+      output: opts.output,
+      print: (json, text) =>
+        io.stdout(`${opts.output === 'json' ? JSON.stringify(json, null, 2) : text()}\n`),
+    };
+  };
+
+  const putConfig = async (
+    cmd: Command,
+    file: string,
+    query: Record<string, string | boolean | undefined>,
+  ) => {
+    const ctx = context(cmd);
+    const input = await readConfigInput(file, io.stdin);
+    const ifMatch = cmd.opts<{ ifMatch?: string }>().ifMatch;
+    const result = await ctx.client.request<ApplyResult>('PUT', '/config', {
+      query,
+      body: input.text,
+      contentType: input.contentType,
+      headers: ifMatch !== undefined ? { 'if-match': String(parseVersionArg(ifMatch, '--if-match', 0)) } : {},
+    });
+    return { ctx, result };
+  };
+
+  program
+    .command('plan')
+    .description('Show what applying a config file would change (a dry run)')
+    .requiredOption('-f, --file <path>', 'config file (YAML or JSON); - reads stdin')
+    .action(async (opts: { file: string }, cmd: Command) => {
+      const { ctx, result } = await putConfig(cmd, opts.file, { dryRun: 'true' });
+      ctx.print(result, () => renderPlanResult(result));
+    });
+
+  program
+    .command('apply')
+    .description('Apply a config file as the whole desired state (a new version when anything changes)')
+    .requiredOption('-f, --file <path>', 'config file (YAML or JSON); - reads stdin')
+    .option('-m, --message <text>', 'why: kept with the version and in the audit log')
+    .option('--if-match <version>', 'apply only if this is the current version')
+    .action(async (opts: { file: string; message?: string }, cmd: Command) => {
+      const { ctx, result } = await putConfig(cmd, opts.file, { message: opts.message });
+      ctx.print(result, () => renderApplyResult(result));
+    });
+
+  program
+    .command('status')
+    .description('Show the current config version, the IDCs and the services')
+    .action(async (_opts: unknown, cmd: Command) => {
+      const ctx = context(cmd);
+      const [versions, idcs, services] = await Promise.all([
+        ctx.client.get<Page<VersionSummary>>('/config/versions', { limit: 1 }),
+        ctx.client.get<Page<IdcItem>>('/idcs', { limit: 1000 }),
+        ctx.client.get<Page<ServiceItem>>('/services', { limit: 1000 }),
+      ]);
+      ctx.print({ versions, idcs, services }, () => renderStatus({ versions, idcs, services }));
+    });
+
+  program
+    .command('versions')
+    .description('List applied config versions, newest first')
+    .option('--limit <n>', 'how many', '20')
+    .option('--offset <n>', 'skip this many', '0')
+    .action(async (opts: { limit: string; offset: string }, cmd: Command) => {
+      const limit = parseVersionArg(opts.limit, '--limit');
+      const offset = parseVersionArg(opts.offset, '--offset', 0);
+      const ctx = context(cmd);
+      const page = await ctx.client.get<Page<VersionSummary>>('/config/versions', { limit, offset });
+      ctx.print(page, () => renderVersions(page));
+    });
+
+  program
+    .command('diff')
+    .description('Show what changed from version M (default N-1; 0 = empty) to version N')
+    .argument('<version>', 'the version N')
+    .option('--against <version>', 'the version M to compare with')
+    .action(async (n: string, opts: { against?: string }, cmd: Command) => {
+      const version = parseVersionArg(n, 'version');
+      const against =
+        opts.against !== undefined ? parseVersionArg(opts.against, '--against', 0) : Math.max(version - 1, 0);
+      const ctx = context(cmd);
+      const plan = await ctx.client.get<Plan>(`/config/versions/${version}/diff`, { against });
+      ctx.print(plan, () => renderDiff(plan, version, against));
+    });
+
+  program
+    .command('restore')
+    .description('Make version N current again, as a new version')
+    .argument('<version>', 'the version to restore')
+    .option('-m, --message <text>', 'why: kept with the new version and in the audit log')
+    .option('--if-match <version>', 'restore only if this is the current version')
+    .action(async (n: string, opts: { message?: string; ifMatch?: string }, cmd: Command) => {
+      const version = parseVersionArg(n, 'version');
+      const ifMatch = opts.ifMatch !== undefined ? parseVersionArg(opts.ifMatch, '--if-match', 0) : undefined;
+      const ctx = context(cmd);
+      const result = await ctx.client.request<ApplyResult>('POST', `/config/versions/${version}/restore`, {
+        query: { message: opts.message },
+        headers: ifMatch !== undefined ? { 'if-match': String(ifMatch) } : {},
+      });
+      ctx.print(result, () => renderRestoreResult(result, version));
+    });
+
+  return program;
+}
+
+/** Runs the CLI on `argv` (as process.argv: node, script, args...) and returns the exit code. */
+export async function run(argv: readonly string[], io?: Partial<CliIo>): Promise<number> {
+  const full: CliIo = {
+    stdout: (t) => process.stdout.write(t),
+    stderr: (t) => process.stderr.write(t),
+    ...io,
+  };
+  const program = buildProgram(full);
+  try {
+    await program.parseAsync([...argv]);
+    return EXIT_OK;
+  } catch (err) {
+    if (err instanceof CommanderError) {
+      // Commander has printed its message (or the help) already.
+      return err.code === 'commander.helpDisplayed' || err.code === 'commander.version' || err.exitCode === 0
+        ? EXIT_OK
+        : EXIT_USAGE;
+    }
+    if (err instanceof CliError) {
+      full.stderr(`${formatError(err)}\n`);
+      return err.exitCode;
+    }
+    full.stderr(`error: ${(err as Error)?.stack ?? String(err)}\n`);
+    return EXIT_API;
+  }
+}
+
+if (require.main === module) {
+  void run(process.argv).then((code) => {
+    process.exitCode = code;
+  });
+}

@@ -1,0 +1,216 @@
+import { diffConfigs, planConfig } from './plan';
+import { Config } from './schema';
+import { sealSecrets } from './secrets';
+import { baseConfig } from './spec-fixtures';
+import { validateConfig } from './validate';
+
+function config(mutate: (c: ReturnType<typeof baseConfig>) => void = () => undefined): Config {
+  const raw = baseConfig();
+  mutate(raw);
+  const result = validateConfig(raw);
+  if (!result.ok) throw new Error(JSON.stringify(result.details));
+  return result.config;
+}
+
+describe('planConfig', () => {
+  it('creates everything from nothing, ordered by kind then name', () => {
+    const plan = planConfig(null, config());
+    expect(plan.changes).toEqual([
+      { kind: 'idc', name: 'bjs', op: 'create' },
+      { kind: 'idc', name: 'sha', op: 'create' },
+      { kind: 'idc', name: 'szx', op: 'create' },
+      { kind: 'service', name: 'live-edge', op: 'create' },
+      { kind: 'service', name: 'origin', op: 'create' },
+      { kind: 'rule', name: 'idc-down', op: 'create' },
+      { kind: 'channel', name: 'oncall', op: 'create' },
+    ]);
+    expect(plan.summary).toEqual({ create: 7, update: 0, delete: 0 });
+  });
+
+  it('is empty for the same config', () => {
+    expect(planConfig(config(), config())).toEqual({
+      changes: [],
+      summary: { create: 0, update: 0, delete: 0 },
+    });
+  });
+
+  it('is empty when only key order, list order of named elements or explicit defaults differ', () => {
+    const shuffled = config((c) => {
+      c.idcs.reverse();
+      c.services[0].endpoints.reverse();
+      c.services[0].checks[0] = { http: { method: 'GET' }, interval: '10s', type: 'http', name: 'http' };
+      c.services[0].policy = { maxUtilization: 0.8, flapping: { hold: '2m' } };
+      c.rules[0].mode = 'approval';
+    });
+    const reordered = JSON.parse(JSON.stringify(config(), (_k, v) => reverseKeys(v)));
+    expect(planConfig(config(), shuffled).changes).toEqual([]);
+    expect(planConfig(reordered, config()).changes).toEqual([]);
+  });
+
+  it('lists field changes with readable paths', () => {
+    const after = config((c) => {
+      c.idcs[0].capacity = 200;
+      c.idcs[0].labels = { tier: 'core' };
+      c.services[0].endpoints[0].capacity = 5;
+      c.services[0].endpoints.push({ idc: 'bjs', name: 'bjs-2', address: '10.0.1.2:8080' });
+      c.services[0].checks[0].interval = '5s';
+      c.services[0].checks[0].vantages = ['sha', 'bjs'];
+      c.services[0].weights = { sha: 70, bjs: 30 };
+      c.services[1].endpoints.pop();
+    });
+    const plan = planConfig(config(), after);
+    expect(plan.changes).toEqual([
+      {
+        kind: 'idc',
+        name: 'sha',
+        op: 'update',
+        fields: [
+          { path: 'capacity', before: 100, after: 200 },
+          { path: 'labels.tier', after: 'core' },
+        ],
+      },
+      {
+        kind: 'service',
+        name: 'live-edge',
+        op: 'update',
+        fields: [
+          { path: 'checks[http].interval', before: '10s', after: '5s' },
+          { path: 'checks[http].vantages', after: ['sha', 'bjs'] },
+          {
+            path: 'endpoints[bjs-2]',
+            after: { idc: 'bjs', name: 'bjs-2', address: '10.0.1.2:8080', capacity: 1, labels: {} },
+          },
+          { path: 'endpoints[sha-1].capacity', before: 1, after: 5 },
+          { path: 'weights', after: { bjs: 30, sha: 70 } },
+        ],
+      },
+      {
+        kind: 'service',
+        name: 'origin',
+        op: 'update',
+        fields: [
+          {
+            path: 'endpoints[10.0.3.1-443]',
+            before: { idc: 'szx', name: '10.0.3.1-443', address: '10.0.3.1:443', capacity: 1, labels: {} },
+          },
+        ],
+      },
+    ]);
+    expect(plan.summary).toEqual({ create: 0, update: 3, delete: 0 });
+  });
+
+  it('shows weight changes per IDC', () => {
+    const before = config((c) => (c.services[0].weights = { sha: 50, bjs: 50 }));
+    const after = config((c) => (c.services[0].weights = { sha: 100, bjs: 0 }));
+    expect(planConfig(before, after).changes[0].fields).toEqual([
+      { path: 'weights.bjs', before: 50, after: 0 },
+      { path: 'weights.sha', before: 50, after: 100 },
+    ]);
+  });
+
+  it('creates, updates and deletes in one plan', () => {
+    const after = config((c) => {
+      c.idcs = c.idcs.filter((idc: { name: string }) => idc.name !== 'szx');
+      c.idcs.push({ name: 'hkg', capacity: 10 });
+      c.services[1].endpoints[1].idc = 'hkg';
+      c.rules[0].mode = 'enforce';
+      c.channels = [{ name: 'slack', type: 'slack', webhookUrl: { secretRef: 'SLACK_URL' } }];
+      c.rules[0].actions[1].channels = ['slack'];
+    });
+    const plan = planConfig(config(), after);
+    expect(plan.changes.map(({ kind, name, op }) => `${op} ${kind} ${name}`)).toEqual([
+      'create idc hkg',
+      'delete idc szx',
+      'update service origin',
+      'update rule idc-down',
+      'delete channel oncall',
+      'create channel slack',
+    ]);
+    expect(plan.summary).toEqual({ create: 2, update: 2, delete: 2 });
+  });
+
+  it('is what diffConfigs returns', () => {
+    expect(diffConfigs).toBe(planConfig);
+  });
+});
+
+describe('planConfig and secrets', () => {
+  const KEY = 'k';
+  const sealed = (hook: string) => {
+    const result = sealSecrets(
+      config((c) => (c.channels[0].secret = { value: hook })),
+      null,
+      KEY,
+    );
+    if (!result.ok) throw new Error('seal failed');
+    return result.config;
+  };
+
+  it('sees no change when the fingerprint is the same, even with a new ciphertext', () => {
+    const a = sealed('hook-1');
+    const b = sealed('hook-1');
+    expect(JSON.stringify(a)).not.toBe(JSON.stringify(b));
+    expect(planConfig(a, b).changes).toEqual([]);
+  });
+
+  it('masks a changed secret and never shows values or ciphertext', () => {
+    const a = sealed('hook-1');
+    const b = sealed('hook-2');
+    const plan = planConfig(a, b);
+    expect(plan.changes).toEqual([
+      {
+        kind: 'channel',
+        name: 'oncall',
+        op: 'update',
+        fields: [{ path: 'secret', before: '<secret>', after: '<secret changed>' }],
+      },
+    ]);
+    const text = JSON.stringify([plan, planConfig(null, b), planConfig(b, config())]);
+    for (const hidden of [
+      'hook-1',
+      'hook-2',
+      'v1:',
+      (b.channels[0] as { secret: { encrypted: string } }).secret.encrypted,
+    ]) {
+      expect(text).not.toContain(hidden);
+    }
+  });
+
+  it('shows secretRef names, which are not secret', () => {
+    const after = config((c) => (c.channels[0].secret = { secretRef: 'NEW_HOOK' }));
+    expect(planConfig(config(), after).changes[0].fields).toEqual([
+      { path: 'secret', before: { secretRef: 'HOOK_SECRET' }, after: { secretRef: 'NEW_HOOK' } },
+    ]);
+    expect(planConfig(sealed('x'), after).changes[0].fields).toEqual([
+      { path: 'secret', before: '<secret>', after: { secretRef: 'NEW_HOOK' } },
+    ]);
+  });
+
+  it('masks secrets inside added or removed elements', () => {
+    const a = config();
+    const b = config((c) =>
+      c.services[0].checks.push({
+        name: 'auth',
+        type: 'http',
+        http: { headers: { Authorization: { value: 'tok' } } },
+      }),
+    );
+    const [change] = planConfig(a, b).changes;
+    expect(JSON.stringify(change)).not.toContain('tok');
+    expect(change.fields?.[0]).toMatchObject({
+      path: 'checks[auth]',
+      after: { http: { headers: { Authorization: '<secret>' } } },
+    });
+  });
+
+  it('treats "<redacted>" as the stored secret it keeps', () => {
+    const stored = sealed('hook-1');
+    const shown = config((c) => (c.channels[0].secret = { value: '<redacted>' }));
+    expect(planConfig(stored, shown).changes).toEqual([]);
+  });
+});
+
+function reverseKeys(value: unknown): unknown {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return value;
+  return Object.fromEntries(Object.entries(value).reverse());
+}

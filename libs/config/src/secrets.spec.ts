@@ -1,0 +1,172 @@
+import { Config, StoredConfig } from './schema';
+import { openSecret, redactSecrets, sealSecrets } from './secrets';
+import { REDACTED, SealedSecret } from './secret-types';
+import { visitSecrets } from './secret-walk';
+import { baseConfig } from './spec-fixtures';
+import { validateConfig } from './validate';
+
+const KEY = 'operator-secret-key';
+
+/** The base config with plaintext secrets in a header and two channels. */
+function withPlainSecrets(hook = 'hook-plain', slack = 'https://hooks.slack.example/T0/B0'): Config {
+  const raw = baseConfig();
+  raw.services[0].checks[0].http = { headers: { Authorization: { value: 'Bearer probe' }, 'X-Env': 'prod' } };
+  raw.channels[0].secret = { value: hook };
+  raw.channels.push({ name: 'slack-sre', type: 'slack', webhookUrl: { value: slack } });
+  const result = validateConfig(raw);
+  if (!result.ok) throw new Error(JSON.stringify(result.details));
+  return result.config;
+}
+
+function seal(
+  config: Config,
+  previous: StoredConfig | null = null,
+  key: string | undefined = KEY,
+): StoredConfig {
+  const result = sealSecrets(config, previous, key);
+  if (!result.ok) throw new Error(JSON.stringify(result.details));
+  return result.config;
+}
+
+const hookOf = (config: { channels: unknown[] }) => (config.channels[0] as { secret: unknown }).secret;
+
+describe('sealSecrets', () => {
+  it('encrypts plaintext secrets and keeps secretRefs', () => {
+    const stored = seal(withPlainSecrets());
+    const hook = hookOf(stored) as SealedSecret;
+    expect(hook).toEqual({
+      encrypted: expect.stringMatching(/^v1:/),
+      fingerprint: expect.stringMatching(/^[0-9a-f]{16}$/),
+    });
+    expect(JSON.stringify(stored)).not.toContain('hook-plain');
+    expect(JSON.stringify(stored)).not.toContain('Bearer probe');
+    const sealed = seal(validateConfigOk(baseConfig()));
+    expect(hookOf(sealed)).toEqual({ secretRef: 'HOOK_SECRET' });
+  });
+
+  it('round-trips through openSecret', () => {
+    const stored = seal(withPlainSecrets());
+    expect(openSecret(hookOf(stored) as SealedSecret, KEY, {})).toBe('hook-plain');
+  });
+
+  it('reports every plaintext secret when no key is configured', () => {
+    const result = sealSecrets(withPlainSecrets(), null, undefined);
+    const message =
+      'a plaintext secret needs VIGIL_SECRET_KEY to be set on the server; set it, or use {secretRef: ENV_NAME}';
+    expect(result).toEqual({
+      ok: false,
+      details: [
+        { path: 'services[0].checks[0].http.headers.Authorization', message },
+        { path: 'channels[0].secret', message },
+        { path: 'channels[1].webhookUrl', message },
+      ],
+    });
+  });
+
+  it('keeps the stored ciphertext when the value did not change (no churn, no false plan change)', () => {
+    const first = seal(withPlainSecrets());
+    const second = seal(withPlainSecrets(), first);
+    expect(second).toEqual(first);
+  });
+
+  it('re-encrypts a changed value with a new fingerprint', () => {
+    const first = seal(withPlainSecrets());
+    const second = seal(withPlainSecrets('hook-rotated'), first);
+    expect((hookOf(second) as SealedSecret).fingerprint).not.toBe(
+      (hookOf(first) as SealedSecret).fingerprint,
+    );
+    expect(openSecret(hookOf(second) as SealedSecret, KEY, {})).toBe('hook-rotated');
+  });
+
+  it('keeps the previous secret for "<redacted>", matched by name even when lists are reordered', () => {
+    const stored = seal(withPlainSecrets());
+    const shown = redactSecrets(stored);
+    shown.channels.reverse();
+    const again = sealSecrets(shown, stored, undefined);
+    expect(again.ok).toBe(true);
+    const channels = again.ok ? again.config.channels : [];
+    expect(channels.map((c) => c.name)).toEqual(['slack-sre', 'oncall']);
+    expect(openSecret((channels[1] as { secret: SealedSecret }).secret, KEY, {})).toBe('hook-plain');
+    expect(openSecret((channels[0] as { webhookUrl: SealedSecret }).webhookUrl, KEY, {})).toBe(
+      'https://hooks.slack.example/T0/B0',
+    );
+  });
+
+  it('refuses "<redacted>" where no secret was stored, naming the path', () => {
+    const config = withPlainSecrets();
+    (config.channels[0] as { secret: unknown }).secret = { value: REDACTED };
+    const previous = seal(validateConfigOk(baseConfig())); // oncall used a secretRef there
+    expect(sealSecrets(config, previous, KEY)).toEqual({
+      ok: false,
+      details: [
+        {
+          path: 'channels[0].secret',
+          message: 'is "<redacted>" but no stored secret exists at this path to keep; send the value again',
+        },
+      ],
+    });
+  });
+
+  it('is idempotent on a sealed config and leaves its input untouched', () => {
+    const config = withPlainSecrets();
+    const copy = structuredClone(config);
+    const stored = seal(config);
+    expect(config).toEqual(copy);
+    expect(seal(stored as unknown as Config, stored, undefined)).toEqual(stored);
+  });
+});
+
+describe('redactSecrets', () => {
+  it('replaces stored secrets by <redacted> and keeps secretRefs', () => {
+    const raw = baseConfig();
+    raw.channels.push({ name: 'pd', type: 'pagerduty', routingKey: { value: 'pd-key' } });
+    const stored = seal(validateConfigOk(raw));
+    const shown = redactSecrets(stored);
+    expect(shown.channels[0]).toMatchObject({ secret: { secretRef: 'HOOK_SECRET' } });
+    expect(shown.channels[1]).toMatchObject({ routingKey: { value: REDACTED } });
+    expect(JSON.stringify(shown)).not.toMatch(/encrypted|fingerprint|pd-key/);
+    expect(stored.channels[1]).toMatchObject({ routingKey: { fingerprint: expect.any(String) } });
+  });
+});
+
+describe('openSecret', () => {
+  it('reads a secretRef from the given environment', () => {
+    expect(openSecret({ secretRef: 'HOOK' }, undefined, { HOOK: 's3cret' })).toBe('s3cret');
+  });
+
+  it.each<[string, Parameters<typeof openSecret>, RegExp]>([
+    ['an unset variable', [{ secretRef: 'HOOK' }, KEY, {}], /environment variable HOOK is not set/],
+    ['a redacted value', [{ value: REDACTED }, KEY, {}], /redacted/],
+    [
+      'a sealed secret without key',
+      [{ encrypted: 'v1:AAAA', fingerprint: 'x' }, undefined, {}],
+      /VIGIL_SECRET_KEY/,
+    ],
+    ['garbage ciphertext', [{ encrypted: 'nope', fingerprint: 'x' }, KEY, {}], /unknown format/],
+  ])('refuses %s', (_title, args, error) => {
+    expect(() => openSecret(...args)).toThrow(error);
+  });
+
+  it('refuses the wrong key', () => {
+    const hook = hookOf(seal(withPlainSecrets())) as SealedSecret;
+    expect(() => openSecret(hook, 'another-key', {})).toThrow(/wrong VIGIL_SECRET_KEY/);
+  });
+});
+
+describe('visitSecrets', () => {
+  it('visits every secret with an index path and a name-based id', () => {
+    const seen: string[] = [];
+    visitSecrets(withPlainSecrets(), (_secret, at) => seen.push(`${at.path} | ${at.id}`));
+    expect(seen).toEqual([
+      'services[0].checks[0].http.headers.Authorization | services[live-edge].checks[http].http.headers.Authorization',
+      'channels[0].secret | channels[oncall].secret',
+      'channels[1].webhookUrl | channels[slack-sre].webhookUrl',
+    ]);
+  });
+});
+
+function validateConfigOk(raw: unknown): Config {
+  const result = validateConfig(raw);
+  if (!result.ok) throw new Error(JSON.stringify(result.details));
+  return result.config;
+}

@@ -1,0 +1,380 @@
+import { baseConfig } from './spec-fixtures';
+import { validateConfig } from './validate';
+
+type Mutation = (c: ReturnType<typeof baseConfig>) => void;
+
+const NAME_RULE = 'must be lowercase letters, digits and "-", starting and ending with a letter or digit';
+const SECRET_HELP =
+  'expected a secret: {secretRef: ENV_VAR_NAME} to read it from the environment, or {value: "..."}';
+const CHECK_TYPES = '"http", "https", "tcp", "dns", "tls"';
+
+function problems(mutate: Mutation) {
+  const config = baseConfig();
+  mutate(config);
+  const result = validateConfig(config);
+  if (result.ok) throw new Error('expected the config to be invalid');
+  return result.details;
+}
+
+describe('validateConfig: schema problems', () => {
+  it('accepts the base fixture', () => {
+    expect(validateConfig(baseConfig())).toMatchObject({ ok: true });
+  });
+
+  it.each<[string, Mutation, string, string]>([
+    [
+      'wrong apiVersion',
+      (c) => (c.apiVersion = 'vigil/v2'),
+      'apiVersion',
+      'expected "vigil/v1", got "vigil/v2"',
+    ],
+    ['missing apiVersion', (c) => delete c.apiVersion, 'apiVersion', 'is required (expected "vigil/v1")'],
+    ['no IDCs', (c) => (c.idcs = []), 'idcs', 'must have at least 1 item'],
+    ['idcs not a list', (c) => (c.idcs = { sha: {} }), 'idcs', 'expected a list, got an object'],
+    ['top-level typo', (c) => (c.rule = []), 'rule', 'unknown field "rule" (did you mean "rules"?)'],
+    ['unrelated unknown key', (c) => (c.idcs[0].zone = 'x'), 'idcs[0].zone', 'unknown field "zone"'],
+    ['uppercase IDC name', (c) => c.idcs.push({ name: 'HKG', capacity: 1 }), 'idcs[3].name', NAME_RULE],
+    ['IDC name with a dot', (c) => c.idcs.push({ name: 'hk.g', capacity: 1 }), 'idcs[3].name', NAME_RULE],
+    [
+      'long IDC name',
+      (c) => c.idcs.push({ name: 'a'.repeat(64), capacity: 1 }),
+      'idcs[3].name',
+      'must be at most 63 characters',
+    ],
+    ['zero capacity', (c) => (c.idcs[1].capacity = 0), 'idcs[1].capacity', 'must be greater than 0'],
+    ['text capacity', (c) => (c.idcs[1].capacity = '10'), 'idcs[1].capacity', 'expected a number, got "10"'],
+    [
+      'label not a string',
+      (c) => (c.idcs[0].labels = { tier: 1 }),
+      'idcs[0].labels.tier',
+      'expected a string, got 1',
+    ],
+    [
+      'endpoint with url and address',
+      (c) => (c.services[0].endpoints[0].address = '10.0.0.1:8080'),
+      'services[0].endpoints[0]',
+      'expected one of url or address, not both',
+    ],
+    [
+      'endpoint without target',
+      (c) => delete c.services[0].endpoints[0].url,
+      'services[0].endpoints[0]',
+      'expected one of url or address',
+    ],
+    [
+      'ftp url',
+      (c) => (c.services[0].endpoints[0].url = 'ftp://10.0.0.1/x'),
+      'services[0].endpoints[0].url',
+      'must be an absolute http:// or https:// URL',
+    ],
+    [
+      'address without port',
+      (c) => (c.services[1].endpoints[0].address = '10.0.2.1'),
+      'services[1].endpoints[0].address',
+      'must be host:port, e.g. "10.0.0.1:8080" or "[2001:db8::1]:53"',
+    ],
+    [
+      'address port out of range',
+      (c) => (c.services[1].endpoints[0].address = '10.0.2.1:70000'),
+      'services[1].endpoints[0].address',
+      'port must be between 1 and 65535',
+    ],
+    [
+      'negative endpoint capacity',
+      (c) => (c.services[0].endpoints[1].capacity = -1),
+      'services[0].endpoints[1].capacity',
+      'must be greater than 0',
+    ],
+    [
+      'uppercase endpoint name',
+      (c) => (c.services[0].endpoints[1].name = 'BJS_1'),
+      'services[0].endpoints[1].name',
+      'must be lowercase letters, digits, "-" and ".", starting and ending with a letter or digit',
+    ],
+    [
+      'service without endpoints',
+      (c) => (c.services[0].endpoints = []),
+      'services[0].endpoints',
+      'must have at least 1 item',
+    ],
+    ['service without checks', (c) => delete c.services[0].checks, 'services[0].checks', 'is required'],
+    [
+      'unknown check type',
+      (c) => (c.services[0].checks[0].type = 'htp'),
+      'services[0].checks[0].type',
+      `expected one of ${CHECK_TYPES}, got "htp"`,
+    ],
+    [
+      'missing check type',
+      (c) => delete c.services[0].checks[0].type,
+      'services[0].checks[0].type',
+      `is required (expected one of ${CHECK_TYPES})`,
+    ],
+    [
+      'check field typo',
+      (c) => (c.services[0].checks[0].intervall = '5s'),
+      'services[0].checks[0].intervall',
+      'unknown field "intervall" (did you mean "interval"?)',
+    ],
+    [
+      'malformed interval',
+      (c) => (c.services[0].checks[0].interval = '5 s'),
+      'services[0].checks[0].interval',
+      'must be a duration such as "500ms", "5s", "2m", "1h" or "1m30s"',
+    ],
+    [
+      'interval below 1s',
+      (c) => Object.assign(c.services[0].checks[0], { interval: '500ms', timeout: '100ms' }),
+      'services[0].checks[0].interval',
+      'must be at least 1s',
+    ],
+    [
+      'zero healthyThreshold',
+      (c) => (c.services[0].checks[0].healthyThreshold = 0),
+      'services[0].checks[0].healthyThreshold',
+      'must be at least 1',
+    ],
+    [
+      'fractional unhealthyThreshold',
+      (c) => (c.services[0].checks[0].unhealthyThreshold = 1.5),
+      'services[0].checks[0].unhealthyThreshold',
+      'expected an integer, got 1.5',
+    ],
+    [
+      'empty vantages',
+      (c) => (c.services[0].checks[0].vantages = []),
+      'services[0].checks[0].vantages',
+      'must have at least 1 item',
+    ],
+    [
+      'tcp options on an http check',
+      (c) => (c.services[0].checks[0].tcp = { send: 'PING' }),
+      'services[0].checks[0].tcp',
+      'tcp options are only allowed on tcp checks, not on http/https checks',
+    ],
+    [
+      'http options on a tcp check',
+      (c) => (c.services[1].checks[0].http = { path: '/' }),
+      'services[1].checks[0].http',
+      'http options are only allowed on http and https checks, not on tcp checks',
+    ],
+    [
+      'dns options on a tls check',
+      (c) => (c.services[1].checks[1].dns = { name: 'a.example' }),
+      'services[1].checks[1].dns',
+      'dns options are only allowed on dns checks, not on tls checks',
+    ],
+    [
+      'dns check without dns options',
+      (c) => c.services[1].checks.push({ name: 'dns', type: 'dns' }),
+      'services[1].checks[2].dns',
+      'dns options are required for dns checks',
+    ],
+    [
+      'bad dns record type',
+      (c) =>
+        c.services[1].checks.push({ name: 'dns', type: 'dns', dns: { name: 'a.example', recordType: 'MX' } }),
+      'services[1].checks[2].dns.recordType',
+      'expected one of "A", "AAAA", "CNAME", "TXT", got "MX"',
+    ],
+    [
+      'http method',
+      (c) => (c.services[0].checks[0].http = { method: 'FETCH' }),
+      'services[0].checks[0].http.method',
+      'expected one of "GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS", got "FETCH"',
+    ],
+    [
+      'relative http path',
+      (c) => (c.services[0].checks[0].http = { path: 'healthz' }),
+      'services[0].checks[0].http.path',
+      'must start with "/"',
+    ],
+    [
+      'bad expected status',
+      (c) => (c.services[0].checks[0].http = { expectStatus: [200, '20x'] }),
+      'services[0].checks[0].http.expectStatus[1]',
+      'expected a status code (100-599) or a class such as "2xx"',
+    ],
+    [
+      'bad header value',
+      (c) => (c.services[0].checks[0].http = { headers: { 'X-A': 5 } }),
+      'services[0].checks[0].http.headers.X-A',
+      'expected a string or a secret ({secretRef} or {value})',
+    ],
+    [
+      'bad header name',
+      (c) => (c.services[0].checks[0].http = { headers: { 'X A': 'b' } }),
+      'services[0].checks[0].http.headers["X A"]',
+      'invalid key',
+    ],
+    [
+      'jsonPath without $',
+      (c) => (c.services[0].checks[0].http = { jsonPath: { path: 'status' } }),
+      'services[0].checks[0].http.jsonPath.path',
+      'must start with "$", e.g. "$.status"',
+    ],
+    [
+      'negative minDaysToExpiry',
+      (c) => (c.services[1].checks[1].tls = { minDaysToExpiry: -1 }),
+      'services[1].checks[1].tls.minDaysToExpiry',
+      'must be at least 0',
+    ],
+    [
+      'negative weight',
+      (c) => (c.services[0].weights = { sha: -1, bjs: 1 }),
+      'services[0].weights.sha',
+      'must be at least 0',
+    ],
+    [
+      'maxUtilization above 1',
+      (c) => (c.services[0].policy = { maxUtilization: 1.5 }),
+      'services[0].policy.maxUtilization',
+      'must be at most 1',
+    ],
+    [
+      'panicThreshold of 1',
+      (c) => (c.services[0].policy = { panicThreshold: 1 }),
+      'services[0].policy.panicThreshold',
+      'must be less than 1',
+    ],
+    [
+      'maxStepPercent above 100',
+      (c) => (c.services[0].policy = { maxStepPercent: 101 }),
+      'services[0].policy.maxStepPercent',
+      'must be at most 100',
+    ],
+    [
+      'zero maxActionsPerHour',
+      (c) => (c.services[0].policy = { maxActionsPerHour: 0 }),
+      'services[0].policy.maxActionsPerHour',
+      'must be at least 1',
+    ],
+    [
+      'flapping typo',
+      (c) => (c.services[0].policy = { flapping: { windows: '5m' } }),
+      'services[0].policy.flapping.windows',
+      'unknown field "windows" (did you mean "window"?)',
+    ],
+    [
+      'unknown traffic manager',
+      (c) => (c.services[0].trafficManager = { type: 'f5' }),
+      'services[0].trafficManager.type',
+      'expected one of "webhook", "log", got "f5"',
+    ],
+    [
+      'webhook traffic manager without url',
+      (c) => (c.services[0].trafficManager = { type: 'webhook' }),
+      'services[0].trafficManager.url',
+      'is required',
+    ],
+    ['empty rule condition', (c) => (c.rules[0].when = '  '), 'rules[0].when', 'must not be empty'],
+    [
+      'long rule condition',
+      (c) => (c.rules[0].when = 'x'.repeat(4097)),
+      'rules[0].when',
+      'must be at most 4096 characters',
+    ],
+    [
+      'unknown rule mode',
+      (c) => (c.rules[0].mode = 'on'),
+      'rules[0].mode',
+      'expected one of "enforce", "approval", "dry-run", got "on"',
+    ],
+    [
+      'rule without actions',
+      (c) => (c.rules[0].actions = []),
+      'rules[0].actions',
+      'must have at least 1 item',
+    ],
+    [
+      'rule for typo',
+      (c) => (c.rules[0].for = '30'),
+      'rules[0].for',
+      'must be a duration such as "500ms", "5s", "2m", "1h" or "1m30s"',
+    ],
+    [
+      'unknown action',
+      (c) => (c.rules[0].actions[0] = { type: 'page' }),
+      'rules[0].actions[0].type',
+      'expected one of "shift-away", "drain-endpoint", "set-weights", "notify", got "page"',
+    ],
+    [
+      'notify without channels',
+      (c) => (c.rules[0].actions[1].channels = []),
+      'rules[0].actions[1].channels',
+      'must have at least 1 item',
+    ],
+    [
+      'unknown channel type',
+      (c) => (c.channels[0].type = 'email'),
+      'channels[0].type',
+      'expected one of "webhook", "slack", "pagerduty", got "email"',
+    ],
+    [
+      'slack without webhookUrl',
+      (c) => (c.channels[0] = { name: 'oncall', type: 'slack' }),
+      'channels[0].webhookUrl',
+      'is required',
+    ],
+    [
+      'pagerduty severity',
+      (c) =>
+        (c.channels[0] = {
+          name: 'oncall',
+          type: 'pagerduty',
+          routingKey: { secretRef: 'PD' },
+          severity: 'high',
+        }),
+      'channels[0].severity',
+      'expected one of "critical", "error", "warning", "info", got "high"',
+    ],
+    [
+      'lowercase secretRef',
+      (c) => (c.channels[0].secret = { secretRef: 'hook_secret' }),
+      'channels[0].secret.secretRef',
+      'must be an environment variable name (A-Z, 0-9, "_")',
+    ],
+    ['secret as a string', (c) => (c.channels[0].secret = 'hunter2'), 'channels[0].secret', SECRET_HELP],
+    [
+      'secret with two forms',
+      (c) => (c.channels[0].secret = { secretRef: 'A', value: 'b' }),
+      'channels[0].secret',
+      SECRET_HELP,
+    ],
+    [
+      'empty secret value',
+      (c) => (c.channels[0].secret = { value: '' }),
+      'channels[0].secret.value',
+      'must not be empty',
+    ],
+  ])('%s', (_title, mutate, path, message) => {
+    expect(problems(mutate)).toEqual([{ path, message }]);
+  });
+
+  it('reports a typo and the missing field it was meant to be', () => {
+    const details = problems((c) => {
+      c.idcs[0].capcity = c.idcs[0].capacity;
+      delete c.idcs[0].capacity;
+    });
+    expect(details).toEqual([
+      { path: 'idcs[0].capacity', message: 'is required' },
+      { path: 'idcs[0].capcity', message: 'unknown field "capcity" (did you mean "capacity"?)' },
+    ]);
+  });
+
+  it('refuses the stored (encrypted) secret form from users', () => {
+    const details = problems((c) => (c.channels[0].secret = { encrypted: 'v1:abc', fingerprint: '0123' }));
+    expect(details).toEqual(
+      expect.arrayContaining([
+        { path: 'channels[0].secret.encrypted', message: 'unknown field "encrypted"' },
+        { path: 'channels[0].secret.fingerprint', message: 'unknown field "fingerprint"' },
+      ]),
+    );
+  });
+
+  it.each([null, 'text', 42, []])('reports a non-object document (%j) at the root', (raw) => {
+    const result = validateConfig(raw);
+    expect(result.ok).toBe(false);
+    expect(!result.ok && result.details[0].path).toBe('');
+  });
+});

@@ -1,0 +1,289 @@
+import { baseConfig } from './spec-fixtures';
+import { validateConfig } from './validate';
+
+type Mutation = (c: ReturnType<typeof baseConfig>) => void;
+
+function problems(mutate: Mutation) {
+  const config = baseConfig();
+  mutate(config);
+  const result = validateConfig(config);
+  if (result.ok) throw new Error('expected the config to be invalid');
+  return result.details;
+}
+
+const dnsCheck = { name: 'resolve', type: 'dns', dns: { name: 'live.example.com' } };
+
+describe('validateConfig: semantic problems', () => {
+  it.each<[string, Mutation, string, string]>([
+    [
+      'duplicate IDC',
+      (c) => c.idcs.push({ name: 'sha', capacity: 1 }),
+      'idcs[3].name',
+      'duplicate IDC name "sha"',
+    ],
+    [
+      'duplicate service',
+      (c) => (c.services[1].name = 'live-edge'),
+      'services[1].name',
+      'duplicate service name "live-edge"',
+    ],
+    [
+      'duplicate rule',
+      (c) => c.rules.push({ ...c.rules[0] }),
+      'rules[1].name',
+      'duplicate rule name "idc-down"',
+    ],
+    [
+      'duplicate channel',
+      (c) => c.channels.push({ name: 'oncall', type: 'slack', webhookUrl: { secretRef: 'SLACK' } }),
+      'channels[1].name',
+      'duplicate channel name "oncall"',
+    ],
+    [
+      'duplicate endpoint',
+      (c) => (c.services[0].endpoints[1].name = 'sha-1'),
+      'services[0].endpoints[1].name',
+      'duplicate endpoint name "sha-1"',
+    ],
+    [
+      'duplicate derived endpoint name',
+      (c) => c.services[1].endpoints.push({ idc: 'sha', address: '10.0.2.1:443' }),
+      'services[1].endpoints[2].name',
+      'duplicate endpoint name "10.0.2.1-443" (derived from its url or address; set a name)',
+    ],
+    [
+      'duplicate check',
+      (c) => c.services[0].checks.push({ name: 'http', type: 'http', interval: '1m' }),
+      'services[0].checks[1].name',
+      'duplicate check name "http"',
+    ],
+    [
+      'unknown endpoint IDC',
+      (c) => (c.services[0].endpoints[1].idc = 'shx'),
+      'services[0].endpoints[1].idc',
+      'unknown IDC "shx"',
+    ],
+    [
+      'unknown vantage',
+      (c) => (c.services[0].checks[0].vantages = ['sha', 'hkg']),
+      'services[0].checks[0].vantages[1]',
+      'unknown IDC "hkg"',
+    ],
+    [
+      'repeated vantage',
+      (c) => (c.services[0].checks[0].vantages = ['sha', 'sha']),
+      'services[0].checks[0].vantages[1]',
+      'duplicate vantage "sha"',
+    ],
+    [
+      'timeout equal to interval',
+      (c) => Object.assign(c.services[0].checks[0], { interval: '5s', timeout: '5s' }),
+      'services[0].checks[0].timeout',
+      'timeout (5s) must be less than interval (5s)',
+    ],
+    [
+      'default timeout not below interval',
+      (c) => (c.services[0].checks[0].interval = '2s'),
+      'services[0].checks[0].timeout',
+      'timeout (2s) must be less than interval (2s)',
+    ],
+    [
+      'maxLatency above timeout',
+      (c) => (c.services[0].checks[0].http = { maxLatency: '3s' }),
+      'services[0].checks[0].http.maxLatency',
+      'maxLatency (3s) must not exceed timeout (2s)',
+    ],
+    [
+      'weights all zero',
+      (c) => (c.services[0].weights = { sha: 0, bjs: 0 }),
+      'services[0].weights',
+      'weights must not all be zero',
+    ],
+    [
+      'weights on an unknown IDC',
+      (c) => (c.services[0].weights = { sha: 1, hkg: 1 }),
+      'services[0].weights.hkg',
+      'unknown IDC "hkg"',
+    ],
+    [
+      'weight where the service has no endpoints',
+      (c) => (c.services[0].weights = { sha: 40, bjs: 40, szx: 20 }),
+      'services[0].weights.szx',
+      'IDC "szx" has weight 20 but service "live-edge" has no endpoints there',
+    ],
+    [
+      'unhealthyBelow not below degradedBelow',
+      (c) => (c.services[0].policy = { degradedBelow: 0.9, unhealthyBelow: 0.9 }),
+      'services[0].policy.unhealthyBelow',
+      'unhealthyBelow (0.9) must be less than degradedBelow (0.9)',
+    ],
+    [
+      'quorum above the vantages of a check',
+      (c) => {
+        c.services[0].policy = { quorum: 3 };
+        c.services[0].checks[0].vantages = ['sha', 'bjs'];
+      },
+      'services[0].policy.quorum',
+      'quorum (3) exceeds the 2 vantages of check "http"',
+    ],
+    [
+      'quorum above the number of IDCs',
+      (c) => (c.services[0].policy = { quorum: 4 }),
+      'services[0].policy.quorum',
+      'quorum (4) exceeds the 3 vantages of check "http"',
+    ],
+    [
+      'dns check on url endpoints',
+      (c) => c.services[0].checks.push(dnsCheck),
+      'services[0].checks[1].type',
+      'dns checks query the endpoint\'s address (resolver host:port); endpoints "sha-1", "bjs-1" have a url',
+    ],
+    [
+      'https check on http:// urls',
+      (c) => (c.services[0].checks[0].type = 'https'),
+      'services[0].checks[0].type',
+      'https check cannot probe http:// urls (endpoints "sha-1", "bjs-1"); use type http',
+    ],
+    [
+      'http check on an https:// url',
+      (c) => (c.services[0].endpoints[0].url = 'https://edge.example/healthz'),
+      'services[0].checks[0].type',
+      'http check cannot probe https:// urls (endpoint "sha-1"); use type https',
+    ],
+    [
+      'tls check on an http:// url',
+      (c) => c.services[0].checks.push({ name: 'cert', type: 'tls' }),
+      'services[0].checks[1].type',
+      'tls check cannot probe http:// urls (endpoints "sha-1", "bjs-1"); use an address or an https:// url',
+    ],
+    [
+      'rule scope: unknown service',
+      (c) => (c.rules[0].scope = { services: ['live-edge', 'vod'] }),
+      'rules[0].scope.services[1]',
+      'unknown service "vod"',
+    ],
+    [
+      'rule scope: unknown IDC',
+      (c) => (c.rules[0].scope = { idcs: ['sha', 'hkg'] }),
+      'rules[0].scope.idcs[1]',
+      'unknown IDC "hkg"',
+    ],
+    [
+      'notify: unknown channel',
+      (c) => (c.rules[0].actions[1].channels = ['oncall', 'pager']),
+      'rules[0].actions[1].channels[1]',
+      'unknown channel "pager"',
+    ],
+    [
+      'set-weights: unknown IDC',
+      (c) => (c.rules[0].actions[0] = { type: 'set-weights', weights: { hkg: 100 } }),
+      'rules[0].actions[0].weights.hkg',
+      'unknown IDC "hkg"',
+    ],
+    [
+      'set-weights: all zero',
+      (c) => {
+        c.rules[0].scope = { services: ['live-edge'] };
+        c.rules[0].actions[0] = { type: 'set-weights', weights: { sha: 0 } };
+      },
+      'rules[0].actions[0].weights',
+      'weights must not all be zero',
+    ],
+    [
+      'set-weights: IDC without endpoints of a scoped service',
+      (c) => {
+        c.rules[0].scope = { services: ['origin'] };
+        c.rules[0].actions[0] = { type: 'set-weights', weights: { sha: 50, bjs: 50 } };
+      },
+      'rules[0].actions[0].weights.bjs',
+      'IDC "bjs" has weight 50 but service "origin" has no endpoints there',
+    ],
+    [
+      'two weight-changing actions',
+      (c) => c.rules[0].actions.push({ type: 'set-weights', weights: { sha: 1 } }),
+      'rules[0].actions[2].type',
+      'only one weight-changing action per rule: set-weights conflicts with shift-away',
+    ],
+  ])('%s', (_title, mutate, path, message) => {
+    expect(problems(mutate)).toEqual([{ path, message }]);
+  });
+
+  it('accepts a zero weight on an IDC without endpoints', () => {
+    const config = baseConfig();
+    config.services[0].weights = { sha: 1, bjs: 1, szx: 0 };
+    expect(validateConfig(config).ok).toBe(true);
+  });
+
+  it('accepts a dns check on address endpoints', () => {
+    const config = baseConfig();
+    config.services[1].checks.push(dnsCheck);
+    expect(validateConfig(config).ok).toBe(true);
+  });
+
+  it('checks set-weights against every service when the rule is not scoped', () => {
+    const details = problems((c) => (c.rules[0].actions[0] = { type: 'set-weights', weights: { bjs: 1 } }));
+    expect(details).toEqual([
+      {
+        path: 'rules[0].actions[0].weights.bjs',
+        message: 'IDC "bjs" has weight 1 but service "origin" has no endpoints there',
+      },
+    ]);
+  });
+
+  it('reports an invalid bodyRegex with the engine message', () => {
+    const details = problems((c) => (c.services[0].checks[0].http = { bodyRegex: 'ok(' }));
+    expect(details).toEqual([
+      {
+        path: 'services[0].checks[0].http.bodyRegex',
+        message: expect.stringMatching(/^invalid regular expression: /),
+      },
+    ]);
+  });
+
+  it('does not repeat IDC reference errors when no IDC is defined', () => {
+    expect(problems((c) => (c.idcs = []))).toEqual([{ path: 'idcs', message: 'must have at least 1 item' }]);
+  });
+});
+
+describe('validateConfig: every problem at once', () => {
+  it('lists schema and semantic problems together, grouped by element in document order', () => {
+    const details = problems((c) => {
+      c.idcs[0].capacity = -5;
+      c.idcs.push({ name: 'bjs', capacity: 1 });
+      c.services[0].endpoints[1].idc = 'shx';
+      c.services[0].checks[0].interval = '5s';
+      c.services[0].checks[0].timeout = '5s';
+      c.services[1].checks[0].type = 'icmp';
+      c.services[1].endpoints[1].idc = 'hkg';
+      c.rules[0].actions[1].channels = ['pager'];
+      c.channels[0].secret = { secretRef: 'lower' };
+    });
+    expect(details).toEqual([
+      { path: 'idcs[0].capacity', message: 'must be greater than 0' },
+      { path: 'idcs[3].name', message: 'duplicate IDC name "bjs"' },
+      { path: 'services[0].endpoints[1].idc', message: 'unknown IDC "shx"' },
+      { path: 'services[0].checks[0].timeout', message: 'timeout (5s) must be less than interval (5s)' },
+      {
+        path: 'services[1].checks[0].type',
+        message: 'expected one of "http", "https", "tcp", "dns", "tls", got "icmp"',
+      },
+      { path: 'services[1].endpoints[1].idc', message: 'unknown IDC "hkg"' },
+      { path: 'rules[0].actions[1].channels[0]', message: 'unknown channel "pager"' },
+      {
+        path: 'channels[0].secret.secretRef',
+        message: 'must be an environment variable name (A-Z, 0-9, "_")',
+      },
+    ]);
+  });
+
+  it('still resolves references to elements that failed the schema', () => {
+    const details = problems((c) => {
+      c.idcs[2].capacity = 0; // szx is broken, but it is still defined
+      c.channels[0].url = 'not a url'; // oncall is broken, but it is still defined
+    });
+    expect(details).toEqual([
+      { path: 'idcs[2].capacity', message: 'must be greater than 0' },
+      { path: 'channels[0].url', message: 'must be an absolute http:// or https:// URL' },
+    ]);
+  });
+});

@@ -1,0 +1,87 @@
+import { call } from './support/http';
+import { startVigil, type VigilUnderTest } from './support/vigil-app';
+
+describe('own health, metrics and docs', () => {
+  let vigil: VigilUnderTest;
+  beforeAll(async () => {
+    vigil = await startVigil();
+  });
+  afterAll(() => vigil.close());
+
+  it('/healthz answers without a key', async () => {
+    const res = await call(vigil.url, 'GET', '/healthz');
+    expect(res.status).toBe(200);
+    expect(res.body).toEqual({ status: 'ok' });
+  });
+
+  it('/readyz checks Postgres, Redis and migrations', async () => {
+    const res = await call(vigil.url, 'GET', '/readyz');
+    expect(res.status).toBe(200);
+    expect(res.body.status).toBe('ok');
+    expect(Object.keys(res.body.info)).toEqual(['postgres', 'redis', 'migrations']);
+  });
+
+  it('/readyz says 503 when migrations are pending', async () => {
+    // Pretend the last migration was never applied, then restore the row.
+    const [row] = await vigil.sql<{ id: number; timestamp: string; name: string }>(
+      'DELETE FROM migrations WHERE id = (SELECT max(id) FROM migrations) RETURNING *',
+    );
+    try {
+      const res = await call(vigil.url, 'GET', '/readyz');
+      expect(res.status).toBe(503);
+      expect(res.body.error.migrations.status).toBe('down');
+    } finally {
+      await vigil.sql('INSERT INTO migrations (id, timestamp, name) VALUES ($1, $2, $3)', [
+        row.id,
+        row.timestamp,
+        row.name,
+      ]);
+    }
+  });
+
+  it('/metrics has vigil_ process metrics and the HTTP request histogram', async () => {
+    await call(vigil.url, 'GET', '/api/v1/idcs', { token: vigil.adminToken });
+    const res = await call(vigil.url, 'GET', '/metrics', { token: vigil.adminToken });
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toMatch(/^text\/plain/);
+    expect(res.text).toMatch(/^vigil_process_cpu_user_seconds_total /m);
+    expect(res.text).toMatch(
+      /^vigil_http_request_duration_seconds_count\{method="GET",route="\/api\/v1\/idcs",status="200"\} [1-9]/m,
+    );
+    expect(res.text).not.toMatch(/^(?!#)(?!vigil_)\w+/m);
+  });
+
+  it('serves OpenAPI at /docs-json covering every API route, with bearer auth', async () => {
+    const res = await call(vigil.url, 'GET', '/docs-json', { token: vigil.adminToken });
+    expect(res.status).toBe(200);
+    const doc = res.body;
+    expect(doc.components.securitySchemes.bearer).toMatchObject({ type: 'http', scheme: 'bearer' });
+    expect(doc.components.schemas.VigilConfig.properties.apiVersion).toBeDefined();
+    const documented = Object.entries(doc.paths as Record<string, Record<string, unknown>>).flatMap(
+      ([path, ops]) => Object.keys(ops).map((m) => `${m.toUpperCase()} ${path}`),
+    );
+    const router = vigil.app.getHttpAdapter().getInstance().router as {
+      stack: Array<{ route?: { path: string; methods: Record<string, boolean> } }>;
+    };
+    const served = router.stack
+      // Nest also mounts a catch-all route per path that answers 405 for every other method: skip it.
+      .filter((layer) => layer.route && Object.keys(layer.route.methods).length < 5)
+      .flatMap((layer) =>
+        Object.keys(layer.route!.methods)
+          .filter((m) => ['get', 'put', 'post', 'delete', 'patch'].includes(m))
+          .map((m) => `${m.toUpperCase()} ${layer.route!.path.replace(/:(\w+)/g, '{$1}').replace(/(.)\/$/, '$1')}`),
+      )
+      .filter((route) => !route.includes('/docs') && !route.includes('*'));
+    expect(served.length).toBeGreaterThan(15);
+    for (const route of served) expect(documented).toContain(route);
+    for (const [, ops] of Object.entries(doc.paths as Record<string, Record<string, any>>)) {
+      for (const op of Object.values(ops)) expect(op.responses).toBeDefined();
+    }
+  });
+
+  it('/docs needs a key like every other route', async () => {
+    expect((await call(vigil.url, 'GET', '/docs-json')).status).toBe(401);
+    expect((await call(vigil.url, 'GET', '/docs')).status).toBe(401);
+    expect((await call(vigil.url, 'GET', '/docs', { token: vigil.adminToken })).status).toBe(200);
+  });
+});
