@@ -69,7 +69,10 @@ describe('own health, metrics and docs', () => {
       .flatMap((layer) =>
         Object.keys(layer.route!.methods)
           .filter((m) => ['get', 'put', 'post', 'delete', 'patch'].includes(m))
-          .map((m) => `${m.toUpperCase()} ${layer.route!.path.replace(/:(\w+)/g, '{$1}').replace(/(.)\/$/, '$1')}`),
+          .map(
+            (m) =>
+              `${m.toUpperCase()} ${layer.route!.path.replace(/:(\w+)/g, '{$1}').replace(/(.)\/$/, '$1')}`,
+          ),
       )
       .filter((route) => !route.includes('/docs') && !route.includes('*'));
     expect(served.length).toBeGreaterThan(15);

@@ -43,7 +43,9 @@ describe('the vigil process', () => {
     const [code] = await once(child, 'exit');
     expect(code).toBe(2);
     expect(child.output()).toContain('PORT: expected an integer from 0 to 65535 (got "eighty")');
-    expect(child.output()).toContain('VIGIL_ROLES: expected a comma-separated list of api, prober, controller');
+    expect(child.output()).toContain(
+      'VIGIL_ROLES: expected a comma-separated list of api, prober, controller',
+    );
   });
 
   it('creates its database, becomes ready with every role, and stops cleanly on SIGTERM', async () => {

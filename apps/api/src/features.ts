@@ -4,7 +4,11 @@ import { ProberModule } from '@apps/prober';
 import type { Env, Role } from '@libs/config';
 import { ApiModule } from './api.module';
 
-const ROLE_MODULES: Record<Role, Type> = { api: ApiModule, prober: ProberModule, controller: ControllerModule };
+const ROLE_MODULES: Record<Role, Type> = {
+  api: ApiModule,
+  prober: ProberModule,
+  controller: ControllerModule,
+};
 
 /** The feature modules of the roles in VIGIL_ROLES (all of them by default). */
 export function roleModules(env: Env): Array<Type | DynamicModule> {

@@ -15,7 +15,13 @@ import { validationPipe } from './validation.pipe';
 
 /** Routes outside `/api/v1`. */
 const UNPREFIXED = ['healthz', 'readyz', 'metrics'];
-const CONFIG_MEDIA_TYPES = ['application/yaml', 'application/x-yaml', 'text/yaml', 'text/x-yaml', 'text/plain'];
+const CONFIG_MEDIA_TYPES = [
+  'application/yaml',
+  'application/x-yaml',
+  'text/yaml',
+  'text/x-yaml',
+  'text/plain',
+];
 
 @Module({})
 class VigilModule {}
@@ -65,7 +71,10 @@ function setUpDocs(app: INestApplication): void {
   const document = SwaggerModule.createDocument(app, config);
   // The config file's own JSON Schema, so PUT /config documents the whole file format.
   const { $schema: _drop, $id: _id, ...configSchema } = configJsonSchema() as Record<string, unknown>;
-  document.components = { ...document.components, schemas: { ...document.components?.schemas, VigilConfig: configSchema } };
+  document.components = {
+    ...document.components,
+    schemas: { ...document.components?.schemas, VigilConfig: configSchema },
+  };
   SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs-json' });
 }
 
@@ -110,7 +119,9 @@ export async function bootstrap(
     const app = await createVigilApp(env, features(env));
     closeOnSignals(app, env);
     await app.listen(env.PORT);
-    app.get(PinoLogger).log(`Vigil listening on :${env.PORT} with roles ${env.VIGIL_ROLES.join(', ')}`, 'bootstrap');
+    app
+      .get(PinoLogger)
+      .log(`Vigil listening on :${env.PORT} with roles ${env.VIGIL_ROLES.join(', ')}`, 'bootstrap');
   } catch (err) {
     process.stderr.write(`vigil: start-up failed: ${(err as Error).stack ?? String(err)}\n`);
     process.exit(1);

@@ -36,9 +36,17 @@ export class ApiKeysController {
   @Delete(':id')
   @ApiOperation({ summary: 'Revoke an API key at once' })
   @ApiOkResponse({ type: ApiKeyDto })
-  async revoke(@Param('id', new ParseUUIDPipe()) id: string, @AuditSource() source: AuditActor): Promise<ApiKeyDto> {
+  async revoke(
+    @Param('id', new ParseUUIDPipe()) id: string,
+    @AuditSource() source: AuditActor,
+  ): Promise<ApiKeyDto> {
     const key = await this.keys.revoke(id);
-    await this.audit.record({ ...source, action: 'api-key.revoke', target: `api-key/${key.name}`, summary: { id } });
+    await this.audit.record({
+      ...source,
+      action: 'api-key.revoke',
+      target: `api-key/${key.name}`,
+      summary: { id },
+    });
     return key;
   }
 }

@@ -4,7 +4,9 @@ import { API_ROLES, type ApiRole } from '@libs/domain';
 
 export class CreateApiKeyDto {
   @ApiProperty({ example: 'ci-deployer', description: 'Unique among active keys; shown in the audit log' })
-  @Matches(/^[a-z0-9][-a-z0-9_.]{0,62}$/, { message: 'expected 1-63 lowercase letters, digits, "-", "_" or "."' })
+  @Matches(/^[a-z0-9][-a-z0-9_.]{0,62}$/, {
+    message: 'expected 1-63 lowercase letters, digits, "-", "_" or "."',
+  })
   name!: string;
 
   @ApiProperty({ enum: API_ROLES })

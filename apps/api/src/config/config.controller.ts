@@ -74,7 +74,12 @@ export class ConfigController {
     @AuditSource() source: AuditActor,
   ): Promise<ApplyResultDto> {
     const raw = this.parseBody(body);
-    return this.config.apply(raw, { dryRun: query.dryRun, message: query.message, ifMatch: parseIfMatch(ifMatch), source });
+    return this.config.apply(raw, {
+      dryRun: query.dryRun,
+      message: query.message,
+      ifMatch: parseIfMatch(ifMatch),
+      source,
+    });
   }
 
   @Get()
@@ -115,7 +120,11 @@ export class ConfigController {
   @ApiOkResponse({ type: VersionDto })
   async version(@Param('n', ParseIntPipe) n: number): Promise<VersionDto> {
     const v = await this.config.getVersion(n);
-    return { ...v, plan: v.plan as unknown as PlanDto, document: this.config.redacted(v) as Record<string, unknown> };
+    return {
+      ...v,
+      plan: v.plan as unknown as PlanDto,
+      document: this.config.redacted(v) as Record<string, unknown>,
+    };
   }
 
   @Get('versions/:n/diff')

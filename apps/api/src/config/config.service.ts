@@ -69,15 +69,27 @@ export class ConfigService {
   /** Validates `raw` (already parsed YAML or JSON) and applies it, or only plans it with `dryRun`. */
   async apply(raw: unknown, options: ApplyOptions): Promise<ApplyResult> {
     const validated = validateConfig(raw);
-    if (!validated.ok) throw invalid(`invalid config: ${validated.details.length} problem(s)`, validated.details);
+    if (!validated.ok)
+      throw invalid(`invalid config: ${validated.details.length} problem(s)`, validated.details);
     const result = await this.db.transaction(async (m) => {
       const head = await this.lockHead(m, options.ifMatch);
       const sealed = sealSecrets(validated.config, head ? documentOf(head) : null, this.env.VIGIL_SECRET_KEY);
       if (!sealed.ok) throw invalid(`invalid config: ${sealed.details.length} problem(s)`, sealed.details);
       if (options.dryRun) {
-        return { version: head?.version ?? 0, changed: false, dryRun: true, plan: this.plan(head, sealed.config) };
+        return {
+          version: head?.version ?? 0,
+          changed: false,
+          dryRun: true,
+          plan: this.plan(head, sealed.config),
+        };
       }
-      return this.commit(m, head, sealed.config, { message: options.message ?? null, restoredFrom: null }, options);
+      return this.commit(
+        m,
+        head,
+        sealed.config,
+        { message: options.message ?? null, restoredFrom: null },
+        options,
+      );
     });
     if (result.changed) await this.announce(result.version);
     return result;
@@ -113,7 +125,10 @@ export class ConfigService {
       take: limit,
       skip: offset,
     });
-    const rows = items.map(({ plan, ...meta }) => ({ ...meta, summary: (plan as unknown as ConfigPlan).summary }));
+    const rows = items.map(({ plan, ...meta }) => ({
+      ...meta,
+      summary: (plan as unknown as ConfigPlan).summary,
+    }));
     return { items: rows, total, limit, offset };
   }
 
@@ -151,7 +166,8 @@ export class ConfigService {
     options: { source: AuditActor },
   ): Promise<ApplyResult> {
     const plan = this.plan(head, desired);
-    if (plan.changes.length === 0) return { version: head?.version ?? 0, changed: false, dryRun: false, plan };
+    if (plan.changes.length === 0)
+      return { version: head?.version ?? 0, changed: false, dryRun: false, plan };
     const version = (head?.version ?? 0) + 1;
     await m.getRepository(ConfigVersionEntity).insert({
       version,

@@ -6,7 +6,10 @@ import { EndpointEntity, IdcEntity, ServiceEntity } from '@libs/persistence';
 export const endpointId = (service: string, name: string) => `${service}.${name}`;
 
 /** The rows of the idc / service / endpoint read views for one (redacted) config version. */
-export function readViewRows(config: AnyConfig, version: number): Array<[EntityTarget<ObjectLiteral>, object[]]> {
+export function readViewRows(
+  config: AnyConfig,
+  version: number,
+): Array<[EntityTarget<ObjectLiteral>, object[]]> {
   const idcs = config.idcs.map((idc) => ({
     name: idc.name,
     region: idc.region ?? null,

@@ -39,13 +39,18 @@ class ServiceIdcDto {
 }
 
 class ServiceDto extends ServiceSummaryDto {
-  @ApiProperty({ type: 'object', additionalProperties: true, description: 'checks, weights, trafficManager, policy' })
+  @ApiProperty({
+    type: 'object',
+    additionalProperties: true,
+    description: 'checks, weights, trafficManager, policy',
+  })
   spec!: Record<string, unknown>;
   @ApiProperty({ type: [ServiceIdcDto] }) idcs!: ServiceIdcDto[];
 }
 
 class EndpointDto {
-  @ApiProperty({ example: 'live-edge.sha-1', description: '<service>.<name>, stable across applies' }) id!: string;
+  @ApiProperty({ example: 'live-edge.sha-1', description: '<service>.<name>, stable across applies' })
+  id!: string;
   @ApiProperty() service!: string;
   @ApiProperty() name!: string;
   @ApiProperty() idc!: string;

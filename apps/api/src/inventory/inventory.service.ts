@@ -14,7 +14,11 @@ export class InventoryService {
   ) {}
 
   async listIdcs(limit: number, offset: number): Promise<Page<IdcEntity>> {
-    const [items, total] = await this.idcs.findAndCount({ order: { name: 'ASC' }, take: limit, skip: offset });
+    const [items, total] = await this.idcs.findAndCount({
+      order: { name: 'ASC' },
+      take: limit,
+      skip: offset,
+    });
     return { items, total, limit, offset };
   }
 
@@ -41,7 +45,11 @@ export class InventoryService {
       .groupBy('e.idc')
       .orderBy('e.idc')
       .getRawMany();
-    const idcs = perIdc.map((r) => ({ idc: r.idc, endpoints: Number(r.count), capacity: Number(r.capacity) }));
+    const idcs = perIdc.map((r) => ({
+      idc: r.idc,
+      endpoints: Number(r.count),
+      capacity: Number(r.capacity),
+    }));
     return { ...service, idcs };
   }
 
@@ -50,7 +58,12 @@ export class InventoryService {
       ...(filter.service ? { service: filter.service } : {}),
       ...(filter.idc ? { idc: filter.idc } : {}),
     };
-    const [items, total] = await this.endpoints.findAndCount({ where, order: { id: 'ASC' }, take: limit, skip: offset });
+    const [items, total] = await this.endpoints.findAndCount({
+      where,
+      order: { id: 'ASC' },
+      take: limit,
+      skip: offset,
+    });
     return { items, total, limit, offset };
   }
 }

@@ -15,7 +15,10 @@ export const BOOTSTRAP_ADMIN = 'bootstrap-admin';
 const sha256 = (value: string) => createHash('sha256').update(value).digest();
 
 /** The public view of a key: never its token or hash. */
-export type ApiKeyView = Pick<ApiKeyEntity, 'id' | 'name' | 'role' | 'prefix' | 'createdBy' | 'createdAt' | 'lastUsedAt'>;
+export type ApiKeyView = Pick<
+  ApiKeyEntity,
+  'id' | 'name' | 'role' | 'prefix' | 'createdBy' | 'createdAt' | 'lastUsedAt'
+>;
 
 function toView(key: ApiKeyEntity): ApiKeyView {
   const { id, name, role, prefix, createdBy, createdAt, lastUsedAt } = key;

@@ -19,7 +19,12 @@ export class AuthFailureLimiter {
   /** Milliseconds until the address may try again, or 0 when it is not blocked. */
   async blockedFor(ip: string): Promise<number> {
     const key = this.key(ip);
-    const [count, ttl] = await this.redis.multi().get(key).pttl(key).exec().then((r) => r?.map(([, v]) => v) ?? []);
+    const [count, ttl] = await this.redis
+      .multi()
+      .get(key)
+      .pttl(key)
+      .exec()
+      .then((r) => r?.map(([, v]) => v) ?? []);
     return Number(count ?? 0) >= this.env.VIGIL_AUTH_FAILURES_PER_MINUTE ? Math.max(Number(ttl), 1) : 0;
   }
 

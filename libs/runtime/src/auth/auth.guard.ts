@@ -19,7 +19,9 @@ export class AuthGuard implements CanActivate {
     const principal = await this.auth.authenticate(context.switchToHttp().getRequest<VigilRequest>());
     const required = this.reflector.getAllAndOverride<ApiRole>(MIN_ROLE, targets) ?? 'admin';
     if (!roleAtLeast(principal.role, required)) {
-      throw new ForbiddenException(`requires the ${required} role; the key "${principal.name}" is ${principal.role}`);
+      throw new ForbiddenException(
+        `requires the ${required} role; the key "${principal.name}" is ${principal.role}`,
+      );
     }
     return true;
   }

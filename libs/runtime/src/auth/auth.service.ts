@@ -29,7 +29,9 @@ export class AuthService {
     const principal = match ? await this.keys.verify(match[1]) : null;
     if (!principal) {
       await this.limiter.recordFailure(ip);
-      throw new UnauthorizedException(match ? 'unknown or revoked API key' : 'missing API key (Authorization: Bearer <key>)');
+      throw new UnauthorizedException(
+        match ? 'unknown or revoked API key' : 'missing API key (Authorization: Bearer <key>)',
+      );
     }
     req.principal = principal;
     return principal;
