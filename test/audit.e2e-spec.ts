@@ -26,12 +26,21 @@ describe('the audit log', () => {
   const tokens: Record<string, string> = {};
   const keyIds: Record<string, string> = {};
 
-  const count = async () => Number((await vigil.sql<{ n: string }>('SELECT count(*) AS n FROM audit_log'))[0].n);
+  const count = async () =>
+    Number((await vigil.sql<{ n: string }>('SELECT count(*) AS n FROM audit_log'))[0].n);
 
-  async function list(query = '', token = vigil.adminToken): Promise<Reply<{ items: Entry[]; next: string | null }>> {
-    const res = await call<{ items: Entry[]; next: string | null }>(vigil.url, 'GET', `/api/v1/audit${query}`, {
-      token,
-    });
+  async function list(
+    query = '',
+    token = vigil.adminToken,
+  ): Promise<Reply<{ items: Entry[]; next: string | null }>> {
+    const res = await call<{ items: Entry[]; next: string | null }>(
+      vigil.url,
+      'GET',
+      `/api/v1/audit${query}`,
+      {
+        token,
+      },
+    );
     expect(res.status).toBe(200);
     return res;
   }
@@ -102,7 +111,10 @@ describe('the audit log', () => {
     });
 
     it('config apply', async () => {
-      const entry = await oneEntry(() => applyConfig(tokens.ops, configYaml(100), '?message=first%20idc'), 200);
+      const entry = await oneEntry(
+        () => applyConfig(tokens.ops, configYaml(100), '?message=first%20idc'),
+        200,
+      );
       expect(entry).toMatchObject({
         actor: 'ops',
         action: 'config.apply',
@@ -220,7 +232,11 @@ describe('the audit log', () => {
       for (const query of ['?before=abc', '?limit=0', '?limit=1001', '?colour=red']) {
         const res = await call(vigil.url, 'GET', `/api/v1/audit${query}`, { token: vigil.adminToken });
         expect(res.status).toBe(400);
-        expect(res.body).toMatchObject({ statusCode: 400, error: 'Bad Request', message: expect.any(String) });
+        expect(res.body).toMatchObject({
+          statusCode: 400,
+          error: 'Bad Request',
+          message: expect.any(String),
+        });
       }
     });
 
@@ -236,16 +252,28 @@ describe('the audit log', () => {
 
   describe('failed and refused requests add nothing', () => {
     const cases: Array<[string, number, () => Promise<Reply>]> = [
-      ['api-key create without a key', 401, () => call(vigil.url, 'POST', '/api/v1/api-keys', { json: { name: 'a', role: 'viewer' } })],
+      [
+        'api-key create without a key',
+        401,
+        () => call(vigil.url, 'POST', '/api/v1/api-keys', { json: { name: 'a', role: 'viewer' } }),
+      ],
       [
         'api-key create with a revoked key',
         401,
-        () => call(vigil.url, 'POST', '/api/v1/api-keys', { token: tokens.temp, json: { name: 'a', role: 'viewer' } }),
+        () =>
+          call(vigil.url, 'POST', '/api/v1/api-keys', {
+            token: tokens.temp,
+            json: { name: 'a', role: 'viewer' },
+          }),
       ],
       [
         'api-key create by an operator',
         403,
-        () => call(vigil.url, 'POST', '/api/v1/api-keys', { token: tokens.ops, json: { name: 'a', role: 'viewer' } }),
+        () =>
+          call(vigil.url, 'POST', '/api/v1/api-keys', {
+            token: tokens.ops,
+            json: { name: 'a', role: 'viewer' },
+          }),
       ],
       [
         'api-key create with a bad body',
@@ -259,13 +287,19 @@ describe('the audit log', () => {
       [
         'api-key create with a taken name',
         409,
-        () => call(vigil.url, 'POST', '/api/v1/api-keys', { token: vigil.adminToken, json: { name: 'ops', role: 'viewer' } }),
+        () =>
+          call(vigil.url, 'POST', '/api/v1/api-keys', {
+            token: vigil.adminToken,
+            json: { name: 'ops', role: 'viewer' },
+          }),
       ],
       [
         'api-key revoke of an unknown id',
         404,
         () =>
-          call(vigil.url, 'DELETE', '/api/v1/api-keys/00000000-0000-4000-8000-000000000000', { token: vigil.adminToken }),
+          call(vigil.url, 'DELETE', '/api/v1/api-keys/00000000-0000-4000-8000-000000000000', {
+            token: vigil.adminToken,
+          }),
       ],
       [
         'api-key revoke of an already revoked key',
@@ -277,14 +311,44 @@ describe('the audit log', () => {
         403,
         () => call(vigil.url, 'DELETE', `/api/v1/api-keys/${keyIds.ops}`, { token: tokens.watcher }),
       ],
-      ['config apply without a key', 401, () => call(vigil.url, 'PUT', '/api/v1/config', { body: configYaml(300), contentType: 'application/yaml' })],
+      [
+        'config apply without a key',
+        401,
+        () =>
+          call(vigil.url, 'PUT', '/api/v1/config', {
+            body: configYaml(300),
+            contentType: 'application/yaml',
+          }),
+      ],
       ['config apply by a viewer', 403, () => applyConfig(tokens.watcher, configYaml(300))],
-      ['config apply of an invalid config', 400, () => applyConfig(tokens.ops, 'apiVersion: vigil/v1\nidcs:\n  - name: sha\n')],
+      [
+        'config apply of an invalid config',
+        400,
+        () => applyConfig(tokens.ops, 'apiVersion: vigil/v1\nidcs:\n  - name: sha\n'),
+      ],
       ['config apply of malformed YAML', 400, () => applyConfig(tokens.ops, 'apiVersion: [vigil/v1\n')],
       ['config apply as a dry run', 200, () => applyConfig(tokens.ops, configYaml(300), '?dryRun=true')],
-      ['config apply with a stale If-Match', 409, () => call(vigil.url, 'PUT', '/api/v1/config', { token: tokens.ops, body: configYaml(300), contentType: 'application/yaml', headers: { 'if-match': '"1"' } })],
-      ['config restore of a missing version', 404, () => call(vigil.url, 'POST', '/api/v1/config/versions/99/restore', { token: tokens.ops })],
-      ['config restore by a viewer', 403, () => call(vigil.url, 'POST', '/api/v1/config/versions/1/restore', { token: tokens.watcher })],
+      [
+        'config apply with a stale If-Match',
+        409,
+        () =>
+          call(vigil.url, 'PUT', '/api/v1/config', {
+            token: tokens.ops,
+            body: configYaml(300),
+            contentType: 'application/yaml',
+            headers: { 'if-match': '"1"' },
+          }),
+      ],
+      [
+        'config restore of a missing version',
+        404,
+        () => call(vigil.url, 'POST', '/api/v1/config/versions/99/restore', { token: tokens.ops }),
+      ],
+      [
+        'config restore by a viewer',
+        403,
+        () => call(vigil.url, 'POST', '/api/v1/config/versions/1/restore', { token: tokens.watcher }),
+      ],
     ];
 
     it.each(cases)('%s (%i)', async (_, status, request) => {
@@ -298,9 +362,13 @@ describe('the audit log', () => {
     });
 
     it('nor did they change anything else', async () => {
-      const versions = await vigil.sql<{ version: number }>('SELECT version FROM config_versions ORDER BY version');
+      const versions = await vigil.sql<{ version: number }>(
+        'SELECT version FROM config_versions ORDER BY version',
+      );
       expect(versions.map((v) => v.version)).toEqual([1, 2, 3]);
-      const keys = await vigil.sql<{ name: string }>('SELECT name FROM api_keys WHERE revoked_at IS NULL ORDER BY name');
+      const keys = await vigil.sql<{ name: string }>(
+        'SELECT name FROM api_keys WHERE revoked_at IS NULL ORDER BY name',
+      );
       expect(keys.map((k) => k.name)).toEqual(['ops', 'root', 'watcher']);
     });
   });
@@ -324,11 +392,13 @@ describe('the audit log', () => {
       const before = await vigil.sql('SELECT * FROM audit_log ORDER BY id');
       expect(before.length).toBeGreaterThan(0);
       await expect(vigil.sql(`UPDATE audit_log SET actor = 'someone-else'`)).rejects.toThrow(/append-only/);
-      await expect(vigil.sql(`UPDATE audit_log SET summary = '{}' WHERE id = $1`, [before[0].id])).rejects.toThrow(
+      await expect(
+        vigil.sql(`UPDATE audit_log SET summary = '{}' WHERE id = $1`, [before[0].id]),
+      ).rejects.toThrow(/append-only/);
+      await expect(vigil.sql('DELETE FROM audit_log')).rejects.toThrow(/append-only/);
+      await expect(vigil.sql('DELETE FROM audit_log WHERE id = $1', [before[0].id])).rejects.toThrow(
         /append-only/,
       );
-      await expect(vigil.sql('DELETE FROM audit_log')).rejects.toThrow(/append-only/);
-      await expect(vigil.sql('DELETE FROM audit_log WHERE id = $1', [before[0].id])).rejects.toThrow(/append-only/);
       await expect(vigil.sql('TRUNCATE audit_log')).rejects.toThrow(/append-only/);
       expect(await vigil.sql('SELECT * FROM audit_log ORDER BY id')).toEqual(before);
     });

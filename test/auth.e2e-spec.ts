@@ -379,6 +379,8 @@ describe('rate limiting of failed authentications', () => {
     const sixth = await call(vigil.url, 'GET', '/api/v1/idcs', { token: unknownToken() });
     expectApiError(sixth, 429);
     expect(sixth.body.message).toMatch(/too many failed authentications; retry in \d+s/);
+    expect(Number(sixth.headers.get('retry-after'))).toBeGreaterThan(0);
+    expect(sixth.body.retryAfterSeconds).toBeUndefined();
 
     expectApiError(await call(vigil.url, 'GET', '/api/v1/idcs', { token: viewerToken }), 429);
     expectApiError(await call(vigil.url, 'GET', '/api/v1/api-keys', { token: vigil.adminToken }), 429);

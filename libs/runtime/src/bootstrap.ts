@@ -52,11 +52,11 @@ export async function createVigilApp(
   return app;
 }
 
-/** OpenAPI at `/docs` (UI) and `/docs-json`; like every route, they need an API key. */
+/** OpenAPI at `/docs` (UI), `/docs-json` and `/docs-yaml`; like every route, they need an API key. */
 function setUpDocs(app: INestApplication): void {
   const auth = app.get(AuthService);
   const filter = new HttpExceptionFilter();
-  app.use(['/docs', '/docs-json'], (req: Request, res: Response, next: NextFunction) => {
+  app.use(['/docs', '/docs-json', '/docs-yaml'], (req: Request, res: Response, next: NextFunction) => {
     auth.authenticate(req).then(
       () => next(),
       (err: unknown) => filter.catch(err, { switchToHttp: () => ({ getResponse: () => res }) } as never),

@@ -10,6 +10,11 @@ export interface ApiError {
   details?: Array<{ path: string; message: string; line?: number; column?: number }>;
 }
 
+/** Throw an HttpException whose response has `retryAfterSeconds` to send a `Retry-After` header. */
+interface RetryAfter {
+  retryAfterSeconds?: number;
+}
+
 /** Errors from Express's body parsers carry `status` and `type` (e.g. `entity.too.large`). */
 interface BodyParserError {
   status: number;
@@ -29,7 +34,11 @@ export class HttpExceptionFilter implements ExceptionFilter {
     const res = host.switchToHttp().getResponse<Response>();
     const body = this.toApiError(exception);
     if (body.statusCode >= 500) this.logger.error(exception);
-    if (!res.headersSent) res.status(body.statusCode).json(body);
+    if (res.headersSent) return;
+    const retryAfter =
+      exception instanceof HttpException && (exception.getResponse() as RetryAfter).retryAfterSeconds;
+    if (retryAfter) res.setHeader('Retry-After', String(retryAfter));
+    res.status(body.statusCode).json(body);
   }
 
   private toApiError(exception: unknown): ApiError {

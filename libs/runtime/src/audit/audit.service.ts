@@ -35,9 +35,10 @@ export class AuditService {
         ...(query.action ? { action: query.action } : {}),
       },
       order: { id: 'DESC' },
-      take: query.limit,
+      take: query.limit + 1, // one more tells whether there is a next page
     });
-    const next = items.length === query.limit ? items[items.length - 1].id : null;
-    return { items, next };
+    const page = items.slice(0, query.limit);
+    const next = items.length > query.limit ? page[page.length - 1].id : null;
+    return { items: page, next };
   }
 }

@@ -1,10 +1,11 @@
 import { ConflictException, Inject, Injectable, NotFoundException } from '@nestjs/common';
-import { InjectRepository } from '@nestjs/typeorm';
+import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
 import { createHash, randomBytes, randomUUID, timingSafeEqual } from 'node:crypto';
-import { IsNull, Repository } from 'typeorm';
+import { DataSource, IsNull, Repository } from 'typeorm';
 import { ENV, type Env } from '@libs/config';
 import type { ApiRole } from '@libs/domain';
 import { ApiKeyEntity } from '@libs/persistence';
+import { AuditService, type AuditActor } from '../audit/audit.service';
 import type { Principal } from './principal';
 
 const TOKEN_PREFIX = 'vgl_';
@@ -32,13 +33,15 @@ export class ApiKeyService {
 
   constructor(
     @InjectRepository(ApiKeyEntity) private readonly keys: Repository<ApiKeyEntity>,
+    @InjectDataSource() private readonly db: DataSource,
+    private readonly audit: AuditService,
     @Inject(ENV) env: Env,
   ) {
     this.bootstrapHash = env.VIGIL_ADMIN_TOKEN ? sha256(env.VIGIL_ADMIN_TOKEN) : null;
   }
 
-  /** Creates a key; the token is in the result only, it cannot be read again. */
-  async create(name: string, role: ApiRole, createdBy: string): Promise<ApiKeyView & { token: string }> {
+  /** Creates a key (and its audit entry, in one transaction); the token is in the result only. */
+  async create(name: string, role: ApiRole, source: AuditActor): Promise<ApiKeyView & { token: string }> {
     if (name === BOOTSTRAP_ADMIN) throw new ConflictException(`the name "${BOOTSTRAP_ADMIN}" is reserved`);
     const token = TOKEN_PREFIX + randomBytes(32).toString('base64url');
     const key = this.keys.create({
@@ -47,12 +50,23 @@ export class ApiKeyService {
       role,
       prefix: token.slice(0, 12),
       hash: sha256(token).toString('hex'),
-      createdBy,
+      createdBy: source.actor,
       lastUsedAt: null,
       revokedAt: null,
     });
     try {
-      await this.keys.insert(key);
+      await this.db.transaction(async (m) => {
+        await m.getRepository(ApiKeyEntity).insert(key);
+        await this.audit.record(
+          {
+            ...source,
+            action: 'api-key.create',
+            target: `api-key/${name}`,
+            summary: { id: key.id, role, prefix: key.prefix },
+          },
+          m,
+        );
+      });
     } catch (err) {
       if ((err as { code?: string }).code === '23505') {
         throw new ConflictException(`an API key named "${name}" already exists`);
@@ -67,13 +81,27 @@ export class ApiKeyService {
     return keys.map(toView);
   }
 
-  /** Revokes a key at once; later requests with it get 401. */
-  async revoke(id: string): Promise<ApiKeyView> {
-    const key = await this.keys.findOne({ where: { id, revokedAt: IsNull() } });
-    if (!key) throw new NotFoundException(`no active API key with id "${id}"`);
-    key.revokedAt = new Date();
-    await this.keys.update({ id }, { revokedAt: key.revokedAt });
-    return toView(key);
+  /** Revokes a key at once (later requests with it get 401), with its audit entry in the same transaction. */
+  async revoke(id: string, source: AuditActor): Promise<ApiKeyView> {
+    return this.db.transaction(async (m) => {
+      const revokedAt = new Date();
+      // Only an active key can be revoked: of two concurrent DELETEs, one wins and one gets 404.
+      const result = await m
+        .createQueryBuilder()
+        .update(ApiKeyEntity)
+        .set({ revokedAt })
+        .where('id = :id AND revoked_at IS NULL', { id })
+        .returning('*')
+        .execute();
+      const row = (result.raw as Array<{ name: string }>)[0];
+      if (!row) throw new NotFoundException(`no active API key with id "${id}"`);
+      const key = await m.getRepository(ApiKeyEntity).findOneByOrFail({ id });
+      await this.audit.record(
+        { ...source, action: 'api-key.revoke', target: `api-key/${key.name}`, summary: { id } },
+        m,
+      );
+      return toView(key);
+    });
   }
 
   /** The caller a token belongs to, or null for an unknown or revoked token. */

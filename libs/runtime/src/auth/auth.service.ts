@@ -20,6 +20,7 @@ export class AuthService {
           statusCode: HttpStatus.TOO_MANY_REQUESTS,
           error: 'Too Many Requests',
           message: `too many failed authentications; retry in ${Math.ceil(wait / 1000)}s`,
+          retryAfterSeconds: Math.ceil(wait / 1000),
         },
         HttpStatus.TOO_MANY_REQUESTS,
       );
