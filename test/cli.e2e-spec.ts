@@ -1,5 +1,6 @@
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
+import { createServer } from 'node:net';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -135,9 +136,17 @@ describe('the vigil CLI against a real API', () => {
   });
 
   it('exits 1 when the API cannot be reached', async () => {
-    const run = await vigilCli(['status'], { ...env, VIGIL_URL: 'http://127.0.0.1:9' });
+    // A port that was free a moment ago: nothing listens there.
+    const server = createServer().listen(0, '127.0.0.1');
+    await once(server, 'listening');
+    const { port } = server.address() as { port: number };
+    server.close();
+    await once(server, 'close');
+    const run = await vigilCli(['status'], { ...env, VIGIL_URL: `http://127.0.0.1:${port}` });
     expect(run.code).toBe(1);
-    expect(run.stderr).toContain('error: cannot reach Vigil at http://127.0.0.1:9');
+    expect(run.stderr).toBe(
+      `error: cannot reach Vigil at http://127.0.0.1:${port}: connect ECONNREFUSED 127.0.0.1:${port}\n`,
+    );
   });
 
   it('exits 2 with a clear message when no token is given', async () => {

@@ -96,7 +96,8 @@ export function toApiError(status: number, statusText: string, bodyText: string)
 
 /** Why fetch failed, as one line: `connect ECONNREFUSED 127.0.0.1:3000`, `timed out after 30s`. */
 export function describeNetworkError(err: unknown, timeoutMs?: number): string {
-  if (err instanceof Error && (err.name === 'TimeoutError' || err.name === 'AbortError')) {
+  const name = typeof err === 'object' && err !== null ? (err as { name?: unknown }).name : undefined;
+  if (name === 'TimeoutError' || name === 'AbortError') {
     return timeoutMs ? `no answer within ${timeoutMs / 1000}s` : 'request aborted';
   }
   const cause = err instanceof Error ? (err as Error & { cause?: unknown }).cause : undefined;

@@ -1,0 +1,183 @@
+import {
+  ApiError,
+  apiBase,
+  contentTypeFor,
+  describeNetworkError,
+  EXIT_API,
+  EXIT_USAGE,
+  formatError,
+  formatIssue,
+  toApiError,
+  UsageError,
+  VigilClient,
+} from './client';
+
+describe('formatIssue and formatError', () => {
+  it('prints the message, then each detail as `  path: message`', () => {
+    const err = new ApiError('invalid config (HTTP 400 Bad Request)', 400, [
+      { path: 'services[0].endpoints[0].idc', message: 'unknown IDC "shx"' },
+      { path: 'idcs[1].capacity', message: 'expected a number', line: 7, column: 15 },
+    ]);
+    expect(formatError(err)).toBe(
+      [
+        'error: invalid config (HTTP 400 Bad Request)',
+        '  services[0].endpoints[0].idc: unknown IDC "shx"',
+        '  idcs[1].capacity: expected a number (line 7, column 15)',
+      ].join('\n'),
+    );
+  });
+
+  it('shows a detail without a path by its location only', () => {
+    expect(formatIssue({ path: '', message: 'bad indentation', line: 3, column: 5 })).toBe(
+      '  line 3, column 5: bad indentation',
+    );
+    expect(formatIssue({ path: '', message: 'empty' })).toBe('  empty');
+  });
+
+  it('gives usage errors exit code 2 and API errors exit code 1', () => {
+    expect(new UsageError('x').exitCode).toBe(EXIT_USAGE);
+    expect(new ApiError('x', 500).exitCode).toBe(EXIT_API);
+  });
+});
+
+describe('toApiError', () => {
+  it("reads the API's error shape", () => {
+    const body = {
+      statusCode: 400,
+      error: 'Bad Request',
+      message: 'invalid config',
+      details: [{ path: 'rules[0].when', message: 'syntax error' }],
+    };
+    const err = toApiError(400, 'Bad Request', JSON.stringify(body));
+    expect(err.message).toBe('invalid config (HTTP 400 Bad Request)');
+    expect(err.status).toBe(400);
+    expect(err.details).toEqual(body.details);
+    expect(err.body).toEqual(body);
+  });
+
+  it('keeps only well-formed details', () => {
+    const err = toApiError(
+      400,
+      '',
+      JSON.stringify({ message: 'm', details: [{ message: 'no path' }, 'junk', null] }),
+    );
+    expect(err.details).toEqual([{ path: '', message: 'no path' }]);
+    expect(err.message).toBe('m (HTTP 400)');
+  });
+
+  it('falls back to the status and the first line of a non-JSON body', () => {
+    expect(toApiError(502, 'Bad Gateway', '<html>\n<body>nginx</body>').message).toBe(
+      'HTTP 502 Bad Gateway: <html>',
+    );
+    expect(toApiError(503, 'Service Unavailable', '').message).toBe('HTTP 503 Service Unavailable');
+  });
+});
+
+describe('describeNetworkError', () => {
+  it("uses fetch's cause", () => {
+    const cause = Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:3000'), { code: 'ECONNREFUSED' });
+    expect(describeNetworkError(new TypeError('fetch failed', { cause }))).toBe(
+      'connect ECONNREFUSED 127.0.0.1:3000',
+    );
+  });
+
+  it('looks inside an AggregateError (several addresses tried)', () => {
+    const inner = new Error('connect ECONNREFUSED ::1:3000');
+    const cause = new AggregateError([inner], '');
+    expect(describeNetworkError(new TypeError('fetch failed', { cause }))).toBe(
+      'connect ECONNREFUSED ::1:3000',
+    );
+  });
+
+  it('names a timeout', () => {
+    const err = new DOMException('The operation was aborted due to timeout', 'TimeoutError');
+    expect(describeNetworkError(err, 30_000)).toBe('no answer within 30s');
+  });
+});
+
+describe('apiBase', () => {
+  it('appends /api/v1 once', () => {
+    expect(apiBase('http://127.0.0.1:3000')).toBe('http://127.0.0.1:3000/api/v1');
+    expect(apiBase('http://127.0.0.1:3000/')).toBe('http://127.0.0.1:3000/api/v1');
+    expect(apiBase('https://vigil.example.com/api/v1/')).toBe('https://vigil.example.com/api/v1');
+    expect(apiBase('https://example.com/vigil')).toBe('https://example.com/vigil/api/v1');
+  });
+
+  it('rejects anything but an http(s) URL as a usage error', () => {
+    expect(() => apiBase('localhost:3000')).toThrow(UsageError);
+    expect(() => apiBase('not a url')).toThrow('--server must be an http(s) URL, got "not a url"');
+  });
+});
+
+describe('contentTypeFor', () => {
+  it('goes by extension, then by content', () => {
+    expect(contentTypeFor('x.yaml', '{}')).toBe('application/yaml');
+    expect(contentTypeFor('X.YML', '')).toBe('application/yaml');
+    expect(contentTypeFor('x.json', 'a: 1')).toBe('application/json');
+    expect(contentTypeFor('-', '  {"apiVersion": "vigil/v1"}')).toBe('application/json');
+    expect(contentTypeFor('-', 'apiVersion: vigil/v1')).toBe('application/yaml');
+    expect(contentTypeFor('config.txt', 'apiVersion: vigil/v1')).toBe('application/yaml');
+  });
+});
+
+describe('VigilClient', () => {
+  const reply = (status: number, body: string) =>
+    jest.fn(async (_url: Parameters<typeof fetch>[0], _init?: RequestInit) => new Response(body, { status }));
+
+  it('sends the bearer key, the query and the body, and parses JSON', async () => {
+    const fetchFn = reply(200, '{"version":4}');
+    const client = new VigilClient({
+      server: 'http://vigil:3000',
+      token: 'k',
+      fetch: fetchFn as typeof fetch,
+    });
+    const out = await client.request('PUT', '/config', {
+      query: { dryRun: 'true', message: 'a b&c', skipped: undefined },
+      body: 'apiVersion: vigil/v1',
+      contentType: 'application/yaml',
+      headers: { 'if-match': '3' },
+    });
+    expect(out).toEqual({ version: 4 });
+    const [url, init] = fetchFn.mock.calls[0];
+    expect(String(url)).toBe('http://vigil:3000/api/v1/config?dryRun=true&message=a+b%26c');
+    expect(init?.method).toBe('PUT');
+    expect(init?.body).toBe('apiVersion: vigil/v1');
+    expect(init?.headers).toMatchObject({
+      authorization: 'Bearer k',
+      'content-type': 'application/yaml',
+      'if-match': '3',
+    });
+  });
+
+  it('throws the API error with its details', async () => {
+    const body = {
+      statusCode: 409,
+      error: 'Conflict',
+      message: 'If-Match: the current config version is 4, not 3',
+    };
+    const client = new VigilClient({
+      server: 'http://vigil:3000',
+      token: 'k',
+      fetch: reply(409, JSON.stringify(body)) as typeof fetch,
+    });
+    await expect(client.get('/config')).rejects.toMatchObject({
+      status: 409,
+      message: 'If-Match: the current config version is 4, not 3 (HTTP 409)',
+    });
+  });
+
+  it('reports an unreachable server as an API error (exit 1)', async () => {
+    const fetchFn = jest.fn(async () => {
+      throw new TypeError('fetch failed', { cause: new Error('getaddrinfo ENOTFOUND vigil') });
+    });
+    const client = new VigilClient({
+      server: 'http://vigil:3000',
+      token: 'k',
+      fetch: fetchFn as typeof fetch,
+    });
+    await expect(client.get('/idcs')).rejects.toMatchObject({
+      exitCode: EXIT_API,
+      message: 'cannot reach Vigil at http://vigil:3000: getaddrinfo ENOTFOUND vigil',
+    });
+  });
+});
