@@ -1,6 +1,6 @@
 import { Module } from '@nestjs/common';
-import { ConfigWatcherService } from './config-watcher.service';
+import { ResultsConsumer } from './results-consumer.service';
 
-/** The controller role: ingests results, scores health, runs the rules and the executor (later issues). */
-@Module({ providers: [ConfigWatcherService], exports: [ConfigWatcherService] })
+/** The controller role: ingests results; scoring, rules and the executor come in later issues. */
+@Module({ providers: [ResultsConsumer], exports: [ResultsConsumer] })
 export class ControllerModule {}

@@ -1,2 +1,2 @@
-export * from './config-watcher.service';
 export * from './controller.module';
+export * from './results-consumer.service';

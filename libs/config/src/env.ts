@@ -54,6 +54,7 @@ const envSchema = z.object({
   VIGIL_MAX_BODY_BYTES: integer(1024, 64 * 1024 * 1024, 5 * 1024 * 1024),
   VIGIL_SHUTDOWN_TIMEOUT_MS: integer(100, 600_000, 10_000),
   VIGIL_AUTH_FAILURES_PER_MINUTE: integer(1, 100_000, 20),
+  VIGIL_PROBE_CONCURRENCY: integer(1, 100_000, 1000),
   LOG_LEVEL: z.enum(LOG_LEVELS, { message: `expected one of ${LOG_LEVELS.join(', ')}` }).default('info'),
 });
 

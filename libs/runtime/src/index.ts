@@ -3,6 +3,7 @@ export * from './auth/api-key.service';
 export * from './auth/auth.decorators';
 export * from './auth/principal';
 export * from './bootstrap';
+export * from './config-follower.service';
 export * from './http-exception.filter';
 export * from './metrics/metrics.service';
 export * from './redis.provider';

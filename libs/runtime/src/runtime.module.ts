@@ -7,6 +7,7 @@ import { ApiKeyService } from './auth/api-key.service';
 import { AuthFailureLimiter } from './auth/auth-failure-limiter';
 import { AuthGuard } from './auth/auth.guard';
 import { AuthService } from './auth/auth.service';
+import { ConfigFollower } from './config-follower.service';
 import { HealthController } from './health/health.controller';
 import { HttpExceptionFilter } from './http-exception.filter';
 import { HttpMetricsMiddleware } from './metrics/http-metrics.middleware';
@@ -30,10 +31,19 @@ import { REDIS, RedisCloser, redisProvider } from './redis.provider';
     AuthService,
     AuditService,
     MetricsService,
+    ConfigFollower,
     { provide: APP_GUARD, useClass: AuthGuard },
     { provide: APP_FILTER, useClass: HttpExceptionFilter },
   ],
-  exports: [PersistenceModule, REDIS, ApiKeyService, AuthService, AuditService, MetricsService],
+  exports: [
+    PersistenceModule,
+    REDIS,
+    ApiKeyService,
+    AuthService,
+    AuditService,
+    MetricsService,
+    ConfigFollower,
+  ],
 })
 export class RuntimeModule implements NestModule {
   configure(consumer: MiddlewareConsumer): void {

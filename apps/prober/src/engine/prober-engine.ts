@@ -1,0 +1,148 @@
+import { Queue } from 'bullmq';
+import type Redis from 'ioredis';
+import type { Registry } from 'prom-client';
+import type { StoredConfig } from '@libs/config';
+import { QUEUES, type ProbeTickJob, type ResultBatchJob } from '@libs/queue';
+import { buildProbeTable, type CompileProbe, type ProbeTable } from './probe-table';
+import { ProberMetrics } from './prober-metrics';
+import { ResultBatcher } from './result-batcher';
+import { Semaphore } from './semaphore';
+import { runTick } from './tick-runner';
+import { VantageLoop } from './vantage-loop';
+
+export interface ProberEngineOptions {
+  proberId: string;
+  /** The vantages to probe from; `'*'` (all-in-one): every IDC of the config. */
+  serve: readonly string[] | '*';
+  connection: Redis;
+  prefix: string;
+  registry: Registry;
+  compile: CompileProbe;
+  /** Probes in flight at once, across vantages. */
+  concurrency: number;
+  shards?: number;
+  tickMs?: number;
+}
+
+/**
+ * The prober: follows the config, runs the probes due in each tick of the vantages it serves,
+ * and sends the results to the controllers in batches.
+ */
+export class ProberEngine {
+  private table: ProbeTable | null = null;
+  private readonly loops = new Map<string, VantageLoop>();
+  private readonly results: Queue<ResultBatchJob>;
+  private readonly batcher: ResultBatcher;
+  private readonly metrics: ProberMetrics;
+  private readonly semaphore: Semaphore;
+  private readonly shards: number;
+  private readonly tickMs: number;
+  private paused = false;
+  private running = false;
+
+  constructor(private readonly opts: ProberEngineOptions) {
+    this.shards = opts.shards ?? 16;
+    this.tickMs = opts.tickMs ?? 1000;
+    this.metrics = new ProberMetrics(opts.registry);
+    this.semaphore = new Semaphore(opts.concurrency);
+    this.results = new Queue(QUEUES.results, {
+      connection: opts.connection,
+      prefix: opts.prefix,
+      defaultJobOptions: { removeOnComplete: true, removeOnFail: { count: 100 } },
+    });
+    this.batcher = new ResultBatcher({
+      queue: this.results,
+      proberId: opts.proberId,
+      configVersion: () => this.table?.version ?? 0,
+      registry: opts.registry,
+      maxBatch: 1000,
+      flushMs: 1000,
+      highWater: 20_000,
+      maxBacklog: 200,
+      onPressure: (paused) => this.setPaused(paused),
+    });
+  }
+
+  /** The config version being probed, or null before the first config. */
+  get version(): number | null {
+    return this.table?.version ?? null;
+  }
+
+  get vantages(): string[] {
+    return [...this.loops.keys()];
+  }
+
+  async start(): Promise<void> {
+    this.running = true;
+    this.batcher.start();
+    await this.syncLoops();
+  }
+
+  /** Switches to a new config version: the next ticks use it; ticks already running finish on the old one. */
+  async setConfig(config: StoredConfig, version: number): Promise<void> {
+    if (this.table && this.table.version >= version) return;
+    this.table = buildProbeTable(config, version, this.opts.serve, this.shards, this.opts.compile);
+    this.metrics.tasks.reset();
+    for (const vantage of this.table.vantages) {
+      let count = 0;
+      for (let s = 0; s < this.shards; s++) count += this.table.shard(vantage, s).length;
+      this.metrics.tasks.set({ vantage }, count);
+    }
+    if (this.running) await this.syncLoops();
+  }
+
+  async stop(): Promise<void> {
+    this.running = false;
+    await Promise.all([...this.loops.values()].map((loop) => loop.stop()));
+    this.loops.clear();
+    await this.batcher.stop();
+    await this.results.close();
+  }
+
+  /** Starts a loop for every vantage of the table and stops those no longer in it. */
+  private async syncLoops(): Promise<void> {
+    const wanted = new Set(this.table?.vantages ?? []);
+    for (const [vantage, loop] of this.loops) {
+      if (!wanted.has(vantage)) {
+        this.loops.delete(vantage);
+        await loop.stop();
+      }
+    }
+    for (const vantage of wanted) {
+      if (this.loops.has(vantage)) continue;
+      const loop = new VantageLoop({
+        vantage,
+        connection: this.opts.connection,
+        prefix: this.opts.prefix,
+        shards: this.shards,
+        tickMs: this.tickMs,
+        aheadMs: 2 * this.tickMs,
+        leadMs: 200,
+        tickConcurrency: 64,
+        lockMs: 5000,
+        run: (job: ProbeTickJob) =>
+          runTick(job, {
+            table: () => this.table,
+            semaphore: this.semaphore,
+            metrics: this.metrics,
+            emit: (result) => {
+              this.batcher.add(result);
+              this.metrics.buffered.set(this.batcher.size);
+            },
+            staleAfterMs: 2 * this.tickMs,
+          }),
+      });
+      this.loops.set(vantage, loop);
+      await loop.start();
+      if (this.paused) loop.pause();
+    }
+  }
+
+  private setPaused(paused: boolean): void {
+    this.paused = paused;
+    for (const loop of this.loops.values()) {
+      if (paused) loop.pause();
+      else loop.resume();
+    }
+  }
+}

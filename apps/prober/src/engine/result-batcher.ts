@@ -1,0 +1,106 @@
+import type { Queue } from 'bullmq';
+import { Counter, type Registry } from 'prom-client';
+import { JOBS, type ProbeResult, type ResultBatchJob } from '@libs/queue';
+
+export interface ResultBatcherOptions {
+  queue: Queue<ResultBatchJob>;
+  proberId: string;
+  configVersion: () => number;
+  registry: Registry;
+  /** A batch is sent when it has this many results, or after `flushMs`. */
+  maxBatch: number;
+  flushMs: number;
+  /**
+   * Above this many buffered results the prober stops taking ticks (back-pressure); past twice
+   * that the oldest results are dropped, so memory stays bounded whatever happens.
+   */
+  highWater: number;
+  /** Sending waits while the controller has this many batches not yet taken. */
+  maxBacklog: number;
+  /** Called with true when the prober should stop taking work, false when it may go on. */
+  onPressure: (paused: boolean) => void;
+}
+
+/**
+ * Sends probe results to the controllers in batches (one BullMQ job per batch, not per probe).
+ * When the controllers lag, batches wait here; when too many wait, the prober pauses its tick
+ * workers until the backlog drains, instead of buffering without bound.
+ */
+export class ResultBatcher {
+  private buffer: ProbeResult[] = [];
+  private timer?: NodeJS.Timeout;
+  private flushing?: Promise<void>;
+  private paused = false;
+  private readonly dropped: Counter;
+  private readonly sent: Counter;
+
+  constructor(private readonly opts: ResultBatcherOptions) {
+    this.dropped = new Counter({
+      name: 'vigil_probe_results_dropped_total',
+      help: 'Probe results dropped because the controllers lagged too far behind',
+      registers: [opts.registry],
+    });
+    this.sent = new Counter({
+      name: 'vigil_probe_results_sent_total',
+      help: 'Probe results sent to the controllers',
+      registers: [opts.registry],
+    });
+  }
+
+  start(): void {
+    this.timer = setInterval(() => void this.flush(), this.opts.flushMs);
+  }
+
+  add(result: ProbeResult): void {
+    this.buffer.push(result);
+    const overflow = this.buffer.length - 2 * this.opts.highWater;
+    if (overflow > 0) {
+      this.buffer.splice(0, overflow);
+      this.dropped.inc(overflow);
+    }
+    if (!this.paused && this.buffer.length >= this.opts.highWater) this.setPaused(true);
+    if (this.buffer.length >= this.opts.maxBatch) void this.flush();
+  }
+
+  get size(): number {
+    return this.buffer.length;
+  }
+
+  /** Sends what is buffered (as far as the backlog allows); concurrent calls share one run. */
+  flush(): Promise<void> {
+    this.flushing ??= this.send().finally(() => (this.flushing = undefined));
+    return this.flushing;
+  }
+
+  async stop(): Promise<void> {
+    clearInterval(this.timer);
+    await this.flush();
+  }
+
+  private async send(): Promise<void> {
+    try {
+      while (this.buffer.length > 0) {
+        if ((await this.opts.queue.getWaitingCount()) >= this.opts.maxBacklog) break;
+        const results = this.buffer.splice(0, this.opts.maxBatch);
+        const job: ResultBatchJob = {
+          prober: this.opts.proberId,
+          configVersion: this.opts.configVersion(),
+          results,
+        };
+        await this.opts.queue.add(JOBS.resultBatch, job).catch((err: unknown) => {
+          this.buffer.unshift(...results); // keep them for the next try
+          throw err;
+        });
+        this.sent.inc(results.length);
+      }
+    } catch {
+      // Redis is unreachable: results stay buffered (bounded above) and the next flush retries.
+    }
+    if (this.paused && this.buffer.length < this.opts.highWater / 2) this.setPaused(false);
+  }
+
+  private setPaused(paused: boolean): void {
+    this.paused = paused;
+    this.opts.onPressure(paused);
+  }
+}

@@ -1,0 +1,43 @@
+import type { ErrorKind, ProbePhases } from '@libs/probes';
+
+/**
+ * One tick of one shard of one vantage: "run the probes of this shard that are due in
+ * [tick, tick + tickMs)". The job carries no check list: every prober derives the due checks from
+ * the config version it has, so a tick costs a few Redis calls whatever the number of checks.
+ * The job id `<tick>.<shard>` makes scheduling idempotent across replicas.
+ */
+export interface ProbeTickJob {
+  vantage: string;
+  shard: number;
+  /** Start of the tick, epoch ms. */
+  tick: number;
+  tickMs: number;
+}
+
+/** One probe's result, as the controller receives it. */
+export interface ProbeResult {
+  /** `<service>/<check>` */
+  check: string;
+  /** Endpoint id, `<service>.<endpoint>` */
+  endpoint: string;
+  vantage: string;
+  type: string;
+  /** When the probe was due (epoch ms) and when it started: the difference is the schedule lateness. */
+  scheduledAt: number;
+  startedAt: number;
+  latencyMs: number;
+  ok: boolean;
+  statusCode?: number;
+  errorKind?: ErrorKind;
+  detail?: string;
+  phases?: ProbePhases;
+}
+
+/** Results from one prober (of one or more vantages), sent at most every second or every N results. */
+export interface ResultBatchJob {
+  prober: string;
+  configVersion: number;
+  results: ProbeResult[];
+}
+
+export const tickJobId = (job: Pick<ProbeTickJob, 'tick' | 'shard'>) => `${job.tick}.${job.shard}`;
