@@ -46,13 +46,20 @@ export function planEndpoints(spec: FleetSpec): FleetEndpoint[] {
   const endpoints: FleetEndpoint[] = [];
   idcNames(spec.idcs).forEach((idc, k) => {
     const host = idcHost(k);
-    for (let j = 0; j < perIdc; j++) endpoints.push(endpointAt(kind, idc, host, j, base === undefined ? 0 : base + j));
+    for (let j = 0; j < perIdc; j++)
+      endpoints.push(endpointAt(kind, idc, host, j, base === undefined ? 0 : base + j));
   });
   return endpoints;
 }
 
 /** The descriptor of endpoint j of an IDC on `port`. */
-export function endpointAt(kind: EndpointKind, idc: string, host: string, j: number, port: number): FleetEndpoint {
+export function endpointAt(
+  kind: EndpointKind,
+  idc: string,
+  host: string,
+  j: number,
+  port: number,
+): FleetEndpoint {
   const address = `${host}:${port}`;
   const endpoint: FleetEndpoint = { id: `${idc}-${j + 1}`, idc, kind, host, port, address };
   if (kind === 'http') endpoint.url = `http://${address}/healthz`;

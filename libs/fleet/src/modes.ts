@@ -2,9 +2,7 @@ import { Mode, ModeInput } from './types';
 
 /** What one request (HTTP, DNS) or connection (TCP, TLS) gets. Each protocol maps it to its own terms. */
 export type Action =
-  | { kind: 'respond'; status: number; delayMs: number }
-  | { kind: 'reset' }
-  | { kind: 'hang' };
+  { kind: 'respond'; status: number; delayMs: number } | { kind: 'reset' } | { kind: 'hang' };
 
 export const UP: Mode = { mode: 'up' };
 
@@ -35,6 +33,14 @@ export function decide(mode: Mode, random: number): Action {
   }
 }
 
+/**
+ * For later requests on a connection already accepted by a per-connection protocol (TCP): `flap` was
+ * decided once, at accept, so it answers like `up` here; every other mode applies as usual.
+ */
+export function decideOnConnection(mode: Mode): Action {
+  return mode.mode === 'flap' ? OK : decide(mode, 0);
+}
+
 /** Whether an endpoint in this mode has a listening socket (only `down/refused` has none). */
 export function isListening(mode: Mode): boolean {
   return !(mode.mode === 'down' && mode.how === 'refused');
@@ -49,7 +55,8 @@ export function killsConnections(mode: Mode): boolean {
 export function parseMode(input: ModeInput | unknown): Mode {
   if (input === 'up' || input === 'hang') return { mode: input };
   if (input === 'refused' || input === 'reset') return { mode: 'down', how: input };
-  if (typeof input !== 'object' || input === null) throw new Error(`invalid fleet mode: ${JSON.stringify(input)}`);
+  if (typeof input !== 'object' || input === null)
+    throw new Error(`invalid fleet mode: ${JSON.stringify(input)}`);
   const m = input as Record<string, unknown>;
   switch (m.mode) {
     case 'up':
@@ -62,9 +69,9 @@ export function parseMode(input: ModeInput | unknown): Mode {
       if (typeof m.ms === 'number' && Number.isFinite(m.ms) && m.ms >= 0) return { mode: 'slow', ms: m.ms };
       throw new Error('mode slow needs ms >= 0');
     case 'status':
-      if (Number.isInteger(m.code) && (m.code as number) >= 100 && (m.code as number) <= 599)
+      if (Number.isInteger(m.code) && (m.code as number) >= 200 && (m.code as number) <= 599)
         return { mode: 'status', code: m.code as number };
-      throw new Error('mode status needs an HTTP status code (100-599)');
+      throw new Error('mode status needs an HTTP status code (200-599)');
     case 'flap':
       if (typeof m.p === 'number' && m.p >= 0 && m.p <= 1) return { mode: 'flap', p: m.p };
       throw new Error('mode flap needs a probability p in [0, 1]');

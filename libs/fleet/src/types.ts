@@ -89,6 +89,8 @@ export interface EndpointStats {
   requests: number;
   /** Accepted TCP connections (0 for DNS). */
   connections: number;
+  /** Connections open now (hung ones included). */
+  open: number;
 }
 
 /** What fleetConfig() needs to know about a fleet; both Fleet and RemoteFleet have it. */

@@ -1,8 +1,10 @@
 import { Queue } from 'bullmq';
+import { Gauge } from 'prom-client';
 import type Redis from 'ioredis';
 import type { Registry } from 'prom-client';
 import type { StoredConfig } from '@libs/config';
 import { QUEUES, type ProbeTickJob, type ResultBatchJob } from '@libs/queue';
+import { closeKeepalivePools } from '@libs/probes';
 import { buildProbeTable, type CompileProbe, type ProbeTable } from './probe-table';
 import { ProberMetrics } from './prober-metrics';
 import { ResultBatcher } from './result-batcher';
@@ -61,6 +63,7 @@ export class ProberEngine {
       maxBacklog: 200,
       onPressure: (paused) => this.setPaused(paused),
     });
+    this.queueDepthGauge(opts.registry);
   }
 
   /** The config version being probed, or null before the first config. */
@@ -97,6 +100,31 @@ export class ProberEngine {
     this.loops.clear();
     await this.batcher.stop();
     await this.results.close();
+    await closeKeepalivePools();
+  }
+
+  /** `vigil_queue_jobs{queue,state}`: read from Redis when scraped, so it costs nothing between scrapes. */
+  private queueDepthGauge(registry: Registry): void {
+    const { results, loops } = this;
+    new Gauge({
+      name: 'vigil_queue_jobs',
+      help: 'Jobs in the probe tick queues of this prober and in the results queue, by state',
+      labelNames: ['queue', 'state'],
+      registers: [registry],
+      async collect() {
+        this.reset();
+        const queues: Array<[string, Promise<Record<string, number>>]> = [
+          [QUEUES.results, results.getJobCounts('waiting', 'active', 'delayed', 'failed')],
+          ...[...loops].map(([v, loop]): [string, Promise<Record<string, number>>] => [
+            QUEUES.probes(v),
+            loop.jobCounts(),
+          ]),
+        ];
+        for (const [queue, counts] of queues) {
+          for (const [state, n] of Object.entries(await counts)) this.set({ queue, state }, n);
+        }
+      },
+    });
   }
 
   /** Starts a loop for every vantage of the table and stops those no longer in it. */

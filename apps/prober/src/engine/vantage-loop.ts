@@ -56,12 +56,18 @@ export class VantageLoop {
     void this.worker.run();
   }
 
+  /** Jobs of this vantage's tick queue by state, for the queue-depth gauge. */
+  jobCounts(): Promise<Record<string, number>> {
+    return this.queue.getJobCounts('waiting', 'active', 'delayed', 'failed');
+  }
+
+  /** Stops taking new ticks (those running finish). */
   pause(): void {
-    this.worker.pause(true);
+    void this.worker.pause(true);
   }
 
   resume(): void {
-    this.worker.resume();
+    void this.worker.resume();
   }
 
   async stop(): Promise<void> {

@@ -1,0 +1,44 @@
+/**
+ * Child process of the probe benchmark: takes the prober's result batches off the `results` queue,
+ * as the controller would, and measures them (lateness, errors) without costing the prober CPU.
+ */
+import { Worker } from 'bullmq';
+import Redis from 'ioredis';
+import { QUEUES, type ResultBatchJob } from '@libs/queue';
+
+interface Window {
+  from: number;
+  to: number;
+}
+
+const [redisUrl, prefix] = process.argv.slice(2);
+const connection = new Redis(redisUrl, { maxRetriesPerRequest: null });
+let window: Window = { from: Infinity, to: Infinity };
+const lateness: number[] = [];
+const errors: Record<string, number> = {};
+let results = 0;
+
+const worker = new Worker<ResultBatchJob>(
+  QUEUES.results,
+  async (job) => {
+    for (const r of job.data.results) {
+      if (r.scheduledAt < window.from || r.scheduledAt >= window.to) continue;
+      results++;
+      lateness.push(r.startedAt - r.scheduledAt);
+      if (!r.ok) errors[r.errorKind ?? 'other'] = (errors[r.errorKind ?? 'other'] ?? 0) + 1;
+    }
+  },
+  { connection, prefix, concurrency: 4 },
+);
+
+process.on('message', (message: { op: 'window'; from: number; to: number } | { op: 'report' }) => {
+  if (message.op === 'window') {
+    window = { from: message.from, to: message.to };
+    process.send!({ ok: true });
+    return;
+  }
+  process.send!({ results, errors, lateness });
+});
+process.on('disconnect', () => {
+  void worker.close().finally(() => process.exit(0));
+});

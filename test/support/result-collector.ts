@@ -1,0 +1,44 @@
+import { Worker } from 'bullmq';
+import Redis from 'ioredis';
+import { QUEUES, type ProbeResult, type ResultBatchJob } from '@libs/queue';
+
+/** Takes result batches off a prefix's `results` queue, as the controller would, and keeps them for assertions. */
+export class ResultCollector {
+  readonly results: ProbeResult[] = [];
+  private readonly connection: Redis;
+  private readonly worker: Worker<ResultBatchJob>;
+  private readonly waiters: Array<() => void> = [];
+
+  constructor(redisUrl: string, prefix: string) {
+    this.connection = new Redis(redisUrl, { maxRetriesPerRequest: null });
+    this.worker = new Worker<ResultBatchJob>(
+      QUEUES.results,
+      async (job) => {
+        this.results.push(...job.data.results);
+        for (const wake of this.waiters.splice(0)) wake();
+      },
+      { connection: this.connection, prefix },
+    );
+  }
+
+  /** Waits, batch by batch, until `done(results)` holds; fails at the deadline. */
+  async until(done: (results: ProbeResult[]) => boolean, deadlineMs: number, what: string): Promise<void> {
+    const end = Date.now() + deadlineMs;
+    while (!done(this.results)) {
+      const left = end - Date.now();
+      if (left <= 0) throw new Error(`timed out waiting for ${what} (${this.results.length} results)`);
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, left);
+        this.waiters.push(() => {
+          clearTimeout(timer);
+          resolve();
+        });
+      });
+    }
+  }
+
+  async close(): Promise<void> {
+    await this.worker.close();
+    await this.connection.quit();
+  }
+}
