@@ -44,7 +44,10 @@ export class ProberService implements OnApplicationBootstrap, OnApplicationShutd
       concurrency: env.VIGIL_PROBE_CONCURRENCY,
       compile: safeCompile((check, endpoint) => compileProbe(check, endpoint, secret), this.logger),
     });
-    follower.onConfig((config, version) => this.engine.setConfig(config, version));
+    follower.onConfig(async (config, version) => {
+      await this.engine.setConfig(config, version);
+      await this.beat(); // announce new vantages now, not at the next heartbeat
+    });
   }
 
   async onApplicationBootstrap(): Promise<void> {
