@@ -1,55 +1,125 @@
 /**
- * `npm run demo`: starts Vigil with every role on this machine's Redis and Postgres, then uses the
- * `vigil` CLI as an operator would: plan and apply examples/multi-idc.yaml, show the status, and
- * show that a broken copy is refused with every bad path named. `--keep` leaves Vigil running.
+ * `npm run demo`: starts Vigil with every role on this machine's Redis and Postgres and a simulated
+ * fleet of three IDCs on loopback, then works as an operator would with the `vigil` CLI: plan and
+ * apply the config, see the status, watch the probes from every IDC, take one IDC down and see it
+ * in the probes, and see a broken config refused with every bad path named. `--keep` leaves it all
+ * running for manual play.
  */
 import 'reflect-metadata';
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { parse, stringify } from 'yaml';
+import { stringify } from 'yaml';
 import { roleModules } from '@apps/api';
 import { run } from '@apps/cli';
 import { EnvError, loadEnv } from '@libs/config';
+import { fleetConfig, startFleet } from '@libs/fleet';
+import { Client } from 'pg';
 import { createVigilApp } from '@libs/runtime';
 
-const EXAMPLE = join(__dirname, '..', 'examples', 'multi-idc.yaml');
+/**
+ * The demo keeps to its own database (`vigil_demo` on the server of DATABASE_URL) and Redis prefix,
+ * and starts both empty, so it tells the same story every time and never touches real data.
+ */
+async function freshDemoDatabase(databaseUrl: string): Promise<string> {
+  const admin = new URL(databaseUrl);
+  admin.pathname = '/postgres';
+  const client = new Client({ connectionString: admin.toString() });
+  await client.connect();
+  await client.query('DROP DATABASE IF EXISTS vigil_demo WITH (FORCE)');
+  await client.end();
+  const demo = new URL(databaseUrl);
+  demo.pathname = '/vigil_demo';
+  return demo.toString();
+}
+
+const bold = (text: string) => `\n\x1b[1m${text}\x1b[0m\n`;
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** Probe counts per vantage and result from Vigil's own /metrics. */
+function probeTable(metrics: string): string {
+  const rows = new Map<string, Map<string, number>>();
+  for (const m of metrics.matchAll(
+    /^vigil_probes_total\{vantage="([^"]+)",type="[^"]+",result="([^"]+)"\} (\d+)/gm,
+  )) {
+    const row = rows.get(m[1]) ?? new Map<string, number>();
+    row.set(m[2], (row.get(m[2]) ?? 0) + Number(m[3]));
+    rows.set(m[1], row);
+  }
+  const results = [...new Set([...rows.values()].flatMap((r) => [...r.keys()]))].sort();
+  const lines = [['VANTAGE', ...results.map((r) => r.toUpperCase())]];
+  for (const [vantage, row] of [...rows].sort())
+    lines.push([vantage, ...results.map((r) => String(row.get(r) ?? 0))]);
+  return lines
+    .map((cells) => cells.map((c, i) => (i === 0 ? c.padEnd(9) : c.padStart(9))).join(''))
+    .join('\n');
+}
 
 async function main(): Promise<number> {
   const keep = process.argv.includes('--keep');
   const token = process.env.VIGIL_ADMIN_TOKEN ?? `demo-${randomBytes(16).toString('hex')}`;
-  const env = loadEnv({ LOG_LEVEL: 'warn', ...process.env, VIGIL_ADMIN_TOKEN: token });
+  const base = loadEnv({ LOG_LEVEL: 'warn', ...process.env, VIGIL_ADMIN_TOKEN: token });
+  const env = loadEnv({
+    LOG_LEVEL: 'warn',
+    ...process.env,
+    VIGIL_ADMIN_TOKEN: token,
+    VIGIL_REDIS_PREFIX: 'vigil-demo',
+    DATABASE_URL: await freshDemoDatabase(base.DATABASE_URL),
+  });
   const url = `http://127.0.0.1:${env.PORT}`;
+  // Fixed ports below the ephemeral range: a port closed for "refused" cannot be taken meanwhile.
+  const fleet = await startFleet({ idcs: ['sha', 'bjs', 'szx'], endpointsPerIdc: 4, basePort: 24100 });
   const app = await createVigilApp(env, roleModules(env));
   await app.listen(env.PORT, '127.0.0.1');
   const io = { env: { ...process.env, VIGIL_URL: url, VIGIL_TOKEN: token } };
   const vigil = async (title: string, ...args: string[]) => {
-    process.stdout.write(`\n\x1b[1m$ vigil ${args.join(' ')}\x1b[0m   # ${title}\n`);
+    process.stdout.write(bold(`$ vigil ${args.join(' ')}   # ${title}`));
     return run(['node', 'vigil', ...args], io);
   };
+  const metrics = async () =>
+    (await fetch(`${url}/metrics`, { headers: { authorization: `Bearer ${token}` } })).text();
+
+  const dir = mkdtempSync(join(tmpdir(), 'vigil-demo-'));
+  const file = join(dir, 'fleet.yaml');
+  const config = fleetConfig(fleet, { service: 'live-edge', interval: '1s', timeout: '500ms' });
+  writeFileSync(file, stringify(config));
 
   let failed = 0;
-  failed += await vigil('what would change', 'plan', '-f', EXAMPLE);
-  failed += await vigil('apply it as a new version', 'apply', '-f', EXAMPLE, '-m', 'demo');
+  failed += await vigil('what would change', 'plan', '-f', file);
+  failed += await vigil('apply it as a new version', 'apply', '-f', file, '-m', 'demo fleet');
   failed += await vigil('what Vigil now watches', 'status');
 
-  const broken = parse(readFileSync(EXAMPLE, 'utf8'));
+  await sleep(3000);
+  process.stdout.write(bold('Probes so far: every endpoint, every second, from every IDC'));
+  process.stdout.write(`${probeTable(await metrics())}\n`);
+
+  await fleet.set({ idc: 'szx' }, 'refused');
+  process.stdout.write(bold('szx goes down (its listeners close)...'));
+  await sleep(3000);
+  process.stdout.write(`${probeTable(await metrics())}\n`);
+  await fleet.set({ idc: 'szx' }, 'up');
+
+  const broken = structuredClone(config) as {
+    services: Array<{ endpoints: Array<{ idc: string }>; checks: Array<{ timeout?: string }> }>;
+  };
   broken.services[0].endpoints[2].idc = 'shx';
   broken.services[0].checks[0].timeout = '10s';
-  const brokenFile = join(mkdtempSync(join(tmpdir(), 'vigil-demo-')), 'broken.yaml');
+  const brokenFile = join(dir, 'broken.yaml');
   writeFileSync(brokenFile, stringify(broken));
-  const refused = await vigil('a broken copy is refused, nothing changes', 'apply', '-f', brokenFile);
-  if (refused === 0) failed += 1;
+  if ((await vigil('a broken copy is refused, nothing changes', 'apply', '-f', brokenFile)) === 0)
+    failed += 1;
   failed += await vigil('history', 'versions');
 
   if (keep) {
     process.stdout.write(
-      `\nVigil is running at ${url} (OpenAPI: ${url}/docs).\nexport VIGIL_URL=${url} VIGIL_TOKEN=${token}\nPress Ctrl-C to stop.\n`,
+      `\nVigil is running at ${url} (OpenAPI: ${url}/docs), probing a simulated fleet.\n` +
+        `export VIGIL_URL=${url} VIGIL_TOKEN=${token}\nPress Ctrl-C to stop.\n`,
     );
     await new Promise<void>((resolve) => process.once('SIGINT', () => resolve()));
   }
   await app.close();
+  await fleet.close();
   process.stdout.write(failed === 0 ? '\nDemo finished.\n' : '\nDemo finished with errors.\n');
   return failed === 0 ? 0 : 1;
 }

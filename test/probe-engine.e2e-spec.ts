@@ -49,7 +49,8 @@ describe('probe engine on real Redis', () => {
   };
 
   beforeAll(async () => {
-    fleet = await startFleet({ idcs: ['sha', 'bjs'], endpointsPerIdc: 60 });
+    // Fixed ports below the ephemeral range: a port closed for "refused" cannot be taken meanwhile.
+    fleet = await startFleet({ idcs: ['sha', 'bjs'], endpointsPerIdc: 60, basePort: 23200 });
   });
   afterAll(() => fleet.close());
 

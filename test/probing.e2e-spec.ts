@@ -16,7 +16,8 @@ describe('Vigil probes what the config says, from every vantage, without restart
   };
 
   beforeAll(async () => {
-    fleet = await startFleet({ idcs: ['sha', 'bjs'], endpointsPerIdc: 4 });
+    // Fixed ports below the ephemeral range: a port closed for "refused" cannot be taken meanwhile.
+    fleet = await startFleet({ idcs: ['sha', 'bjs'], endpointsPerIdc: 4, basePort: 23100 });
     vigil = await startVigil(); // every role: api, prober (all vantages), controller
   });
   afterAll(async () => {

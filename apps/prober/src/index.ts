@@ -2,3 +2,4 @@ export * from './engine/prober-engine';
 export * from './engine/probe-table';
 export * from './prober.module';
 export * from './prober.service';
+export * from './engine/result-batcher';

@@ -1,0 +1,92 @@
+import { Queue } from 'bullmq';
+import { randomBytes } from 'node:crypto';
+import Redis from 'ioredis';
+import { Registry } from 'prom-client';
+import { ResultBatcher } from '@apps/prober';
+import { loadEnv } from '@libs/config';
+import { QUEUES, type ProbeResult, type ResultBatchJob } from '@libs/queue';
+import { ResultCollector } from './support/result-collector';
+
+const env = loadEnv();
+const result = (i: number): ProbeResult => ({
+  check: 'live/healthz',
+  endpoint: `live.ep-${i}`,
+  vantage: 'sha',
+  type: 'http',
+  scheduledAt: i,
+  startedAt: i,
+  latencyMs: 1,
+  ok: true,
+});
+
+describe('result batches and back-pressure (real Redis)', () => {
+  let prefix: string;
+  let connection: Redis;
+  let queue: Queue<ResultBatchJob>;
+  const pressure: boolean[] = [];
+  let batcher: ResultBatcher;
+  let registry: Registry;
+
+  beforeEach(() => {
+    prefix = `vigil-e2e-${randomBytes(4).toString('hex')}:bull`;
+    connection = new Redis(env.REDIS_URL, { maxRetriesPerRequest: null });
+    queue = new Queue(QUEUES.results, { connection, prefix, defaultJobOptions: { removeOnComplete: true } });
+    pressure.length = 0;
+    registry = new Registry();
+    batcher = new ResultBatcher({
+      queue,
+      proberId: 'p1',
+      configVersion: () => 7,
+      registry,
+      maxBatch: 100,
+      flushMs: 60_000, // flushes are driven by the test (and by full batches)
+      highWater: 500,
+      maxBacklog: 3,
+      onPressure: (paused) => pressure.push(paused),
+    });
+  });
+
+  afterEach(async () => {
+    await queue.obliterate({ force: true });
+    await queue.close();
+    await connection.quit();
+  });
+
+  it('sends full batches of at most maxBatch results, with the prober and config version', async () => {
+    for (let i = 0; i < 250; i++) batcher.add(result(i));
+    await batcher.flush();
+    const jobs = await queue.getWaiting();
+    expect(jobs.map((j) => j.data.results.length).sort()).toEqual([100, 100, 50]);
+    expect(jobs[0].data).toMatchObject({ prober: 'p1', configVersion: 7 });
+    expect(batcher.size).toBe(0);
+  });
+
+  it('holds batches while the controllers lag, pauses the prober, and resumes once they catch up', async () => {
+    for (let i = 0; i < 600; i++) batcher.add(result(i));
+    await batcher.flush();
+    expect(await queue.getWaitingCount()).toBe(3); // maxBacklog: the rest waits here
+    expect(batcher.size).toBe(300);
+    expect(pressure).toEqual([true]); // 500 buffered at one point: stop taking ticks
+
+    const collector = new ResultCollector(env.REDIS_URL, prefix);
+    try {
+      while (batcher.size > 0) {
+        await collector.until((rs) => rs.length >= 600 - batcher.size, 10_000, 'the controller to drain');
+        await batcher.flush();
+      }
+      await collector.until((rs) => rs.length === 600, 10_000, 'every result');
+      expect(new Set(collector.results.map((r) => r.endpoint)).size).toBe(600);
+      expect(pressure).toEqual([true, false]);
+    } finally {
+      await collector.close();
+    }
+  });
+
+  it('drops the oldest results past twice the high-water mark, so memory stays bounded', async () => {
+    await queue.pause(); // nothing can be sent...
+    for (let i = 0; i < 3 + 1200; i++) batcher.add(result(i)); // ...and the backlog fills at once
+    expect(batcher.size).toBeLessThanOrEqual(1000);
+    const dropped = await registry.getSingleMetric('vigil_probe_results_dropped_total')!.get();
+    expect(dropped.values[0].value).toBeGreaterThan(0);
+  });
+});
