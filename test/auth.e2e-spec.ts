@@ -1,22 +1,7 @@
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import type { ApiRole } from '@libs/domain';
 import { call, type Reply } from './support/http';
-import { startVigil, type VigilUnderTest } from './support/vigil-app';
-
-/** The routes the Express router serves, as `METHOD /path` (Nest's 405 catch-alls left out). */
-function servedRoutes(vigil: VigilUnderTest): string[] {
-  const router = vigil.app.getHttpAdapter().getInstance().router as {
-    stack: Array<{ route?: { path: string; methods: Record<string, boolean> } }>;
-  };
-  const routes = router.stack
-    .filter((layer) => layer.route && Object.keys(layer.route.methods).length < 5)
-    .flatMap((layer) =>
-      Object.keys(layer.route!.methods)
-        .filter((m) => m !== 'head' && m !== '_all')
-        .map((m) => `${m.toUpperCase()} ${layer.route!.path.replace(/(.)\/$/, '$1')}`),
-    );
-  return [...new Set(routes)].sort();
-}
+import { servedRoutes, startVigil, type VigilUnderTest } from './support/vigil-app';
 
 /** Checks the one error shape of the API: `{statusCode, error, message}` as JSON. */
 function expectApiError(res: Reply, status: number): void {

@@ -1,5 +1,5 @@
 import { call } from './support/http';
-import { startVigil, type VigilUnderTest } from './support/vigil-app';
+import { servedRoutes, startVigil, type VigilUnderTest } from './support/vigil-app';
 
 describe('own health, metrics and docs', () => {
   let vigil: VigilUnderTest;
@@ -60,20 +60,8 @@ describe('own health, metrics and docs', () => {
     const documented = Object.entries(doc.paths as Record<string, Record<string, unknown>>).flatMap(
       ([path, ops]) => Object.keys(ops).map((m) => `${m.toUpperCase()} ${path}`),
     );
-    const router = vigil.app.getHttpAdapter().getInstance().router as {
-      stack: Array<{ route?: { path: string; methods: Record<string, boolean> } }>;
-    };
-    const served = router.stack
-      // Nest also mounts a catch-all route per path that answers 405 for every other method: skip it.
-      .filter((layer) => layer.route && Object.keys(layer.route.methods).length < 5)
-      .flatMap((layer) =>
-        Object.keys(layer.route!.methods)
-          .filter((m) => ['get', 'put', 'post', 'delete', 'patch'].includes(m))
-          .map(
-            (m) =>
-              `${m.toUpperCase()} ${layer.route!.path.replace(/:(\w+)/g, '{$1}').replace(/(.)\/$/, '$1')}`,
-          ),
-      )
+    const served = servedRoutes(vigil)
+      .map((route) => route.replace(/:(\w+)/g, '{$1}'))
       .filter((route) => !route.includes('/docs') && !route.includes('*'));
     expect(served.length).toBeGreaterThan(15);
     for (const route of served) expect(documented).toContain(route);

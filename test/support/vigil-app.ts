@@ -84,3 +84,18 @@ async function deleteKeys(redisUrl: string, pattern: string): Promise<void> {
     redis.disconnect();
   }
 }
+
+/** The routes the app serves, as `METHOD /path` with Express params (`/config/versions/:n`); Nest's 405 catch-alls left out. */
+export function servedRoutes(vigil: Pick<VigilUnderTest, 'app'>): string[] {
+  const router = vigil.app.getHttpAdapter().getInstance().router as {
+    stack: Array<{ route?: { path: string; methods: Record<string, boolean> } }>;
+  };
+  const routes = router.stack
+    .filter((layer) => layer.route && Object.keys(layer.route.methods).length < 5)
+    .flatMap((layer) =>
+      Object.keys(layer.route!.methods)
+        .filter((m) => m !== 'head' && m !== '_all')
+        .map((m) => `${m.toUpperCase()} ${layer.route!.path.replace(/(.)\/$/, '$1')}`),
+    );
+  return [...new Set(routes)].sort();
+}
