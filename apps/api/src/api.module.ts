@@ -3,12 +3,19 @@ import { ApiKeysController } from './api-keys/api-keys.controller';
 import { AuditController } from './audit/audit.controller';
 import { ConfigController } from './config/config.controller';
 import { ConfigService } from './config/config.service';
+import { HEALTH_CONTROLLERS, HEALTH_PROVIDERS } from './health';
 import { InventoryController } from './inventory/inventory.controller';
 import { InventoryService } from './inventory/inventory.service';
 
-/** The api role: the configuration centre, read views, API keys and the audit log under /api/v1. */
+/** The api role: the configuration centre, read views, API keys, the audit log and health reads under /api/v1. */
 @Module({
-  controllers: [ConfigController, InventoryController, ApiKeysController, AuditController],
-  providers: [ConfigService, InventoryService],
+  controllers: [
+    ConfigController,
+    InventoryController,
+    ApiKeysController,
+    AuditController,
+    ...HEALTH_CONTROLLERS,
+  ],
+  providers: [ConfigService, InventoryService, ...HEALTH_PROVIDERS],
 })
 export class ApiModule {}

@@ -1,6 +1,6 @@
 import { Module } from '@nestjs/common';
-import { ResultsConsumer } from './results-consumer.service';
+import { HealthService } from './health/health.service';
 
-/** The controller role: ingests results; scoring, rules and the executor come in later issues. */
-@Module({ providers: [ResultsConsumer], exports: [ResultsConsumer] })
+/** The controller role: the health model on the leader; rules and the executor come next. */
+@Module({ providers: [HealthService], exports: [HealthService] })
 export class ControllerModule {}

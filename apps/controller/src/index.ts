@@ -1,2 +1,4 @@
 export * from './controller.module';
-export * from './results-consumer.service';
+export * from './health/health-engine';
+export * from './health/health.service';
+export * from './leader-lease';

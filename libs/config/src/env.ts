@@ -55,6 +55,8 @@ const envSchema = z.object({
   VIGIL_SHUTDOWN_TIMEOUT_MS: integer(100, 600_000, 10_000),
   VIGIL_AUTH_FAILURES_PER_MINUTE: integer(1, 100_000, 20),
   VIGIL_PROBE_CONCURRENCY: integer(1, 100_000, 1000),
+  VIGIL_ROLLUP_RETENTION_DAYS: integer(1, 3650, 30),
+  VIGIL_EVENT_RETENTION_DAYS: integer(1, 3650, 90),
   LOG_LEVEL: z.enum(LOG_LEVELS, { message: `expected one of ${LOG_LEVELS.join(', ')}` }).default('info'),
 });
 

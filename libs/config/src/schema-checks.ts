@@ -130,6 +130,10 @@ const commonCheckFields = {
     .min(1)
     .default(3)
     .describe('Consecutive failures to become unhealthy. Default 3.'),
+  failOnStatus: z
+    .boolean()
+    .default(false)
+    .describe('Mark the check down at the first unexpected HTTP status, as Envoy does. Default false.'),
   vantages: z
     .array(nameSchema('IDC'))
     .min(1)

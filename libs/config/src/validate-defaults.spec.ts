@@ -45,6 +45,7 @@ describe('validateConfig: defaults', () => {
       timeout: '2s',
       healthyThreshold: 2,
       unhealthyThreshold: 3,
+      failOnStatus: false,
       http: {
         method: 'GET',
         expectStatus: ['2xx'],

@@ -1,3 +1,4 @@
 export * from './connection';
 export * from './jobs';
 export * from './queues';
+export * from './health-snapshot';

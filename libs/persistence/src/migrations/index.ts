@@ -1,4 +1,5 @@
 import { Initial1795450415245 } from './1795450415245-Initial';
+import { HealthHistory1795453467834 } from './1795453467834-HealthHistory';
 
 // Every migration, in order. A new one is generated with `npm run migration:generate` and listed here.
-export const MIGRATIONS = [Initial1795450415245];
+export const MIGRATIONS = [Initial1795450415245, HealthHistory1795453467834];

@@ -1,0 +1,113 @@
+import {
+  BeforeApplicationShutdown,
+  Inject,
+  Injectable,
+  Logger,
+  type MessageEvent,
+  OnApplicationBootstrap,
+  OnApplicationShutdown,
+} from '@nestjs/common';
+import Redis from 'ioredis';
+import { filter, map, merge, Observable, Subject, takeUntil, timer } from 'rxjs';
+import { ENV, type Env } from '@libs/config';
+import { HEALTH_KEYS } from '@libs/queue';
+import { REDIS, redisKey } from '@libs/runtime';
+
+/** A comment line this often keeps proxies and load balancers from closing an idle stream. */
+export const HEARTBEAT_MS = 15_000;
+
+/** What the stream filters on; the rest of the event is passed through as published. */
+export interface PublishedEvent {
+  kind?: string;
+  service?: string | null;
+  idc?: string | null;
+  [field: string]: unknown;
+}
+
+export interface StreamFilter {
+  service?: string;
+  idc?: string;
+  kind?: string;
+}
+
+/**
+ * The live timeline: one Redis subscriber connection per process on HEALTH_KEYS.events, fanned out
+ * to every SSE client through one Subject. Each client gets its own filter and heartbeat, both torn
+ * down when it disconnects (Nest unsubscribes).
+ */
+@Injectable()
+export class EventStreamService
+  implements OnApplicationBootstrap, BeforeApplicationShutdown, OnApplicationShutdown
+{
+  private readonly logger = new Logger(EventStreamService.name);
+  private readonly events = new Subject<PublishedEvent>();
+  private readonly closing = new Subject<void>();
+  private subscriber?: Redis;
+  private open = 0;
+
+  constructor(
+    @Inject(ENV) private readonly env: Env,
+    @Inject(REDIS) private readonly redis: Redis,
+  ) {}
+
+  /** How many SSE clients are connected to this process. */
+  get clients(): number {
+    return this.open;
+  }
+
+  async onApplicationBootstrap(): Promise<void> {
+    this.subscriber = this.redis.duplicate({ connectionName: 'vigil-health-events' });
+    this.subscriber.on('message', (_channel: string, message: string) => this.publish(message));
+    await this.subscriber.subscribe(redisKey(this.env, HEALTH_KEYS.events));
+  }
+
+  /** Ends every open stream before the HTTP server closes, so that it need not wait for them. */
+  beforeApplicationShutdown(): void {
+    this.closing.next();
+    this.closing.complete();
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    this.events.complete();
+    await this.subscriber?.quit().catch(() => this.subscriber?.disconnect());
+  }
+
+  /** One client's stream: a comment at once (so headers go out), matching events, a heartbeat comment. */
+  stream(filterBy: StreamFilter): Observable<MessageEvent> {
+    return new Observable<MessageEvent>((subscriber) => {
+      this.open++;
+      const matching = this.events.pipe(
+        filter(
+          (e) =>
+            (!filterBy.service || e.service === filterBy.service) &&
+            (!filterBy.idc || e.idc === filterBy.idc) &&
+            (!filterBy.kind || e.kind === filterBy.kind),
+        ),
+        map((e): MessageEvent => ({ data: e })),
+      );
+      const heartbeat = timer(0, HEARTBEAT_MS).pipe(
+        map((n): MessageEvent => ({ comment: n === 0 ? 'connected' : 'heartbeat' })),
+      );
+      const subscription = merge(matching, heartbeat).pipe(takeUntil(this.closing)).subscribe(subscriber);
+      return () => {
+        this.open--;
+        subscription.unsubscribe();
+      };
+    });
+  }
+
+  private publish(message: string): void {
+    let event: unknown;
+    try {
+      event = JSON.parse(message);
+    } catch {
+      this.logger.warn(`dropped a health event that is not JSON: ${message.slice(0, 200)}`);
+      return;
+    }
+    if (typeof event !== 'object' || event === null || Array.isArray(event)) {
+      this.logger.warn(`dropped a health event that is not an object: ${message.slice(0, 200)}`);
+      return;
+    }
+    this.events.next(event as PublishedEvent);
+  }
+}

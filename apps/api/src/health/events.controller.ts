@@ -1,0 +1,42 @@
+import { Controller, Get, type MessageEvent, Query, Sse } from '@nestjs/common';
+import { ApiBadRequestResponse, ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
+import type { Observable } from 'rxjs';
+import { MinRole } from '@libs/runtime';
+import { EventStreamService } from './event-stream.service';
+import { HealthEventsService } from './health-events.service';
+import { EventPageDto, EventsQuery, HealthEventDto, StreamQuery } from './health.dto';
+
+/** The health timeline: state changes of endpoints, (service, IDC)s and vantages. */
+@ApiTags('health')
+@MinRole('viewer')
+@Controller('events')
+export class EventsController {
+  constructor(
+    private readonly events: HealthEventsService,
+    private readonly live: EventStreamService,
+  ) {}
+
+  @Get()
+  @ApiOperation({ summary: 'State changes, newest first (cursor pagination: pass `next` as `cursor`)' })
+  @ApiOkResponse({ type: EventPageDto })
+  @ApiBadRequestResponse({ description: 'Bad filter, time or cursor (`details` names the field)' })
+  list(@Query() query: EventsQuery): Promise<EventPageDto> {
+    return this.events.list(query);
+  }
+
+  @Sse('stream')
+  @ApiOperation({
+    summary: 'Live state changes as Server-Sent Events',
+    description:
+      'Each `data:` line is one event as JSON (the shape of an /events item, as the controller publishes ' +
+      'it). A comment line is sent at once and every 15 s so that proxies keep the stream open. Needs ' +
+      'the `Authorization: Bearer` header like every route; there is no token in the URL, so use curl ' +
+      '(`curl -N -H "Authorization: Bearer $T" .../events/stream`) or fetch-event-source rather than a ' +
+      'browser EventSource.',
+  })
+  @ApiProduces('text/event-stream')
+  @ApiOkResponse({ type: HealthEventDto, description: 'A text/event-stream of these events' })
+  stream(@Query() query: StreamQuery): Observable<MessageEvent> {
+    return this.live.stream(query);
+  }
+}

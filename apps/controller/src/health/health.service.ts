@@ -1,0 +1,165 @@
+import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { Worker } from 'bullmq';
+import Redis from 'ioredis';
+import { randomUUID } from 'node:crypto';
+import { DataSource } from 'typeorm';
+import { ENV, type Env, type StoredConfig } from '@libs/config';
+import { bullPrefix, createBullConnection, QUEUES, type ResultBatchJob } from '@libs/queue';
+import { ConfigFollower, MetricsService, REDIS, redisKey } from '@libs/runtime';
+import { LeaderLease } from '../leader-lease';
+import { HealthEngine } from './health-engine';
+import { HealthMetrics } from './health-metrics';
+import { HealthStore } from './health-store';
+
+const EVALUATE_MS = 1000;
+const VANTAGES_MS = 5000;
+const ROLLUPS_MS = 10_000;
+const RETENTION_MS = 3_600_000;
+const LEASE_TTL_MS = 10_000;
+
+/**
+ * The controller's health model. Partitioned ownership with one partition: only the leader (a Redis
+ * lease with a fencing token) takes result batches and keeps the model in memory; it publishes the
+ * status and every endpoint's state to Redis each second, which is also what the next leader starts
+ * from after a failover or restart. Why not shared state in Redis per result: 20,000 results/s would
+ * mean 20,000 Redis read-modify-writes per second; one owner keeps them in memory, and the rules
+ * engine (next) needs a single leader anyway.
+ */
+@Injectable()
+export class HealthService implements OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly logger = new Logger(HealthService.name);
+  private readonly instanceId = randomUUID();
+  readonly engine = new HealthEngine();
+  private readonly store: HealthStore;
+  private readonly metrics: HealthMetrics;
+  private readonly lease: LeaderLease;
+  private connection?: Redis;
+  private worker?: Worker<ResultBatchJob>;
+  private timers: NodeJS.Timeout[] = [];
+  private config: { config: StoredConfig; version: number } | null = null;
+
+  constructor(
+    @Inject(ENV) private readonly env: Env,
+    @Inject(REDIS) private readonly redis: Redis,
+    @InjectDataSource() db: DataSource,
+    metrics: MetricsService,
+    private readonly follower: ConfigFollower,
+  ) {
+    const key = (name: string) => redisKey(env, name);
+    this.store = new HealthStore(redis, db, key);
+    this.metrics = new HealthMetrics(metrics.registry);
+    this.lease = new LeaderLease({
+      redis,
+      key: key('leader:controller'),
+      holder: this.instanceId,
+      ttlMs: LEASE_TTL_MS,
+      onChange: (token) => (token === null ? this.follow() : this.lead(token)),
+    });
+    follower.onConfig(async (config, version) => {
+      this.config = { config, version };
+      this.engine.setConfig(config, version, Date.now());
+      if (this.lease.isLeader) await this.store.pruneDetails(new Set(this.endpointIds(config)));
+    });
+  }
+
+  get isLeader(): boolean {
+    return this.lease.isLeader;
+  }
+
+  async onApplicationBootstrap(): Promise<void> {
+    await this.lease.start();
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.lease.stop();
+  }
+
+  private async lead(token: number): Promise<void> {
+    this.logger.log(`leading the controllers (fencing token ${token})`);
+    this.metrics.leader.set(1);
+    await this.follower.refresh(); // the config first: state is restored per endpoint of it
+    const restored = this.engine.restore(await this.store.loadDetails());
+    if (restored) this.logger.log(`took over the state of ${restored} endpoints`);
+    await this.refreshVantages();
+    this.connection = createBullConnection(this.env, 'controller');
+    this.worker = new Worker<ResultBatchJob>(QUEUES.results, async (job) => this.ingest(job.data), {
+      connection: this.connection,
+      prefix: bullPrefix(this.env),
+      concurrency: 1, // the model is one in-memory state: batches in order, one at a time
+    });
+    this.worker.on('failed', (job, err) =>
+      this.logger.warn(`result batch ${job?.id} failed: ${err.message}`),
+    );
+    const every = (ms: number, task: () => Promise<void>) =>
+      this.timers.push(
+        setInterval(() => void task().catch((err: unknown) => this.logger.warn((err as Error).message)), ms),
+      );
+    every(EVALUATE_MS, () => this.evaluate());
+    every(VANTAGES_MS, () => this.refreshVantages());
+    every(ROLLUPS_MS, () => this.store.writeRollups(this.engine.takeRollups(Date.now())));
+    every(RETENTION_MS, () => this.retention());
+  }
+
+  private async follow(): Promise<void> {
+    this.metrics.leader.set(0);
+    for (const timer of this.timers.splice(0)) clearInterval(timer);
+    await this.worker?.close();
+    await this.connection?.quit().catch(() => this.connection?.disconnect());
+    this.worker = undefined;
+    this.connection = undefined;
+  }
+
+  private ingest(batch: ResultBatchJob): number {
+    const now = Date.now();
+    const taken = this.engine.ingest(batch.results, now);
+    const perVantage = new Map<string, number>();
+    let newest = 0;
+    for (const r of batch.results) {
+      perVantage.set(r.vantage, (perVantage.get(r.vantage) ?? 0) + 1);
+      newest = Math.max(newest, r.startedAt);
+    }
+    for (const [vantage, n] of perVantage) this.metrics.ingested.inc({ vantage }, n);
+    if (newest) this.metrics.lag.set((now - newest) / 1000);
+    return taken;
+  }
+
+  private async evaluate(): Promise<void> {
+    if (!this.lease.isLeader || !this.config) return;
+    const now = Date.now();
+    const events = this.engine.evaluate(now);
+    const snapshot = this.engine.snapshot(now);
+    await this.store.publishStatus(snapshot, this.engine.serviceEndpoints(), this.engine.takeDirtyDetails());
+    await this.store.recordEvents(events);
+    this.metrics.observe(snapshot, events);
+    for (const e of events.filter((e) => e.kind !== 'endpoint')) {
+      this.logger.log(
+        `${e.kind} ${e.service ?? ''}${e.idc ? `/${e.idc}` : ''}${e.vantage ?? ''}: ${e.before} -> ${e.after} (${e.reason})`,
+      );
+    }
+  }
+
+  /** Live vantages are those with a prober heartbeat (`<prefix>:probers:<vantage>:<id>`). */
+  private async refreshVantages(): Promise<void> {
+    const live = new Set<string>();
+    const stream = this.redis.scanStream({ match: redisKey(this.env, 'probers', '*'), count: 200 });
+    const prefixParts = redisKey(this.env, 'probers').split(':').length;
+    for await (const keys of stream as AsyncIterable<string[]>)
+      for (const k of keys) live.add(k.split(':')[prefixParts]);
+    this.engine.setLiveVantages(live);
+  }
+
+  private async retention(): Promise<void> {
+    const day = 86_400_000;
+    const now = Date.now();
+    const deleted = await this.store.applyRetention(
+      new Date(now - this.env.VIGIL_ROLLUP_RETENTION_DAYS * day),
+      new Date(now - this.env.VIGIL_EVENT_RETENTION_DAYS * day),
+    );
+    if (deleted) this.logger.log(`retention removed ${deleted} old rows`);
+  }
+
+  private endpointIds(config: StoredConfig): string[] {
+    return config.services.flatMap((s) => s.endpoints.map((e) => `${s.name}.${e.name}`));
+  }
+}

@@ -1,0 +1,74 @@
+import type Redis from 'ioredis';
+
+// Renew only if we still hold it; release only our own lease.
+const RENEW = `if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('pexpire', KEYS[1], ARGV[2]) else return 0 end`;
+const RELEASE = `if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('del', KEYS[1]) else return 0 end`;
+
+export interface LeaderLeaseOptions {
+  redis: Redis;
+  /** The lease key, e.g. `<prefix>:leader:controller`. */
+  key: string;
+  holder: string;
+  ttlMs: number;
+  /** Called with the fencing token on gaining the lease, and with null on losing it. */
+  onChange: (token: number | null) => Promise<void> | void;
+}
+
+/**
+ * Exactly one controller leads at a time: a Redis key with a TTL, renewed at a third of it. Each
+ * new leadership gets a fencing token (a counter only ever increasing), so writes from a leader
+ * that lost the lease without knowing can be told apart. Another replica takes over within the TTL
+ * when the leader dies.
+ */
+export class LeaderLease {
+  private timer?: NodeJS.Timeout;
+  private token: number | null = null;
+  private busy: Promise<void> = Promise.resolve();
+
+  constructor(private readonly opts: LeaderLeaseOptions) {}
+
+  get isLeader(): boolean {
+    return this.token !== null;
+  }
+
+  get fencingToken(): number | null {
+    return this.token;
+  }
+
+  start(): Promise<void> {
+    this.timer = setInterval(() => void this.tick(), Math.max(100, Math.floor(this.opts.ttlMs / 3)));
+    return this.tick();
+  }
+
+  async stop(): Promise<void> {
+    clearInterval(this.timer);
+    await this.busy;
+    if (this.token !== null) {
+      await this.opts.redis.eval(RELEASE, 1, this.opts.key, this.opts.holder).catch(() => 0);
+      await this.change(null);
+    }
+  }
+
+  /** One renewal or acquisition attempt; calls never overlap. */
+  tick(): Promise<void> {
+    this.busy = this.busy.then(() => this.attempt()).catch(() => this.change(null));
+    return this.busy;
+  }
+
+  private async attempt(): Promise<void> {
+    const { redis, key, holder, ttlMs } = this.opts;
+    if (this.token !== null) {
+      const renewed = await redis.eval(RENEW, 1, key, holder, String(ttlMs));
+      if (renewed !== 1) await this.change(null);
+      return;
+    }
+    const acquired = await redis.set(key, holder, 'PX', ttlMs, 'NX');
+    if (acquired === 'OK') await this.change(await redis.incr(`${key}:token`));
+  }
+
+  private async change(token: number | null): Promise<void> {
+    if (token === this.token) return;
+    this.token = token;
+    await this.opts.onChange(token);
+  }
+}
