@@ -88,6 +88,39 @@ const ROWS: Row[] = [
     allowed: 404,
   },
   { route: 'GET /api/v1/audit', min: 'operator', path: '/api/v1/audit', allowed: 200 },
+  { route: 'GET /api/v1/status', min: 'viewer', path: '/api/v1/status', allowed: 200 },
+  {
+    route: 'GET /api/v1/services/:name/status',
+    min: 'viewer',
+    path: '/api/v1/services/no-such-service/status',
+    allowed: 404,
+  },
+  {
+    route: 'GET /api/v1/endpoints/:id/health',
+    min: 'viewer',
+    path: '/api/v1/endpoints/x.y/health',
+    allowed: 404,
+  },
+  {
+    route: 'GET /api/v1/endpoints/:id/history',
+    min: 'viewer',
+    path: '/api/v1/endpoints/x.y/history',
+    allowed: 404,
+  },
+  { route: 'GET /api/v1/events', min: 'viewer', path: '/api/v1/events', allowed: 200 },
+  // A valid stream stays open; a bad filter answers 400 after the auth check, which is what is tested.
+  {
+    route: 'GET /api/v1/events/stream',
+    min: 'viewer',
+    path: '/api/v1/events/stream?kind=nope',
+    allowed: 400,
+  },
+  {
+    route: 'GET /api/v1/reports/availability',
+    min: 'viewer',
+    path: '/api/v1/reports/availability',
+    allowed: 200,
+  },
 ];
 
 const RANK: Record<Minimum, number> = { public: -1, viewer: 0, operator: 1, admin: 2 };

@@ -1,4 +1,5 @@
 import Redis from 'ioredis';
+import { request } from 'node:http';
 import {
   HEALTH_KEYS,
   type EndpointHealthDetail,
@@ -285,6 +286,28 @@ describe('health read API', () => {
     );
     expect(Date.now() - filledNoEarlierThan).toBeGreaterThanOrEqual(499);
     expect(res.body).toEqual({ ...old, stale: true });
+
+    // Prepared once: gzip when accepted, and an ETag that turns a repeated poll into a 304.
+    expect(res.headers.get('content-encoding')).toBe('gzip');
+    const etag = res.headers.get('etag')!;
+    expect(etag).toMatch(/^W\/"/);
+    // (fetch adds `Cache-Control: no-cache` to a conditional request, so plain node:http here.)
+    const status = await new Promise<number | undefined>((resolve, reject) =>
+      request(
+        `${vigil.url}/api/v1/status`,
+        { headers: { authorization: `Bearer ${viewer}`, 'if-none-match': etag } },
+        (r) => resolve(r.resume().statusCode),
+      )
+        .on('error', reject)
+        .end(),
+    );
+    expect(status).toBe(304);
+    const plain = await call(vigil.url, 'GET', '/api/v1/status', {
+      token: viewer,
+      headers: { 'accept-encoding': 'identity' },
+    });
+    expect(plain.headers.get('content-encoding')).toBeNull();
+    expect(plain.body).toEqual({ ...old, stale: true });
   });
 
   it('GET /services/{name}/status: the snapshot entry plus endpoints, filtered by idc and state', async () => {

@@ -1,5 +1,8 @@
 import { Inject, Injectable, Logger, ServiceUnavailableException } from '@nestjs/common';
 import Redis from 'ioredis';
+import { createHash } from 'node:crypto';
+import { promisify } from 'node:util';
+import { gzip } from 'node:zlib';
 import { ENV, type Env } from '@libs/config';
 import {
   HEALTH_KEYS,
@@ -29,10 +32,34 @@ const EMPTY: Snapshot = {
   services: [],
 };
 
-/** The cached snapshot and its JSON (serialised once per read, not once per request). */
-export interface CachedSnapshot {
-  snapshot: Snapshot;
-  json: string;
+/** A ready-to-send /status answer: JSON bytes, their gzip and an ETag. */
+export interface StatusBody {
+  json: Buffer;
+  gzip: Buffer;
+  etag: string;
+}
+
+const gzipAsync = promisify(gzip);
+
+/**
+ * The cached snapshot. Its /status answer is serialised, hashed and compressed once per cache period
+ * and `stale` value (not once per request): at 10,000 endpoints the JSON can weigh hundreds of KB.
+ */
+export class CachedSnapshot {
+  private readonly bodies = new Map<boolean, Promise<StatusBody>>();
+
+  constructor(readonly snapshot: Snapshot) {}
+
+  body(stale: boolean): Promise<StatusBody> {
+    let body = this.bodies.get(stale);
+    if (!body) {
+      const json = Buffer.from(JSON.stringify({ ...this.snapshot, stale }));
+      const etag = `W/"${createHash('sha1').update(json).digest('base64url')}"`;
+      body = gzipAsync(json, { level: 6 }).then((zipped) => ({ json, gzip: zipped, etag }));
+      this.bodies.set(stale, body);
+    }
+    return body;
+  }
 }
 
 export const isStale = (generatedAt: number | null, now = Date.now()) =>
@@ -77,8 +104,7 @@ export class HealthReadService {
 
   private async readSnapshot(): Promise<CachedSnapshot> {
     const raw = await this.redis.get(redisKey(this.env, HEALTH_KEYS.status));
-    const snapshot = raw ? this.parse<Snapshot>(raw, HEALTH_KEYS.status) : EMPTY;
-    return { snapshot, json: JSON.stringify(snapshot) };
+    return new CachedSnapshot(raw ? this.parse<Snapshot>(raw, HEALTH_KEYS.status) : EMPTY);
   }
 
   private parse<T>(raw: string, what: string): T {

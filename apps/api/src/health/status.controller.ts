@@ -1,4 +1,4 @@
-import { Controller, Get, Param, Query, Res } from '@nestjs/common';
+import { Controller, Get, Param, Query, Req, Res } from '@nestjs/common';
 import {
   ApiBadRequestResponse,
   ApiNotFoundResponse,
@@ -6,7 +6,7 @@ import {
   ApiOperation,
   ApiTags,
 } from '@nestjs/swagger';
-import type { Response } from 'express';
+import type { Request, Response } from 'express';
 import { MinRole } from '@libs/runtime';
 import { HealthHistoryService } from './health-history.service';
 import { HealthInventory } from './health-inventory.service';
@@ -40,14 +40,22 @@ export class StatusController {
     description:
       'Served from memory for up to 500 ms. Before the controller leader published anything: 200 with ' +
       '`generatedAt: null` and no services. `stale: true` when the snapshot is more than 10 s old, ' +
-      'i.e. the controller is not publishing.',
+      'i.e. the controller is not publishing. Sent gzip-compressed when accepted, with an ETag ' +
+      '(If-None-Match: 304).',
   })
   @ApiOkResponse({ type: StatusDto })
-  async status(@Res() res: Response): Promise<void> {
-    const { snapshot, json } = await this.health.snapshot();
-    // The snapshot is serialised once per cache period; only `stale` is added per request.
-    const stale = `"stale":${isStale(snapshot.generatedAt)}`;
-    res.type('application/json').send(json.length > 2 ? `${json.slice(0, -1)},${stale}}` : `{${stale}}`);
+  async status(@Req() req: Request, @Res() res: Response): Promise<void> {
+    const cached = await this.health.snapshot();
+    const body = await cached.body(isStale(cached.snapshot.generatedAt));
+    // Prepared once per cache period: an ETag (If-None-Match gets a 304 from Express) and gzip.
+    res.type('application/json').setHeader('ETag', body.etag);
+    res.vary('Accept-Encoding');
+    if (req.acceptsEncodings('gzip', 'identity') === 'gzip' && !req.fresh) {
+      res.setHeader('Content-Encoding', 'gzip');
+      res.send(body.gzip);
+    } else {
+      res.send(body.json);
+    }
   }
 
   @Get('services/:name/status')

@@ -42,8 +42,9 @@ export interface EndpointRecord {
   recent: MinuteStats[];
   score: Score;
   last: LastResult[];
-  /** Changed since the last publication. */
+  /** Changed since the last publication, and when that was (details are published at most every few seconds). */
   dirty: boolean;
+  publishedAt: number;
 }
 
 export const SCORE_MINUTES = 5;
@@ -65,6 +66,7 @@ export function newRecord(info: EndpointInfo, now: number): EndpointRecord {
     score: { score: 0, components: { availability: 0, latency: 0, stability: 0 } },
     last: [],
     dirty: true,
+    publishedAt: 0,
   };
 }
 

@@ -232,12 +232,17 @@ export class HealthEngine {
     return out;
   }
 
-  /** Details of the endpoints changed since the last call (what the API shows, and the restart state). */
-  takeDirtyDetails(): EndpointHealthDetail[] {
+  /**
+   * Details of changed endpoints (what the API shows, and the next leader's starting state): at once
+   * after a state change, else at most every `everyMs`, so a flood of results does not turn into a
+   * flood of writes.
+   */
+  takeDirtyDetails(now: number, everyMs: number): EndpointHealthDetail[] {
     const out: EndpointHealthDetail[] = [];
     for (const r of this.records.values()) {
-      if (!r.dirty) continue;
+      if (!r.dirty || (now - r.publishedAt < everyMs && r.since < r.publishedAt)) continue;
       r.dirty = false;
+      r.publishedAt = now;
       out.push(this.detail(r));
     }
     return out;

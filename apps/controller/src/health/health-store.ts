@@ -1,4 +1,5 @@
 import type Redis from 'ioredis';
+import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
 import type { DataSource } from 'typeorm';
 import type { HealthEvent } from '@libs/domain';
 import { HealthEventEntity } from '@libs/persistence';
@@ -32,11 +33,13 @@ export class HealthStore {
     const services = [...perService].flatMap(([service, list]) => [service, JSON.stringify(list)]);
     pipeline.del(this.key(HEALTH_KEYS.serviceEndpoints));
     if (services.length) pipeline.hset(this.key(HEALTH_KEYS.serviceEndpoints), ...services);
-    for (let i = 0; i < details.length; i += 500) {
-      const chunk = details.slice(i, i + 500).flatMap((d) => [d.id, JSON.stringify(d)]);
-      pipeline.hset(this.key(HEALTH_KEYS.endpoints), ...chunk);
-    }
     await pipeline.exec();
+    // Many details are a lot of JSON: write them in slices and let requests in between.
+    for (let i = 0; i < details.length; i += 250) {
+      await yieldToEventLoop();
+      const chunk = details.slice(i, i + 250).flatMap((d) => [d.id, JSON.stringify(d)]);
+      await this.redis.hset(this.key(HEALTH_KEYS.endpoints), ...chunk);
+    }
   }
 
   /** Forgets the details of endpoints no longer in the config. */
@@ -52,21 +55,24 @@ export class HealthStore {
   }
 
   async recordEvents(events: readonly HealthEvent[]): Promise<void> {
+    // In slices: a whole fleet changing state at once must stay under Postgres' 65,535 parameters.
+    for (let i = 0; i < events.length; i += 1000) {
+      await this.db.getRepository(HealthEventEntity).insert(
+        events.slice(i, i + 1000).map((e) => ({
+          at: new Date(e.at),
+          kind: e.kind,
+          service: e.service ?? null,
+          idc: e.idc ?? null,
+          endpoint: e.endpoint ?? null,
+          vantage: e.vantage ?? null,
+          before: e.before,
+          after: e.after,
+          reason: e.reason,
+          details: e.details ?? {},
+        })),
+      );
+    }
     if (events.length === 0) return;
-    await this.db.getRepository(HealthEventEntity).insert(
-      events.map((e) => ({
-        at: new Date(e.at),
-        kind: e.kind,
-        service: e.service ?? null,
-        idc: e.idc ?? null,
-        endpoint: e.endpoint ?? null,
-        vantage: e.vantage ?? null,
-        before: e.before,
-        after: e.after,
-        reason: e.reason,
-        details: e.details ?? {},
-      })),
-    );
     const pipeline = this.redis.pipeline();
     for (const e of events) pipeline.publish(this.key(HEALTH_KEYS.events), JSON.stringify(e));
     await pipeline.exec();

@@ -13,6 +13,8 @@ import { HealthMetrics } from './health-metrics';
 import { HealthStore } from './health-store';
 
 const EVALUATE_MS = 1000;
+/** Endpoint details without a state change are republished at most this often. */
+const DETAILS_MS = 5000;
 const VANTAGES_MS = 5000;
 const ROLLUPS_MS = 10_000;
 const RETENTION_MS = 3_600_000;
@@ -129,7 +131,11 @@ export class HealthService implements OnApplicationBootstrap, OnApplicationShutd
     const now = Date.now();
     const events = this.engine.evaluate(now);
     const snapshot = this.engine.snapshot(now);
-    await this.store.publishStatus(snapshot, this.engine.serviceEndpoints(), this.engine.takeDirtyDetails());
+    await this.store.publishStatus(
+      snapshot,
+      this.engine.serviceEndpoints(),
+      this.engine.takeDirtyDetails(now, DETAILS_MS),
+    );
     await this.store.recordEvents(events);
     this.metrics.observe(snapshot, events);
     for (const e of events.filter((e) => e.kind !== 'endpoint')) {

@@ -1,0 +1,242 @@
+/**
+ * `npm run bench:ingest -- --endpoints 10000 --results 300000 --duration 30`
+ *
+ * Starts Vigil (compiled; roles api and controller: no prober, so only the test's results arrive) in
+ * its own process with a fresh database and Redis prefix, applies a config of `endpoints` endpoints,
+ * then floods the results queue with probe results and measures how fast the controller leader
+ * ingests them, while autocannon (a real HTTP load tool, its own process) loads GET /api/v1/status.
+ * Prints JSON with the figures and the targets (>= 20,000 results/s; /status p99 < 50 ms).
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { once } from 'node:events';
+import { randomBytes } from 'node:crypto';
+import { createServer } from 'node:net';
+import { cpus } from 'node:os';
+import { join } from 'node:path';
+import { Queue } from 'bullmq';
+import Redis from 'ioredis';
+import { Client } from 'pg';
+import { loadEnv } from '@libs/config';
+import { JOBS, QUEUES, type ProbeResult } from '@libs/queue';
+import { flags, round } from './stats';
+
+const opts = flags({
+  endpoints: '10000',
+  results: '300000',
+  duration: '30',
+  idcs: '4',
+  services: '10',
+  rate: '8000',
+});
+const ENDPOINTS = Number(opts.endpoints);
+const IDCS = ['sha', 'bjs', 'szx', 'hkg', 'sgp', 'fra'].slice(0, Number(opts.idcs));
+const SERVICES = Number(opts.services);
+const BATCH = 1000;
+
+async function freePort(): Promise<number> {
+  const server = createServer().listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  const { port } = server.address() as { port: number };
+  server.close();
+  return port;
+}
+
+function config() {
+  const perService = Math.ceil(ENDPOINTS / SERVICES);
+  return {
+    apiVersion: 'vigil/v1',
+    idcs: IDCS.map((name) => ({ name, capacity: perService })),
+    services: Array.from({ length: SERVICES }, (_, s) => ({
+      name: `svc-${s}`,
+      endpoints: Array.from({ length: perService }, (_, i) => ({
+        idc: IDCS[i % IDCS.length],
+        name: `ep-${i}`,
+        url: `http://10.${s}.${Math.floor(i / 250)}.${i % 250}:8080/healthz`,
+      })),
+      checks: [{ name: 'http', type: 'http', interval: '5s', timeout: '2s' }],
+    })),
+  };
+}
+
+async function main() {
+  const env = loadEnv();
+  const id = randomBytes(4).toString('hex');
+  const prefix = `vigil-bench-${id}`;
+  const db = new URL(env.DATABASE_URL);
+  db.pathname = `/vigil_bench_${id}`;
+  const port = await freePort();
+  const token = `bench-${randomBytes(16).toString('hex')}`;
+  const url = `http://127.0.0.1:${port}`;
+  const vigil: ChildProcess = spawn(
+    process.execPath,
+    [join(__dirname, '..', 'apps', 'api', 'src', 'main.js')],
+    {
+      env: {
+        ...process.env,
+        PORT: String(port),
+        DATABASE_URL: db.toString(),
+        VIGIL_REDIS_PREFIX: prefix,
+        VIGIL_ROLES: 'api,controller',
+        VIGIL_ADMIN_TOKEN: token,
+        LOG_LEVEL: 'warn',
+        VIGIL_MAX_BODY_BYTES: String(64 * 1024 * 1024),
+      },
+      stdio: ['ignore', 'inherit', 'inherit'],
+    },
+  );
+  const headers = { authorization: `Bearer ${token}`, 'content-type': 'application/json' };
+  try {
+    for (const deadline = Date.now() + 60_000; ;) {
+      const ok = await fetch(`${url}/readyz`).then(
+        (r) => r.ok,
+        () => false,
+      );
+      if (ok) break;
+      if (Date.now() > deadline) throw new Error('Vigil did not become ready');
+      await new Promise((r) => setTimeout(r, 250));
+    }
+    const applied = await fetch(`${url}/api/v1/config`, {
+      method: 'PUT',
+      headers,
+      body: JSON.stringify(config()),
+    });
+    if (!applied.ok) throw new Error(`apply failed: ${await applied.text()}`);
+
+    // Results for every endpoint from every IDC as vantage; heartbeats make the vantages live.
+    const redis = new Redis(env.REDIS_URL, { maxRetriesPerRequest: null });
+    for (const v of IDCS) await redis.set(`${prefix}:probers:${v}:bench`, 'x', 'PX', 600_000);
+    const queue = new Queue(QUEUES.results, {
+      connection: redis,
+      prefix: `${prefix}:bull`,
+      defaultJobOptions: { removeOnComplete: true },
+    });
+    await queue.pause(); // fill first, then let the controller drain at full speed
+    const perService = Math.ceil(ENDPOINTS / SERVICES);
+    let sent = 0;
+    /** The next `count` results: endpoints in turn, every IDC as vantage in turn, 2% failures. */
+    const batch = (count: number, at: number): ProbeResult[] =>
+      Array.from({ length: count }, () => {
+        const n = sent++;
+        const ep = n % (perService * SERVICES);
+        return {
+          check: `svc-${Math.floor(ep / perService)}/http`,
+          endpoint: `svc-${Math.floor(ep / perService)}.ep-${ep % perService}`,
+          vantage: IDCS[Math.floor(n / ENDPOINTS) % IDCS.length],
+          type: 'http',
+          scheduledAt: at,
+          startedAt: at,
+          latencyMs: 5 + (n % 20),
+          ok: n % 50 !== 0,
+        };
+      });
+
+    // 1. Ingest: fill the paused queue, then let the leader drain it at full speed.
+    const total = Number(opts.results);
+    const started = Date.now();
+    for (let i = 0; i < total; i += BATCH) {
+      await queue.add(JOBS.resultBatch, {
+        prober: 'bench',
+        configVersion: 1,
+        results: batch(BATCH, started + i / 10),
+      });
+    }
+    const t0 = Date.now();
+    await queue.resume();
+    let drainedAt = 0;
+    for (;;) {
+      const left = await queue.getJobCountByTypes('waiting', 'active');
+      if (left === 0) {
+        drainedAt = Date.now();
+        break;
+      }
+      if (Date.now() - t0 > 300_000) throw new Error('the controller did not drain the queue in 5 minutes');
+      await new Promise((r) => setTimeout(r, 50));
+    }
+
+    // 2. Status under HTTP load (autocannon, its own process) while results keep arriving at a
+    //    steady `rate` (default 8,000/s: 10,000 endpoints from 4 vantages every 5 s).
+    const durationS = Number(opts.duration);
+    const rate = Number(opts.rate);
+    const feeder = setInterval(() => {
+      void queue.add(JOBS.resultBatch, {
+        prober: 'bench',
+        configVersion: 1,
+        results: batch(rate / 10, Date.now()),
+      });
+    }, 100);
+    const cannon = spawn(
+      process.execPath,
+      [
+        require.resolve('autocannon/autocannon.js'),
+        '-j',
+        '-c',
+        '10',
+        '-d',
+        String(durationS),
+        '-H',
+        `authorization=Bearer ${token}`,
+        `${url}/api/v1/status`,
+      ],
+      { stdio: ['ignore', 'pipe', 'ignore'] },
+    );
+    let cannonOut = '';
+    cannon.stdout!.on('data', (d: Buffer) => (cannonOut += d.toString()));
+    await once(cannon, 'exit');
+    clearInterval(feeder);
+    const load = JSON.parse(cannonOut) as {
+      latency: { p50: number; p99: number; max: number };
+      requests: { total: number; average: number };
+      non2xx: number;
+      errors: number;
+    };
+    const status = (await (await fetch(`${url}/api/v1/status`, { headers })).json()) as {
+      services: Array<{ endpoints: Record<string, number> }>;
+    };
+    const endpointsSeen = status.services.reduce(
+      (n, s) => n + Object.values(s.endpoints).reduce((a, b) => a + b, 0),
+      0,
+    );
+    await queue.close();
+    await redis.quit();
+    const perSecond = total / ((drainedAt - t0) / 1000);
+    const report = {
+      benchmark: 'ingest',
+      machine: { cpus: cpus().length, node: process.version },
+      setup: { endpoints: ENDPOINTS, services: SERVICES, idcs: IDCS.length, results: total, batch: BATCH },
+      ingest: { resultsPerSecond: round(perSecond, 0), drainSeconds: round((drainedAt - t0) / 1000, 2) },
+      status: {
+        endpointsInSnapshot: endpointsSeen,
+        loadTool: 'autocannon, 10 connections',
+        durationS,
+        resultsPerSecondMeanwhile: rate,
+        requests: load.requests.total,
+        requestsPerSecond: load.requests.average,
+        latencyMs: { p50: load.latency.p50, p99: load.latency.p99, max: load.latency.max },
+        non2xx: load.non2xx,
+        errors: load.errors,
+      },
+      targets: { resultsPerSecond: 20_000, statusP99Ms: 50 },
+      met: { ingest: perSecond >= 20_000, statusP99: load.latency.p99 < 50 && load.non2xx === 0 },
+    };
+    process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
+  } finally {
+    vigil.kill('SIGTERM');
+    await once(vigil, 'exit');
+    const admin = new Client({ connectionString: env.DATABASE_URL.replace(/\/[^/]*$/, '/postgres') });
+    await admin.connect();
+    await admin.query(`DROP DATABASE IF EXISTS "vigil_bench_${id}" WITH (FORCE)`);
+    await admin.end();
+    const redis = new Redis(env.REDIS_URL);
+    const keys = await redis.keys(`${prefix}:*`);
+    for (let i = 0; i < keys.length; i += 1000) await redis.del(...keys.slice(i, i + 1000));
+    await redis.quit();
+  }
+}
+
+main().then(
+  () => process.exit(0),
+  (err: unknown) => {
+    process.stderr.write(`bench:ingest failed: ${(err as Error).stack ?? String(err)}\n`);
+    process.exit(1);
+  },
+);
