@@ -1,0 +1,165 @@
+import { validateConfig, type StoredConfig } from '@libs/config';
+import type { ProbeResult } from '@libs/queue';
+import { HealthEngine } from './health-engine';
+
+const config = (() => {
+  const result = validateConfig({
+    apiVersion: 'vigil/v1',
+    idcs: [
+      { name: 'sha', capacity: 10 },
+      { name: 'bjs', capacity: 10 },
+    ],
+    services: [
+      {
+        name: 'live',
+        endpoints: [
+          { idc: 'sha', name: 'a', url: 'http://127.0.0.1:1/' },
+          { idc: 'bjs', name: 'b', url: 'http://127.0.0.1:2/' },
+        ],
+        checks: [
+          {
+            name: 'http',
+            type: 'http',
+            interval: '1s',
+            timeout: '500ms',
+            healthyThreshold: 1,
+            unhealthyThreshold: 2,
+          },
+        ],
+      },
+    ],
+  });
+  if (!result.ok) throw new Error(JSON.stringify(result.details));
+  return result.config as StoredConfig;
+})();
+
+const T0 = 1_800_000_000_000; // a minute boundary
+const result = (endpoint: string, vantage: string, at: number, ok: boolean): ProbeResult => ({
+  check: 'live/http',
+  endpoint: `live.${endpoint}`,
+  vantage,
+  type: 'http',
+  scheduledAt: at,
+  startedAt: at,
+  latencyMs: 10,
+  ok,
+  ...(ok ? {} : { errorKind: 'refused' as const }),
+});
+
+function engine(): HealthEngine {
+  const e = new HealthEngine();
+  e.setConfig(config, 1, T0);
+  e.setLiveVantages(['sha', 'bjs']);
+  return e;
+}
+
+/** One probe of every endpoint from every vantage at `at`. */
+const round = (at: number, ok: (endpoint: string) => boolean) =>
+  ['a', 'b'].flatMap((ep) => ['sha', 'bjs'].map((v) => result(ep, v, at, ok(ep))));
+
+describe('HealthEngine', () => {
+  it('starts UNKNOWN, goes HEALTHY, and reports an endpoint and its IDC going down once each', () => {
+    const e = engine();
+    expect(e.evaluate(T0)).toEqual([]); // everything starts UNKNOWN: no event
+    e.ingest(
+      round(T0, () => true),
+      T0,
+    );
+    const up = e.evaluate(T0 + 100);
+    expect(
+      up
+        .filter((x) => x.kind === 'idc')
+        .map((x) => `${x.idc}:${x.after}`)
+        .sort(),
+    ).toEqual(['bjs:HEALTHY', 'sha:HEALTHY']);
+    e.ingest(
+      round(T0 + 1000, (ep) => ep !== 'b'),
+      T0 + 1000,
+    );
+    expect(e.evaluate(T0 + 1100)).toEqual([]); // one failure: below unhealthyThreshold
+    e.ingest(
+      round(T0 + 2000, (ep) => ep !== 'b'),
+      T0 + 2000,
+    );
+    const down = e.evaluate(T0 + 2100);
+    expect(down.map((x) => [x.kind, x.endpoint ?? x.idc, x.after, x.reason])).toEqual([
+      ['endpoint', 'live.b', 'UNHEALTHY', 'down'],
+      ['idc', 'bjs', 'UNHEALTHY', 'capacity'],
+    ]);
+    expect(down[0].details).toMatchObject({ downFrom: ['bjs', 'sha'], firstFailureAt: T0 + 1000 });
+    expect(e.evaluate(T0 + 2200)).toEqual([]); // no repeat
+  });
+
+  it('never keeps HEALTHY on old data: no fresh result for 3 intervals makes it UNKNOWN (stale)', () => {
+    const e = engine();
+    e.ingest(
+      round(T0, () => true),
+      T0,
+    );
+    e.evaluate(T0 + 100);
+    const stale = e.evaluate(T0 + 3_500);
+    expect(
+      stale.filter((x) => x.kind === 'endpoint').every((x) => x.after === 'UNKNOWN' && x.reason === 'stale'),
+    ).toBe(true);
+    expect(e.snapshot(T0 + 3_500).services[0].idcs.every((i) => i.state === 'UNKNOWN')).toBe(true);
+  });
+
+  it('rolls probes up per endpoint and minute, once', () => {
+    const e = engine();
+    e.ingest(
+      round(T0 + 1000, (ep) => ep === 'a'),
+      T0 + 1000,
+    );
+    e.ingest(
+      round(T0 + 2000, () => true),
+      T0 + 2000,
+    );
+    expect(e.takeRollups(T0 + 30_000)).toEqual([]); // the minute is not over
+    const rows = e.takeRollups(T0 + 60_000);
+    expect(rows.map((r) => [r.endpoint, r.count, r.failures, r.p50])).toEqual([
+      ['live.a', 4, 0, 10],
+      ['live.b', 4, 2, 10],
+    ]);
+    expect(rows[0]).toMatchObject({ service: 'live', idc: 'sha', minute: T0 });
+    expect(e.takeRollups(T0 + 61_000)).toEqual([]);
+  });
+
+  it('a new leader restores the published state: no event for what did not change', () => {
+    const first = engine();
+    first.ingest(
+      round(T0, () => true),
+      T0,
+    );
+    first.evaluate(T0 + 100);
+    const published = first.takeDirtyDetails(T0 + 100, 5000);
+    expect(published.map((d) => [d.id, d.state])).toEqual([
+      ['live.a', 'HEALTHY'],
+      ['live.b', 'HEALTHY'],
+    ]);
+    const next = engine();
+    expect(next.restore(published)).toBe(2);
+    next.ingest(
+      round(T0 + 1000, () => true),
+      T0 + 1000,
+    );
+    expect(next.evaluate(T0 + 1100).filter((x) => x.kind === 'endpoint')).toEqual([]);
+  });
+
+  it('follows a config change: removed endpoints go, kept ones keep their state', () => {
+    const e = engine();
+    e.ingest(
+      round(T0, () => true),
+      T0,
+    );
+    e.evaluate(T0 + 100);
+    const smaller = {
+      ...config,
+      services: [{ ...config.services[0], endpoints: [config.services[0].endpoints[0]] }],
+    };
+    e.setConfig(smaller as StoredConfig, 2, T0 + 200);
+    expect(e.endpointCount).toBe(1);
+    expect(e.serviceEndpoints().get('live')).toEqual([
+      expect.objectContaining({ id: 'live.a', state: 'HEALTHY' }),
+    ]);
+  });
+});
