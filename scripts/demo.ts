@@ -56,6 +56,30 @@ function probeTable(metrics: string): string {
     .join('\n');
 }
 
+interface Status {
+  services: Array<{
+    service: string;
+    idcs: Array<{ idc: string; state: string; score: number; healthyRatio: number; weight: number }>;
+  }>;
+}
+
+/** Per IDC: state, score, healthy capacity and weight, from GET /api/v1/status. */
+function statusTable(status: Status): string {
+  const lines = [['SERVICE', 'IDC', 'STATE', 'SCORE', 'HEALTHY', 'WEIGHT']];
+  for (const s of status.services) {
+    for (const i of s.idcs)
+      lines.push([
+        s.service,
+        i.idc,
+        i.state,
+        String(i.score),
+        `${Math.round(i.healthyRatio * 100)}%`,
+        String(i.weight),
+      ]);
+  }
+  return lines.map((cells) => cells.map((c) => c.padEnd(11)).join('')).join('\n');
+}
+
 async function main(): Promise<number> {
   const keep = process.argv.includes('--keep');
   const token = process.env.VIGIL_ADMIN_TOKEN ?? `demo-${randomBytes(16).toString('hex')}`;
@@ -77,8 +101,9 @@ async function main(): Promise<number> {
     process.stdout.write(bold(`$ vigil ${args.join(' ')}   # ${title}`));
     return run(['node', 'vigil', ...args], io);
   };
-  const metrics = async () =>
-    (await fetch(`${url}/metrics`, { headers: { authorization: `Bearer ${token}` } })).text();
+  const get = (path: string) => fetch(`${url}${path}`, { headers: { authorization: `Bearer ${token}` } });
+  const metrics = async () => (await get('/metrics')).text();
+  const status = async () => (await (await get('/api/v1/status')).json()) as Status;
 
   const dir = mkdtempSync(join(tmpdir(), 'vigil-demo-'));
   const file = join(dir, 'fleet.yaml');
@@ -90,15 +115,20 @@ async function main(): Promise<number> {
   failed += await vigil('apply it as a new version', 'apply', '-f', file, '-m', 'demo fleet');
   failed += await vigil('what Vigil now watches', 'status');
 
-  await sleep(3000);
+  await sleep(4000);
   process.stdout.write(bold('Probes so far: every endpoint, every second, from every IDC'));
   process.stdout.write(`${probeTable(await metrics())}\n`);
+  process.stdout.write(bold('Health (GET /api/v1/status)'));
+  process.stdout.write(`${statusTable(await status())}\n`);
 
   await fleet.set({ idc: 'szx' }, 'refused');
   process.stdout.write(bold('szx goes down (its listeners close)...'));
-  await sleep(3000);
-  process.stdout.write(`${probeTable(await metrics())}\n`);
+  await sleep(4000);
+  process.stdout.write(`${probeTable(await metrics())}\n\n${statusTable(await status())}\n`);
   await fleet.set({ idc: 'szx' }, 'up');
+  process.stdout.write(bold('szx comes back...'));
+  await sleep(4000);
+  process.stdout.write(`${statusTable(await status())}\n`);
 
   const broken = structuredClone(config) as {
     services: Array<{ endpoints: Array<{ idc: string }>; checks: Array<{ timeout?: string }> }>;

@@ -15,7 +15,6 @@ import { HealthStore } from './health-store';
 const EVALUATE_MS = 1000;
 /** Endpoint details without a state change are republished at most this often. */
 const DETAILS_MS = 5000;
-const VANTAGES_MS = 5000;
 const ROLLUPS_MS = 10_000;
 const RETENTION_MS = 3_600_000;
 const LEASE_TTL_MS = 10_000;
@@ -98,7 +97,6 @@ export class HealthService implements OnApplicationBootstrap, OnApplicationShutd
         setInterval(() => void task().catch((err: unknown) => this.logger.warn((err as Error).message)), ms),
       );
     every(EVALUATE_MS, () => this.evaluate());
-    every(VANTAGES_MS, () => this.refreshVantages());
     every(ROLLUPS_MS, () => this.store.writeRollups(this.engine.takeRollups(Date.now())));
     every(RETENTION_MS, () => this.retention());
   }
@@ -128,6 +126,7 @@ export class HealthService implements OnApplicationBootstrap, OnApplicationShutd
 
   private async evaluate(): Promise<void> {
     if (!this.lease.isLeader || !this.config) return;
+    await this.refreshVantages(); // a few keys: cheap, and a new prober counts at once
     const now = Date.now();
     const events = this.engine.evaluate(now);
     const snapshot = this.engine.snapshot(now);
