@@ -1,3 +1,4 @@
+import { compileRule, ruleSubject } from '@libs/domain';
 import { ConfigIssue, issueAt, Path } from './path';
 import { Rule } from './schema';
 import {
@@ -10,10 +11,14 @@ import {
 
 const WEIGHT_ACTIONS = new Set(['shift-away', 'set-weights']);
 
-/** Semantic checks of one rule: scope and action references, weights, conflicting actions. */
+/**
+ * Semantic checks of one rule: its condition compiles, scope and action references, weights,
+ * conflicting actions.
+ */
 export function checkRule(rule: Rule, at: Path, ctx: SemanticContext): ConfigIssue[] {
   const scope = rule.scope;
   const issues: ConfigIssue[] = [
+    ...checkCondition(rule, at),
     ...(scope?.services ?? []).flatMap((name, i) =>
       checkReference(ctx.services, 'service', name, [...at, 'scope', 'services', i]),
     ),
@@ -49,4 +54,13 @@ function scopedFootprints(rule: Rule, ctx: SemanticContext): Footprint[] {
     const service = ctx.services.get(name);
     return service ? [{ service: name, idcs: new Set(service.endpointIdcs) }] : [];
   });
+}
+
+/**
+ * The `when` condition parses and type-checks against the facts its rule sees (drain-endpoint rules
+ * also see `endpoint`), so a bad expression or an unknown fact is refused here, never at run time.
+ */
+function checkCondition(rule: Rule, at: Path): ConfigIssue[] {
+  const compiled = compileRule(rule.when, ruleSubject(rule.actions));
+  return compiled.ok ? [] : [issueAt([...at, 'when'], compiled.message)];
 }

@@ -45,7 +45,15 @@ describe('idcHealth', () => {
       'ok',
       0.9,
     ],
-    ['UNKNOWN pulls under degradedBelow', [ep('UNKNOWN'), ep('HEALTHY', 3)], 'DEGRADED', 'capacity', 0.75],
+    // Missing data alone makes no state: the IDC is UNKNOWN until the known endpoints prove one...
+    ['UNKNOWN pulls under degradedBelow', [ep('UNKNOWN'), ep('HEALTHY', 3)], 'UNKNOWN', 'unknown', 0.75],
+    [
+      'DEGRADED whatever the UNKNOWN one is',
+      [ep('UNKNOWN'), ep('UNHEALTHY', 3), ep('HEALTHY', 7)],
+      'DEGRADED',
+      'capacity',
+      7 / 11,
+    ],
     // ...but an IDC is UNHEALTHY only when the known endpoints prove it.
     [
       'UNKNOWN pulls under unhealthyBelow',

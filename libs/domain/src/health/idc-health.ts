@@ -33,12 +33,14 @@ function zeroCounts(): Record<HealthState, number> {
  * | every endpoint UNKNOWN                                              | UNKNOWN   | 'stale' if any is stale, else 'unknown' |
  * | ratio < unhealthyBelow, even counting UNKNOWN endpoints as healthy  | UNHEALTHY | 'capacity'            |
  * | ratio < unhealthyBelow only because of UNKNOWN endpoints            | UNKNOWN   | as above              |
- * | ratio < degradedBelow                                               | DEGRADED  | 'capacity'            |
+ * | ratio < degradedBelow, even counting UNKNOWN endpoints as healthy   | DEGRADED  | 'capacity'            |
+ * | ratio < degradedBelow only because of UNKNOWN endpoints             | UNKNOWN   | as above              |
  * | some endpoint DEGRADED                                              | DEGRADED  | 'flapping' if one flaps, else 'path' |
  * | otherwise                                                           | HEALTHY   | 'ok'                  |
  *
  * The UNKNOWN rows keep stale data from looking HEALTHY or UNHEALTHY: an IDC is only called
- * UNHEALTHY (what moves traffic) when the endpoints we do know about prove it.
+ * UNHEALTHY (what moves traffic) or DEGRADED when the endpoints we do know about prove it (so a
+ * start-up, where endpoints turn HEALTHY one by one, does not flicker through DEGRADED).
  */
 export function idcHealth(endpoints: readonly EndpointHealth[], policy: IdcPolicy): IdcHealth {
   const counts = zeroCounts();
@@ -71,12 +73,15 @@ export function idcHealth(endpoints: readonly EndpointHealth[], policy: IdcPolic
   if (endpoints.length === 0) return { ...base, state: 'UNKNOWN', reason: 'unknown' };
   if (counts.UNKNOWN === endpoints.length) return { ...base, state: 'UNKNOWN', reason: unknownReason };
 
+  const bestCase = (healthyCapacity + unknownCapacity) / totalCapacity;
   if (healthyRatio < policy.unhealthyBelow) {
-    const bestCase = (healthyCapacity + unknownCapacity) / totalCapacity;
     if (bestCase < policy.unhealthyBelow) return { ...base, state: 'UNHEALTHY', reason: 'capacity' };
     return { ...base, state: 'UNKNOWN', reason: unknownReason };
   }
-  if (healthyRatio < policy.degradedBelow) return { ...base, state: 'DEGRADED', reason: 'capacity' };
+  if (healthyRatio < policy.degradedBelow) {
+    if (bestCase < policy.degradedBelow) return { ...base, state: 'DEGRADED', reason: 'capacity' };
+    return { ...base, state: 'UNKNOWN', reason: unknownReason };
+  }
   if (counts.DEGRADED > 0) {
     const flapping = endpoints.some((e) => e.state === 'DEGRADED' && e.reason === 'flapping');
     return { ...base, state: 'DEGRADED', reason: flapping ? 'flapping' : 'path' };

@@ -1,0 +1,10 @@
+/** The shift planner: pure, guarded decisions about traffic weights between IDCs. */
+export * from './types';
+export { normalise } from './normalise';
+export { rollbackWeights } from './rollback';
+export { serviceLoad, headroomPercent } from './capacity';
+export { healthyCapacityRatio } from './fail-static';
+export { gradualSteps } from './steps';
+export { planShiftAway } from './plan-shift-away';
+export { planFailback } from './plan-failback';
+export { nextStep } from './next-step';
