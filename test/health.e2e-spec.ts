@@ -105,7 +105,7 @@ describe('health model (fleet, all roles)', () => {
     );
     const [idcDown] = await events(`kind = 'idc' AND idc = 'bjs' AND after = 'UNHEALTHY'`);
     // Detection bound: threshold probes one interval apart, plus one interval for the evaluation and slack.
-    const bound = INTERVAL_MS * THRESHOLD + INTERVAL_MS + 1500;
+    const bound = INTERVAL_MS * THRESHOLD + INTERVAL_MS + 3000; // slack for a busy two-core machine
     expect(idcDown.at.getTime() - downAt).toBeLessThan(bound);
     expect(idcDown.details.firstFailureAt).toEqual(expect.any(Number));
     const endpointDown = await waitFor('every bjs endpoint UNHEALTHY', async () => {
