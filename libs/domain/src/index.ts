@@ -1,3 +1,5 @@
 export * from './roles';
 export * from './schedule';
 export * from './health';
+export * from './rules';
+export * from './shift';

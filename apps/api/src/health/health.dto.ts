@@ -1,8 +1,8 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
-import { IsIn, IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min } from 'class-validator';
+import { IsIn, IsOptional, IsString, Matches, MaxLength } from 'class-validator';
 import type { HealthStateName } from '@libs/queue';
 import { TIME_PATTERN } from './time-range';
+import { LimitParam } from '../pagination';
 
 export const STATE_NAMES: readonly HealthStateName[] = ['UNKNOWN', 'HEALTHY', 'DEGRADED', 'UNHEALTHY'];
 export const EVENT_KINDS = ['endpoint', 'idc', 'vantage'] as const;
@@ -68,12 +68,7 @@ export class EventsQuery extends TimeRangeQuery {
   @MaxLength(64)
   cursor?: string;
 
-  @ApiPropertyOptional({ minimum: 1, maximum: 1000, default: 100 })
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
-  @Max(1000)
+  @LimitParam()
   limit = 100;
 }
 

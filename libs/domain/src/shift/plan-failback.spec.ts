@@ -1,6 +1,6 @@
 import { planFailback } from './plan-failback';
 import { context, idc, movedBetween, NOW, POLICY, sum } from './testing/fixtures';
-import type { Guardrail, IdcSituation, ShiftContext, ShiftPlan, Weights } from './types';
+import type { IdcSituation, ShiftContext, ShiftPlan, ShiftRefusal, Weights } from './types';
 
 // After sha was drained: bjs 67, sha 0, szx 33.
 const AFTER: Weights = { bjs: 67, sha: 0, szx: 33 };
@@ -122,7 +122,7 @@ describe('planFailback', () => {
     ]);
   });
 
-  it.each<[string, Partial<ShiftContext>, Guardrail, string, number?]>([
+  it.each<[string, Partial<ShiftContext>, ShiftRefusal['guardrail'], string, number?]>([
     [
       'healthy for 2 of 5 minutes',
       { idcs: recovered(NOW - 120_000) },
