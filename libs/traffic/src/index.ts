@@ -1,0 +1,23 @@
+/** Traffic-manager adapters: how Vigil applies weight changes (see adapter.ts for the contract). */
+export {
+  checkWeightChange,
+  WEIGHT_SUM_TOLERANCE,
+  type AdapterLog,
+  type AdapterResult,
+  type TrafficAdapter,
+  type WeightChange,
+} from './adapter';
+export {
+  signBody,
+  signatureHeaders,
+  verifySignature,
+  DEFAULT_TOLERANCE_S,
+  SIGNATURE_HEADER,
+  SIGNATURE_PREFIX,
+  TIMESTAMP_HEADER,
+  type HeaderBag,
+  type VerifyResult,
+} from './signature';
+export { WebhookAdapter, parseRetryAfter, DETAIL_BODY_CHARS, type WebhookAdapterOptions } from './webhook-adapter';
+export { LogAdapter, type LogAdapterOptions, type RecordedChange } from './log-adapter';
+export { createAdapter, type AdapterDeps, type TrafficManagerSpec } from './create-adapter';
