@@ -17,6 +17,7 @@ import {
   renderStatus,
   renderVersions,
   type ApplyResult,
+  type HealthStatus,
   type IdcItem,
   type Page,
   type Plan,
@@ -133,15 +134,20 @@ function buildProgram(io: CliIo): Command {
 
   program
     .command('status')
-    .description('Show the current config version, the IDCs and the services')
+    .description(
+      'Show the current config version, the health of each service per IDC, the IDCs and the services',
+    )
     .action(async (_opts: unknown, cmd: Command) => {
       const ctx = context(cmd);
-      const [versions, idcs, services] = await Promise.all([
+      const [versions, idcs, services, health] = await Promise.all([
         ctx.client.get<Page<VersionSummary>>('/config/versions', { limit: 1 }),
         ctx.client.get<Page<IdcItem>>('/idcs', { limit: 1000 }),
         ctx.client.get<Page<ServiceItem>>('/services', { limit: 1000 }),
+        ctx.client.get<HealthStatus>('/status').catch(() => undefined), // older servers have no /status
       ]);
-      ctx.print({ versions, idcs, services }, () => renderStatus({ versions, idcs, services }));
+      ctx.print({ versions, idcs, services, health }, () =>
+        renderStatus({ versions, idcs, services, health }),
+      );
     });
 
   program

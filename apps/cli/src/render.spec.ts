@@ -229,6 +229,8 @@ describe('renderStatus', () => {
         '  applied: 2026-05-01 10:00:00Z (5m ago)',
         '  message: raise sha',
         '',
+        'Health: not available from this server.',
+        '',
         'IDCs (2)',
         'NAME  REGION   CAPACITY  LABELS',
         'sha   cn-east      1200  tier=core',
@@ -238,6 +240,57 @@ describe('renderStatus', () => {
         'NAME       ENDPOINTS  LABELS',
         'live-edge          8  team=streaming',
       ].join('\n'),
+    );
+  });
+
+  it('shows the health of each service per IDC, and a stale status', () => {
+    const nowMs = now.getTime();
+    const health = {
+      generatedAt: nowMs - 2000,
+      stale: false,
+      vantages: { live: ['bjs', 'sha'], suspect: ['hkg'] },
+      services: [
+        {
+          service: 'live-edge',
+          idcs: [
+            {
+              idc: 'bjs',
+              state: 'HEALTHY',
+              reason: 'ok',
+              score: 100,
+              healthyCapacity: 4,
+              totalCapacity: 4,
+              weight: 50,
+              since: nowMs - 600_000,
+            },
+            {
+              idc: 'sha',
+              state: 'UNHEALTHY',
+              reason: 'capacity',
+              score: 12,
+              healthyCapacity: 1,
+              totalCapacity: 4,
+              weight: 50,
+              since: nowMs - 30_000,
+            },
+          ],
+        },
+      ],
+    };
+    const text = renderStatus({ ...input, health }, now);
+    expect(text).toContain(
+      [
+        'Health (2s ago) live vantages: bjs, sha; suspect: hkg',
+        'SERVICE    IDC  STATE                 SCORE  HEALTHY  WEIGHT  SINCE',
+        'live-edge  bjs  HEALTHY                 100      4/4      50  10m',
+        'live-edge  sha  UNHEALTHY (capacity)     12      1/4      50  30s',
+      ].join('\n'),
+    );
+    expect(renderStatus({ ...input, health: { ...health, stale: true } }, now)).toContain(
+      'STALE: is a controller running?',
+    );
+    expect(renderStatus({ ...input, health: { generatedAt: null, services: [] } }, now)).toContain(
+      'Health: no controller has published a status yet.',
     );
   });
 

@@ -211,16 +211,63 @@ export function renderCurrentVersion(version: VersionSummary | null | undefined,
   ];
 }
 
+/** GET /api/v1/status, as far as the CLI shows it. */
+export interface HealthStatus {
+  generatedAt: number | null;
+  stale?: boolean;
+  vantages?: { live: string[]; suspect: string[] };
+  services: Array<{
+    service: string;
+    idcs: Array<{
+      idc: string;
+      state: string;
+      reason: string;
+      score: number;
+      healthyCapacity: number;
+      totalCapacity: number;
+      weight: number;
+      since: number;
+    }>;
+  }>;
+}
+
+type HealthRow = HealthStatus['services'][number]['idcs'][number] & { service: string };
+
+export const healthColumns = (now: Date): readonly Column<HealthRow>[] => [
+  { header: 'service', value: (r) => r.service },
+  { header: 'idc', value: (r) => r.idc },
+  { header: 'state', value: (r) => (r.reason && r.reason !== 'ok' ? `${r.state} (${r.reason})` : r.state) },
+  { header: 'score', value: (r) => String(r.score), align: 'right' },
+  { header: 'healthy', value: (r) => `${r.healthyCapacity}/${r.totalCapacity}`, align: 'right' },
+  { header: 'weight', value: (r) => String(r.weight), align: 'right' },
+  { header: 'since', value: (r) => formatAge(now.getTime() - r.since) },
+];
+
+/** The health of every service in every IDC, or why there is none yet. */
+export function renderHealth(health: HealthStatus | undefined, now: Date): string[] {
+  if (!health) return ['Health: not available from this server.'];
+  if (health.generatedAt === null) return ['Health: no controller has published a status yet.'];
+  const rows = health.services.flatMap((s) => s.idcs.map((i) => ({ ...i, service: s.service })));
+  const vantages = health.vantages
+    ? `live vantages: ${health.vantages.live.join(', ') || 'none'}${health.vantages.suspect.length ? `; suspect: ${health.vantages.suspect.join(', ')}` : ''}`
+    : '';
+  const title = `Health (${formatAge(now.getTime() - health.generatedAt)} ago${health.stale ? ', STALE: is a controller running?' : ''}) ${vantages}`;
+  return [title.trimEnd(), ...(rows.length ? renderTable(healthColumns(now), rows) : ['No services.'])];
+}
+
 export interface StatusInput {
   versions: Page<VersionSummary>;
   idcs: Page<IdcItem>;
   services: Page<ServiceItem>;
+  health?: HealthStatus;
 }
 
-/** `vigil status`: the current version, then the IDCs and the services. */
+/** `vigil status`: the current version, the health of each service per IDC, the IDCs and the services. */
 export function renderStatus(input: StatusInput, now: Date = new Date()): string {
   return [
     ...renderCurrentVersion(input.versions.items[0], now),
+    '',
+    ...renderHealth(input.health, now),
     '',
     ...section('IDCs', idcColumns, input.idcs, 'No IDCs.'),
     '',

@@ -6,6 +6,7 @@ export { parseMode, describeMode, decide, type Action } from './modes';
 export { IDC_NAMES, idcNames, idcHost } from './layout';
 export { openFilesLimit, descriptorsNeeded } from './limits';
 export { DEFAULT_TLS_HOSTNAME } from './tls-endpoint';
+export * from './traffic-manager';
 export type {
   DnsSpec,
   EndpointKind,

@@ -98,7 +98,9 @@ export function checkWeightChange(req: WeightChange): string | undefined {
   if (typeof req.actionId !== 'string' || req.actionId === '') return 'actionId is empty';
   if (typeof req.idempotencyKey !== 'string' || req.idempotencyKey === '') return 'idempotencyKey is empty';
   if (!Number.isInteger(req.step) || req.step < 1) return `step must be an integer ≥ 1, got ${req.step}`;
-  if (typeof req.weights !== 'object' || req.weights === null) return 'weights are missing';
+  if (typeof req.weights !== 'object' || req.weights === null || Array.isArray(req.weights)) {
+    return 'weights must be an object of IDC name to percent';
+  }
   const entries = Object.entries(req.weights);
   if (entries.length === 0) return 'weights are empty';
   let sum = 0;
