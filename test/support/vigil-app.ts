@@ -15,6 +15,8 @@ export interface VigilUnderTest {
   adminToken: string;
   /** Runs SQL against this instance's own database. */
   sql<T = Record<string, unknown>>(text: string, params?: unknown[]): Promise<T[]>;
+  /** Stops the app and keeps its database and Redis keys (for a restart with the same env). */
+  stop(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -54,8 +56,12 @@ export async function startVigil(overrides: Record<string, string> = {}): Promis
     url: `http://127.0.0.1:${port}`,
     adminToken,
     sql: async <T>(text: string, params?: unknown[]) => (await db.query(text, params)).rows as T[],
-    close: async () => {
+    stop: async () => {
       await db.end();
+      await app.close();
+    },
+    close: async () => {
+      await db.end().catch(() => undefined);
       await app.close();
       await dropDatabase(base.DATABASE_URL, env.DATABASE_URL);
       await deleteKeys(env.REDIS_URL, `${env.VIGIL_REDIS_PREFIX}:*`);

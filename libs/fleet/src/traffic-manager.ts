@@ -10,8 +10,7 @@ import { checkWeightChange, verifySignature, type WeightChange } from '@libs/tra
  * whose answer was lost.
  */
 export type TrafficFault =
-  | { status: number; retryAfter?: number | string; body?: string; afterApply?: boolean }
-  | { hang: true };
+  { status: number; retryAfter?: number | string; body?: string; afterApply?: boolean } | { hang: true };
 
 export interface TrafficManagerOptions {
   /** Signature secret(s) (several during a rotation). Without one, requests are not verified. */
@@ -36,6 +35,7 @@ export interface AppliedChange extends WeightChange {
 export interface ReceivedRequest {
   method: string;
   idempotencyKey?: string;
+  contentType?: string;
   status?: number;
   signed: boolean;
 }
@@ -105,6 +105,7 @@ export async function startTrafficManager(options: TrafficManagerOptions = {}): 
     const entry: ReceivedRequest = {
       method: req.method ?? '',
       ...(key === undefined ? {} : { idempotencyKey: key }),
+      ...(req.headers['content-type'] === undefined ? {} : { contentType: req.headers['content-type'] }),
       signed: headerValue(req, 'x-vigil-signature') !== undefined,
     };
     log.push(entry);

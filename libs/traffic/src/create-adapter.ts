@@ -8,8 +8,7 @@ import { WebhookAdapter, WebhookAdapterOptions } from './webhook-adapter';
  * any form (user, stored or redacted config all fit).
  */
 export type TrafficManagerSpec =
-  | { type: 'log' }
-  | { type: 'webhook'; url: string; secret?: AnySecret; timeout?: string };
+  { type: 'log' } | { type: 'webhook'; url: string; secret?: AnySecret; timeout?: string };
 
 export interface AdapterDeps {
   /** Opens a secret, e.g. `(s) => openSecret(s, env.VIGIL_SECRET_KEY, process.env)`. */

@@ -18,6 +18,11 @@ export {
   type HeaderBag,
   type VerifyResult,
 } from './signature';
-export { WebhookAdapter, parseRetryAfter, DETAIL_BODY_CHARS, type WebhookAdapterOptions } from './webhook-adapter';
+export {
+  WebhookAdapter,
+  parseRetryAfter,
+  DETAIL_BODY_CHARS,
+  type WebhookAdapterOptions,
+} from './webhook-adapter';
 export { LogAdapter, type LogAdapterOptions, type RecordedChange } from './log-adapter';
 export { createAdapter, type AdapterDeps, type TrafficManagerSpec } from './create-adapter';

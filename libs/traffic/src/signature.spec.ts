@@ -35,13 +35,33 @@ describe('verifySignature', () => {
 
   it.each<[string, () => [Record<string, string>, string], RegExp]>([
     ['a tampered body', () => [signed(), BODY.replace('50', '51')], /does not match/],
-    ['a tampered timestamp', () => [{ ...signed(), 'X-Vigil-Timestamp': String(Number(TS) + 1) }, BODY], /does not match/],
+    [
+      'a tampered timestamp',
+      () => [{ ...signed(), 'X-Vigil-Timestamp': String(Number(TS) + 1) }, BODY],
+      /does not match/,
+    ],
     ['another secret', () => [signatureHeaders('other', BODY, NOW), BODY], /does not match/],
-    ['no timestamp', () => [{ 'X-Vigil-Signature': signed()['X-Vigil-Signature'] }, BODY], /missing X-Vigil-Timestamp/],
+    [
+      'no timestamp',
+      () => [{ 'X-Vigil-Signature': signed()['X-Vigil-Signature'] }, BODY],
+      /missing X-Vigil-Timestamp/,
+    ],
     ['no signature', () => [{ 'X-Vigil-Timestamp': TS }, BODY], /missing X-Vigil-Signature/],
-    ['a malformed timestamp', () => [{ ...signed(), 'X-Vigil-Timestamp': '1.5e9' }, BODY], /malformed X-Vigil-Timestamp/],
-    ['a malformed signature', () => [{ ...signed(), 'X-Vigil-Signature': 'sha1=abc' }, BODY], /malformed X-Vigil-Signature/],
-    ['an uppercase-hex signature', () => [{ ...signed(), 'X-Vigil-Signature': signed()['X-Vigil-Signature'].toUpperCase() }, BODY], /malformed/],
+    [
+      'a malformed timestamp',
+      () => [{ ...signed(), 'X-Vigil-Timestamp': '1.5e9' }, BODY],
+      /malformed X-Vigil-Timestamp/,
+    ],
+    [
+      'a malformed signature',
+      () => [{ ...signed(), 'X-Vigil-Signature': 'sha1=abc' }, BODY],
+      /malformed X-Vigil-Signature/,
+    ],
+    [
+      'an uppercase-hex signature',
+      () => [{ ...signed(), 'X-Vigil-Signature': signed()['X-Vigil-Signature'].toUpperCase() }, BODY],
+      /malformed/,
+    ],
   ])('rejects %s', (_name, make, reason) => {
     const [headers, body] = make();
     const result = verifySignature(SECRET, headers, body, NOW);

@@ -98,7 +98,13 @@ export class WebhookAdapter implements TrafficAdapter {
       const of = `attempt ${attempts} of ${this.maxAttempts}`;
       if (last.kind === 'aborted') return failure(attempts, last, `aborted (${of})`);
       if (last.kind === 'response' && isOk(last.status)) {
-        return { ok: true, attempts, status: last.status, detail: `HTTP ${last.status} (${of})`, appliedAt: this.now() };
+        return {
+          ok: true,
+          attempts,
+          status: last.status,
+          detail: `HTTP ${last.status} (${of})`,
+          appliedAt: this.now(),
+        };
       }
       if (last.kind === 'response' && !isRetryable(last.status)) {
         return failure(attempts, last, `${describe(last)} (${of}, not retried)`);
@@ -116,8 +122,13 @@ export class WebhookAdapter implements TrafficAdapter {
       });
       if (!(await sleep(wait, signal))) return failure(attempts, { kind: 'aborted' }, `aborted (${of})`);
     }
-    if (last === undefined) return { ok: false, attempts, detail: 'deadline passed before the first attempt' };
-    return failure(attempts, last, `${describe(last)} (attempt ${attempts} of ${this.maxAttempts}, giving up)`);
+    if (last === undefined)
+      return { ok: false, attempts, detail: 'deadline passed before the first attempt' };
+    return failure(
+      attempts,
+      last,
+      `${describe(last)} (attempt ${attempts} of ${this.maxAttempts}, giving up)`,
+    );
   }
 
   /** One POST; never throws. */
@@ -243,7 +254,11 @@ function sleep(ms: number, signal?: AbortSignal): Promise<boolean> {
 
 function isTimeoutError(error: unknown): boolean {
   const code = (error as { code?: unknown } | null)?.code;
-  return code === 'UND_ERR_HEADERS_TIMEOUT' || code === 'UND_ERR_BODY_TIMEOUT' || code === 'UND_ERR_CONNECT_TIMEOUT';
+  return (
+    code === 'UND_ERR_HEADERS_TIMEOUT' ||
+    code === 'UND_ERR_BODY_TIMEOUT' ||
+    code === 'UND_ERR_CONNECT_TIMEOUT'
+  );
 }
 
 function errorMessage(error: unknown): string {
@@ -256,6 +271,7 @@ function errorMessage(error: unknown): string {
 
 function positive(value: number | undefined, fallback: number, name: string): number {
   if (value === undefined) return fallback;
-  if (!Number.isFinite(value) || value <= 0) throw new Error(`${name} must be a positive number, got ${value}`);
+  if (!Number.isFinite(value) || value <= 0)
+    throw new Error(`${name} must be a positive number, got ${value}`);
   return value;
 }

@@ -287,6 +287,31 @@ export class HealthEngine {
     return restored;
   }
 
+  /** Takes back the (service, IDC) states of the last published status, so they are not announced again. */
+  restoreStatus(snapshot: StatusSnapshot): void {
+    for (const service of snapshot.services) {
+      for (const i of service.idcs) {
+        const health: IdcHealth = {
+          state: i.state,
+          reason: i.reason as HealthReason,
+          healthyRatio: i.healthyRatio,
+          healthyCapacity: i.healthyCapacity,
+          totalCapacity: i.totalCapacity,
+          score: i.score,
+          counts: i.endpoints,
+        };
+        this.idcs.set(`${service.service}|${i.idc}`, {
+          service: service.service,
+          idc: i.idc,
+          state: i.state,
+          reason: health.reason,
+          since: i.since,
+          health,
+        });
+      }
+    }
+  }
+
   private evaluateVantages(now: number, events: HealthEvent[]): void {
     const rates = new Map(this.vantageWindow.previous);
     for (const [v, s] of this.vantageWindow.current) {

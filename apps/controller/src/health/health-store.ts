@@ -49,6 +49,11 @@ export class HealthStore {
     if (gone.length) await this.redis.hdel(this.key(HEALTH_KEYS.endpoints), ...gone);
   }
 
+  async loadStatus(): Promise<StatusSnapshot | null> {
+    const json = await this.redis.get(this.key(HEALTH_KEYS.status));
+    return json ? (JSON.parse(json) as StatusSnapshot) : null;
+  }
+
   async loadDetails(): Promise<EndpointHealthDetail[]> {
     const all = await this.redis.hvals(this.key(HEALTH_KEYS.endpoints));
     return all.map((json) => JSON.parse(json) as EndpointHealthDetail);

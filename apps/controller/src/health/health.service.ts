@@ -80,6 +80,8 @@ export class HealthService implements OnApplicationBootstrap, OnApplicationShutd
     this.logger.log(`leading the controllers (fencing token ${token})`);
     this.metrics.leader.set(1);
     await this.follower.refresh(); // the config first: state is restored per endpoint of it
+    const status = await this.store.loadStatus();
+    if (status) this.engine.restoreStatus(status);
     const restored = this.engine.restore(await this.store.loadDetails());
     if (restored) this.logger.log(`took over the state of ${restored} endpoints`);
     await this.refreshVantages();

@@ -1,0 +1,78 @@
+import { openSecret, type StoredConfig, type TrafficManager } from '@libs/config';
+import { startTrafficManager } from '@libs/fleet';
+import { createAdapter, TrafficManagerSpec } from './create-adapter';
+import { LogAdapter } from './log-adapter';
+import { WebhookAdapter } from './webhook-adapter';
+
+const change = {
+  service: 'edge',
+  weights: { sha: 0, bjs: 100 },
+  actionId: 'a',
+  step: 1,
+  idempotencyKey: 'a/1',
+};
+const env = { TM_SECRET: 'from-env' };
+const deps = { secret: (s: Parameters<typeof openSecret>[0]) => openSecret(s, undefined, env) };
+
+describe('createAdapter', () => {
+  it('gives the log adapter for {type: log}', async () => {
+    const logged: string[] = [];
+    const adapter = createAdapter({ type: 'log' }, { ...deps, log: (m) => logged.push(m) });
+    expect(adapter).toBeInstanceOf(LogAdapter);
+    expect(adapter.kind).toBe('log');
+    expect((await adapter.apply(change)).ok).toBe(true);
+    expect(logged).toHaveLength(1);
+  });
+
+  it('gives a webhook adapter signing with the opened secret and the configured timeout', async () => {
+    const manager = await startTrafficManager({ secret: 'from-env' });
+    try {
+      const spec: TrafficManager = {
+        type: 'webhook',
+        url: manager.url,
+        secret: { secretRef: 'TM_SECRET' },
+        timeout: '2s',
+      };
+      const adapter = createAdapter(spec, deps);
+      expect(adapter).toBeInstanceOf(WebhookAdapter);
+      expect(adapter.kind).toBe('webhook');
+      expect(await adapter.apply(change)).toMatchObject({ ok: true, attempts: 1 });
+      expect(manager.unauthorized).toBe(0);
+      expect(manager.applied()).toHaveLength(1);
+    } finally {
+      await manager.close();
+    }
+  });
+
+  it('uses the config timeout per attempt', async () => {
+    const manager = await startTrafficManager({ failNext: { count: 1, hang: true } });
+    try {
+      const adapter = createAdapter(
+        { type: 'webhook', url: manager.url, timeout: '300ms' },
+        { ...deps, webhook: { maxAttempts: 1 } },
+      );
+      const started = Date.now();
+      const result = await adapter.apply(change);
+      expect(result).toMatchObject({ ok: false, attempts: 1, detail: expect.stringMatching(/^timeout/) });
+      expect(Date.now() - started).toBeGreaterThanOrEqual(280);
+      expect(Date.now() - started).toBeLessThan(1500);
+    } finally {
+      await manager.close();
+    }
+  });
+
+  it('fails when the secret cannot be opened, or the type is unknown', () => {
+    const spec: TrafficManagerSpec = {
+      type: 'webhook',
+      url: 'http://127.0.0.1:1/',
+      secret: { secretRef: 'UNSET_VAR' },
+    };
+    expect(() => createAdapter(spec, deps)).toThrow(/UNSET_VAR is not set/);
+    expect(() => createAdapter({ type: 'route53' } as unknown as TrafficManagerSpec, deps)).toThrow(
+      /unknown traffic manager type "route53"/,
+    );
+  });
+});
+
+// Type-level: a stored (sealed-secret) config's trafficManager is accepted too.
+export const storedFits = (tm: StoredConfig['services'][number]['trafficManager']): TrafficManagerSpec => tm;
