@@ -1,3 +1,8 @@
+import { ActionEntity } from './action.entity';
+import { ActionStepEntity } from './action-step.entity';
+import { FreezeEntity } from './freeze.entity';
+import { ServiceTrafficEntity } from './service-traffic.entity';
+import { AutomationSettingEntity } from './automation-setting.entity';
 import { ApiKeyEntity } from './api-key.entity';
 import { AuditEntryEntity } from './audit-entry.entity';
 import { ConfigVersionEntity } from './config-version.entity';
@@ -7,6 +12,11 @@ import { HealthEventEntity } from './health-event.entity';
 import { IdcEntity } from './idc.entity';
 import { ServiceEntity } from './service.entity';
 
+export * from './action.entity';
+export * from './action-step.entity';
+export * from './freeze.entity';
+export * from './service-traffic.entity';
+export * from './automation-setting.entity';
 export * from './api-key.entity';
 export * from './audit-entry.entity';
 export * from './config-version.entity';
@@ -17,6 +27,11 @@ export * from './idc.entity';
 export * from './service.entity';
 
 export const ENTITIES = [
+  ActionEntity,
+  ActionStepEntity,
+  FreezeEntity,
+  ServiceTrafficEntity,
+  AutomationSettingEntity,
   ApiKeyEntity,
   AuditEntryEntity,
   ConfigVersionEntity,

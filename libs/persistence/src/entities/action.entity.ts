@@ -1,0 +1,85 @@
+import { Column, CreateDateColumn, Entity, Index, PrimaryColumn, UpdateDateColumn } from 'typeorm';
+
+/** Where an action is in its life. */
+export const ACTION_STATES = [
+  'dry-run', // recorded only (rule in dry-run mode)
+  'refused', // a guardrail said no; the reason says which
+  'awaiting-approval',
+  'executing',
+  'held', // a receiver degraded between steps: stopped, waiting for a human
+  'completed',
+  'failed',
+  'rejected',
+  'cancelled',
+  'rolled-back',
+] as const;
+export type ActionState = (typeof ACTION_STATES)[number];
+
+/** A traffic change Vigil proposed or made: a recorded plan of steps, with why and who. */
+@Entity('actions')
+@Index(['service', 'createdAt'])
+@Index(['state'])
+export class ActionEntity {
+  @PrimaryColumn('uuid')
+  id!: string;
+
+  @Column('text')
+  service!: string;
+
+  /** The rule that proposed it, or null for manual and rollback actions. */
+  @Column('text', { nullable: true })
+  rule!: string | null;
+
+  /** shift-away, failback, set-weights, rollback. */
+  @Column('text')
+  kind!: string;
+
+  /** The IDC the action is about (shift-away: the source; failback: the returning IDC). */
+  @Column('text', { nullable: true })
+  idc!: string | null;
+
+  /** enforce, approval or dry-run (the rule's mode), or manual. */
+  @Column('text')
+  mode!: string;
+
+  @Column('text')
+  state!: ActionState;
+
+  @Column('text')
+  reason!: string;
+
+  /** The planner's answer: steps (weights after each), receivers, warnings, or the refusal. */
+  @Column('jsonb')
+  plan!: object;
+
+  /** The guardrails checked, in order, and the one that refused, if any. */
+  @Column('jsonb', { default: [] })
+  guardrails!: object;
+
+  @Column('jsonb', { name: 'weights_before' })
+  weightsBefore!: Record<string, number>;
+
+  /** Steps applied so far. */
+  @Column('int', { name: 'steps_done', default: 0 })
+  stepsDone!: number;
+
+  @Column('int', { name: 'steps_total', default: 0 })
+  stepsTotal!: number;
+
+  /** Who approved, rejected, cancelled or rolled it back. */
+  @Column('text', { name: 'decided_by', nullable: true })
+  decidedBy!: string | null;
+
+  /** The leader's fencing token when the action was created: a stale leader's writes are refused. */
+  @Column('bigint', { name: 'fencing_token', default: 0 })
+  fencingToken!: string;
+
+  @Column('text', { nullable: true })
+  error!: string | null;
+
+  @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
+  createdAt!: Date;
+
+  @UpdateDateColumn({ name: 'updated_at', type: 'timestamptz' })
+  updatedAt!: Date;
+}
