@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
+import { AutomationService } from './automation/automation.service';
 import { HealthService } from './health/health.service';
 
-/** The controller role: the health model on the leader; rules and the executor come next. */
-@Module({ providers: [HealthService], exports: [HealthService] })
+/** The controller role: on the leader, the health model, the rules engine and the executor. */
+@Module({ providers: [HealthService, AutomationService], exports: [HealthService, AutomationService] })
 export class ControllerModule {}

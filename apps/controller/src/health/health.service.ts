@@ -5,7 +5,13 @@ import Redis from 'ioredis';
 import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { ENV, type Env, type StoredConfig } from '@libs/config';
-import { bullPrefix, createBullConnection, QUEUES, type ResultBatchJob } from '@libs/queue';
+import {
+  bullPrefix,
+  createBullConnection,
+  QUEUES,
+  type ResultBatchJob,
+  type StatusSnapshot,
+} from '@libs/queue';
 import { ConfigFollower, MetricsService, REDIS, redisKey } from '@libs/runtime';
 import { LeaderLease } from '../leader-lease';
 import { HealthEngine } from './health-engine';
@@ -39,6 +45,7 @@ export class HealthService implements OnApplicationBootstrap, OnApplicationShutd
   private worker?: Worker<ResultBatchJob>;
   private timers: NodeJS.Timeout[] = [];
   private config: { config: StoredConfig; version: number } | null = null;
+  private readonly evaluated: Array<(snapshot: StatusSnapshot, now: number) => Promise<void>> = [];
 
   constructor(
     @Inject(ENV) private readonly env: Env,
@@ -66,6 +73,15 @@ export class HealthService implements OnApplicationBootstrap, OnApplicationShutd
 
   get isLeader(): boolean {
     return this.lease.isLeader;
+  }
+
+  get fencingToken(): number | null {
+    return this.lease.fencingToken;
+  }
+
+  /** Runs after each evaluation on the leader, with the snapshot just published (the rules engine). */
+  onEvaluated(listener: (snapshot: StatusSnapshot, now: number) => Promise<void>): void {
+    this.evaluated.push(listener);
   }
 
   async onApplicationBootstrap(): Promise<void> {
@@ -139,6 +155,7 @@ export class HealthService implements OnApplicationBootstrap, OnApplicationShutd
     );
     await this.store.recordEvents(events);
     this.metrics.observe(snapshot, events);
+    for (const listener of this.evaluated) await listener(snapshot, now);
     for (const e of events.filter((e) => e.kind !== 'endpoint')) {
       this.logger.log(
         `${e.kind} ${e.service ?? ''}${e.idc ? `/${e.idc}` : ''}${e.vantage ?? ''}: ${e.before} -> ${e.after} (${e.reason})`,

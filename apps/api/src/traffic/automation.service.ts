@@ -1,0 +1,87 @@
+import { ConflictException, Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource } from 'typeorm';
+import { AutomationSettingEntity } from '@libs/persistence';
+import { AuditService, type AuditActor } from '@libs/runtime';
+import type { AutomationDto } from './traffic.dto';
+
+export const KILL_SWITCH = 'kill-switch';
+
+type Row = { value: AutomationSettingEntity['value']; updated_at: Date };
+
+function toDto(row: { value: AutomationSettingEntity['value']; updatedAt: Date } | null): AutomationDto {
+  if (!row) return { paused: false, reason: null, by: null, since: null };
+  return {
+    paused: row.value.paused,
+    reason: row.value.reason || null,
+    by: row.value.by,
+    since: row.updatedAt,
+  };
+}
+
+/** The global kill switch (automation_settings 'kill-switch'): while paused, no automatic action anywhere. */
+@Injectable()
+export class AutomationService {
+  constructor(
+    @InjectDataSource() private readonly db: DataSource,
+    private readonly audit: AuditService,
+  ) {}
+
+  async get(): Promise<AutomationDto> {
+    return toDto(await this.db.getRepository(AutomationSettingEntity).findOneBy({ key: KILL_SWITCH }));
+  }
+
+  /** Pauses; 409 when already paused (the message says by whom and why). */
+  async pause(reason: string, source: AuditActor): Promise<AutomationDto> {
+    return this.set(true, reason, source);
+  }
+
+  /** Resumes; 409 when not paused. */
+  async resume(reason: string | undefined, source: AuditActor): Promise<AutomationDto> {
+    return this.set(false, reason ?? '', source);
+  }
+
+  private async set(paused: boolean, reason: string, source: AuditActor): Promise<AutomationDto> {
+    return this.db.transaction(async (m) => {
+      const value = { paused, reason, by: source.actor };
+      // Only a real change is written: of two operators pausing at once, one wins and one gets 409.
+      // Without a row the switch is off: pausing inserts it, resuming finds nothing to update.
+      const rows = (
+        paused
+          ? await m.query(
+              `INSERT INTO automation_settings (key, value, updated_at) VALUES ($1, $2, now())
+               ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value, updated_at = now()
+                 WHERE (automation_settings.value->>'paused')::boolean IS NOT TRUE
+               RETURNING value, updated_at`,
+              [KILL_SWITCH, JSON.stringify(value)],
+            )
+          : (
+              await m.query(
+                `UPDATE automation_settings SET value = $2, updated_at = now()
+                  WHERE key = $1 AND (value->>'paused')::boolean IS TRUE
+                 RETURNING value, updated_at`,
+                [KILL_SWITCH, JSON.stringify(value)],
+              )
+            )[0]
+      ) as Row[];
+      if (!rows.length) {
+        const current = await this.get();
+        throw new ConflictException(
+          paused
+            ? `automation is already paused (by ${current.by} since ${current.since?.toISOString()}: ${current.reason})`
+            : 'automation is not paused',
+        );
+      }
+      await this.audit.record(
+        {
+          ...source,
+          action: paused ? 'automation.pause' : 'automation.resume',
+          target: `automation/${KILL_SWITCH}`,
+          summary: reason ? { reason } : {},
+        },
+        m,
+      );
+      return toDto({ value: rows[0].value, updatedAt: rows[0].updated_at });
+    });
+  }
+}

@@ -1,0 +1,17 @@
+import { ActionsController } from './actions.controller';
+import { ActionsService } from './actions.service';
+import { AutomationController } from './automation.controller';
+import { AutomationService } from './automation.service';
+import { FreezesController } from './freezes.controller';
+import { FreezesService } from './freezes.service';
+import { ServiceTrafficController } from './service-traffic.controller';
+import { ServiceTrafficService } from './service-traffic.service';
+
+/** The traffic API: actions and decisions, manual weights, freezes and the kill switch (records only). */
+export const TRAFFIC_CONTROLLERS = [
+  ActionsController,
+  ServiceTrafficController,
+  FreezesController,
+  AutomationController,
+];
+export const TRAFFIC_PROVIDERS = [ActionsService, ServiceTrafficService, FreezesService, AutomationService];

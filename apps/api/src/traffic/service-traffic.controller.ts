@@ -1,0 +1,62 @@
+import { Body, Controller, Delete, Get, Param, Put } from '@nestjs/common';
+import {
+  ApiBadRequestResponse,
+  ApiConflictResponse,
+  ApiNotFoundResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiTags,
+} from '@nestjs/swagger';
+import { AuditSource, MinRole, type AuditActor } from '@libs/runtime';
+import { ServiceTrafficService } from './service-traffic.service';
+import { ServiceTrafficDto, SetWeightsDto, SetWeightsResultDto } from './traffic.dto';
+
+/** A service's traffic weights, and the manual override. */
+@ApiTags('traffic')
+@Controller('services')
+export class ServiceTrafficController {
+  constructor(private readonly traffic: ServiceTrafficService) {}
+
+  @Get(':name/traffic')
+  @MinRole('viewer')
+  @ApiOperation({ summary: 'Baseline, desired and applied weights, the override and the latest action' })
+  @ApiOkResponse({ type: ServiceTrafficDto })
+  @ApiNotFoundResponse({ description: 'No such service in the current config' })
+  view(@Param('name') name: string): Promise<ServiceTrafficDto> {
+    return this.traffic.view(name);
+  }
+
+  @Put(':name/weights')
+  @MinRole('operator')
+  @ApiOperation({
+    summary: 'Set the weights by hand (manual override)',
+    description:
+      'Stores the override, which pauses automation for the service until released, and creates a manual ' +
+      'set-weights action (executing, one step) that the controller applies at once. Executing actions of ' +
+      'the service are cancelled (superseded).',
+  })
+  @ApiOkResponse({ type: SetWeightsResultDto })
+  @ApiBadRequestResponse({ description: 'Bad weights: `details` names `weights.<idc>` or `weights`' })
+  @ApiNotFoundResponse({ description: 'No such service in the current config' })
+  setWeights(
+    @Param('name') name: string,
+    @Body() body: SetWeightsDto,
+    @AuditSource() source: AuditActor,
+  ): Promise<SetWeightsResultDto> {
+    return this.traffic.setWeights(name, body, source);
+  }
+
+  @Delete(':name/weights')
+  @MinRole('operator')
+  @ApiOperation({
+    summary: 'Release the manual override',
+    description:
+      'Automation resumes for the service; the weights stay as they are until an action changes them.',
+  })
+  @ApiOkResponse({ type: ServiceTrafficDto })
+  @ApiNotFoundResponse({ description: 'No such service in the current config' })
+  @ApiConflictResponse({ description: 'The service has no override' })
+  release(@Param('name') name: string, @AuditSource() source: AuditActor): Promise<ServiceTrafficDto> {
+    return this.traffic.release(name, source);
+  }
+}

@@ -1,0 +1,186 @@
+import { ConflictException, Injectable, NotFoundException } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource, type EntityManager } from 'typeorm';
+import { normalise, type Weights } from '@libs/domain';
+import { ActionEntity, ServiceEntity, ServiceTrafficEntity } from '@libs/persistence';
+import { AuditService, type AuditActor } from '@libs/runtime';
+import { loadAction, toSummary } from './actions.service';
+import type { ServiceTrafficDto, SetWeightsResultDto } from './traffic.dto';
+import {
+  baselineWeights,
+  desiredWeights,
+  insertManualAction,
+  invalid,
+  movement,
+  serviceIdcs,
+  supersedeExecuting,
+} from './traffic-store';
+
+type Override = NonNullable<ServiceTrafficEntity['override']>;
+
+/** A service's weights: the traffic view, and the manual override (which pauses automation for it). */
+@Injectable()
+export class ServiceTrafficService {
+  constructor(
+    @InjectDataSource() private readonly db: DataSource,
+    private readonly audit: AuditService,
+  ) {}
+
+  async view(name: string): Promise<ServiceTrafficDto> {
+    const service = await this.service(this.db.manager, name);
+    return this.viewOf(this.db.manager, service);
+  }
+
+  /**
+   * Sets the override and creates the manual `set-weights` action the executor applies, in one
+   * transaction with the audit entry. Older executing actions of the service are cancelled, so that
+   * their next step cannot undo the operator's weights.
+   */
+  async setWeights(
+    name: string,
+    body: { weights: Record<string, unknown>; reason: string },
+    source: AuditActor,
+  ): Promise<SetWeightsResultDto> {
+    return this.db.transaction(async (m) => {
+      const service = await this.service(m, name);
+      const idcs = await serviceIdcs(m, name);
+      const weights = checkWeights(name, body.weights, idcs);
+      // The row lock orders concurrent overrides of one service.
+      await m.query(
+        `INSERT INTO service_traffic (service, desired) VALUES ($1, $2) ON CONFLICT (service) DO NOTHING`,
+        [name, JSON.stringify(baselineWeights(service, idcs))],
+      );
+      const traffic = await m
+        .getRepository(ServiceTrafficEntity)
+        .findOne({ where: { service: name }, lock: { mode: 'pessimistic_write' } });
+      const current = desiredWeights(traffic, baselineWeights(service, idcs));
+      const override: Override = {
+        weights,
+        reason: body.reason,
+        by: source.actor,
+        at: new Date().toISOString(),
+      };
+      await m.getRepository(ServiceTrafficEntity).update({ service: name }, { override });
+      const actionId = await insertManualAction(m, {
+        service: name,
+        kind: 'set-weights',
+        idc: null,
+        reason: body.reason,
+        plan: {
+          kind: 'plan',
+          direction: 'manual',
+          idc: null,
+          before: current,
+          steps: [weights],
+          ...movement(current, weights),
+          unplaced: 0,
+          guardrailsChecked: [],
+          stepInterval: 0,
+        },
+        weightsBefore: current,
+        weights,
+        decidedBy: source.actor,
+      });
+      const superseded = await supersedeExecuting(m, name, actionId, source.actor);
+      await this.audit.record(
+        {
+          ...source,
+          action: 'traffic.override',
+          target: `service/${name}`,
+          summary: {
+            weights,
+            reason: body.reason,
+            action: actionId,
+            before: current,
+            ...(traffic?.override ? { replaced: traffic.override } : {}),
+            ...(superseded.length ? { superseded } : {}),
+          },
+        },
+        m,
+      );
+      return {
+        ...(await this.viewOf(m, service)),
+        action: (await loadAction(m, actionId))!,
+        superseded,
+      };
+    });
+  }
+
+  /** Releases the override: automation resumes for the service; the weights stay as they are. */
+  async release(name: string, source: AuditActor): Promise<ServiceTrafficDto> {
+    return this.db.transaction(async (m) => {
+      const service = await this.service(m, name);
+      const traffic = await m
+        .getRepository(ServiceTrafficEntity)
+        .findOne({ where: { service: name }, lock: { mode: 'pessimistic_write' } });
+      if (!traffic?.override)
+        throw new ConflictException(`service "${name}" has no manual override to release`);
+      await m.getRepository(ServiceTrafficEntity).update({ service: name }, { override: null });
+      await this.audit.record(
+        {
+          ...source,
+          action: 'traffic.release',
+          target: `service/${name}`,
+          summary: { released: traffic.override, desired: traffic.desired },
+        },
+        m,
+      );
+      return this.viewOf(m, service);
+    });
+  }
+
+  private async service(m: EntityManager, name: string): Promise<ServiceEntity> {
+    const service = await m.getRepository(ServiceEntity).findOneBy({ name });
+    if (!service) throw new NotFoundException(`service "${name}" does not exist`);
+    return service;
+  }
+
+  private async viewOf(m: EntityManager, service: ServiceEntity): Promise<ServiceTrafficDto> {
+    const baseline = baselineWeights(service, await serviceIdcs(m, service.name));
+    const traffic = await m.getRepository(ServiceTrafficEntity).findOneBy({ service: service.name });
+    const latest = await m.getRepository(ActionEntity).findOne({
+      where: { service: service.name },
+      order: { createdAt: 'DESC', id: 'DESC' },
+    });
+    return {
+      service: service.name,
+      baseline,
+      desired: desiredWeights(traffic, baseline),
+      applied: traffic?.applied ?? null,
+      appliedAt: traffic?.appliedAt ?? null,
+      override: traffic?.override ?? null,
+      latestAction: latest ? toSummary(latest) : null,
+    };
+  }
+}
+
+/**
+ * The body's weights as whole percentages over every IDC of the service (IDCs left out get 0).
+ * 400 naming `weights.<idc>` for a weight that is not a number >= 0 or an IDC without endpoints of
+ * the service, and `weights` when every weight is 0.
+ */
+function checkWeights(service: string, given: Record<string, unknown>, idcs: string[]): Weights {
+  const details: Array<{ path: string; message: string }> = [];
+  for (const [idc, value] of Object.entries(given)) {
+    const path = `weights.${idc}`;
+    if (!idcs.includes(idc)) {
+      details.push({
+        path,
+        message:
+          `service "${service}" has no endpoints in IDC "${idc}"` +
+          (idcs.length ? ` (it has endpoints in ${idcs.join(', ')})` : ''),
+      });
+    }
+    if (typeof value !== 'number' || !Number.isFinite(value))
+      details.push({ path, message: 'expected a number' });
+    else if (value < 0) details.push({ path, message: `must be >= 0 (got ${value})` });
+  }
+  if (details.length) throw invalid(details);
+  const full: Weights = Object.fromEntries(idcs.map((idc) => [idc, (given[idc] as number | undefined) ?? 0]));
+  if (!Object.values(full).some((w) => w > 0)) {
+    throw invalid([
+      { path: 'weights', message: 'at least one weight must be above 0 (all traffic must go somewhere)' },
+    ]);
+  }
+  return normalise(full);
+}

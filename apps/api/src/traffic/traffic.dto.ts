@@ -1,0 +1,291 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import {
+  ArrayMaxSize,
+  IsArray,
+  IsIn,
+  IsISO8601,
+  IsNotEmpty,
+  IsObject,
+  IsOptional,
+  IsString,
+  MaxLength,
+} from 'class-validator';
+import { ACTION_STATES, type ActionState } from '@libs/persistence';
+import { LimitParam } from '../pagination';
+
+const WEIGHTS_SCHEMA = { type: 'object', additionalProperties: { type: 'number' } } as const;
+const WEIGHTS_EXAMPLE = { bjs: 50, sha: 50 };
+/** Why a human changed traffic: shown in the audit log and on the action. */
+const REASON_MAX = 500;
+
+// ---------------------------------------------------------------- actions
+
+export class ActionsQuery {
+  @ApiPropertyOptional({ enum: ACTION_STATES, description: 'Only actions in this state' })
+  @IsOptional()
+  @IsIn(ACTION_STATES, { message: `expected one of ${ACTION_STATES.join(', ')}` })
+  state?: ActionState;
+
+  @ApiPropertyOptional({ description: 'Only actions on this service' })
+  @IsOptional()
+  @IsString()
+  service?: string;
+
+  @ApiPropertyOptional({ description: 'The `next` of the previous page (opaque)' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(128)
+  cursor?: string;
+
+  @LimitParam()
+  limit = 100;
+}
+
+export class ActionSummaryDto {
+  @ApiProperty({ format: 'uuid' }) id!: string;
+  @ApiProperty() service!: string;
+  @ApiPropertyOptional({
+    nullable: true,
+    type: String,
+    description: 'The rule that proposed it; null if manual',
+  })
+  rule!: string | null;
+  @ApiProperty({ example: 'shift-away', description: 'shift-away, failback, set-weights or rollback' })
+  kind!: string;
+  @ApiPropertyOptional({ nullable: true, type: String, description: 'The IDC the action is about' })
+  idc!: string | null;
+  @ApiProperty({ example: 'approval', description: 'enforce, approval, dry-run or manual' }) mode!: string;
+  @ApiProperty({ enum: ACTION_STATES }) state!: ActionState;
+  @ApiProperty() reason!: string;
+  @ApiProperty({ description: 'Steps applied so far' }) stepsDone!: number;
+  @ApiProperty() stepsTotal!: number;
+  @ApiPropertyOptional({
+    nullable: true,
+    type: String,
+    description: 'Who approved, rejected, cancelled or rolled it back (API key name)',
+  })
+  decidedBy!: string | null;
+  @ApiPropertyOptional({ nullable: true, type: String }) error!: string | null;
+  @ApiProperty() createdAt!: Date;
+  @ApiProperty() updatedAt!: Date;
+}
+
+export class ActionStepDto {
+  @ApiProperty() index!: number;
+  @ApiProperty({ ...WEIGHTS_SCHEMA, example: WEIGHTS_EXAMPLE, description: 'The weights after this step' })
+  weights!: Record<string, number>;
+  @ApiProperty({ example: '0b6d…:0', description: '`<action id>:<index>`; sent with the call' })
+  idempotencyKey!: string;
+  @ApiProperty({ enum: ['pending', 'applying', 'applied', 'failed'] }) state!: string;
+  @ApiProperty() attempts!: number;
+  @ApiPropertyOptional({
+    nullable: true,
+    type: 'object',
+    additionalProperties: true,
+    description: "The traffic manager's answer",
+  })
+  result!: object | null;
+  @ApiPropertyOptional({ nullable: true, type: Date }) startedAt!: Date | null;
+  @ApiPropertyOptional({ nullable: true, type: Date }) finishedAt!: Date | null;
+}
+
+export class ActionDto extends ActionSummaryDto {
+  @ApiProperty({
+    type: 'object',
+    additionalProperties: true,
+    description: "The planner's answer (PlannedShift: steps, receivers, moved, unplaced; or a refusal)",
+  })
+  plan!: object;
+  @ApiProperty({
+    type: 'array',
+    items: { type: 'object', additionalProperties: true },
+    description: 'The guardrails checked, in order',
+  })
+  guardrails!: object;
+  @ApiProperty({
+    ...WEIGHTS_SCHEMA,
+    description: 'The weights when the action started: what a rollback restores',
+  })
+  weightsBefore!: Record<string, number>;
+  @ApiProperty({ description: "The controller leader's fencing token at creation (0 for API-made actions)" })
+  fencingToken!: string;
+  @ApiProperty({ type: [ActionStepDto], description: 'In order' }) steps!: ActionStepDto[];
+}
+
+export class ActionDecisionDto extends ActionDto {
+  @ApiPropertyOptional({
+    description: 'What the decision left in place, e.g. steps already applied by a cancelled action',
+  })
+  note?: string;
+}
+
+export class ActionPageDto {
+  @ApiProperty({ type: [ActionSummaryDto] }) items!: ActionSummaryDto[];
+  @ApiPropertyOptional({ nullable: true, type: String, description: 'Pass as `cursor` for the next page' })
+  next!: string | null;
+}
+
+export class DecisionDto {
+  @ApiPropertyOptional({ description: 'Why; kept in the audit log', maxLength: REASON_MAX })
+  @IsOptional()
+  @IsString()
+  @MaxLength(REASON_MAX)
+  reason?: string;
+}
+
+export class RollbackDto {
+  @ApiProperty({ example: 'the shift made latency worse', maxLength: REASON_MAX })
+  @IsString()
+  @IsNotEmpty({ message: 'must not be empty' })
+  @MaxLength(REASON_MAX)
+  reason!: string;
+}
+
+// ---------------------------------------------------------------- service traffic
+
+export class SetWeightsDto {
+  @ApiProperty({
+    ...WEIGHTS_SCHEMA,
+    example: { bjs: 100, sha: 0 },
+    description:
+      'Relative weight per IDC (>= 0, not all 0), only IDCs where the service has endpoints; ' +
+      'IDCs left out get 0. Stored as whole percentages summing to 100.',
+  })
+  @IsObject({ message: 'expected an object of IDC name to weight' })
+  weights!: Record<string, unknown>;
+
+  @ApiProperty({ example: 'sha maintenance window', maxLength: REASON_MAX })
+  @IsString()
+  @IsNotEmpty({ message: 'must not be empty' })
+  @MaxLength(REASON_MAX)
+  reason!: string;
+}
+
+export class OverrideDto {
+  @ApiProperty({ ...WEIGHTS_SCHEMA, example: { bjs: 100, sha: 0 }, description: 'Whole percentages' })
+  weights!: Record<string, number>;
+  @ApiProperty() reason!: string;
+  @ApiProperty({ description: 'API key name' }) by!: string;
+  @ApiProperty({ description: 'ISO 8601' }) at!: string;
+}
+
+export class ServiceTrafficDto {
+  @ApiProperty() service!: string;
+  @ApiProperty({
+    ...WEIGHTS_SCHEMA,
+    example: WEIGHTS_EXAMPLE,
+    description: 'The configured weights (default: equal on each IDC with endpoints), as percentages',
+  })
+  baseline!: Record<string, number>;
+  @ApiProperty({
+    ...WEIGHTS_SCHEMA,
+    example: WEIGHTS_EXAMPLE,
+    description: 'The weights Vigil wants now; the baseline until an action applied a step',
+  })
+  desired!: Record<string, number>;
+  @ApiPropertyOptional({
+    ...WEIGHTS_SCHEMA,
+    nullable: true,
+    description: 'The last weights the traffic manager confirmed; null before the first',
+  })
+  applied!: Record<string, number> | null;
+  @ApiPropertyOptional({ nullable: true, type: Date }) appliedAt!: Date | null;
+  @ApiPropertyOptional({
+    nullable: true,
+    type: OverrideDto,
+    description: 'Set by PUT /services/{name}/weights; automation is paused for the service while set',
+  })
+  override!: OverrideDto | null;
+  @ApiPropertyOptional({
+    nullable: true,
+    type: ActionSummaryDto,
+    description: 'The newest action on the service',
+  })
+  latestAction!: ActionSummaryDto | null;
+}
+
+export class SetWeightsResultDto extends ServiceTrafficDto {
+  @ApiProperty({ type: ActionDto, description: 'The manual action the executor runs to apply the weights' })
+  action!: ActionDto;
+  @ApiProperty({
+    type: [String],
+    description: 'Actions of the service that were executing and were cancelled in favour of this one',
+  })
+  superseded!: string[];
+}
+
+// ---------------------------------------------------------------- freezes
+
+export class CreateFreezeDto {
+  @ApiPropertyOptional({ type: [String], description: 'Services frozen; empty or absent = every service' })
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(1000)
+  @IsString({ each: true })
+  services?: string[];
+
+  @ApiPropertyOptional({ type: [String], description: 'IDCs frozen; empty or absent = every IDC' })
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(1000)
+  @IsString({ each: true })
+  idcs?: string[];
+
+  @ApiProperty({
+    example: '2030-01-02T03:04:05Z',
+    description: 'ISO 8601, in the future, at most 30 days ahead',
+  })
+  @IsISO8601({ strict: true }, { message: 'expected an ISO 8601 timestamp' })
+  until!: string;
+
+  @ApiProperty({ example: 'release freeze', maxLength: REASON_MAX })
+  @IsString()
+  @IsNotEmpty({ message: 'must not be empty' })
+  @MaxLength(REASON_MAX)
+  reason!: string;
+}
+
+export class FreezesQuery {
+  @ApiPropertyOptional({ enum: ['true', 'false'], description: 'true: only freezes in force now' })
+  @IsOptional()
+  @IsIn(['true', 'false'], { message: 'expected true or false' })
+  active?: 'true' | 'false';
+
+  @LimitParam()
+  limit = 100;
+}
+
+export class FreezeDto {
+  @ApiProperty({ format: 'uuid' }) id!: string;
+  @ApiProperty({ type: [String], description: 'Empty = every service' }) services!: string[];
+  @ApiProperty({ type: [String], description: 'Empty = every IDC' }) idcs!: string[];
+  @ApiProperty() until!: Date;
+  @ApiProperty() reason!: string;
+  @ApiProperty() createdBy!: string;
+  @ApiProperty() createdAt!: Date;
+  @ApiPropertyOptional({ nullable: true, type: Date }) liftedAt!: Date | null;
+  @ApiProperty({ description: 'In force now: not lifted and `until` not passed' }) active!: boolean;
+}
+
+export class FreezeListDto {
+  @ApiProperty({ type: [FreezeDto], description: 'Newest first' }) items!: FreezeDto[];
+}
+
+// ---------------------------------------------------------------- automation
+
+export class PauseDto {
+  @ApiProperty({ example: 'incident 4711: hands off', maxLength: REASON_MAX })
+  @IsString()
+  @IsNotEmpty({ message: 'must not be empty' })
+  @MaxLength(REASON_MAX)
+  reason!: string;
+}
+
+export class AutomationDto {
+  @ApiProperty({ description: 'The global kill switch: no automatic action anywhere while true' })
+  paused!: boolean;
+  @ApiPropertyOptional({ nullable: true, type: String }) reason!: string | null;
+  @ApiPropertyOptional({ nullable: true, type: String, description: 'API key name' }) by!: string | null;
+  @ApiPropertyOptional({ nullable: true, type: Date, description: 'When the switch was last set' })
+  since!: Date | null;
+}

@@ -1,0 +1,207 @@
+import { randomUUID } from 'node:crypto';
+import { DataSource, In } from 'typeorm';
+import type { Weights } from '@libs/domain';
+import {
+  ActionEntity,
+  ActionStepEntity,
+  AutomationSettingEntity,
+  ServiceTrafficEntity,
+  type ActionState,
+} from '@libs/persistence';
+import type { Guards } from './shift-context';
+
+/** Actions that still hold the service: a new automatic action waits until they end. */
+export const OPEN_STATES: ActionState[] = ['awaiting-approval', 'executing', 'held'];
+/** Automatic actions that count for cooldown and the hourly cap: those that moved (or were meant to move) traffic. */
+const COUNTED_STATES: ActionState[] = [
+  'executing',
+  'held',
+  'completed',
+  'failed',
+  'cancelled',
+  'rolled-back',
+  'awaiting-approval',
+];
+
+export interface NewAction {
+  service: string;
+  rule: string | null;
+  kind: string;
+  idc: string | null;
+  mode: string;
+  state: ActionState;
+  reason: string;
+  plan: object;
+  guardrails: object;
+  weightsBefore: Weights;
+  steps: Weights[];
+  fencingToken: number;
+}
+
+/** The executor's and the rules' reads and writes of actions, guards and service traffic. */
+export class AutomationStore {
+  constructor(private readonly db: DataSource) {}
+
+  async guards(service: string, idc: string, now: number): Promise<Guards> {
+    const [kill, frozen, traffic, recent] = await Promise.all([
+      this.db.getRepository(AutomationSettingEntity).findOneBy({ key: 'kill-switch' }),
+      this.db.query(
+        `SELECT 1 FROM freezes WHERE lifted_at IS NULL AND until > $1
+           AND (services = '{}' OR $2 = ANY(services)) AND (idcs = '{}' OR $3 = ANY(idcs)) LIMIT 1`,
+        [new Date(now), service, idc],
+      ) as Promise<unknown[]>,
+      this.db.getRepository(ServiceTrafficEntity).findOneBy({ service }),
+      this.db.query(
+        `SELECT count(*)::int AS n, max(created_at) AS last FROM actions
+          WHERE service = $1 AND mode <> 'manual' AND state = ANY($2) AND created_at > $3`,
+        [service, COUNTED_STATES, new Date(now - 3_600_000)],
+      ) as Promise<Array<{ n: number; last: Date | null }>>,
+    ]);
+    return {
+      killSwitch: kill?.value.paused ?? false,
+      frozen: frozen.length > 0,
+      manualOverride: traffic?.override != null,
+      ...(recent[0]?.last ? { lastActionAt: new Date(recent[0].last).getTime() } : {}),
+      actionsInLastHour: recent[0]?.n ?? 0,
+    };
+  }
+
+  async desiredWeights(service: string): Promise<Weights | null> {
+    return (await this.db.getRepository(ServiceTrafficEntity).findOneBy({ service }))?.desired ?? null;
+  }
+
+  async allDesired(): Promise<Map<string, Weights>> {
+    const rows = await this.db.getRepository(ServiceTrafficEntity).find();
+    return new Map(rows.map((r) => [r.service, r.desired]));
+  }
+
+  async hasOpenAction(service: string): Promise<boolean> {
+    return this.db.getRepository(ActionEntity).existsBy({ service, state: In(OPEN_STATES) });
+  }
+
+  /** The newest completed shift-away of the service from `idc`, whose mode a failback follows. */
+  async lastShiftAway(service: string, idc: string): Promise<ActionEntity | null> {
+    return this.db.getRepository(ActionEntity).findOne({
+      where: { service, idc, kind: 'shift-away', state: In(['completed', 'held', 'cancelled']) },
+      order: { createdAt: 'DESC' },
+    });
+  }
+
+  async create(action: NewAction): Promise<string> {
+    const id = randomUUID();
+    await this.db.transaction(async (m) => {
+      await m.getRepository(ActionEntity).insert({
+        id,
+        service: action.service,
+        rule: action.rule,
+        kind: action.kind,
+        idc: action.idc,
+        mode: action.mode,
+        state: action.state,
+        reason: action.reason,
+        plan: action.plan,
+        guardrails: action.guardrails,
+        weightsBefore: action.weightsBefore,
+        stepsTotal: action.steps.length,
+        stepsDone: 0,
+        fencingToken: String(action.fencingToken),
+        decidedBy: null,
+        error: null,
+      });
+      if (action.steps.length) {
+        await m.getRepository(ActionStepEntity).insert(
+          action.steps.map((weights, index) => ({
+            actionId: id,
+            index,
+            weights,
+            idempotencyKey: `${id}:${index}`,
+            state: 'pending',
+            attempts: 0,
+            result: null,
+            startedAt: null,
+            finishedAt: null,
+          })),
+        );
+      }
+    });
+    return id;
+  }
+
+  executing(): Promise<ActionEntity[]> {
+    return this.db
+      .getRepository(ActionEntity)
+      .find({ where: { state: 'executing' }, order: { createdAt: 'ASC' }, take: 20 });
+  }
+
+  step(actionId: string, index: number): Promise<ActionStepEntity | null> {
+    return this.db.getRepository(ActionStepEntity).findOneBy({ actionId, index });
+  }
+
+  /** Marks a step as being sent (before the call), so a crash leaves a trace and the retry reuses its key. */
+  async startStep(step: ActionStepEntity): Promise<void> {
+    await this.db
+      .getRepository(ActionStepEntity)
+      .update(
+        { actionId: step.actionId, index: step.index },
+        { state: 'applying', attempts: step.attempts + 1, startedAt: step.startedAt ?? new Date() },
+      );
+  }
+
+  /** Records a step that the traffic manager took, and the weights now in force, in one transaction. */
+  async stepApplied(
+    action: ActionEntity,
+    step: ActionStepEntity,
+    result: object,
+    at: Date,
+  ): Promise<boolean> {
+    return this.db.transaction(async (m) => {
+      const moved = await m
+        .createQueryBuilder()
+        .update(ActionEntity)
+        .set({
+          stepsDone: step.index + 1,
+          ...(step.index + 1 >= action.stepsTotal ? { state: 'completed' as const } : {}),
+        })
+        .where('id = :id AND state = :state AND steps_done = :done', {
+          id: action.id,
+          state: 'executing',
+          done: step.index,
+        })
+        .execute();
+      await m
+        .getRepository(ActionStepEntity)
+        .update({ actionId: step.actionId, index: step.index }, { state: 'applied', result, finishedAt: at });
+      await m.query(
+        `INSERT INTO service_traffic (service, desired, applied, applied_at) VALUES ($1, $2, $2, $3)
+         ON CONFLICT (service) DO UPDATE SET desired = $2, applied = $2, applied_at = $3`,
+        [action.service, JSON.stringify(step.weights), at],
+      );
+      return (moved.affected ?? 0) > 0;
+    });
+  }
+
+  async stepFailed(
+    action: ActionEntity,
+    step: ActionStepEntity,
+    result: object,
+    error: string,
+  ): Promise<void> {
+    await this.db.transaction(async (m) => {
+      await m
+        .getRepository(ActionStepEntity)
+        .update(
+          { actionId: step.actionId, index: step.index },
+          { state: 'failed', result, finishedAt: new Date() },
+        );
+      await m
+        .getRepository(ActionEntity)
+        .update({ id: action.id, state: 'executing' }, { state: 'failed', error });
+    });
+  }
+
+  async hold(action: ActionEntity, reason: string, guardrail: string): Promise<void> {
+    await this.db
+      .getRepository(ActionEntity)
+      .update({ id: action.id, state: 'executing' }, { state: 'held', error: `${guardrail}: ${reason}` });
+  }
+}

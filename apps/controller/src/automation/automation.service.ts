@@ -1,0 +1,207 @@
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource } from 'typeorm';
+import { ENV, openSecret, serviceWeights, type Env, type Rule, type StoredConfig } from '@libs/config';
+import {
+  normalise,
+  planFailback,
+  planShiftAway,
+  type ShiftPlan,
+  type ShiftRefusal,
+  type Weights,
+} from '@libs/domain';
+import type { StatusSnapshot } from '@libs/queue';
+import { ConfigFollower } from '@libs/runtime';
+import { createAdapter, type TrafficAdapter } from '@libs/traffic';
+import { HealthService } from '../health/health.service';
+import { AutomationStore } from './automation-store';
+import { Executor } from './executor';
+import { RulesRunner, type RuleFiring } from './rules-runner';
+import { shiftContext } from './shift-context';
+
+const MODE_STATE = { enforce: 'executing', approval: 'awaiting-approval', 'dry-run': 'dry-run' } as const;
+
+/**
+ * The rules engine and the executor, on the controller leader: after each health evaluation the
+ * rules run; a rule that fires proposes a shift that the planner checks against every guardrail;
+ * the result is recorded as an action (executing, awaiting approval, dry run, or refused naming
+ * the guardrail), and the executor carries out executing actions step by step. Failback is
+ * proposed once a drained IDC has been HEALTHY for the policy's recoveryHold.
+ */
+@Injectable()
+export class AutomationService {
+  private readonly logger = new Logger(AutomationService.name);
+  private readonly store: AutomationStore;
+  private readonly runner = new RulesRunner();
+  private readonly executor: Executor;
+  private adapters = new Map<string, TrafficAdapter>();
+  private config: StoredConfig | null = null;
+  private snapshot: StatusSnapshot | null = null;
+  /** The last refusal recorded per (service, idc, kind): the same refusal is recorded once, not every second. */
+  private readonly refusals = new Map<string, string>();
+
+  constructor(
+    @Inject(ENV) private readonly env: Env,
+    @InjectDataSource() db: DataSource,
+    private readonly health: HealthService,
+    follower: ConfigFollower,
+  ) {
+    this.store = new AutomationStore(db);
+    this.executor = new Executor({
+      store: this.store,
+      adapter: (service) => this.adapters.get(service),
+      context: (service, idc, now) => this.context(service, idc, now),
+      isLeader: () => this.health.isLeader,
+      log: (message) => this.logger.log(message),
+    });
+    follower.onConfig((config) => this.setConfig(config));
+    health.onEvaluated((snapshot, now) => this.tick(snapshot, now));
+  }
+
+  private setConfig(config: StoredConfig): void {
+    this.config = config;
+    this.runner.setConfig(config);
+    const adapters = new Map<string, TrafficAdapter>();
+    for (const service of config.services) {
+      try {
+        adapters.set(
+          service.name,
+          createAdapter(service.trafficManager, {
+            secret: (s) => openSecret(s, this.env.VIGIL_SECRET_KEY, process.env),
+            log: (message, fields) => this.logger.log(`${message} ${JSON.stringify(fields)}`),
+          }),
+        );
+      } catch (err) {
+        this.logger.warn(`service ${service.name}: no traffic manager: ${(err as Error).message}`);
+      }
+    }
+    this.adapters = adapters;
+  }
+
+  private async tick(snapshot: StatusSnapshot, now: number): Promise<void> {
+    this.snapshot = snapshot;
+    if (!this.config) return;
+    const desired = await this.store.allDesired();
+    const weightOf = (service: string, idc: string) => {
+      const s = this.config?.services.find((x) => x.name === service);
+      const w = desired.get(service) ?? (s ? normalise(serviceWeights(s)) : {});
+      return w[idc] ?? 0;
+    };
+    for (const firing of this.runner.tick(snapshot, now, weightOf)) await this.fire(firing, now);
+    await this.failbacks(snapshot, now);
+    await this.executor.tick(now);
+  }
+
+  private async fire(firing: RuleFiring, now: number): Promise<void> {
+    const { rule, service, idc } = firing;
+    for (const action of rule.actions) {
+      if (action.type === 'shift-away') await this.propose('shift-away', rule, service, idc, now);
+      else
+        this.logger.warn(
+          `rule ${rule.name}: action ${action.type} is not supported yet; nothing done for ${service}/${idc}`,
+        );
+    }
+  }
+
+  private async failbacks(snapshot: StatusSnapshot, now: number): Promise<void> {
+    for (const service of this.config?.services ?? []) {
+      const desired = await this.store.desiredWeights(service.name);
+      if (!desired) continue;
+      const baseline = normalise(serviceWeights(service));
+      for (const status of snapshot.services.find((s) => s.service === service.name)?.idcs ?? []) {
+        if (status.state !== 'HEALTHY' || (desired[status.idc] ?? 0) >= (baseline[status.idc] ?? 0)) continue;
+        const away = await this.store.lastShiftAway(service.name, status.idc);
+        if (!away) continue; // moved by hand: an operator brings it back
+        const rule = this.config?.rules.find((r) => r.name === away.rule) ?? null;
+        await this.propose('failback', rule, service.name, status.idc, now, away.mode);
+      }
+    }
+  }
+
+  private async propose(
+    kind: 'shift-away' | 'failback',
+    rule: Rule | null,
+    serviceName: string,
+    idc: string,
+    now: number,
+    mode: string = rule?.mode ?? 'approval',
+  ): Promise<void> {
+    if (await this.store.hasOpenAction(serviceName)) return; // one action per service at a time
+    const ctx = await this.context(serviceName, idc, now);
+    if (!ctx) return;
+    const plan: ShiftPlan = kind === 'shift-away' ? planShiftAway(ctx, idc) : planFailback(ctx, idc);
+    const key = `${serviceName}|${idc}|${kind}`;
+    if (plan.kind === 'refused') {
+      await this.refused(plan, key, kind, rule, serviceName, idc, mode, ctx.current);
+      return;
+    }
+    this.refusals.delete(key);
+    const state = MODE_STATE[mode as keyof typeof MODE_STATE] ?? 'awaiting-approval';
+    const reason =
+      kind === 'shift-away'
+        ? `rule ${rule?.name ?? '?'}: ${idc} ${this.idcState(serviceName, idc)}; move ${plan.moved}% to ${plan.receivers.join(', ')} in ${plan.steps.length} step(s)`
+        : `${idc} HEALTHY for the recovery hold; move ${plan.moved}% back in ${plan.steps.length} step(s)`;
+    const id = await this.store.create({
+      service: serviceName,
+      rule: rule?.name ?? null,
+      kind,
+      idc,
+      mode,
+      state,
+      reason: plan.warning ? `${reason}; ${plan.warning.reason}` : reason,
+      plan,
+      guardrails: plan.guardrailsChecked,
+      weightsBefore: plan.before,
+      steps: plan.steps,
+      fencingToken: this.health.fencingToken ?? 0,
+    });
+    this.logger.log(`action ${id}: ${kind} ${serviceName}/${idc} (${mode} -> ${state}): ${reason}`);
+  }
+
+  private async refused(
+    plan: ShiftRefusal,
+    key: string,
+    kind: string,
+    rule: Rule | null,
+    service: string,
+    idc: string,
+    mode: string,
+    current: Weights,
+  ): Promise<void> {
+    if (plan.guardrail === 'recovery-hold' || this.refusals.get(key) === plan.guardrail) return;
+    this.refusals.set(key, plan.guardrail);
+    const id = await this.store.create({
+      service,
+      rule: rule?.name ?? null,
+      kind,
+      idc,
+      mode,
+      state: 'refused',
+      reason: `${plan.guardrail}: ${plan.reason}`,
+      plan,
+      guardrails: [plan.guardrail],
+      weightsBefore: current,
+      steps: [],
+      fencingToken: this.health.fencingToken ?? 0,
+    });
+    const page = plan.page ? ' (page a human)' : '';
+    this.logger.warn(
+      `action ${id}: ${kind} ${service}/${idc} refused by ${plan.guardrail}${page}: ${plan.reason}`,
+    );
+  }
+
+  private idcState(service: string, idc: string): string {
+    const s = this.snapshot?.services.find((x) => x.service === service)?.idcs.find((i) => i.idc === idc);
+    return s ? `${s.state} (${s.reason}, healthy ${Math.round(s.healthyRatio * 100)}%)` : 'unknown';
+  }
+
+  private async context(serviceName: string, idc: string, now: number) {
+    const service = this.config?.services.find((s) => s.name === serviceName);
+    if (!service || !this.snapshot) return null;
+    const [guards, current] = await Promise.all([
+      this.store.guards(serviceName, idc, now),
+      this.store.desiredWeights(serviceName),
+    ]);
+    return shiftContext(service, this.snapshot, current, guards, now);
+  }
+}

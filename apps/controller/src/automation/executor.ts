@@ -1,0 +1,100 @@
+import { nextStep, type PlannedShift, type ShiftContext } from '@libs/domain';
+import type { ActionEntity } from '@libs/persistence';
+import type { TrafficAdapter } from '@libs/traffic';
+import type { AutomationStore } from './automation-store';
+
+/** A step whose call may or may not have landed is retried (same key) at most this many times. */
+const MAX_ATTEMPTS = 5;
+
+export interface ExecutorDeps {
+  store: AutomationStore;
+  adapter: (service: string) => TrafficAdapter | undefined;
+  /** The planner's view of the service now, to re-check receivers before each next step. */
+  context: (service: string, idc: string, now: number) => Promise<ShiftContext | null>;
+  isLeader: () => boolean;
+  log: (message: string) => void;
+}
+
+/**
+ * Runs the actions that are `executing`, one step at a time, on the leader only. Each step is
+ * recorded as `applying` before the traffic manager is called with the step's idempotency key and
+ * `applied` after it confirmed: a crash between steps resumes at the next one, a crash during a
+ * call retries the same key (the traffic manager applies a key once), so no step is applied twice
+ * or lost. Automatic actions wait `stepInterval` between steps and re-check their receivers first;
+ * manual ones (set-weights, rollback) run at once.
+ */
+export class Executor {
+  private busy = false;
+
+  constructor(private readonly deps: ExecutorDeps) {}
+
+  async tick(now: number): Promise<void> {
+    if (this.busy) return; // a slow traffic manager must not stack ticks
+    this.busy = true;
+    try {
+      for (const action of await this.deps.store.executing()) {
+        if (!this.deps.isLeader()) return;
+        await this.advance(action, now);
+      }
+    } finally {
+      this.busy = false;
+    }
+  }
+
+  private async advance(action: ActionEntity, now: number): Promise<void> {
+    const { store, log } = this.deps;
+    const step = await store.step(action.id, action.stepsDone);
+    if (!step) return;
+    const plan = action.plan as PlannedShift;
+    if (step.state === 'pending' && action.stepsDone > 0) {
+      const previous = await store.step(action.id, action.stepsDone - 1);
+      const readyAt = (previous?.finishedAt?.getTime() ?? 0) + (plan.stepInterval ?? 0);
+      if (now < readyAt) return;
+      if (action.mode !== 'manual' && action.idc) {
+        const ctx = await this.deps.context(action.service, action.idc, now);
+        const decision = ctx
+          ? nextStep(plan, action.stepsDone, ctx)
+          : { kind: 'hold' as const, guardrail: 'stale' as const, reason: 'no health data' };
+        if (decision.kind === 'hold') {
+          await store.hold(action, decision.reason, decision.guardrail);
+          log(
+            `action ${action.id} (${action.service}) held before step ${action.stepsDone + 1}: ${decision.guardrail}: ${decision.reason}`,
+          );
+          return;
+        }
+      }
+    }
+    const adapter = this.deps.adapter(action.service);
+    if (!adapter) {
+      await store.stepFailed(
+        action,
+        step,
+        { detail: 'no traffic manager for the service' },
+        'no traffic manager',
+      );
+      return;
+    }
+    await store.startStep(step);
+    const result = await adapter.apply({
+      service: action.service,
+      weights: step.weights,
+      actionId: action.id,
+      step: step.index + 1, // 1-based for the traffic manager
+      idempotencyKey: step.idempotencyKey,
+      reason: action.reason,
+    });
+    if (result.ok) {
+      await store.stepApplied(action, step, result, new Date(result.appliedAt ?? Date.now()));
+      log(
+        `action ${action.id} (${action.service}) step ${step.index + 1}/${action.stepsTotal} applied: ${JSON.stringify(step.weights)}`,
+      );
+    } else if (result.uncertain && step.attempts + 1 < MAX_ATTEMPTS) {
+      log(
+        `action ${action.id} step ${step.index + 1} not confirmed (${result.detail}); retrying with the same key`,
+      );
+    } else {
+      await store.stepFailed(action, step, result, result.detail);
+      log(`action ${action.id} (${action.service}) failed at step ${step.index + 1}: ${result.detail}`);
+    }
+  }
+}

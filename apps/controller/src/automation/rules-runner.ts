@@ -1,0 +1,87 @@
+import { parseDuration, type Rule, type StoredConfig } from '@libs/config';
+import {
+  advanceRuleState,
+  compileRule,
+  evaluateRule,
+  inScope,
+  INACTIVE,
+  ruleSubject,
+  type CompiledRule,
+  type RuleState,
+} from '@libs/domain';
+import type { StatusSnapshot } from '@libs/queue';
+
+/** A rule that started firing for one (service, IDC) now: its actions may run. */
+export interface RuleFiring {
+  rule: Rule;
+  service: string;
+  idc: string;
+  firedAt: number;
+}
+
+/**
+ * Evaluates the config's rules each second for every (service, IDC) in their scope, with the
+ * Prometheus `for:` lifecycle per pair. The conditions were compiled and type-checked at config apply,
+ * so here they only run. Rules about endpoints (drain-endpoint) are not run yet.
+ */
+export class RulesRunner {
+  private rules: Array<{ rule: Rule; compiled: CompiledRule; forMs: number }> = [];
+  private states = new Map<string, RuleState>();
+  private config: StoredConfig | null = null;
+
+  setConfig(config: StoredConfig): void {
+    this.config = config;
+    this.rules = config.rules.flatMap((rule) => {
+      if (ruleSubject(rule.actions) !== 'idc') return [];
+      const compiled = compileRule(rule.when, 'idc');
+      return compiled.ok ? [{ rule, compiled: compiled.rule, forMs: parseDuration(rule.for) }] : [];
+    });
+    const names = new Set(config.rules.map((r) => r.name));
+    for (const key of this.states.keys()) if (!names.has(key.split('|')[0])) this.states.delete(key);
+  }
+
+  /** `weightOf(service, idc)`: the weight in force now (a fact of the rules). */
+  tick(
+    snapshot: StatusSnapshot,
+    now: number,
+    weightOf: (service: string, idc: string) => number,
+  ): RuleFiring[] {
+    const config = this.config;
+    if (!config) return [];
+    const idcs = new Map(config.idcs.map((i) => [i.name, i]));
+    const firings: RuleFiring[] = [];
+    for (const status of snapshot.services) {
+      const service = config.services.find((s) => s.name === status.service);
+      if (!service) continue;
+      for (const idcStatus of status.idcs) {
+        const idc = idcs.get(idcStatus.idc);
+        if (!idc) continue;
+        for (const { rule, compiled, forMs } of this.rules) {
+          if (!inScope(rule.scope, service, idc)) continue;
+          const key = `${rule.name}|${service.name}|${idc.name}`;
+          const { matched } = evaluateRule(compiled, {
+            idc: {
+              name: idc.name,
+              ...(idc.region ? { region: idc.region } : {}),
+              state: idcStatus.state,
+              score: idcStatus.score,
+              healthyRatio: idcStatus.healthyRatio,
+              healthyCapacity: idcStatus.healthyCapacity,
+              capacity: idcStatus.totalCapacity,
+              weight: weightOf(service.name, idc.name),
+              labels: idc.labels,
+            },
+            service: { name: service.name, labels: service.labels },
+            alerts: [],
+            now,
+          });
+          const step = advanceRuleState(this.states.get(key) ?? INACTIVE, matched, now, forMs);
+          this.states.set(key, step.state);
+          if (step.firedAt !== undefined)
+            firings.push({ rule, service: service.name, idc: idc.name, firedAt: step.firedAt });
+        }
+      }
+    }
+    return firings;
+  }
+}

@@ -1,0 +1,59 @@
+import { parseDuration, serviceWeights, type StoredConfig } from '@libs/config';
+import { normalise, type ShiftContext, type Weights } from '@libs/domain';
+import type { StatusSnapshot } from '@libs/queue';
+
+/** Older than this, the health data is stale: nothing moves on it. */
+const STALE_AFTER_MS = 5000;
+
+export interface Guards {
+  killSwitch: boolean;
+  frozen: boolean;
+  manualOverride: boolean;
+  lastActionAt?: number;
+  actionsInLastHour: number;
+}
+
+/** The planner's view of one service now, from the health snapshot, the weights in force and the guards. */
+export function shiftContext(
+  service: StoredConfig['services'][number],
+  snapshot: StatusSnapshot,
+  current: Weights | null,
+  guards: Guards,
+  now: number,
+): ShiftContext {
+  const status = snapshot.services.find((s) => s.service === service.name);
+  const baseline = normalise(serviceWeights(service));
+  const p = service.policy;
+  return {
+    service: service.name,
+    now,
+    policy: {
+      maxUtilization: p.maxUtilization,
+      maxStepPercent: p.maxStepPercent,
+      stepInterval: parseDuration(p.stepInterval),
+      panicThreshold: p.panicThreshold,
+      cooldown: parseDuration(p.cooldown),
+      maxActionsPerHour: p.maxActionsPerHour,
+      recoveryHold: parseDuration(p.recoveryHold),
+    },
+    baseline,
+    current: current ?? baseline,
+    idcs: (status?.idcs ?? []).map((i) => ({
+      idc: i.idc,
+      state: i.state,
+      healthyCapacity: i.healthyCapacity,
+      capacity: i.totalCapacity,
+      ...(i.state === 'HEALTHY' ? { healthySince: i.since } : {}),
+    })),
+    stale: now - snapshot.generatedAt > STALE_AFTER_MS,
+    suspectVantages: snapshot.vantages.suspect.length,
+    liveVantages: snapshot.vantages.live.length,
+    guards: {
+      killSwitch: guards.killSwitch,
+      frozen: guards.frozen,
+      manualOverride: guards.manualOverride,
+      ...(guards.lastActionAt !== undefined ? { lastActionAt: guards.lastActionAt } : {}),
+      actionsInLastHour: guards.actionsInLastHour,
+    },
+  };
+}

@@ -1,0 +1,163 @@
+import {
+  fleetConfig,
+  startFleet,
+  startTrafficManager,
+  type FakeTrafficManager,
+  type Fleet,
+} from '@libs/fleet';
+import { call } from './support/http';
+import { poll } from './support/poll';
+import { startVigil, type VigilUnderTest } from './support/vigil-app';
+
+interface ActionRow {
+  id: string;
+  kind: string;
+  idc: string;
+  mode: string;
+  state: string;
+  reason: string;
+  plan: { kind: string; steps?: Array<Record<string, number>>; receivers?: string[]; guardrail?: string };
+  steps_done: number;
+  steps_total: number;
+}
+
+/**
+ * Automatic failover end to end: the fleet, every role, a rule that shifts traffic away from an
+ * UNHEALTHY IDC, and a fake traffic manager (GSLB) that verifies signatures and dedupes steps.
+ */
+describe('automatic shift and failback (fleet, all roles, fake traffic manager)', () => {
+  const SECRET = 'gslb-test-secret';
+  let fleet: Fleet;
+  let gslb: FakeTrafficManager;
+  let vigil: VigilUnderTest;
+  const actions = (where = 'true') =>
+    vigil.sql<ActionRow>(`SELECT * FROM actions WHERE ${where} ORDER BY created_at`);
+
+  const config = (mode: string) => {
+    const doc = fleetConfig(fleet, {
+      service: 'live',
+      interval: '1s',
+      timeout: '500ms',
+      healthyThreshold: 2,
+      unhealthyThreshold: 2,
+      policy: {
+        maxStepPercent: 10,
+        stepInterval: '1s',
+        recoveryHold: '3s',
+        cooldown: '1s',
+        maxUtilization: 0.9,
+      },
+    }) as Record<string, any>;
+    doc.idcs = doc.idcs.map((i: { name: string }) => ({ ...i, capacity: 100 }));
+    const service = doc.services[0];
+    service.endpoints = service.endpoints.map((e: object) => ({ ...e, capacity: 25 }));
+    service.weights = { sha: 40, bjs: 40, szx: 20 };
+    service.trafficManager = {
+      type: 'webhook',
+      url: gslb.url,
+      secret: { secretRef: 'VIGIL_TEST_GSLB_SECRET' },
+      timeout: '2s',
+    };
+    doc.rules = [
+      {
+        name: 'idc-down',
+        when: 'idc.state == "UNHEALTHY"',
+        for: '0s',
+        mode,
+        actions: [{ type: 'shift-away' }],
+      },
+    ];
+    return doc;
+  };
+
+  beforeAll(async () => {
+    process.env.VIGIL_TEST_GSLB_SECRET = SECRET; // the secretRef of the traffic manager
+    // Fixed ports below the ephemeral range: a port closed for "refused" cannot be taken meanwhile.
+    fleet = await startFleet({ idcs: ['sha', 'bjs', 'szx'], endpointsPerIdc: 4, basePort: 23600 });
+    gslb = await startTrafficManager({ secret: SECRET });
+    vigil = await startVigil();
+  });
+  afterAll(async () => {
+    await vigil.close();
+    await gslb.close();
+    await fleet.close();
+  });
+
+  it('an IDC outage gives exactly one action whose steps reach the traffic manager as planned, then fails back', async () => {
+    const applied = await call(vigil.url, 'PUT', '/api/v1/config', {
+      token: vigil.adminToken,
+      json: config('enforce'),
+    });
+    expect(applied.status).toBe(200);
+    await poll(
+      async () => {
+        const [s] = await vigil.sql<{ n: number }>(
+          `SELECT count(*)::int AS n FROM health_events WHERE kind = 'idc' AND after = 'HEALTHY'`,
+        );
+        return s.n === 3 ? true : undefined;
+      },
+      30_000,
+      'every IDC HEALTHY',
+    );
+
+    await fleet.set({ idc: 'szx' }, 'refused');
+    const [action] = await poll(
+      async () => {
+        const rows = await actions(`kind = 'shift-away' AND state = 'completed'`);
+        return rows.length ? rows : undefined;
+      },
+      30_000,
+      'the shift to complete',
+    );
+    expect(await actions(`kind = 'shift-away'`)).toHaveLength(1);
+    expect(action).toMatchObject({ idc: 'szx', mode: 'enforce' });
+    const planned = action.plan.steps!;
+    expect(planned.length).toBe(2); // szx's 20% in steps of at most 10%
+    expect(planned[planned.length - 1].szx).toBe(0);
+    // Every planned step reached the GSLB, in order, once each, signed.
+    const sent = gslb.applied('live').map((c) => c.weights);
+    expect(sent.slice(0, planned.length)).toEqual(planned);
+    expect(gslb.unauthorized).toBe(0);
+    for (let i = 1; i < planned.length; i++) {
+      for (const idc of Object.keys(planned[i]))
+        expect(Math.abs(planned[i][idc] - planned[i - 1][idc])).toBeLessThanOrEqual(10);
+    }
+
+    await fleet.set({ idc: 'szx' }, 'up');
+    await poll(
+      async () => {
+        const rows = await actions(`kind = 'failback' AND state = 'completed'`);
+        return rows.length ? rows : undefined;
+      },
+      40_000,
+      'the failback to complete',
+    );
+    expect(gslb.weights('live')).toEqual({ sha: 40, bjs: 40, szx: 20 });
+    const traffic = await vigil.sql<{ desired: Record<string, number> }>(
+      `SELECT desired FROM service_traffic WHERE service = 'live'`,
+    );
+    expect(traffic[0].desired).toEqual({ sha: 40, bjs: 40, szx: 20 });
+  });
+
+  it('every IDC down gives no shift: a refusal naming the panic guardrail', async () => {
+    await vigil.sql(
+      `UPDATE actions SET state = 'completed' WHERE state IN ('executing', 'held', 'awaiting-approval')`,
+    );
+    const before = gslb.applied('live').length;
+    await fleet.set('all', 'refused');
+    try {
+      const [refusal] = await poll(
+        async () => {
+          const rows = await actions(`state = 'refused' AND reason LIKE 'panic:%'`);
+          return rows.length ? rows : undefined;
+        },
+        30_000,
+        'a panic refusal',
+      );
+      expect(refusal.plan.guardrail).toBe('panic');
+      expect(gslb.applied('live').length).toBe(before);
+    } finally {
+      await fleet.set('all', 'up');
+    }
+  });
+});
