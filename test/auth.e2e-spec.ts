@@ -121,6 +121,62 @@ const ROWS: Row[] = [
     path: '/api/v1/reports/availability',
     allowed: 200,
   },
+  { route: 'GET /api/v1/actions', min: 'viewer', path: '/api/v1/actions', allowed: 200 },
+  { route: 'GET /api/v1/actions/:id', min: 'viewer', path: `/api/v1/actions/${randomUUID()}`, allowed: 404 },
+  ...(['approve', 'reject', 'cancel'] as const).map((verb) => ({
+    route: `POST /api/v1/actions/:id/${verb}`,
+    min: 'operator' as const,
+    path: `/api/v1/actions/${randomUUID()}/${verb}`,
+    allowed: 404,
+  })),
+  {
+    route: 'POST /api/v1/actions/:id/rollback',
+    min: 'operator',
+    path: `/api/v1/actions/${randomUUID()}/rollback`,
+    json: { reason: 'x' },
+    allowed: 404,
+  },
+  {
+    route: 'GET /api/v1/services/:name/traffic',
+    min: 'viewer',
+    path: '/api/v1/services/no-such-service/traffic',
+    allowed: 404,
+  },
+  {
+    route: 'PUT /api/v1/services/:name/weights',
+    min: 'operator',
+    path: '/api/v1/services/no-such-service/weights',
+    json: { weights: { sha: 1 }, reason: 'x' },
+    allowed: 404,
+  },
+  {
+    route: 'DELETE /api/v1/services/:name/weights',
+    min: 'operator',
+    path: '/api/v1/services/no-such-service/weights',
+    allowed: 404,
+  },
+  { route: 'POST /api/v1/freezes', min: 'operator', path: '/api/v1/freezes', json: {}, allowed: 400 },
+  { route: 'GET /api/v1/freezes', min: 'viewer', path: '/api/v1/freezes', allowed: 200 },
+  {
+    route: 'DELETE /api/v1/freezes/:id',
+    min: 'operator',
+    path: `/api/v1/freezes/${randomUUID()}`,
+    allowed: 404,
+  },
+  { route: 'GET /api/v1/automation', min: 'viewer', path: '/api/v1/automation', allowed: 200 },
+  {
+    route: 'POST /api/v1/automation/pause',
+    min: 'operator',
+    path: '/api/v1/automation/pause',
+    json: {},
+    allowed: 400,
+  },
+  {
+    route: 'POST /api/v1/automation/resume',
+    min: 'operator',
+    path: '/api/v1/automation/resume',
+    allowed: 409,
+  },
 ];
 
 const RANK: Record<Minimum, number> = { public: -1, viewer: 0, operator: 1, admin: 2 };
