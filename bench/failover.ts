@@ -13,7 +13,7 @@ import { cpus } from 'node:os';
 import Redis from 'ioredis';
 import { Client } from 'pg';
 import { roleModules } from '@apps/api';
-import { loadEnv } from '@libs/config';
+import { loadEnv, type ConfigInput } from '@libs/config';
 import { fleetConfig, startFleet, startTrafficManager } from '@libs/fleet';
 import { createVigilApp } from '@libs/runtime';
 import { flags, latencySummary, round } from './stats';
@@ -76,8 +76,8 @@ async function main() {
         maxActionsPerHour: 1000,
         maxUtilization: 1,
       },
-    }) as Record<string, any>;
-    doc.services[0].trafficManager = {
+    }) as ConfigInput & { rules?: unknown[] };
+    doc.services![0].trafficManager = {
       type: 'webhook',
       url: gslb.url,
       secret: { secretRef: 'VIGIL_BENCH_GSLB_SECRET' },

@@ -14,7 +14,7 @@ import { stringify } from 'yaml';
 import { roleModules } from '@apps/api';
 import { run } from '@apps/cli';
 import { EnvError, loadEnv } from '@libs/config';
-import { fleetConfig, startFleet } from '@libs/fleet';
+import { fleetConfig, startFleet, startTrafficManager } from '@libs/fleet';
 import { Client } from 'pg';
 import { createVigilApp } from '@libs/runtime';
 
@@ -63,8 +63,8 @@ interface Status {
   }>;
 }
 
-/** Per IDC: state, score, healthy capacity and weight, from GET /api/v1/status. */
-function statusTable(status: Status): string {
+/** Per IDC: state, score and healthy capacity from GET /api/v1/status, and the weight the GSLB has now. */
+function statusTable(status: Status, weights?: Record<string, number>): string {
   const lines = [['SERVICE', 'IDC', 'STATE', 'SCORE', 'HEALTHY', 'WEIGHT']];
   for (const s of status.services) {
     for (const i of s.idcs)
@@ -74,7 +74,7 @@ function statusTable(status: Status): string {
         i.state,
         String(i.score),
         `${Math.round(i.healthyRatio * 100)}%`,
-        String(i.weight),
+        `${weights ? (weights[i.idc] ?? 0) : i.weight}%`,
       ]);
   }
   return lines.map((cells) => cells.map((c) => c.padEnd(11)).join('')).join('\n');
@@ -83,9 +83,9 @@ function statusTable(status: Status): string {
 async function main(): Promise<number> {
   const keep = process.argv.includes('--keep');
   const token = process.env.VIGIL_ADMIN_TOKEN ?? `demo-${randomBytes(16).toString('hex')}`;
-  const base = loadEnv({ LOG_LEVEL: 'warn', ...process.env, VIGIL_ADMIN_TOKEN: token });
+  const base = loadEnv({ LOG_LEVEL: 'error', ...process.env, VIGIL_ADMIN_TOKEN: token });
   const env = loadEnv({
-    LOG_LEVEL: 'warn',
+    LOG_LEVEL: 'error',
     ...process.env,
     VIGIL_ADMIN_TOKEN: token,
     VIGIL_REDIS_PREFIX: 'vigil-demo',
@@ -107,7 +107,41 @@ async function main(): Promise<number> {
 
   const dir = mkdtempSync(join(tmpdir(), 'vigil-demo-'));
   const file = join(dir, 'fleet.yaml');
-  const config = fleetConfig(fleet, { service: 'live-edge', interval: '1s', timeout: '500ms' });
+  // The GSLB that Vigil steers: a fake one on loopback that checks signatures and dedupes steps.
+  process.env.VIGIL_DEMO_GSLB_SECRET = token;
+  const gslb = await startTrafficManager({ secret: token });
+  const config = {
+    ...fleetConfig(fleet, {
+      service: 'live-edge',
+      interval: '1s',
+      timeout: '500ms',
+      unhealthyThreshold: 3,
+      policy: {
+        maxStepPercent: 10,
+        stepInterval: '1s',
+        recoveryHold: '5s',
+        cooldown: '5s',
+        maxUtilization: 0.9,
+      },
+    }),
+    rules: [
+      {
+        name: 'idc-down',
+        description: 'Move live traffic out of an IDC whose edges are failing.',
+        when: 'idc.state == "UNHEALTHY"',
+        for: '0s',
+        mode: 'enforce',
+        actions: [{ type: 'shift-away' }],
+      },
+    ],
+  };
+  const service = config.services![0];
+  service.weights = { sha: 40, bjs: 40, szx: 20 };
+  service.trafficManager = {
+    type: 'webhook',
+    url: gslb.url,
+    secret: { secretRef: 'VIGIL_DEMO_GSLB_SECRET' },
+  };
   writeFileSync(file, stringify(config));
 
   let failed = 0;
@@ -121,14 +155,49 @@ async function main(): Promise<number> {
   process.stdout.write(bold('Health (GET /api/v1/status)'));
   process.stdout.write(`${statusTable(await status())}\n`);
 
+  // Take szx down and watch Vigil detect it, shift its traffic away step by step, and fail back.
+  const downAt = Date.now();
   await fleet.set({ idc: 'szx' }, 'refused');
   process.stdout.write(bold('szx goes down (its listeners close)...'));
-  await sleep(4000);
-  process.stdout.write(`${probeTable(await metrics())}\n\n${statusTable(await status())}\n`);
+  const shown = new Set<string>();
+  const watch = async (until: () => boolean, maxMs: number) => {
+    for (const end = Date.now() + maxMs; Date.now() < end && !until();) {
+      await sleep(500);
+      const table = statusTable(await status(), gslb.weights('live-edge'));
+      if (!shown.has(table)) {
+        shown.add(table);
+        process.stdout.write(`\n+${((Date.now() - downAt) / 1000).toFixed(1)}s\n${table}\n`);
+      }
+    }
+  };
+  await watch(() => gslb.weights('live-edge')?.szx === 0, 30_000);
+  const shiftedAt = gslb.applied('live-edge')[0]?.at;
+  const upAt = Date.now();
   await fleet.set({ idc: 'szx' }, 'up');
-  process.stdout.write(bold('szx comes back...'));
-  await sleep(4000);
-  process.stdout.write(`${statusTable(await status())}\n`);
+  process.stdout.write(
+    bold('szx comes back; Vigil waits for the recovery hold (5s), then fails back in steps...'),
+  );
+  await watch(() => gslb.weights('live-edge')?.szx === 20, 40_000);
+  const events = (await (await get('/api/v1/events?kind=idc&idc=szx&limit=10')).json()) as {
+    items: Array<{ after: string; at: string }>;
+  };
+  const detectedAt = events.items
+    .map((e) => ({ ...e, t: new Date(e.at).getTime() }))
+    .filter((e) => e.after === 'UNHEALTHY' && e.t >= downAt)
+    .at(-1)?.t;
+  const steps = gslb.applied('live-edge');
+  process.stdout.write(
+    bold('Summary') +
+      [
+        `time to detection:     ${detectedAt ? ((detectedAt - downAt) / 1000).toFixed(1) : '?'} s (interval 1s x unhealthyThreshold 3)`,
+        `time to first shift:   ${shiftedAt ? ((shiftedAt - downAt) / 1000).toFixed(1) : '?'} s`,
+        `steps sent to the GSLB: ${steps.length} (${steps.map((c) => `szx ${c.weights.szx}%`).join(' -> ')})`,
+        `failback completed:    ${((Date.now() - upAt) / 1000).toFixed(1)} s after szx came back`,
+      ].join('\n') +
+      '\n',
+  );
+  if (gslb.weights('live-edge')?.szx !== 20) failed += 1;
+  failed += await vigil('the state after the drill', 'status');
 
   const broken = structuredClone(config) as {
     services: Array<{ endpoints: Array<{ idc: string }>; checks: Array<{ timeout?: string }> }>;
@@ -149,6 +218,7 @@ async function main(): Promise<number> {
     await new Promise<void>((resolve) => process.once('SIGINT', () => resolve()));
   }
   await app.close();
+  await gslb.close();
   await fleet.close();
   process.stdout.write(failed === 0 ? '\nDemo finished.\n' : '\nDemo finished with errors.\n');
   return failed === 0 ? 0 : 1;

@@ -92,7 +92,8 @@ describe('health model (fleet, all roles)', () => {
     const s = (await snapshot())!;
     expect(s.vantages.live).toEqual(expect.arrayContaining(['bjs', 'sha', 'szx']));
     const sha = s.services[0].idcs.find((i) => i.idc === 'sha')!;
-    expect(sha).toMatchObject({ healthyRatio: 1, totalCapacity: 4, weight: 1 });
+    expect(sha).toMatchObject({ healthyRatio: 1, totalCapacity: 4 });
+    expect(s.services[0].idcs.reduce((sum, i) => sum + i.weight, 0)).toBe(100); // percentages of the traffic
     expect(sha.score).toBeGreaterThanOrEqual(90);
     expect(s.services[0].endpoints.HEALTHY).toBe(12);
   });

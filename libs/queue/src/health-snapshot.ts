@@ -14,7 +14,7 @@ export interface IdcStatus {
   healthyRatio: number;
   healthyCapacity: number;
   totalCapacity: number;
-  /** Baseline traffic weight from the config (the traffic manager's applied weight comes later). */
+  /** Share of the service's traffic in percent: the weights in force (after shifts), else the config's baseline. */
   weight: number;
   /** Epoch ms of the last state change. */
   since: number;

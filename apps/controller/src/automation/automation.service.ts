@@ -82,6 +82,7 @@ export class AutomationService {
     this.snapshot = snapshot;
     if (!this.config) return;
     const desired = await this.store.allDesired();
+    this.health.currentWeights = desired;
     const weightOf = (service: string, idc: string) => {
       const s = this.config?.services.find((x) => x.name === service);
       const w = desired.get(service) ?? (s ? normalise(serviceWeights(s)) : {});
@@ -168,7 +169,10 @@ export class AutomationService {
     mode: string,
     current: Weights,
   ): Promise<void> {
-    if (plan.guardrail === 'recovery-hold' || this.refusals.get(key) === plan.guardrail) return;
+    // Waiting out the recovery hold or the cooldown before a failback is the plan working, not a refusal.
+    const waiting =
+      plan.guardrail === 'recovery-hold' || (kind === 'failback' && plan.guardrail === 'cooldown');
+    if (waiting || this.refusals.get(key) === plan.guardrail) return;
     this.refusals.set(key, plan.guardrail);
     const id = await this.store.create({
       service,

@@ -1,6 +1,7 @@
 import { serviceWeights, type StoredConfig } from '@libs/config';
 import {
   applyObservation,
+  normalise,
   endpointScore,
   endpointVerdict,
   idcHealth,
@@ -181,9 +182,10 @@ export class HealthEngine {
     return this.rollups.splice(0);
   }
 
-  snapshot(now: number): StatusSnapshot {
+  /** Weights are percentages of the service's traffic: `current` (the executor's) when set, else the baseline's. */
+  snapshot(now: number, current: ReadonlyMap<string, Record<string, number>> = new Map()): StatusSnapshot {
     const services = (this.config?.services ?? []).map((service) => {
-      const weights = serviceWeights(service);
+      const weights = current.get(service.name) ?? normalise(serviceWeights(service));
       const idcNames = [...new Set(service.endpoints.map((e) => e.idc))].sort();
       const idcs = idcNames.map((idc) => {
         const r = this.idcs.get(`${service.name}|${idc}`);

@@ -46,6 +46,8 @@ export class HealthService implements OnApplicationBootstrap, OnApplicationShutd
   private timers: NodeJS.Timeout[] = [];
   private config: { config: StoredConfig; version: number } | null = null;
   private readonly evaluated: Array<(snapshot: StatusSnapshot, now: number) => Promise<void>> = [];
+  /** The weights in force per service, kept up to date by the executor; the status shows them. */
+  currentWeights: ReadonlyMap<string, Record<string, number>> = new Map();
 
   constructor(
     @Inject(ENV) private readonly env: Env,
@@ -147,7 +149,7 @@ export class HealthService implements OnApplicationBootstrap, OnApplicationShutd
     await this.refreshVantages(); // a few keys: cheap, and a new prober counts at once
     const now = Date.now();
     const events = this.engine.evaluate(now);
-    const snapshot = this.engine.snapshot(now);
+    const snapshot = this.engine.snapshot(now, this.currentWeights);
     await this.store.publishStatus(
       snapshot,
       this.engine.serviceEndpoints(),
