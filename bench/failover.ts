@@ -48,7 +48,7 @@ async function main() {
     DATABASE_URL: db.toString(),
     VIGIL_REDIS_PREFIX: `vigil-bench-${id}`,
     VIGIL_ADMIN_TOKEN: token,
-    LOG_LEVEL: 'silent',
+    LOG_LEVEL: process.env.LOG_LEVEL ?? 'silent',
     PORT: '0',
   });
   const idcs = ['sha', 'bjs', 'szx'];

@@ -25,16 +25,22 @@ export interface RuleFiring {
  * so here they only run. Rules about endpoints (drain-endpoint) are not run yet.
  */
 export class RulesRunner {
-  private rules: Array<{ rule: Rule; compiled: CompiledRule; forMs: number }> = [];
+  private rules: Array<{ rule: Rule; compiled: CompiledRule; forMs: number; cooldownMs: number }> = [];
   private states = new Map<string, RuleState>();
+  /** When each (rule, service, IDC) last fired: a rule fires again only after its own cooldown. */
+  private lastFired = new Map<string, number>();
   private config: StoredConfig | null = null;
 
   setConfig(config: StoredConfig): void {
     this.config = config;
-    this.rules = config.rules.flatMap((rule) => {
+    // Highest priority first: when two rules fire for the same IDC in one evaluation, the first one's
+    // action holds the service and the other waits (one action per service at a time).
+    const byPriority = [...config.rules].sort((a, b) => b.priority - a.priority);
+    this.rules = byPriority.flatMap((rule) => {
       if (ruleSubject(rule.actions) !== 'idc') return [];
       const compiled = compileRule(rule.when, 'idc');
-      return compiled.ok ? [{ rule, compiled: compiled.rule, forMs: parseDuration(rule.for) }] : [];
+      const times = { forMs: parseDuration(rule.for), cooldownMs: parseDuration(rule.cooldown) };
+      return compiled.ok ? [{ rule, compiled: compiled.rule, ...times }] : [];
     });
     const names = new Set(config.rules.map((r) => r.name));
     for (const key of this.states.keys()) if (!names.has(key.split('|')[0])) this.states.delete(key);
@@ -56,7 +62,7 @@ export class RulesRunner {
       for (const idcStatus of status.idcs) {
         const idc = idcs.get(idcStatus.idc);
         if (!idc) continue;
-        for (const { rule, compiled, forMs } of this.rules) {
+        for (const { rule, compiled, forMs, cooldownMs } of this.rules) {
           if (!inScope(rule.scope, service, idc)) continue;
           const key = `${rule.name}|${service.name}|${idc.name}`;
           const { matched } = evaluateRule(compiled, {
@@ -77,8 +83,11 @@ export class RulesRunner {
           });
           const step = advanceRuleState(this.states.get(key) ?? INACTIVE, matched, now, forMs);
           this.states.set(key, step.state);
-          if (step.firedAt !== undefined)
-            firings.push({ rule, service: service.name, idc: idc.name, firedAt: step.firedAt });
+          if (step.firedAt === undefined) continue;
+          const last = this.lastFired.get(key);
+          if (last !== undefined && step.firedAt - last < cooldownMs) continue; // the rule's own cooldown
+          this.lastFired.set(key, step.firedAt);
+          firings.push({ rule, service: service.name, idc: idc.name, firedAt: step.firedAt });
         }
       }
     }

@@ -1,0 +1,102 @@
+import { validateConfig, type StoredConfig } from '@libs/config';
+import type { StatusSnapshot } from '@libs/queue';
+import { RulesRunner } from './rules-runner';
+
+const config = (() => {
+  const result = validateConfig({
+    apiVersion: 'vigil/v1',
+    idcs: [
+      { name: 'sha', capacity: 10, labels: { tier: 'core' } },
+      { name: 'szx', capacity: 10, labels: { tier: 'edge' } },
+    ],
+    services: [
+      {
+        name: 'live',
+        endpoints: [
+          { idc: 'sha', name: 'a', url: 'http://127.0.0.1:1/' },
+          { idc: 'szx', name: 'b', url: 'http://127.0.0.1:2/' },
+        ],
+        checks: [{ name: 'http', type: 'http' }],
+      },
+    ],
+    rules: [
+      {
+        name: 'low',
+        when: 'idc.state == "UNHEALTHY"',
+        for: '0s',
+        priority: 1,
+        cooldown: '1m',
+        actions: [{ type: 'shift-away' }],
+      },
+      {
+        name: 'high',
+        when: 'idc.state == "UNHEALTHY"',
+        for: '10s',
+        priority: 9,
+        actions: [{ type: 'shift-away' }],
+      },
+      {
+        name: 'core-only',
+        when: 'idc.healthyRatio < 0.5',
+        scope: { labels: { tier: 'core' } },
+        actions: [{ type: 'shift-away' }],
+      },
+    ],
+  });
+  if (!result.ok) throw new Error(JSON.stringify(result.details));
+  return result.config as StoredConfig;
+})();
+
+const snapshot = (szx: string, ratio = 1): StatusSnapshot => ({
+  generatedAt: 0,
+  configVersion: 1,
+  vantages: { live: ['sha', 'szx'], suspect: [] },
+  services: [
+    {
+      service: 'live',
+      endpoints: { UNKNOWN: 0, HEALTHY: 2, DEGRADED: 0, UNHEALTHY: 0 },
+      idcs: ['sha', 'szx'].map((idc) => ({
+        idc,
+        state: (idc === 'szx' ? szx : 'HEALTHY') as 'HEALTHY',
+        reason: 'ok',
+        score: 100,
+        healthyRatio: idc === 'sha' ? ratio : 1,
+        healthyCapacity: 1,
+        totalCapacity: 1,
+        weight: 50,
+        since: 0,
+        endpoints: { UNKNOWN: 0, HEALTHY: 1, DEGRADED: 0, UNHEALTHY: 0 },
+      })),
+    },
+  ],
+});
+
+describe('RulesRunner', () => {
+  const fired = (r: RulesRunner, s: StatusSnapshot, now: number) =>
+    r.tick(s, now, () => 50).map((f) => `${f.rule.name}:${f.idc}`);
+
+  it('fires per (service, IDC) after `for`, highest priority first, and each rule once per firing', () => {
+    const r = new RulesRunner();
+    r.setConfig(config);
+    expect(fired(r, snapshot('HEALTHY'), 0)).toEqual([]);
+    expect(fired(r, snapshot('UNHEALTHY'), 1000)).toEqual(['low:szx']); // for: 0s
+    expect(fired(r, snapshot('UNHEALTHY'), 5000)).toEqual([]); // still firing: no repeat
+    expect(fired(r, snapshot('UNHEALTHY'), 11_000)).toEqual(['high:szx']); // for: 10s held
+  });
+
+  it('keeps to the rule cooldown when the condition comes back', () => {
+    const r = new RulesRunner();
+    r.setConfig(config);
+    expect(fired(r, snapshot('UNHEALTHY'), 0)).toEqual(['low:szx']);
+    fired(r, snapshot('HEALTHY'), 1000); // resolved
+    expect(fired(r, snapshot('UNHEALTHY'), 2000)).toEqual([]); // within low's 1m cooldown
+    fired(r, snapshot('HEALTHY'), 3000);
+    expect(fired(r, snapshot('UNHEALTHY'), 61_000)).toEqual(['low:szx']);
+  });
+
+  it('applies the scope (labels of the IDC or the service)', () => {
+    const r = new RulesRunner();
+    r.setConfig(config);
+    expect(fired(r, snapshot('HEALTHY', 0.2), 0)).toEqual(['core-only:sha']);
+  });
+});
