@@ -5,7 +5,9 @@ import { ENV, openSecret, serviceWeights, type Env, type Rule, type StoredConfig
 import {
   normalise,
   planFailback,
+  planSetWeights,
   planShiftAway,
+  type ShiftContext,
   type ShiftPlan,
   type ShiftRefusal,
   type Weights,
@@ -26,7 +28,9 @@ const MODE_STATE = { enforce: 'executing', approval: 'awaiting-approval', 'dry-r
  * rules run; a rule that fires proposes a shift that the planner checks against every guardrail;
  * the result is recorded as an action (executing, awaiting approval, dry run, or refused naming
  * the guardrail), and the executor carries out executing actions step by step. Failback is
- * proposed once a drained IDC has been HEALTHY for the policy's recoveryHold.
+ * proposed once a drained IDC has been HEALTHY for the policy's recoveryHold. Rule actions done
+ * here: shift-away and set-weights; notify waits for the notification channels and drain-endpoint
+ * for endpoint-level weights in the traffic adapters (both logged as not supported yet).
  */
 @Injectable()
 export class AutomationService {
@@ -96,11 +100,18 @@ export class AutomationService {
   private async fire(firing: RuleFiring, now: number): Promise<void> {
     const { rule, service, idc } = firing;
     for (const action of rule.actions) {
-      if (action.type === 'shift-away') await this.propose('shift-away', rule, service, idc, now);
-      else
+      if (action.type === 'shift-away') {
+        await this.propose('shift-away', rule, service, idc, now);
+      } else if (action.type === 'set-weights') {
+        const target = action.weights;
+        await this.propose('set-weights', rule, service, idc, now, rule.mode, (ctx) =>
+          planSetWeights(ctx, idc, target),
+        );
+      } else {
         this.logger.warn(
           `rule ${rule.name}: action ${action.type} is not supported yet; nothing done for ${service}/${idc}`,
         );
+      }
     }
   }
 
@@ -120,17 +131,19 @@ export class AutomationService {
   }
 
   private async propose(
-    kind: 'shift-away' | 'failback',
+    kind: 'shift-away' | 'failback' | 'set-weights',
     rule: Rule | null,
     serviceName: string,
     idc: string,
     now: number,
     mode: string = rule?.mode ?? 'approval',
+    planner: (ctx: ShiftContext) => ShiftPlan = (ctx) =>
+      kind === 'shift-away' ? planShiftAway(ctx, idc) : planFailback(ctx, idc),
   ): Promise<void> {
     if (await this.store.hasOpenAction(serviceName)) return; // one action per service at a time
     const ctx = await this.context(serviceName, idc, now);
     if (!ctx) return;
-    const plan: ShiftPlan = kind === 'shift-away' ? planShiftAway(ctx, idc) : planFailback(ctx, idc);
+    const plan = planner(ctx);
     const key = `${serviceName}|${idc}|${kind}`;
     if (plan.kind === 'refused') {
       await this.refused(plan, key, kind, rule, serviceName, idc, mode, ctx.current);
@@ -138,10 +151,11 @@ export class AutomationService {
     }
     this.refusals.delete(key);
     const state = MODE_STATE[mode as keyof typeof MODE_STATE] ?? 'awaiting-approval';
+    const steps = `${plan.steps.length} step(s)`;
     const reason =
-      kind === 'shift-away'
-        ? `rule ${rule?.name ?? '?'}: ${idc} ${this.idcState(serviceName, idc)}; move ${plan.moved}% to ${plan.receivers.join(', ')} in ${plan.steps.length} step(s)`
-        : `${idc} HEALTHY for the recovery hold; move ${plan.moved}% back in ${plan.steps.length} step(s)`;
+      kind === 'failback'
+        ? `${idc} HEALTHY for the recovery hold; move ${plan.moved}% back in ${steps}`
+        : `rule ${rule?.name ?? '?'}: ${idc} ${this.idcState(serviceName, idc)}; move ${plan.moved}% to ${plan.receivers.join(', ')} in ${steps}`;
     const id = await this.store.create({
       service: serviceName,
       rule: rule?.name ?? null,

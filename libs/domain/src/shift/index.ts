@@ -8,3 +8,4 @@ export { gradualSteps } from './steps';
 export { planShiftAway } from './plan-shift-away';
 export { planFailback } from './plan-failback';
 export { nextStep } from './next-step';
+export { planSetWeights } from './plan-set-weights';

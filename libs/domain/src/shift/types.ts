@@ -106,8 +106,8 @@ export interface ShiftRefusal {
 /** A gradual plan. Weights are whole percentages summing to 100. */
 export interface PlannedShift {
   kind: 'plan';
-  /** 'away': drain `idc`; 'failback': give `idc` its baseline share back. */
-  direction: 'away' | 'failback';
+  /** 'away': drain `idc`; 'failback': give `idc` its baseline share back; 'set': a rule's set-weights. */
+  direction: 'away' | 'failback' | 'set';
   idc: string;
   /** The weights before the first step (normalised current): what a rollback restores. */
   before: Weights;
