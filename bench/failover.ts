@@ -75,6 +75,8 @@ async function main() {
         cooldown: '1s',
         maxActionsPerHour: 1000,
         maxUtilization: 1,
+        // Injections come back to back: they are not the flapping that damping is for.
+        flapping: { maxTransitions: 1000, window: '1m', hold: '1s' },
       },
     }) as ConfigInput & { rules?: unknown[] };
     doc.services![0].trafficManager = {

@@ -174,6 +174,7 @@ describe('failover operations (fleet, all roles, fake traffic manager)', () => {
         name: 'idc-down',
         when: 'idc.state == "UNHEALTHY"',
         for: '0s',
+        cooldown: '1s', // each case takes an IDC down anew: the rule must fire every time
         mode: 'approval',
         actions: [{ type: 'shift-away' }],
       },
