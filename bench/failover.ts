@@ -90,6 +90,7 @@ async function main() {
         name: 'idc-down',
         when: 'idc.state == "UNHEALTHY"',
         for: '0s',
+        cooldown: '1s', // injections follow each other; the default (5m) would let one act per IDC
         mode: 'enforce',
         actions: [{ type: 'shift-away' }],
       },

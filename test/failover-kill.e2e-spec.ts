@@ -118,7 +118,6 @@ describe('a controller leader killed mid-action (two controller processes, fake 
         name: 'idc-down',
         when: 'idc.state == "UNHEALTHY"',
         for: '0s',
-        cooldown: '1s', // each case takes an IDC down anew: the rule must fire every time
         mode: 'enforce',
         actions: [{ type: 'shift-away' }],
       },

@@ -157,6 +157,8 @@ describe('failover operations (fleet, all roles, fake traffic manager)', () => {
         recoveryHold: '3s',
         cooldown: '1s',
         maxUtilization: 0.9,
+        // The drills take the same IDC down again and again: that is not the flapping damping is for.
+        flapping: { maxTransitions: 1000, window: '1m', hold: '1s' },
       },
     }) as Record<string, any>;
     doc.idcs = doc.idcs.map((i: { name: string }) => ({ ...i, capacity: 100 }));
@@ -291,6 +293,32 @@ describe('failover operations (fleet, all roles, fake traffic manager)', () => {
       expect(resumed.status).toBe(200);
       expect(resumed.body.paused).toBe(false);
     }
+  });
+
+  it('an outage refused by the kill switch is acted on once automation resumes, if it still holds', async () => {
+    await reset();
+    const known = await knownIds();
+    expect((await api('POST', '/automation/pause', { reason: 'drill' })).status).toBe(200);
+    await fleet.set({ idc: 'szx' }, 'refused');
+    await awaitAction(known, (a) => a.state === 'refused', 'a refusal');
+    expect((await api('POST', '/automation/resume', { reason: 'go ahead' })).status).toBe(200);
+    // The rule is in approval mode in this suite: the outage, still there, is proposed again.
+    const shift = await awaitAction(
+      known,
+      (a) => a.kind === 'shift-away' && a.state === 'awaiting-approval',
+      'a proposal',
+    );
+    expect((await api('POST', `/actions/${shift.id}/approve`)).status).toBe(200);
+    await awaitState(shift.id, 'completed', 'the shift to complete');
+    expect(gslb.weights('live')?.szx).toBe(0);
+
+    // Put things back: szx up, and its failback (same mode as the shift) approved.
+    const beforeUp = await knownIds();
+    await fleet.set({ idc: 'szx' }, 'up');
+    const failback = await awaitAction(beforeUp, (a) => a.kind === 'failback', 'the failback proposal');
+    expect((await api('POST', `/actions/${failback.id}/approve`)).status).toBe(200);
+    await awaitState(failback.id, 'completed', 'the failback to complete');
+    expect(gslb.weights('live')).toEqual(BASELINE);
   });
 
   it('manual override: the GSLB gets exactly the weights set by hand, and automation stays out until released', async () => {

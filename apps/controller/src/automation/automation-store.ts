@@ -79,12 +79,18 @@ export class AutomationStore {
     return this.db.getRepository(ActionEntity).existsBy({ service, state: In(OPEN_STATES) });
   }
 
-  /** The newest completed shift-away of the service from `idc`, whose mode a failback follows. */
-  async lastShiftAway(service: string, idc: string): Promise<ActionEntity | null> {
-    return this.db.getRepository(ActionEntity).findOne({
-      where: { service, idc, kind: 'shift-away', state: In(['completed', 'held', 'cancelled']) },
-      order: { createdAt: 'DESC' },
-    });
+  /**
+   * The action that last changed the service's weights (any kind, at least one step applied). A
+   * failback follows only when that was a shift-away from the IDC: after a manual change, a rollback
+   * or a set-weights, the weights are a human's or a rule's choice, not a drain to undo.
+   */
+  async lastWeightChange(service: string): Promise<ActionEntity | null> {
+    return this.db
+      .getRepository(ActionEntity)
+      .createQueryBuilder('a')
+      .where('a.service = :service AND a.steps_done > 0', { service })
+      .orderBy('a.created_at', 'DESC')
+      .getOne();
   }
 
   async create(action: NewAction): Promise<string> {

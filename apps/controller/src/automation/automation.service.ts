@@ -1,7 +1,15 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
-import { ENV, openSecret, serviceWeights, type Env, type Rule, type StoredConfig } from '@libs/config';
+import {
+  ENV,
+  openSecret,
+  parseDuration,
+  serviceWeights,
+  type Env,
+  type Rule,
+  type StoredConfig,
+} from '@libs/config';
 import {
   normalise,
   planFailback,
@@ -42,7 +50,11 @@ export class AutomationService {
   private config: StoredConfig | null = null;
   private snapshot: StatusSnapshot | null = null;
   /** The last refusal recorded per (service, idc, kind): the same refusal is recorded once, not every second. */
-  private readonly refusals = new Map<string, string>();
+  private refusals = new Map<string, string>();
+  /** Refusal keys proposed in this tick; the memory of the others is dropped (their condition ended). */
+  private touched = new Set<string>();
+  /** When each (rule, service, IDC) last created an action: the rule's own cooldown. */
+  private readonly ruleActionAt = new Map<string, number>();
 
   constructor(
     @Inject(ENV) private readonly env: Env,
@@ -92,21 +104,26 @@ export class AutomationService {
       const w = desired.get(service) ?? (s ? normalise(serviceWeights(s)) : {});
       return w[idc] ?? 0;
     };
-    for (const firing of this.runner.tick(snapshot, now, weightOf)) await this.fire(firing, now);
+    this.touched = new Set();
+    for (const firing of this.runner.tick(snapshot, now, weightOf)) {
+      const last = this.ruleActionAt.get(`${firing.rule.name}|${firing.service}|${firing.idc}`);
+      if (last !== undefined && now - last < parseDuration(firing.rule.cooldown)) continue;
+      await this.fire(firing, now);
+    }
     await this.failbacks(snapshot, now);
+    this.refusals = new Map([...this.refusals].filter(([key]) => this.touched.has(key)));
     await this.executor.tick(now);
   }
 
   private async fire(firing: RuleFiring, now: number): Promise<void> {
-    const { rule, service, idc } = firing;
+    const { rule, service, idc, fresh } = firing;
     for (const action of rule.actions) {
       if (action.type === 'shift-away') {
-        await this.propose('shift-away', rule, service, idc, now);
+        await this.propose('shift-away', rule, service, idc, now, { fresh });
       } else if (action.type === 'set-weights') {
         const target = action.weights;
-        await this.propose('set-weights', rule, service, idc, now, rule.mode, (ctx) =>
-          planSetWeights(ctx, idc, target),
-        );
+        const planner = (ctx: ShiftContext) => planSetWeights(ctx, idc, target);
+        await this.propose('set-weights', rule, service, idc, now, { fresh, planner });
       } else {
         this.logger.warn(
           `rule ${rule.name}: action ${action.type} is not supported yet; nothing done for ${service}/${idc}`,
@@ -122,10 +139,13 @@ export class AutomationService {
       const baseline = normalise(serviceWeights(service));
       for (const status of snapshot.services.find((s) => s.service === service.name)?.idcs ?? []) {
         if (status.state !== 'HEALTHY' || (desired[status.idc] ?? 0) >= (baseline[status.idc] ?? 0)) continue;
-        const away = await this.store.lastShiftAway(service.name, status.idc);
-        if (!away) continue; // moved by hand: an operator brings it back
+        const away = await this.store.lastWeightChange(service.name);
+        if (away?.kind !== 'shift-away' || away.idc !== status.idc) continue; // not a drain of this IDC to undo
         const rule = this.config?.rules.find((r) => r.name === away.rule) ?? null;
-        await this.propose('failback', rule, service.name, status.idc, now, away.mode);
+        await this.propose('failback', rule, service.name, status.idc, now, {
+          mode: away.mode,
+          fresh: false,
+        });
       }
     }
   }
@@ -136,20 +156,25 @@ export class AutomationService {
     serviceName: string,
     idc: string,
     now: number,
-    mode: string = rule?.mode ?? 'approval',
-    planner: (ctx: ShiftContext) => ShiftPlan = (ctx) =>
-      kind === 'shift-away' ? planShiftAway(ctx, idc) : planFailback(ctx, idc),
+    opts: { fresh: boolean; mode?: string; planner?: (ctx: ShiftContext) => ShiftPlan },
   ): Promise<void> {
+    const mode = opts.mode ?? rule?.mode ?? 'approval';
+    const key = `${serviceName}|${idc}|${kind}`;
+    this.touched.add(key);
     if (await this.store.hasOpenAction(serviceName)) return; // one action per service at a time
     const ctx = await this.context(serviceName, idc, now);
     if (!ctx) return;
-    const plan = planner(ctx);
-    const key = `${serviceName}|${idc}|${kind}`;
+    const plan = (
+      opts.planner ?? ((c) => (kind === 'shift-away' ? planShiftAway(c, idc) : planFailback(c, idc)))
+    )(ctx);
     if (plan.kind === 'refused') {
+      // Still firing after its action did its job: nothing left to move is no news.
+      if (!opts.fresh && plan.guardrail === 'nothing-to-move') return;
       await this.refused(plan, key, kind, rule, serviceName, idc, mode, ctx.current);
       return;
     }
     this.refusals.delete(key);
+    if (rule) this.ruleActionAt.set(`${rule.name}|${serviceName}|${idc}`, now);
     const state = MODE_STATE[mode as keyof typeof MODE_STATE] ?? 'awaiting-approval';
     const steps = `${plan.steps.length} step(s)`;
     const reason =

@@ -73,30 +73,28 @@ const snapshot = (szx: string, ratio = 1): StatusSnapshot => ({
 
 describe('RulesRunner', () => {
   const fired = (r: RulesRunner, s: StatusSnapshot, now: number) =>
-    r.tick(s, now, () => 50).map((f) => `${f.rule.name}:${f.idc}`);
+    r.tick(s, now, () => 50).map((f) => `${f.rule.name}:${f.idc}${f.fresh ? '!' : ''}`);
 
-  it('fires per (service, IDC) after `for`, highest priority first, and each rule once per firing', () => {
+  it('fires per (service, IDC) after `for`, highest priority first, fresh once, then reported while it holds', () => {
     const r = new RulesRunner();
     r.setConfig(config);
     expect(fired(r, snapshot('HEALTHY'), 0)).toEqual([]);
-    expect(fired(r, snapshot('UNHEALTHY'), 1000)).toEqual(['low:szx']); // for: 0s
-    expect(fired(r, snapshot('UNHEALTHY'), 5000)).toEqual([]); // still firing: no repeat
-    expect(fired(r, snapshot('UNHEALTHY'), 11_000)).toEqual(['high:szx']); // for: 10s held
+    expect(fired(r, snapshot('UNHEALTHY'), 1000)).toEqual(['low:szx!']); // for: 0s
+    expect(fired(r, snapshot('UNHEALTHY'), 5000)).toEqual(['low:szx']); // still firing: not fresh
+    expect(fired(r, snapshot('UNHEALTHY'), 11_000)).toEqual(['high:szx!', 'low:szx']); // for: 10s held
   });
 
-  it('keeps to the rule cooldown when the condition comes back', () => {
+  it('stops reporting when the condition ends, and fires fresh when it comes back', () => {
     const r = new RulesRunner();
     r.setConfig(config);
-    expect(fired(r, snapshot('UNHEALTHY'), 0)).toEqual(['low:szx']);
-    fired(r, snapshot('HEALTHY'), 1000); // resolved
-    expect(fired(r, snapshot('UNHEALTHY'), 2000)).toEqual([]); // within low's 1m cooldown
-    fired(r, snapshot('HEALTHY'), 3000);
-    expect(fired(r, snapshot('UNHEALTHY'), 61_000)).toEqual(['low:szx']);
+    expect(fired(r, snapshot('UNHEALTHY'), 0)).toEqual(['low:szx!']);
+    expect(fired(r, snapshot('HEALTHY'), 1000)).toEqual([]);
+    expect(fired(r, snapshot('UNHEALTHY'), 2000)).toEqual(['low:szx!']);
   });
 
   it('applies the scope (labels of the IDC or the service)', () => {
     const r = new RulesRunner();
     r.setConfig(config);
-    expect(fired(r, snapshot('HEALTHY', 0.2), 0)).toEqual(['core-only:sha']);
+    expect(fired(r, snapshot('HEALTHY', 0.2), 0)).toEqual(['core-only:sha!']);
   });
 });

@@ -11,12 +11,13 @@ import {
 } from '@libs/domain';
 import type { StatusSnapshot } from '@libs/queue';
 
-/** A rule that started firing for one (service, IDC) now: its actions may run. */
+/** A rule firing for one (service, IDC): `fresh` on the evaluation where it started. */
 export interface RuleFiring {
   rule: Rule;
   service: string;
   idc: string;
   firedAt: number;
+  fresh: boolean;
 }
 
 /**
@@ -25,10 +26,8 @@ export interface RuleFiring {
  * so here they only run. Rules about endpoints (drain-endpoint) are not run yet.
  */
 export class RulesRunner {
-  private rules: Array<{ rule: Rule; compiled: CompiledRule; forMs: number; cooldownMs: number }> = [];
+  private rules: Array<{ rule: Rule; compiled: CompiledRule; forMs: number }> = [];
   private states = new Map<string, RuleState>();
-  /** When each (rule, service, IDC) last fired: a rule fires again only after its own cooldown. */
-  private lastFired = new Map<string, number>();
   private config: StoredConfig | null = null;
 
   setConfig(config: StoredConfig): void {
@@ -39,14 +38,13 @@ export class RulesRunner {
     this.rules = byPriority.flatMap((rule) => {
       if (ruleSubject(rule.actions) !== 'idc') return [];
       const compiled = compileRule(rule.when, 'idc');
-      const times = { forMs: parseDuration(rule.for), cooldownMs: parseDuration(rule.cooldown) };
-      return compiled.ok ? [{ rule, compiled: compiled.rule, ...times }] : [];
+      return compiled.ok ? [{ rule, compiled: compiled.rule, forMs: parseDuration(rule.for) }] : [];
     });
     const names = new Set(config.rules.map((r) => r.name));
     for (const key of this.states.keys()) if (!names.has(key.split('|')[0])) this.states.delete(key);
   }
 
-  /** `weightOf(service, idc)`: the weight in force now (a fact of the rules). */
+  /** The pairs firing now, highest priority first. `weightOf(service, idc)`: the weight in force (a fact). */
   tick(
     snapshot: StatusSnapshot,
     now: number,
@@ -62,7 +60,7 @@ export class RulesRunner {
       for (const idcStatus of status.idcs) {
         const idc = idcs.get(idcStatus.idc);
         if (!idc) continue;
-        for (const { rule, compiled, forMs, cooldownMs } of this.rules) {
+        for (const { rule, compiled, forMs } of this.rules) {
           if (!inScope(rule.scope, service, idc)) continue;
           const key = `${rule.name}|${service.name}|${idc.name}`;
           const { matched } = evaluateRule(compiled, {
@@ -83,11 +81,16 @@ export class RulesRunner {
           });
           const step = advanceRuleState(this.states.get(key) ?? INACTIVE, matched, now, forMs);
           this.states.set(key, step.state);
-          if (step.firedAt === undefined) continue;
-          const last = this.lastFired.get(key);
-          if (last !== undefined && step.firedAt - last < cooldownMs) continue; // the rule's own cooldown
-          this.lastFired.set(key, step.firedAt);
-          firings.push({ rule, service: service.name, idc: idc.name, firedAt: step.firedAt });
+          // Every pair still firing is reported, not only new ones: an action refused (kill switch,
+          // override, an open action) must be proposed again while the condition holds.
+          if (step.state.phase !== 'firing') continue;
+          firings.push({
+            rule,
+            service: service.name,
+            idc: idc.name,
+            firedAt: step.state.firedAt,
+            fresh: step.firedAt !== undefined,
+          });
         }
       }
     }
