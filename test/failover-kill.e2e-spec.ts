@@ -1,12 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
-import {
-  fleetConfig,
-  startFleet,
-  startTrafficManager,
-  type FakeTrafficManager,
-  type Fleet,
-} from '@libs/fleet';
+import { startFleet, startTrafficManager, type FakeTrafficManager, type Fleet } from '@libs/fleet';
+import { drillConfig } from './support/failover-config';
 import { call } from './support/http';
 import { poll } from './support/poll';
 import { startVigil, type VigilUnderTest } from './support/vigil-app';
@@ -88,42 +83,13 @@ describe('a controller leader killed mid-action (two controller processes, fake 
 
   const leaders = () => controllers.filter((c) => c.output().includes(LEADING));
 
-  const config = () => {
-    const doc = fleetConfig(fleet, {
-      service: 'live',
-      interval: '1s',
-      timeout: '500ms',
-      healthyThreshold: 2,
-      unhealthyThreshold: 2,
-      policy: {
-        maxStepPercent: 10,
-        stepInterval: '2s',
-        recoveryHold: '1h', // no failback during the test
-        cooldown: '1s',
-        maxUtilization: 0.9,
-      },
-    }) as Record<string, any>;
-    doc.idcs = doc.idcs.map((i: { name: string }) => ({ ...i, capacity: 100 }));
-    const service = doc.services[0];
-    service.endpoints = service.endpoints.map((e: object) => ({ ...e, capacity: 25 }));
-    service.weights = { sha: 40, bjs: 40, szx: 20 };
-    service.trafficManager = {
-      type: 'webhook',
-      url: gslb.url,
-      secret: { secretRef: 'VIGIL_TEST_GSLB_KILL_SECRET' },
-      timeout: '2s',
-    };
-    doc.rules = [
-      {
-        name: 'idc-down',
-        when: 'idc.state == "UNHEALTHY"',
-        for: '0s',
-        mode: 'enforce',
-        actions: [{ type: 'shift-away' }],
-      },
-    ];
-    return doc;
-  };
+  const config = () =>
+    drillConfig(fleet, {
+      gslbUrl: gslb.url,
+      secretEnv: 'VIGIL_TEST_GSLB_KILL_SECRET',
+      mode: 'enforce',
+      policy: { stepInterval: '2s', recoveryHold: '1h' }, // no failback during the test
+    });
 
   beforeAll(async () => {
     fleet = await startFleet({ idcs: ['sha', 'bjs', 'szx'], endpointsPerIdc: 4, basePort: 23800 });

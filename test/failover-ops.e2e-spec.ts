@@ -1,10 +1,5 @@
-import {
-  fleetConfig,
-  startFleet,
-  startTrafficManager,
-  type FakeTrafficManager,
-  type Fleet,
-} from '@libs/fleet';
+import { startFleet, startTrafficManager, type FakeTrafficManager, type Fleet } from '@libs/fleet';
+import { drillConfig } from './support/failover-config';
 import { call } from './support/http';
 import { poll } from './support/poll';
 import { startVigil, type VigilUnderTest } from './support/vigil-app';
@@ -144,45 +139,15 @@ describe('failover operations (fleet, all roles, fake traffic manager)', () => {
     expect(stillOpen).toEqual([]);
   }
 
-  const config = () => {
-    const doc = fleetConfig(fleet, {
-      service: 'live',
-      interval: '1s',
-      timeout: '500ms',
-      healthyThreshold: 2,
-      unhealthyThreshold: 2,
-      policy: {
-        maxStepPercent: 10,
-        stepInterval: '1s',
-        recoveryHold: '3s',
-        cooldown: '1s',
-        maxUtilization: 0.9,
-        // The drills take the same IDC down again and again: that is not the flapping damping is for.
-        flapping: { maxTransitions: 1000, window: '1m', hold: '1s' },
-      },
-    }) as Record<string, any>;
-    doc.idcs = doc.idcs.map((i: { name: string }) => ({ ...i, capacity: 100 }));
-    const service = doc.services[0];
-    service.endpoints = service.endpoints.map((e: object) => ({ ...e, capacity: 25 }));
-    service.weights = { sha: 40, bjs: 40, szx: 20 };
-    service.trafficManager = {
-      type: 'webhook',
-      url: gslb.url,
-      secret: { secretRef: 'VIGIL_TEST_GSLB_OPS_SECRET' },
-      timeout: '2s',
-    };
-    doc.rules = [
-      {
-        name: 'idc-down',
-        when: 'idc.state == "UNHEALTHY"',
-        for: '0s',
-        cooldown: '1s', // each case takes an IDC down anew: the rule must fire every time
-        mode: 'approval',
-        actions: [{ type: 'shift-away' }],
-      },
-    ];
-    return doc;
-  };
+  const config = () =>
+    drillConfig(fleet, {
+      gslbUrl: gslb.url,
+      secretEnv: 'VIGIL_TEST_GSLB_OPS_SECRET',
+      mode: 'approval',
+      // The drills take the same IDC down again and again: that is not the flapping damping is for.
+      policy: { flapping: { maxTransitions: 1000, window: '1m', hold: '1s' } },
+      ruleCooldown: '1s', // each case takes an IDC down anew: the rule must fire every time
+    });
 
   beforeAll(async () => {
     process.env.VIGIL_TEST_GSLB_OPS_SECRET = SECRET;

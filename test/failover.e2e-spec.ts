@@ -1,10 +1,5 @@
-import {
-  fleetConfig,
-  startFleet,
-  startTrafficManager,
-  type FakeTrafficManager,
-  type Fleet,
-} from '@libs/fleet';
+import { startFleet, startTrafficManager, type FakeTrafficManager, type Fleet } from '@libs/fleet';
+import { drillConfig } from './support/failover-config';
 import { call } from './support/http';
 import { poll } from './support/poll';
 import { startVigil, type VigilUnderTest } from './support/vigil-app';
@@ -33,42 +28,8 @@ describe('automatic shift and failback (fleet, all roles, fake traffic manager)'
   const actions = (where = 'true') =>
     vigil.sql<ActionRow>(`SELECT * FROM actions WHERE ${where} ORDER BY created_at`);
 
-  const config = (mode: string) => {
-    const doc = fleetConfig(fleet, {
-      service: 'live',
-      interval: '1s',
-      timeout: '500ms',
-      healthyThreshold: 2,
-      unhealthyThreshold: 2,
-      policy: {
-        maxStepPercent: 10,
-        stepInterval: '1s',
-        recoveryHold: '3s',
-        cooldown: '1s',
-        maxUtilization: 0.9,
-      },
-    }) as Record<string, any>;
-    doc.idcs = doc.idcs.map((i: { name: string }) => ({ ...i, capacity: 100 }));
-    const service = doc.services[0];
-    service.endpoints = service.endpoints.map((e: object) => ({ ...e, capacity: 25 }));
-    service.weights = { sha: 40, bjs: 40, szx: 20 };
-    service.trafficManager = {
-      type: 'webhook',
-      url: gslb.url,
-      secret: { secretRef: 'VIGIL_TEST_GSLB_SECRET' },
-      timeout: '2s',
-    };
-    doc.rules = [
-      {
-        name: 'idc-down',
-        when: 'idc.state == "UNHEALTHY"',
-        for: '0s',
-        mode,
-        actions: [{ type: 'shift-away' }],
-      },
-    ];
-    return doc;
-  };
+  const config = (mode: 'enforce' | 'approval') =>
+    drillConfig(fleet, { gslbUrl: gslb.url, secretEnv: 'VIGIL_TEST_GSLB_SECRET', mode });
 
   beforeAll(async () => {
     process.env.VIGIL_TEST_GSLB_SECRET = SECRET; // the secretRef of the traffic manager

@@ -1,30 +1,11 @@
 import { headroomPercent, situationOf } from './capacity';
-import { panic, stale } from './fail-static';
 import { formatRatio } from './format';
-import {
-  cooldown,
-  freeze,
-  killSwitch,
-  manualOverride,
-  rateLimit,
-  refuse,
-  runGuards,
-  type GuardCheck,
-} from './guards';
+import { refuse, runGuards } from './guards';
+import { SHIFT_GUARDS } from './shift-guards';
 import { currentPercentages } from './current';
 import { normalise } from './normalise';
 import { gradualSteps } from './steps';
 import type { Guardrail, ShiftContext, ShiftPlan } from './types';
-
-const SET_GUARDS: ReadonlyArray<[Guardrail, GuardCheck]> = [
-  ['kill-switch', killSwitch],
-  ['freeze', freeze],
-  ['manual-override', manualOverride],
-  ['cooldown', cooldown],
-  ['rate-limit', rateLimit],
-  ['stale', stale],
-  ['panic', panic],
-];
 
 /**
  * A rule's `set-weights` action: move the service toward `target` (relative weights, normalised to
@@ -33,7 +14,7 @@ const SET_GUARDS: ReadonlyArray<[Guardrail, GuardCheck]> = [
  * rule fired for (recorded with the plan).
  */
 export function planSetWeights(ctx: ShiftContext, idc: string, target: Record<string, number>): ShiftPlan {
-  const guards = runGuards(ctx, SET_GUARDS);
+  const guards = runGuards(ctx, SHIFT_GUARDS);
   if ('refusal' in guards) return guards.refusal;
   const checked: Guardrail[] = [...guards.passed];
   const wanted = normalise(target);

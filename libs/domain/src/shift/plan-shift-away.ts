@@ -2,37 +2,13 @@
  * Planning a shift away from a failing IDC (ARCHITECTURE.md section 6).
  */
 import { headroomPercent, situationOf } from './capacity';
-import { panic, stale } from './fail-static';
 import { formatRatio } from './format';
-import {
-  cooldown,
-  freeze,
-  killSwitch,
-  manualOverride,
-  rateLimit,
-  refuse,
-  runGuards,
-  type GuardCheck,
-} from './guards';
+import { refuse, runGuards } from './guards';
+import { SHIFT_GUARDS } from './shift-guards';
 import { currentPercentages } from './current';
 import { apportion } from './normalise';
 import { gradualSteps } from './steps';
 import type { Guardrail, ShiftContext, ShiftPlan, Weights } from './types';
-
-/**
- * Order matters, first refusal wins: the cheapest and most absolute checks first (a flag or a counter
- * that says no whatever the data), then whether the health data can be trusted at all (stale before
- * panic: with old data the panic numbers are old too), and only then the capacity arithmetic.
- */
-const SHIFT_GUARDS: ReadonlyArray<[Guardrail, GuardCheck]> = [
-  ['kill-switch', killSwitch],
-  ['freeze', freeze],
-  ['manual-override', manualOverride],
-  ['cooldown', cooldown],
-  ['rate-limit', rateLimit],
-  ['stale', stale],
-  ['panic', panic],
-];
 
 /**
  * Plans moving all of `from`'s traffic to its HEALTHY peers, or refuses naming the guardrail.
