@@ -5,6 +5,7 @@ import { AuditService, type AuditActor } from '@libs/runtime';
 import {
   ActionEntity,
   ActionStepEntity,
+  OPEN_ACTION_STATES,
   ServiceEntity,
   ServiceTrafficEntity,
   type ActionState,
@@ -94,7 +95,7 @@ interface Transition {
 const TRANSITIONS: Record<Transition['verb'], Transition> = {
   approve: { verb: 'approve', from: ['awaiting-approval'], to: 'executing' },
   reject: { verb: 'reject', from: ['awaiting-approval'], to: 'rejected' },
-  cancel: { verb: 'cancel', from: ['awaiting-approval', 'executing', 'held'], to: 'cancelled' },
+  cancel: { verb: 'cancel', from: [...OPEN_ACTION_STATES], to: 'cancelled' },
 };
 
 const ROLLBACK_FROM: ActionState[] = ['completed', 'held', 'cancelled', 'failed'];

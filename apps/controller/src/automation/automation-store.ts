@@ -5,13 +5,12 @@ import {
   ActionEntity,
   ActionStepEntity,
   AutomationSettingEntity,
+  OPEN_ACTION_STATES,
   ServiceTrafficEntity,
   type ActionState,
 } from '@libs/persistence';
 import type { Guards } from './shift-context';
 
-/** Actions that still hold the service: a new automatic action waits until they end. */
-export const OPEN_STATES: ActionState[] = ['awaiting-approval', 'executing', 'held'];
 /** Automatic actions that count for cooldown and the hourly cap: those that moved (or were meant to move) traffic. */
 const COUNTED_STATES: ActionState[] = [
   'executing',
@@ -76,7 +75,7 @@ export class AutomationStore {
   }
 
   async hasOpenAction(service: string): Promise<boolean> {
-    return this.db.getRepository(ActionEntity).existsBy({ service, state: In(OPEN_STATES) });
+    return this.db.getRepository(ActionEntity).existsBy({ service, state: In([...OPEN_ACTION_STATES]) });
   }
 
   /**

@@ -15,6 +15,9 @@ export const ACTION_STATES = [
 ] as const;
 export type ActionState = (typeof ACTION_STATES)[number];
 
+/** States in which an action still holds its service: a new automatic one waits, an operator may cancel it. */
+export const OPEN_ACTION_STATES: readonly ActionState[] = ['awaiting-approval', 'executing', 'held'];
+
 /** A traffic change Vigil proposed or made: a recorded plan of steps, with why and who. */
 @Entity('actions')
 @Index(['service', 'createdAt'])
