@@ -179,7 +179,13 @@ const ROWS: Row[] = [
   },
 ];
 
-const RANK: Record<Minimum, number> = { public: -1, viewer: 0, operator: 1, admin: 2 };
+const RANK: Record<Exclude<Minimum, 'webhook'>, number> = { public: -1, viewer: 0, operator: 1, admin: 2 };
+
+/** A webhook key may call webhook routes only, and only a webhook key may call them. */
+function admits(role: ApiRole, min: Exclude<Minimum, 'public'>): boolean {
+  if (role === 'webhook' || min === 'webhook') return role === min;
+  return RANK[role] >= RANK[min];
+}
 
 interface Caller {
   name: string;
@@ -206,7 +212,7 @@ describe('authentication and roles', () => {
 
   beforeAll(async () => {
     vigil = await startVigil();
-    for (const role of ['viewer', 'operator', 'admin'] as const)
+    for (const role of ['viewer', 'operator', 'admin', 'webhook'] as const)
       tokens[role] = (await createKey(`${role}-key`, role)).token;
     const revoked = await createKey('revoked-key', 'admin');
     expect(
@@ -228,6 +234,7 @@ describe('authentication and roles', () => {
     { name: 'viewer', role: 'viewer', headers: () => bearer(tokens.viewer) },
     { name: 'operator', role: 'operator', headers: () => bearer(tokens.operator) },
     { name: 'admin', role: 'admin', headers: () => bearer(tokens.admin) },
+    { name: 'webhook', role: 'webhook', headers: () => bearer(tokens.webhook) },
     { name: 'bootstrap admin', role: 'admin', headers: () => bearer(vigil.adminToken) },
   ];
 
@@ -245,7 +252,7 @@ describe('authentication and roles', () => {
       for (const caller of CALLERS) {
         if (row.min === 'public') expected[caller.name] = row.allowed;
         else if (caller.role === null) expected[caller.name] = 401;
-        else expected[caller.name] = RANK[caller.role] >= RANK[row.min] ? row.allowed : 403;
+        else expected[caller.name] = admits(caller.role, row.min) ? row.allowed : 403;
         const res = await call(vigil.url, method, row.path, { headers: caller.headers(), json: row.json });
         actual[caller.name] = res.status;
         if ([400, 401, 403].includes(res.status)) expectApiError(res, res.status);
@@ -258,7 +265,7 @@ describe('authentication and roles', () => {
       const keys = await vigil.sql<{ name: string }>(
         'SELECT name FROM api_keys WHERE revoked_at IS NULL ORDER BY name',
       );
-      expect(keys.map((k) => k.name)).toEqual(['admin-key', 'operator-key', 'viewer-key']);
+      expect(keys.map((k) => k.name)).toEqual(['admin-key', 'operator-key', 'viewer-key', 'webhook-key']);
     });
 
     it('says why a request was refused', async () => {

@@ -1,8 +1,11 @@
 /** Public API of Vigil's declarative config file (re-exported by index.ts). */
 export { API_VERSION, configSchema, storedConfigSchemas } from './schema';
 export type {
+  AlertSettings,
   AnyConfig,
   Channel,
+  NotificationRoute,
+  NotificationSettings,
   Check,
   Config,
   ConfigInput,

@@ -1,6 +1,5 @@
 import { z } from 'zod';
-import { AnySecret } from './secret-types';
-import { durationSchema, httpUrlSchema, labelsSchema, nameSchema, weightsSchema } from './schema-primitives';
+import { durationSchema, labelsSchema, nameSchema, weightsSchema } from './schema-primitives';
 
 export const RULE_MODES = ['enforce', 'approval', 'dry-run'] as const;
 
@@ -48,31 +47,3 @@ export const ruleSchema = z
     actions: z.array(actionSchema).min(1).describe('At least one action.'),
   })
   .describe('A rule of the rules engine.');
-
-const severitySchema = z.enum(['critical', 'error', 'warning', 'info']);
-
-/** A notification channel, discriminated by `type`. */
-export function channelSchema<S extends AnySecret>(secret: z.ZodType<S, S>) {
-  const name = nameSchema('Channel');
-  return z
-    .discriminatedUnion('type', [
-      z.strictObject({
-        name,
-        type: z.literal('webhook'),
-        url: httpUrlSchema('Receives events as signed JSON.'),
-        secret: secret.optional().describe('HMAC key used to sign each request.'),
-      }),
-      z.strictObject({
-        name,
-        type: z.literal('slack'),
-        webhookUrl: secret.describe('Slack incoming-webhook URL (a secret).'),
-      }),
-      z.strictObject({
-        name,
-        type: z.literal('pagerduty'),
-        routingKey: secret.describe('PagerDuty Events v2 routing key (a secret).'),
-        severity: severitySchema.default('critical').describe('Default critical.'),
-      }),
-    ])
-    .describe('A notification channel.');
-}

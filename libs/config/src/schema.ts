@@ -3,7 +3,8 @@ import { AnySecret, PlainSecret, SealedSecret, SecretRef } from './secret-types'
 import { labelsSchema, nameSchema, secretSchema } from './schema-primitives';
 import { endpointSchema, policySchema, serviceSchema } from './schema-service';
 import { checkSchema } from './schema-checks';
-import { channelSchema, ruleSchema } from './schema-rules';
+import { ruleSchema } from './schema-rules';
+import { alertsSchema, channelSchema, notificationsSchema } from './schema-notify';
 
 export const API_VERSION = 'vigil/v1';
 
@@ -24,6 +25,7 @@ function buildSchemas<S extends AnySecret>(secret: z.ZodType<S, S>) {
   const service = serviceSchema(secret);
   const check = checkSchema(secret);
   const channel = channelSchema(secret);
+  const alerts = alertsSchema(secret);
   const config = z
     .strictObject({
       apiVersion: z.literal(API_VERSION).describe('Always "vigil/v1".'),
@@ -31,6 +33,8 @@ function buildSchemas<S extends AnySecret>(secret: z.ZodType<S, S>) {
       services: z.array(service).prefault([]).describe('Services and how they are checked and shifted.'),
       rules: z.array(ruleSchema).prefault([]).describe('Rules: conditions and the actions they take.'),
       channels: z.array(channel).prefault([]).describe('Notification channels.'),
+      notifications: notificationsSchema.prefault({}),
+      alerts: alerts.prefault({}),
     })
     .describe("Vigil's declarative configuration: the whole desired state.");
   return { config, service, check, channel };
@@ -67,6 +71,9 @@ export type TrafficManager = Service['trafficManager'];
 export type Rule = z.output<typeof ruleSchema>;
 export type RuleAction = Rule['actions'][number];
 export type Channel = Config['channels'][number];
+export type NotificationSettings = Config['notifications'];
+export type NotificationRoute = NotificationSettings['routes'][number];
+export type AlertSettings = Config['alerts'];
 
 /** Any config document Vigil handles (validated, stored or redacted): secrets in any form. */
 export type VigilConfig = AnyConfig;

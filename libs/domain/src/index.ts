@@ -3,3 +3,4 @@ export * from './schedule';
 export * from './health';
 export * from './rules';
 export * from './shift';
+export * from './notify';

@@ -1,4 +1,4 @@
-import { API_ROLES, roleAtLeast } from './roles';
+import { API_ROLES, KEY_ROLES, roleAtLeast } from './roles';
 
 describe('roleAtLeast', () => {
   it.each([
@@ -11,11 +11,16 @@ describe('roleAtLeast', () => {
     ['admin', 'viewer', true],
     ['admin', 'operator', true],
     ['admin', 'admin', true],
+    ['webhook', 'viewer', false],
+    ['webhook', 'webhook', true],
+    ['admin', 'webhook', false],
+    ['viewer', 'webhook', false],
   ] as const)('%s meets %s: %s', (role, required, expected) => {
     expect(roleAtLeast(role, required)).toBe(expected);
   });
 
   it('orders the roles weakest first', () => {
     expect(API_ROLES).toEqual(['viewer', 'operator', 'admin']);
+    expect(KEY_ROLES).toEqual([...API_ROLES, 'webhook']);
   });
 });

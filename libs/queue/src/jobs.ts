@@ -41,3 +41,8 @@ export interface ResultBatchJob {
 }
 
 export const tickJobId = (job: Pick<ProbeTickJob, 'tick' | 'shard'>) => `${job.tick}.${job.shard}`;
+
+/** Deliver one notification (a row of `notifications`, which holds the message and the channel). */
+export interface NotificationJob {
+  notificationId: string;
+}

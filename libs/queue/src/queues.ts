@@ -7,10 +7,13 @@ export const QUEUES = {
   probes: (vantage: string) => `probes.${vantage}`,
   /** Batches of probe results, from every prober to the controllers. */
   results: 'results',
+  /** Notifications to deliver, one job per notification row; any controller replica sends. */
+  notifications: 'notifications',
 } as const;
 
 /** Job names, one per payload type below. */
 export const JOBS = {
   probeTick: 'probe-tick',
   resultBatch: 'result-batch',
+  deliverNotification: 'deliver-notification',
 } as const;

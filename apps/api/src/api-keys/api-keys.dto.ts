@@ -1,6 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsIn, Matches } from 'class-validator';
-import { API_ROLES, type ApiRole } from '@libs/domain';
+import { KEY_ROLES, type ApiRole } from '@libs/domain';
 
 export class CreateApiKeyDto {
   @ApiProperty({ example: 'ci-deployer', description: 'Unique among active keys; shown in the audit log' })
@@ -9,15 +9,15 @@ export class CreateApiKeyDto {
   })
   name!: string;
 
-  @ApiProperty({ enum: API_ROLES })
-  @IsIn(API_ROLES, { message: `expected one of ${API_ROLES.join(', ')}` })
+  @ApiProperty({ enum: KEY_ROLES })
+  @IsIn(KEY_ROLES, { message: `expected one of ${KEY_ROLES.join(', ')}` })
   role!: ApiRole;
 }
 
 export class ApiKeyDto {
   @ApiProperty() id!: string;
   @ApiProperty() name!: string;
-  @ApiProperty({ enum: API_ROLES }) role!: ApiRole;
+  @ApiProperty({ enum: KEY_ROLES }) role!: ApiRole;
   @ApiProperty({ description: 'The first characters of the token' }) prefix!: string;
   @ApiProperty() createdBy!: string;
   @ApiProperty() createdAt!: Date;

@@ -22,6 +22,7 @@ export const OPEN_ACTION_STATES: readonly ActionState[] = ['awaiting-approval', 
 @Entity('actions')
 @Index(['service', 'createdAt'])
 @Index(['state'])
+@Index(['updatedAt'])
 export class ActionEntity {
   @PrimaryColumn('uuid')
   id!: string;

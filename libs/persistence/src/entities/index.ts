@@ -1,4 +1,7 @@
 import { ActionEntity } from './action.entity';
+import { AlertEntity } from './alert.entity';
+import { NotificationEntity } from './notification.entity';
+import { SilenceEntity } from './silence.entity';
 import { ActionStepEntity } from './action-step.entity';
 import { FreezeEntity } from './freeze.entity';
 import { ServiceTrafficEntity } from './service-traffic.entity';
@@ -13,6 +16,9 @@ import { IdcEntity } from './idc.entity';
 import { ServiceEntity } from './service.entity';
 
 export * from './action.entity';
+export * from './alert.entity';
+export * from './notification.entity';
+export * from './silence.entity';
 export * from './action-step.entity';
 export * from './freeze.entity';
 export * from './service-traffic.entity';
@@ -28,6 +34,9 @@ export * from './service.entity';
 
 export const ENTITIES = [
   ActionEntity,
+  AlertEntity,
+  NotificationEntity,
+  SilenceEntity,
   ActionStepEntity,
   FreezeEntity,
   ServiceTrafficEntity,

@@ -1,0 +1,100 @@
+import { z } from 'zod';
+import { NOTIFY_EVENTS, SEVERITIES } from '@libs/domain';
+import { AnySecret } from './secret-types';
+import { durationSchema, httpUrlSchema, nameSchema } from './schema-primitives';
+
+export const severitySchema = z.enum(SEVERITIES);
+
+const rateLimitSchema = z
+  .strictObject({
+    max: z.int().min(1).max(10_000).default(20).describe('Notifications per window. Default 20.'),
+    per: durationSchema('The window. Default 1m.', '1s').default('1m'),
+  })
+  .describe(
+    'At most `max` notifications per `per` to this channel; the rest are kept as "suppressed", not sent. ' +
+      'A resolve whose trigger was sent is never suppressed.',
+  );
+
+/** A notification channel, discriminated by `type`. */
+export function channelSchema<S extends AnySecret>(secret: z.ZodType<S, S>) {
+  const common = { name: nameSchema('Channel'), rateLimit: rateLimitSchema.prefault({}) };
+  return z
+    .discriminatedUnion('type', [
+      z.strictObject({
+        ...common,
+        type: z.literal('webhook'),
+        url: httpUrlSchema('Receives events as signed JSON.'),
+        secret: secret
+          .optional()
+          .describe('HMAC key: each request carries X-Vigil-Timestamp and X-Vigil-Signature.'),
+      }),
+      z.strictObject({
+        ...common,
+        type: z.literal('slack'),
+        webhookUrl: secret.describe('Slack incoming-webhook URL (a secret).'),
+      }),
+      z.strictObject({
+        ...common,
+        type: z.literal('pagerduty'),
+        routingKey: secret.describe('PagerDuty Events v2 routing key (a secret).'),
+        url: httpUrlSchema(
+          'Events API v2 endpoint. Default https://events.pagerduty.com/v2/enqueue.',
+        ).default('https://events.pagerduty.com/v2/enqueue'),
+        severity: severitySchema.optional().describe("Sent instead of each event's own severity."),
+      }),
+    ])
+    .describe('A notification channel.');
+}
+
+/** Which events go to which channels. An event goes to every channel of every route it matches. */
+const routeSchema = z
+  .strictObject({
+    channels: z.array(nameSchema('Channel')).min(1).describe('Channel names.'),
+    events: z.array(z.enum(NOTIFY_EVENTS)).min(1).optional().describe('Default: every event.'),
+    minSeverity: severitySchema.default('info').describe('The weakest severity sent. Default info.'),
+    services: z.array(nameSchema('Service')).min(1).optional().describe('Default: every service.'),
+    idcs: z.array(nameSchema('IDC')).min(1).optional().describe('Default: every IDC.'),
+  })
+  .describe('A notification route.');
+
+export const notificationsSchema = z
+  .strictObject({
+    groupWait: durationSchema(
+      'How long a health incident waits before its first notification: a blip shorter than this sends ' +
+        'nothing, and endpoints that fail together are sent as one. Default 10s.',
+    ).default('10s'),
+    remindEvery: durationSchema('Re-send open incidents this often. Default: no reminders.', '1m').optional(),
+    routes: z
+      .array(routeSchema)
+      .prefault([])
+      .describe('Which events go to which channels. None: every event to every channel.'),
+  })
+  .describe('How events become notifications.');
+
+/** Inbound alerts (Alertmanager, Grafana, generic webhooks). */
+export function alertsSchema<S extends AnySecret>(secret: z.ZodType<S, S>) {
+  const label = (what: string, fallback: string) =>
+    z
+      .string()
+      .min(1)
+      .max(63)
+      .default(fallback)
+      .describe(`The label naming the ${what}. Default "${fallback}".`);
+  return z
+    .strictObject({
+      labels: z
+        .strictObject({
+          service: label('service', 'service'),
+          idc: label('IDC', 'idc'),
+          endpoint: label('endpoint', 'instance'),
+        })
+        .prefault({}),
+      signingSecret: secret
+        .optional()
+        .describe(
+          'HMAC key for signed webhooks (X-Vigil-Timestamp, X-Vigil-Signature: sha256=HMAC(key, "ts.body")), ' +
+            'accepted besides a webhook-role API key.',
+        ),
+    })
+    .describe('Alerts received by webhook.');
+}

@@ -1,0 +1,119 @@
+/**
+ * The notifier's vocabulary: what it hears (health events and action changes), the incidents it
+ * keeps open, and the notices it emits. Routing, silences and rate limits then decide, per channel,
+ * whether a notice is sent.
+ */
+import type { HealthEvent } from '../health/transitions';
+
+/** Severities, weakest first (PagerDuty's four). */
+export const SEVERITIES = ['info', 'warning', 'error', 'critical'] as const;
+export type Severity = (typeof SEVERITIES)[number];
+
+/** What Vigil notifies about; routes pick from these. */
+export const NOTIFY_EVENTS = [
+  'endpoint.state', // endpoints of a (service, IDC) down or back (grouped; folded into idc.state)
+  'idc.state', // a service in an IDC DEGRADED / UNHEALTHY / UNKNOWN, or back to HEALTHY
+  'vantage.suspect', // a vantage's results are left out of quorums, or count again
+  'action.proposed', // an action was recorded (executing or dry run)
+  'action.awaiting-approval',
+  'action.executed', // all steps applied
+  'action.failed',
+  'action.held', // stopped between steps: a receiver degraded
+  'action.refused', // a guardrail refused a proposed action (other than panic)
+  'panic', // fail-static: Vigil refused to shift because too much is unhealthy or stale
+] as const;
+export type NotifyEvent = (typeof NOTIFY_EVENTS)[number];
+
+/** An action as the notifier sees it: a row of `actions` whose state changed. */
+export interface ActionChange {
+  id: string;
+  service: string;
+  idc: string | null;
+  /** shift-away, failback, set-weights, rollback, ... */
+  kind: string;
+  /** The action's state (ACTION_STATES). */
+  state: string;
+  reason: string;
+  rule: string | null;
+  mode: string;
+  /** For refused actions: the guardrail that refused. */
+  guardrail?: string;
+  /** Epoch ms of the change. */
+  at: number;
+}
+
+/** What the notifier hears each tick. */
+export type NotifyInput = { kind: 'health'; event: HealthEvent } | { kind: 'action'; action: ActionChange };
+
+export type NoticePhase = 'trigger' | 'resolve' | 'remind';
+
+/** One message to send, before routing, silences and rate limits pick its channels. */
+export interface Notice {
+  /** Deterministic and unique per notice (`<incidentKey>:<phase>:<at>`): the idempotency key. */
+  id: string;
+  /** The incident (PagerDuty dedup_key): trigger, reminders and resolve share it. */
+  incidentKey: string;
+  event: NotifyEvent;
+  phase: NoticePhase;
+  severity: Severity;
+  /** One line, e.g. `live-edge in sha is UNHEALTHY`. */
+  title: string;
+  /** A few lines: why, what is affected, what Vigil does. */
+  text: string;
+  /** What routes and silences match: event, severity, and service, idc, endpoint, vantage, rule, action when known. */
+  labels: Record<string, string>;
+  details: Record<string, unknown>;
+  /** Epoch ms. */
+  at: number;
+}
+
+/** A health problem the notifier tracks from open to resolved. JSON-serialisable (kept in Redis). */
+export interface Incident {
+  /** `idc/<service>/<idc>`, `endpoints/<service>/<idc>` or `vantage/<vantage>`. */
+  key: string;
+  /** `<key>/<openedAt>`: the incidentKey of its notices. */
+  id: string;
+  event: 'idc.state' | 'endpoint.state' | 'vantage.suspect';
+  service?: string;
+  idc?: string;
+  vantage?: string;
+  severity: Severity;
+  /** The state now, e.g. UNHEALTHY, and why. */
+  state: string;
+  reason: string;
+  openedAt: number;
+  /** Pending: waiting out groupWait, nothing sent yet (a blip that ends now sends nothing). */
+  sent: boolean;
+  /** When the last trigger or reminder went out. */
+  notifiedAt?: number;
+  /** Endpoint ids down (endpoints incidents; listed in IDC incidents too). */
+  endpoints: string[];
+}
+
+/** The notifier's state: the open incidents by key. */
+export interface IncidentBook {
+  incidents: Record<string, Incident>;
+}
+
+export interface NotifySettings {
+  groupWaitMs: number;
+  /** Undefined: no reminders. */
+  remindEveryMs?: number;
+}
+
+/** A route of config `notifications.routes`, as the router needs it. */
+export interface Route {
+  channels: readonly string[];
+  events?: readonly string[];
+  minSeverity: Severity;
+  services?: readonly string[];
+  idcs?: readonly string[];
+}
+
+/** A silence: label matchers (Alertmanager's four operators; regexes anchored) and a window. */
+export interface Silence {
+  id: string;
+  matchers: ReadonlyArray<{ label: string; op: '=' | '!=' | '=~' | '!~'; value: string }>;
+  startsAt: number;
+  endsAt: number;
+}
