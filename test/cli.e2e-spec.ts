@@ -64,13 +64,14 @@ describe('the vigil CLI against a real API', () => {
   });
 
   // The steps build on each other: plan on an empty Vigil, apply, apply again, then read.
-  it('plans the example: every object is a create, nothing applied yet', async () => {
+  it('plans the example: every object is a create, the settings updates, nothing applied yet', async () => {
     const run = await cli('plan', '-f', EXAMPLE);
     expect(run).toMatchObject({ code: 0, stderr: '' });
     expect(run.stdout).toContain('+ idc sha\n');
     expect(run.stdout).toContain('+ service live-edge\n');
     expect(run.stdout).toContain('+ rule idc-down\n');
-    expect(run.stdout).toContain('Plan: 12 to create, 0 to update, 0 to delete (nothing applied yet).');
+    expect(run.stdout).toContain('~ settings notifications\n');
+    expect(run.stdout).toContain('Plan: 12 to create, 2 to update, 0 to delete (nothing applied yet).');
   });
 
   it('applies it as version 1, then finds nothing to change', async () => {
@@ -116,12 +117,12 @@ describe('the vigil CLI against a real API', () => {
   it('lists versions and diffs version 1 against nothing', async () => {
     const versions = await cli('versions');
     expect(versions.code).toBe(0);
-    expect(versions.stdout).toMatch(/^\s*1\s+\S+ \S+\s+\S+\s+\S+\s+\+12 ~0 -0\s+first import$/m);
+    expect(versions.stdout).toMatch(/^\s*1\s+\S+ \S+\s+\S+\s+\S+\s+\+12 ~2 -0\s+first import$/m);
 
     const diff = await cli('diff', '1');
     expect(diff.code).toBe(0);
     expect(diff.stdout).toContain('+ channel pd\n');
-    expect(diff.stdout).toContain('12 to create, 0 to update, 0 to delete (an empty config -> version 1).');
+    expect(diff.stdout).toContain('12 to create, 2 to update, 0 to delete (an empty config -> version 1).');
   });
 
   it('exits 1 on an invalid file, printing each problem with its path', async () => {

@@ -29,6 +29,32 @@ describe('examples/multi-idc.yaml', () => {
     expect(channels.map((c) => c.type).sort()).toEqual(['pagerduty', 'slack', 'webhook']);
   });
 
+  it('routes notifications to its channels and takes signed alerts', () => {
+    const result = validateConfig(parsed.ok ? parsed.value : null);
+    if (!result.ok) throw new Error('invalid example');
+    const { channels, notifications, alerts } = result.config;
+    const routed = new Set(notifications.routes.flatMap((route) => route.channels));
+    expect([...routed].sort()).toEqual(channels.map((c) => c.name).sort());
+    expect(notifications.routes.find((r) => r.channels.includes('pd'))).toMatchObject({
+      events: expect.arrayContaining(['idc.state', 'panic', 'action.failed']),
+    });
+    expect(notifications.remindEvery).toBeDefined();
+    expect(alerts.signingSecret).toEqual({ secretRef: expect.any(String) });
+  });
+
+  it('plans from nothing: every named object created, both settings sections updated', () => {
+    const result = validateConfig(parsed.ok ? parsed.value : null);
+    if (!result.ok) throw new Error('invalid example');
+    const plan = planConfig(null, result.config);
+    const { idcs, services, rules, channels } = result.config;
+    const named = idcs.length + services.length + rules.length + channels.length;
+    expect(plan.summary).toEqual({ create: named, update: 2, delete: 0 });
+    expect(plan.changes.slice(-2).map((c) => `${c.op} ${c.kind} ${c.name}`)).toEqual([
+      'update settings notifications',
+      'update settings alerts',
+    ]);
+  });
+
   it('applies without VIGIL_SECRET_KEY and re-applies as a no-op', () => {
     const result = validateConfig(parsed.ok ? parsed.value : null);
     if (!result.ok) throw new Error('invalid example');

@@ -30,6 +30,26 @@ describe('configJsonSchema', () => {
     expect(service.required).toEqual(['name', 'endpoints', 'checks']);
   });
 
+  it('documents notifications and alerts as optional sections with their defaults', () => {
+    const schema = configJsonSchema() as {
+      properties: Record<string, { default?: unknown; properties?: Record<string, unknown> }>;
+    };
+    const { notifications, alerts } = schema.properties;
+    expect(Object.keys(schema.properties)).toEqual([
+      'apiVersion',
+      'idcs',
+      'services',
+      'rules',
+      'channels',
+      'notifications',
+      'alerts',
+    ]);
+    expect(Object.keys(notifications.properties ?? {})).toEqual(['groupWait', 'remindEvery', 'routes']);
+    expect(notifications.properties?.groupWait).toMatchObject({ default: '10s' });
+    expect(Object.keys(alerts.properties ?? {})).toEqual(['labels', 'signingSecret']);
+    expect(JSON.stringify(alerts)).toContain('"default":"instance"');
+  });
+
   it('does not publish the internal stored secret form', () => {
     expect(JSON.stringify(configJsonSchema())).not.toMatch(/"encrypted"|"fingerprint"/);
   });

@@ -129,6 +129,96 @@ describe('planConfig', () => {
     expect(plan.summary).toEqual({ create: 2, update: 2, delete: 2 });
   });
 
+  it('is empty for the same config with notifications and alerts written', () => {
+    const withSettings = () =>
+      config((c) => {
+        c.notifications = { groupWait: '30s', routes: [{ channels: ['oncall'], minSeverity: 'warning' }] };
+        c.alerts = { labels: { endpoint: 'node' }, signingSecret: { secretRef: 'ALERT_KEY' } };
+      });
+    expect(planConfig(withSettings(), withSettings()).changes).toEqual([]);
+  });
+
+  it('lists a settings change (notifications.groupWait alone) as an update of the section', () => {
+    const plan = planConfig(
+      config(),
+      config((c) => (c.notifications = { groupWait: '30s' })),
+    );
+    expect(plan).toEqual({
+      changes: [
+        {
+          kind: 'settings',
+          name: 'notifications',
+          op: 'update',
+          fields: [{ path: 'groupWait', before: '10s', after: '30s' }],
+        },
+      ],
+      summary: { create: 0, update: 1, delete: 0 },
+    });
+  });
+
+  it('lists settings after the named kinds, notifications before alerts, compared with their defaults', () => {
+    const route = { channels: ['oncall'], minSeverity: 'warning' };
+    const after = config((c) => {
+      c.idcs[0].capacity = 200;
+      c.alerts = { labels: { endpoint: 'node' } };
+      c.notifications = { remindEvery: '4h', routes: [route] };
+    });
+    const settings = [
+      {
+        kind: 'settings',
+        name: 'notifications',
+        op: 'update',
+        fields: [
+          { path: 'remindEvery', after: '4h' },
+          { path: 'routes', before: [], after: [route] },
+        ],
+      },
+      {
+        kind: 'settings',
+        name: 'alerts',
+        op: 'update',
+        fields: [{ path: 'labels.endpoint', before: 'instance', after: 'node' }],
+      },
+    ];
+    expect(planConfig(config(), after).changes.map((c) => `${c.kind} ${c.name}`)).toEqual([
+      'idc sha',
+      'settings notifications',
+      'settings alerts',
+    ]);
+    expect(planConfig(config(), after).changes.slice(1)).toEqual(settings);
+    // From nothing: the settings are updates of the defaults; settings left at defaults are not listed.
+    const fromNothing = planConfig(null, after);
+    expect(fromNothing.changes.slice(-2)).toEqual(settings);
+    expect(fromNothing.summary).toEqual({ create: 7, update: 2, delete: 0 });
+    // Removing the sections goes back to the defaults.
+    expect(planConfig(after, config()).changes.slice(1)).toEqual([
+      {
+        kind: 'settings',
+        name: 'notifications',
+        op: 'update',
+        fields: [
+          { path: 'remindEvery', before: '4h' },
+          { path: 'routes', before: [route], after: [] },
+        ],
+      },
+      {
+        kind: 'settings',
+        name: 'alerts',
+        op: 'update',
+        fields: [{ path: 'labels.endpoint', before: 'node', after: 'instance' }],
+      },
+    ]);
+  });
+
+  it('compares a document stored without the newer sections and fields as if they had their defaults', () => {
+    const stored = config() as unknown as Record<string, unknown>;
+    delete stored.notifications;
+    delete stored.alerts;
+    for (const channel of stored.channels as Array<Record<string, unknown>>) delete channel.rateLimit;
+    expect(planConfig(stored as unknown as Config, config()).changes).toEqual([]);
+    expect(planConfig(config(), stored as unknown as Config).changes).toEqual([]);
+  });
+
   it('is what diffConfigs returns', () => {
     expect(diffConfigs).toBe(planConfig);
   });
@@ -200,6 +290,55 @@ describe('planConfig and secrets', () => {
     expect(change.fields?.[0]).toMatchObject({
       path: 'checks[auth]',
       after: { http: { headers: { Authorization: '<secret>' } } },
+    });
+  });
+
+  describe('alerts.signingSecret (a secret outside the named lists)', () => {
+    const signed = (key: string) => {
+      const result = sealSecrets(
+        config((c) => (c.alerts = { signingSecret: { value: key } })),
+        null,
+        KEY,
+      );
+      if (!result.ok) throw new Error('seal failed');
+      return result.config;
+    };
+
+    it('compares by fingerprint: the same key is no change, another key is <secret changed>', () => {
+      expect(planConfig(signed('sign-1'), signed('sign-1')).changes).toEqual([]);
+      const plan = planConfig(signed('sign-1'), signed('sign-2'));
+      expect(plan.changes).toEqual([
+        {
+          kind: 'settings',
+          name: 'alerts',
+          op: 'update',
+          fields: [{ path: 'signingSecret', before: '<secret>', after: '<secret changed>' }],
+        },
+      ]);
+    });
+
+    it('masks it when it is added or removed, and never shows the key or its ciphertext', () => {
+      const b = signed('sign-2');
+      const added = planConfig(config(), b);
+      expect(added.changes).toEqual([
+        {
+          kind: 'settings',
+          name: 'alerts',
+          op: 'update',
+          fields: [{ path: 'signingSecret', after: '<secret>' }],
+        },
+      ]);
+      const text = JSON.stringify([added, planConfig(null, b), planConfig(b, config())]);
+      for (const hidden of ['sign-2', 'v1:', (b.alerts.signingSecret as { encrypted: string }).encrypted])
+        expect(text).not.toContain(hidden);
+      expect(planConfig(b, config()).changes[0].fields).toEqual([
+        { path: 'signingSecret', before: '<secret>' },
+      ]);
+    });
+
+    it('keeps the stored key for "<redacted>"', () => {
+      const shown = config((c) => (c.alerts = { signingSecret: { value: '<redacted>' } }));
+      expect(planConfig(signed('sign-1'), shown).changes).toEqual([]);
     });
   });
 

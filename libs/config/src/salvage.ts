@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import {
+  AlertSettings,
   Channel,
   Check,
   Config,
@@ -8,11 +9,13 @@ import {
   endpointSchema,
   Idc,
   idcSchema,
+  NotificationRoute,
   Policy,
   policySchema,
   Rule,
   ruleSchema,
 } from './schema';
+import { alertLabelsSchema, routeSchema } from './schema-notify';
 import { weightsSchema } from './schema-primitives';
 import { isPlainObject } from './tree';
 
@@ -37,6 +40,12 @@ export interface PartialConfig {
   rules: Array<Rule | undefined>;
   channels: Array<Channel | undefined>;
   names: Record<'idcs' | 'services' | 'rules' | 'channels', Array<string | undefined>>;
+  /** False when `channels` is written but is not a list: channel references cannot be checked then. */
+  channelsListed: boolean;
+  /** `notifications.routes`, each parsed on its own (also when other notification settings are broken). */
+  routes: Array<NotificationRoute | undefined>;
+  /** `alerts.labels` when it parses (defaults applied). */
+  alertLabels?: AlertSettings['labels'];
 }
 
 /** A fully parsed config seen as a PartialConfig (no holes). */
@@ -52,6 +61,9 @@ export function partialFromConfig(config: Config): PartialConfig {
       rules: config.rules.map((x) => x.name),
       channels: config.channels.map((x) => x.name),
     },
+    channelsListed: true,
+    routes: config.notifications.routes,
+    alertLabels: config.alerts.labels,
   };
 }
 
@@ -69,7 +81,15 @@ export function salvageConfig(raw: unknown): PartialConfig {
       rules: namesOf(root.rules),
       channels: namesOf(root.channels),
     },
+    channelsListed: root.channels === undefined || Array.isArray(root.channels),
+    routes: parseEach(field(root.notifications, 'routes'), routeSchema),
+    alertLabels: tryParse(alertLabelsSchema, field(root.alerts, 'labels') ?? {}),
   };
+}
+
+/** `object[key]` when `object` is a plain object. */
+function field(object: unknown, key: string): unknown {
+  return isPlainObject(object) ? object[key] : undefined;
 }
 
 function salvageService(raw: unknown): PartialService | undefined {

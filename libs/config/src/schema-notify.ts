@@ -3,6 +3,9 @@ import { NOTIFY_EVENTS, SEVERITIES } from '@libs/domain';
 import { AnySecret } from './secret-types';
 import { durationSchema, httpUrlSchema, nameSchema } from './schema-primitives';
 
+/** Every event but rule.notify, which goes to the channels its rule names, never through routes. */
+const ROUTED_EVENTS = NOTIFY_EVENTS.filter((e) => e !== 'rule.notify');
+
 export const severitySchema = z.enum(SEVERITIES);
 
 const rateLimitSchema = z
@@ -15,47 +18,65 @@ const rateLimitSchema = z
       'A resolve whose trigger was sent is never suppressed.',
   );
 
-/** A notification channel, discriminated by `type`. */
+/** A notification channel, discriminated by `type`. Keys in the order they are written out. */
 export function channelSchema<S extends AnySecret>(secret: z.ZodType<S, S>) {
-  const common = { name: nameSchema('Channel'), rateLimit: rateLimitSchema.prefault({}) };
+  const name = nameSchema('Channel');
+  const rateLimit = rateLimitSchema.prefault({});
   return z
     .discriminatedUnion('type', [
       z.strictObject({
-        ...common,
+        name,
         type: z.literal('webhook'),
         url: httpUrlSchema('Receives events as signed JSON.'),
         secret: secret
           .optional()
           .describe('HMAC key: each request carries X-Vigil-Timestamp and X-Vigil-Signature.'),
+        rateLimit,
       }),
       z.strictObject({
-        ...common,
+        name,
         type: z.literal('slack'),
         webhookUrl: secret.describe('Slack incoming-webhook URL (a secret).'),
+        rateLimit,
       }),
       z.strictObject({
-        ...common,
+        name,
         type: z.literal('pagerduty'),
         routingKey: secret.describe('PagerDuty Events v2 routing key (a secret).'),
         url: httpUrlSchema(
           'Events API v2 endpoint. Default https://events.pagerduty.com/v2/enqueue.',
         ).default('https://events.pagerduty.com/v2/enqueue'),
         severity: severitySchema.optional().describe("Sent instead of each event's own severity."),
+        rateLimit,
       }),
     ])
     .describe('A notification channel.');
 }
 
-/** Which events go to which channels. An event goes to every channel of every route it matches. */
-const routeSchema = z
+/**
+ * Which events go to which channels. An event goes to every channel of every route it matches (each
+ * channel once). The validator checks that channels, services and IDCs named here exist.
+ */
+export const routeSchema = z
   .strictObject({
-    channels: z.array(nameSchema('Channel')).min(1).describe('Channel names.'),
-    events: z.array(z.enum(NOTIFY_EVENTS)).min(1).optional().describe('Default: every event.'),
+    channels: z
+      .array(nameSchema('Channel'))
+      .min(1)
+      .describe('Names of channels defined under `channels`, each listed once.'),
+    events: z.array(z.enum(ROUTED_EVENTS)).min(1).optional().describe('Default: every event.'),
     minSeverity: severitySchema.default('info').describe('The weakest severity sent. Default info.'),
-    services: z.array(nameSchema('Service')).min(1).optional().describe('Default: every service.'),
-    idcs: z.array(nameSchema('IDC')).min(1).optional().describe('Default: every IDC.'),
+    services: z
+      .array(nameSchema('Service'))
+      .min(1)
+      .optional()
+      .describe('Only events of these services. Default: every service.'),
+    idcs: z
+      .array(nameSchema('IDC'))
+      .min(1)
+      .optional()
+      .describe('Only events in these IDCs. Default: every IDC.'),
   })
-  .describe('A notification route.');
+  .describe('A notification route: events matching every given filter go to its channels.');
 
 export const notificationsSchema = z
   .strictObject({
@@ -71,24 +92,28 @@ export const notificationsSchema = z
   })
   .describe('How events become notifications.');
 
+const alertLabel = (what: string, fallback: string) =>
+  z
+    .string()
+    .min(1)
+    .max(63)
+    .default(fallback)
+    .describe(`The label naming the ${what}. Default "${fallback}".`);
+
+/** Which labels of an inbound alert name the service, IDC and endpoint (three different labels). */
+export const alertLabelsSchema = z
+  .strictObject({
+    service: alertLabel('service', 'service'),
+    idc: alertLabel('IDC', 'idc'),
+    endpoint: alertLabel('endpoint', 'instance'),
+  })
+  .describe('The alert labels read as Vigil names. Each must be a different label.');
+
 /** Inbound alerts (Alertmanager, Grafana, generic webhooks). */
 export function alertsSchema<S extends AnySecret>(secret: z.ZodType<S, S>) {
-  const label = (what: string, fallback: string) =>
-    z
-      .string()
-      .min(1)
-      .max(63)
-      .default(fallback)
-      .describe(`The label naming the ${what}. Default "${fallback}".`);
   return z
     .strictObject({
-      labels: z
-        .strictObject({
-          service: label('service', 'service'),
-          idc: label('IDC', 'idc'),
-          endpoint: label('endpoint', 'instance'),
-        })
-        .prefault({}),
+      labels: alertLabelsSchema.prefault({}),
       signingSecret: secret
         .optional()
         .describe(

@@ -37,7 +37,7 @@ function buildSchemas<S extends AnySecret>(secret: z.ZodType<S, S>) {
       alerts: alerts.prefault({}),
     })
     .describe("Vigil's declarative configuration: the whole desired state.");
-  return { config, service, check, channel };
+  return { config, service, check, channel, alerts, notifications: notificationsSchema };
 }
 
 /** Schemas for what users submit. */

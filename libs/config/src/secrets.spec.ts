@@ -116,6 +116,65 @@ describe('sealSecrets', () => {
   });
 });
 
+describe('a secret outside the named lists: alerts.signingSecret', () => {
+  const withSigningKey = (key: string) => {
+    const raw = baseConfig();
+    raw.alerts = { signingSecret: { value: key } };
+    return validateConfigOk(raw);
+  };
+  const signingOf = (config: { alerts: { signingSecret?: unknown } }) => config.alerts.signingSecret;
+
+  it('is sealed on apply, opens again, and is redacted on read', () => {
+    const stored = seal(withSigningKey('alert-hmac-key'));
+    expect(signingOf(stored)).toEqual({
+      encrypted: expect.stringMatching(/^v1:/),
+      fingerprint: expect.stringMatching(/^[0-9a-f]{16}$/),
+    });
+    expect(JSON.stringify(stored)).not.toContain('alert-hmac-key');
+    expect(openSecret(signingOf(stored) as SealedSecret, KEY, {})).toBe('alert-hmac-key');
+    const shown = redactSecrets(stored);
+    expect(signingOf(shown)).toEqual({ value: REDACTED });
+    expect(JSON.stringify(shown)).not.toMatch(/encrypted|fingerprint|alert-hmac-key/);
+  });
+
+  it('keeps the stored key for "<redacted>" and when the value is unchanged', () => {
+    const stored = seal(withSigningKey('alert-hmac-key'));
+    expect(seal(redactSecrets(stored), stored, undefined)).toEqual(stored);
+    expect(seal(withSigningKey('alert-hmac-key'), stored)).toEqual(stored);
+    const rotated = seal(withSigningKey('rotated-key'), stored);
+    expect((signingOf(rotated) as SealedSecret).fingerprint).not.toBe(
+      (signingOf(stored) as SealedSecret).fingerprint,
+    );
+  });
+
+  it('is reported at its path when it cannot be sealed', () => {
+    const message =
+      'a plaintext secret needs VIGIL_SECRET_KEY to be set on the server; set it, or use {secretRef: ENV_NAME}';
+    expect(sealSecrets(withSigningKey('k'), null, undefined)).toEqual({
+      ok: false,
+      details: [{ path: 'alerts.signingSecret', message }],
+    });
+    const redacted = validateConfigOk({ ...baseConfig(), alerts: { signingSecret: { value: REDACTED } } });
+    expect(sealSecrets(redacted, seal(validateConfigOk(baseConfig())), KEY)).toEqual({
+      ok: false,
+      details: [
+        {
+          path: 'alerts.signingSecret',
+          message: 'is "<redacted>" but no stored secret exists at this path to keep; send the value again',
+        },
+      ],
+    });
+  });
+
+  it('keeps a secretRef as it is', () => {
+    const raw = baseConfig();
+    raw.alerts = { signingSecret: { secretRef: 'ALERT_SIGNING_KEY' } };
+    const stored = seal(validateConfigOk(raw));
+    expect(signingOf(stored)).toEqual({ secretRef: 'ALERT_SIGNING_KEY' });
+    expect(signingOf(redactSecrets(stored))).toEqual({ secretRef: 'ALERT_SIGNING_KEY' });
+  });
+});
+
 describe('redactSecrets', () => {
   it('replaces stored secrets by <redacted> and keeps secretRefs', () => {
     const raw = baseConfig();
@@ -155,12 +214,15 @@ describe('openSecret', () => {
 
 describe('visitSecrets', () => {
   it('visits every secret with an index path and a name-based id', () => {
+    const config = withPlainSecrets();
+    config.alerts.signingSecret = { secretRef: 'ALERT_SIGNING_KEY' };
     const seen: string[] = [];
-    visitSecrets(withPlainSecrets(), (_secret, at) => seen.push(`${at.path} | ${at.id}`));
+    visitSecrets(config, (_secret, at) => seen.push(`${at.path} | ${at.id}`));
     expect(seen).toEqual([
       'services[0].checks[0].http.headers.Authorization | services[live-edge].checks[http].http.headers.Authorization',
       'channels[0].secret | channels[oncall].secret',
       'channels[1].webhookUrl | channels[slack-sre].webhookUrl',
+      'alerts.signingSecret | alerts.signingSecret',
     ]);
   });
 });

@@ -8,6 +8,8 @@ export interface SemanticContext {
   checkIdcs: boolean;
   services: ReadonlyMap<string, PartialService>;
   channels: ReadonlySet<string>;
+  /** False when `channels` is not a list (reported by the schema): channel references are then not checked. */
+  checkChannels: boolean;
 }
 
 /** Collects the defined names; names as written count even when their element failed the schema. */
@@ -22,6 +24,7 @@ export function contextOf(config: PartialConfig): SemanticContext {
     checkIdcs: defined(config.names.idcs).length > 0,
     services,
     channels: new Set(defined(config.names.channels)),
+    checkChannels: config.channelsListed,
   };
 }
 
@@ -38,6 +41,11 @@ export function checkReference(
 /** Like checkReference for IDC names, skipped when no IDC is defined (that is reported once, at idcs). */
 export function checkIdcReference(ctx: SemanticContext, name: string, at: Path): ConfigIssue[] {
   return ctx.checkIdcs ? checkReference(ctx.idcs, 'IDC', name, at) : [];
+}
+
+/** Like checkReference for channel names, skipped when `channels` is not a list (that is reported once, there). */
+export function checkChannelReference(ctx: SemanticContext, name: string, at: Path): ConfigIssue[] {
+  return ctx.checkChannels ? checkReference(ctx.channels, 'channel', name, at) : [];
 }
 
 /** An issue on every repeated name after its first use, at that element's `name`. */

@@ -2,6 +2,7 @@ import { compileRule, ruleSubject } from '@libs/domain';
 import { ConfigIssue, issueAt, Path } from './path';
 import { Rule } from './schema';
 import {
+  checkChannelReference,
   checkIdcReference,
   checkReference,
   checkWeights,
@@ -32,9 +33,7 @@ export function checkRule(rule: Rule, at: Path, ctx: SemanticContext): ConfigIss
       issues.push(...checkWeights(action.weights, [...here, 'weights'], ctx, footprints));
     if (action.type === 'notify') {
       issues.push(
-        ...action.channels.flatMap((name, j) =>
-          checkReference(ctx.channels, 'channel', name, [...here, 'channels', j]),
-        ),
+        ...action.channels.flatMap((name, j) => checkChannelReference(ctx, name, [...here, 'channels', j])),
       );
     }
     if (!WEIGHT_ACTIONS.has(action.type)) return;

@@ -1,11 +1,13 @@
 import { ConfigIssue } from './path';
 import { PartialConfig } from './salvage';
 import { contextOf, duplicateNames } from './semantics-context';
+import { checkAlertLabels, checkRoutes } from './semantics-notify';
 import { checkRule } from './semantics-rules';
 import { checkService } from './semantics-service';
 
 /**
- * Checks what a schema cannot: unique names, references that resolve, timings, weights, targets.
+ * Checks what a schema cannot: unique names, references that resolve (also from notification routes),
+ * timings, weights, targets, distinct alert labels.
  * Works on a PartialConfig so that it also runs on the parts that passed the schema.
  */
 export function checkSemantics(config: PartialConfig): ConfigIssue[] {
@@ -17,5 +19,7 @@ export function checkSemantics(config: PartialConfig): ConfigIssue[] {
     ...duplicateNames(config.names.rules, ['rules'], 'rule'),
     ...config.rules.flatMap((rule, i) => (rule ? checkRule(rule, ['rules', i], ctx) : [])),
     ...duplicateNames(config.names.channels, ['channels'], 'channel'),
+    ...checkRoutes(config.routes, ['notifications', 'routes'], ctx),
+    ...checkAlertLabels(config.alertLabels, ['alerts', 'labels']),
   ];
 }

@@ -53,6 +53,62 @@ describe('serializeConfig', () => {
     expect(text.indexOf('\nrules:')).toBeLessThan(text.indexOf('\nchannels:'));
   });
 
+  it('writes notifications and alerts after channels, their keys in schema order', () => {
+    const raw = baseConfig();
+    raw.alerts = { signingSecret: { secretRef: 'ALERT_KEY' }, labels: { endpoint: 'node', service: 'job' } };
+    raw.notifications = {
+      routes: [{ idcs: ['sha'], minSeverity: 'warning', events: ['panic'], channels: ['oncall'] }],
+      remindEvery: '4h',
+      groupWait: '30s',
+    };
+    const config = validated(raw);
+    const text = serializeConfig(reverseKeysDeep(config) as Config, 'yaml');
+    expect(text.slice(text.indexOf('\nnotifications:'))).toBe(
+      [
+        '',
+        'notifications:',
+        '  groupWait: 30s',
+        '  remindEvery: 4h',
+        '  routes:',
+        '    - channels:',
+        '        - oncall',
+        '      events:',
+        '        - panic',
+        '      minSeverity: warning',
+        '      idcs:',
+        '        - sha',
+        'alerts:',
+        '  labels:',
+        '    service: job',
+        '    idc: idc',
+        '    endpoint: node',
+        '  signingSecret:',
+        '    secretRef: ALERT_KEY',
+        '',
+      ].join('\n'),
+    );
+    expect(text.indexOf('\nchannels:')).toBeLessThan(text.indexOf('\nnotifications:'));
+    const again = parseConfigText(text, 'yaml');
+    expect(validated(again.ok ? again.value : null)).toEqual(config);
+  });
+
+  it('writes channel fields in schema order, the rate limit last', () => {
+    const text = serializeConfig(reverseKeysDeep(validated(baseConfig())) as Config, 'yaml');
+    expect(text).toContain(
+      [
+        'channels:',
+        '  - name: oncall',
+        '    type: webhook',
+        '    url: https://hooks.example/vigil',
+        '    secret:',
+        '      secretRef: HOOK_SECRET',
+        '    rateLimit:',
+        '      max: 20',
+        '      per: 1m',
+      ].join('\n'),
+    );
+  });
+
   it('ends JSON with a newline', () => {
     expect(serializeConfig(validated(baseConfig()), 'json').endsWith('}\n')).toBe(true);
   });

@@ -5,7 +5,8 @@ import { isPlainObject } from './tree';
 
 /**
  * Writes a config as YAML or JSON in a stable form: keys in schema order (apiVersion, idcs, services,
- * rules, channels; within each object as documented), record keys (labels, weights, headers) sorted.
+ * rules, channels, notifications, alerts; within each object as documented), record keys (labels,
+ * weights, headers) sorted.
  * The order does not depend on how the document was stored (e.g. Postgres jsonb reorders keys).
  * Secrets are written as they are: redact them first for display.
  */

@@ -94,8 +94,10 @@ describe('validateConfig: defaults', () => {
       name: 'pd',
       type: 'pagerduty',
       routingKey: { secretRef: 'PD_KEY' },
-      severity: 'critical',
+      url: 'https://events.pagerduty.com/v2/enqueue',
+      rateLimit: { max: 20, per: '1m' },
     });
+    expect(config.channels[0]).toMatchObject({ rateLimit: { max: 20, per: '1m' } });
     expect(config.services[0].trafficManager).toEqual({
       type: 'webhook',
       url: 'https://gslb.example/w',
@@ -103,7 +105,7 @@ describe('validateConfig: defaults', () => {
     });
   });
 
-  it('defaults services, rules and channels to empty lists', () => {
+  it('defaults services, rules and channels to empty lists, and notifications and alerts to their defaults', () => {
     const result = validateConfig({ apiVersion: 'vigil/v1', idcs: [{ name: 'sha', capacity: 1 }] });
     expect(result).toEqual({
       ok: true,
@@ -113,7 +115,25 @@ describe('validateConfig: defaults', () => {
         services: [],
         rules: [],
         channels: [],
+        notifications: { groupWait: '10s', routes: [] },
+        alerts: { labels: { service: 'service', idc: 'idc', endpoint: 'instance' } },
       },
+    });
+  });
+
+  it('fills in route defaults and keeps given notification settings', () => {
+    const config = validated((c) => {
+      c.notifications = { remindEvery: '4h', routes: [{ channels: ['oncall'] }] };
+      c.alerts = { labels: { endpoint: 'node' }, signingSecret: { secretRef: 'ALERT_KEY' } };
+    });
+    expect(config.notifications).toEqual({
+      groupWait: '10s',
+      remindEvery: '4h',
+      routes: [{ channels: ['oncall'], minSeverity: 'info' }],
+    });
+    expect(config.alerts).toEqual({
+      labels: { service: 'service', idc: 'idc', endpoint: 'node' },
+      signingSecret: { secretRef: 'ALERT_KEY' },
     });
   });
 

@@ -21,7 +21,7 @@ describe('validateConfig: schema problems', () => {
     expect(validateConfig(baseConfig())).toMatchObject({ ok: true });
   });
 
-  it.each<[string, Mutation, string, string]>([
+  it.each<[string, Mutation, string, string | jest.AsymmetricMatcher]>([
     [
       'wrong apiVersion',
       (c) => (c.apiVersion = 'vigil/v2'),
@@ -326,7 +326,79 @@ describe('validateConfig: schema problems', () => {
           severity: 'high',
         }),
       'channels[0].severity',
-      'expected one of "critical", "error", "warning", "info", got "high"',
+      'expected one of "info", "warning", "error", "critical", got "high"',
+    ],
+    [
+      'rate limit window below 1s',
+      (c) => (c.channels[0].rateLimit = { per: '500ms' }),
+      'channels[0].rateLimit.per',
+      'must be at least 1s',
+    ],
+    [
+      'rate limit of zero',
+      (c) => (c.channels[0].rateLimit = { max: 0 }),
+      'channels[0].rateLimit.max',
+      'must be at least 1',
+    ],
+    [
+      'pagerduty url not http',
+      (c) =>
+        (c.channels[0] = {
+          name: 'oncall',
+          type: 'pagerduty',
+          routingKey: { secretRef: 'PD' },
+          url: 'ftp://events.example/v2',
+        }),
+      'channels[0].url',
+      'must be an absolute http:// or https:// URL',
+    ],
+    [
+      'notifications groupWait typo',
+      (c) => (c.notifications = { groupWait: '10' }),
+      'notifications.groupWait',
+      'must be a duration such as "500ms", "5s", "2m", "1h" or "1m30s"',
+    ],
+    [
+      'remindEvery below 1m',
+      (c) => (c.notifications = { remindEvery: '30s' }),
+      'notifications.remindEvery',
+      'must be at least 1m',
+    ],
+    [
+      'route without channels',
+      (c) => (c.notifications = { routes: [{ channels: [] }] }),
+      'notifications.routes[0].channels',
+      'must have at least 1 item',
+    ],
+    [
+      'route with an unknown event',
+      (c) => (c.notifications = { routes: [{ channels: ['oncall'], events: ['idc.down'] }] }),
+      'notifications.routes[0].events[0]',
+      expect.stringMatching(/^expected one of "endpoint.state", "idc.state", .*, got "idc.down"$/),
+    ],
+    [
+      'route severity typo',
+      (c) => (c.notifications = { routes: [{ channels: ['oncall'], minSeverity: 'warn' }] }),
+      'notifications.routes[0].minSeverity',
+      'expected one of "info", "warning", "error", "critical", got "warn"',
+    ],
+    [
+      'route key typo',
+      (c) => (c.notifications = { routes: [{ channels: ['oncall'], service: ['origin'] }] }),
+      'notifications.routes[0].service',
+      'unknown field "service" (did you mean "services"?)',
+    ],
+    [
+      'empty alert label',
+      (c) => (c.alerts = { labels: { idc: '' } }),
+      'alerts.labels.idc',
+      'must not be empty',
+    ],
+    [
+      'alert signing secret as a string',
+      (c) => (c.alerts = { signingSecret: 'hunter2' }),
+      'alerts.signingSecret',
+      SECRET_HELP,
     ],
     [
       'lowercase secretRef',

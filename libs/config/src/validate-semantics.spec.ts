@@ -204,6 +204,62 @@ describe('validateConfig: semantic problems', () => {
       'rules[0].actions[2].type',
       'only one weight-changing action per rule: set-weights conflicts with shift-away',
     ],
+    [
+      'route: unknown channel',
+      (c) => (c.notifications = { routes: [{ channels: ['oncall', 'pager'] }] }),
+      'notifications.routes[0].channels[1]',
+      'unknown channel "pager"',
+    ],
+    [
+      'route: repeated channel',
+      (c) => (c.notifications = { routes: [{ channels: ['oncall', 'oncall'] }] }),
+      'notifications.routes[0].channels[1]',
+      'duplicate channel "oncall"',
+    ],
+    [
+      'route: repeated event',
+      (c) =>
+        (c.notifications = { routes: [{ channels: ['oncall'], events: ['panic', 'idc.state', 'panic'] }] }),
+      'notifications.routes[0].events[2]',
+      'duplicate event "panic"',
+    ],
+    [
+      'route: unknown service',
+      (c) => (c.notifications = { routes: [{ channels: ['oncall'], services: ['origin', 'vod'] }] }),
+      'notifications.routes[0].services[1]',
+      'unknown service "vod"',
+    ],
+    [
+      'route: repeated service',
+      (c) => (c.notifications = { routes: [{ channels: ['oncall'], services: ['origin', 'origin'] }] }),
+      'notifications.routes[0].services[1]',
+      'duplicate service "origin"',
+    ],
+    [
+      'route: unknown IDC',
+      (c) =>
+        (c.notifications = { routes: [{ channels: ['oncall'] }, { channels: ['oncall'], idcs: ['hkg'] }] }),
+      'notifications.routes[1].idcs[0]',
+      'unknown IDC "hkg"',
+    ],
+    [
+      'route: repeated IDC',
+      (c) => (c.notifications = { routes: [{ channels: ['oncall'], idcs: ['sha', 'bjs', 'sha'] }] }),
+      'notifications.routes[0].idcs[2]',
+      'duplicate IDC "sha"',
+    ],
+    [
+      'alert labels: IDC label same as the service label',
+      (c) => (c.alerts = { labels: { service: 'job', idc: 'job' } }),
+      'alerts.labels.idc',
+      'label "job" is also the service label; service, IDC and endpoint need different labels',
+    ],
+    [
+      'alert labels: endpoint label same as the default IDC label',
+      (c) => (c.alerts = { labels: { endpoint: 'idc' } }),
+      'alerts.labels.endpoint',
+      'label "idc" is also the IDC label; service, IDC and endpoint need different labels',
+    ],
   ])('%s', (_title, mutate, path, message) => {
     expect(problems(mutate)).toEqual([{ path, message }]);
   });
@@ -237,6 +293,35 @@ describe('validateConfig: semantic problems', () => {
         path: 'services[0].checks[0].http.bodyRegex',
         message: expect.stringMatching(/^invalid regular expression: /),
       },
+    ]);
+  });
+
+  it('accepts routes naming defined channels, services and IDCs, and distinct alert labels', () => {
+    const config = baseConfig();
+    config.channels.push({ name: 'pager', type: 'pagerduty', routingKey: { secretRef: 'PD_KEY' } });
+    config.notifications = {
+      groupWait: '30s',
+      remindEvery: '4h',
+      routes: [
+        { channels: ['pager'], events: ['idc.state', 'panic'], minSeverity: 'critical' },
+        { channels: ['oncall', 'pager'], services: ['origin'], idcs: ['sha', 'szx'] },
+      ],
+    };
+    config.alerts = { labels: { service: 'job', idc: 'datacenter', endpoint: 'instance' } };
+    expect(validateConfig(config)).toMatchObject({ ok: true });
+  });
+
+  it('reports every bad entry of a route', () => {
+    const details = problems(
+      (c) =>
+        (c.notifications = { routes: [{ channels: ['pager', 'pager'], services: ['vod'], idcs: ['hkg'] }] }),
+    );
+    expect(details).toEqual([
+      { path: 'notifications.routes[0].channels[0]', message: 'unknown channel "pager"' },
+      { path: 'notifications.routes[0].channels[1]', message: 'unknown channel "pager"' },
+      { path: 'notifications.routes[0].channels[1]', message: 'duplicate channel "pager"' },
+      { path: 'notifications.routes[0].services[0]', message: 'unknown service "vod"' },
+      { path: 'notifications.routes[0].idcs[0]', message: 'unknown IDC "hkg"' },
     ]);
   });
 
@@ -274,6 +359,87 @@ describe('validateConfig: every problem at once', () => {
         message: 'must be an environment variable name (A-Z, 0-9, "_")',
       },
     ]);
+  });
+
+  it('lists notifications and alerts after channels, each section in document order', () => {
+    const details = problems((c) => {
+      c.alerts = { labels: { service: 'x', idc: 'x' } };
+      c.notifications = { groupWait: 'soon', routes: [{ channels: ['pager'] }] };
+      c.channels[0].url = 'nope';
+      c.idcs[0].capacity = 0;
+    });
+    expect(details.map((d) => d.path)).toEqual([
+      'idcs[0].capacity',
+      'channels[0].url',
+      'notifications.groupWait',
+      'notifications.routes[0].channels[0]',
+      'alerts.labels.idc',
+    ]);
+  });
+
+  it('still checks routes and alert labels when other notification settings fail the schema', () => {
+    const details = problems((c) => {
+      c.notifications = {
+        groupWait: 'soon',
+        routes: [
+          { channels: ['oncall'], minSeverity: 'loud' },
+          { channels: ['pager'], idcs: ['hkg'] },
+        ],
+      };
+      c.alerts = { labels: { service: 'job', idc: 'job' }, signingSecret: 'plain' };
+    });
+    expect(details).toEqual([
+      {
+        path: 'notifications.groupWait',
+        message: 'must be a duration such as "500ms", "5s", "2m", "1h" or "1m30s"',
+      },
+      {
+        path: 'notifications.routes[0].minSeverity',
+        message: 'expected one of "info", "warning", "error", "critical", got "loud"',
+      },
+      { path: 'notifications.routes[1].channels[0]', message: 'unknown channel "pager"' },
+      { path: 'notifications.routes[1].idcs[0]', message: 'unknown IDC "hkg"' },
+      {
+        path: 'alerts.signingSecret',
+        message:
+          'expected a secret: {secretRef: ENV_VAR_NAME} to read it from the environment, or {value: "..."}',
+      },
+      {
+        path: 'alerts.labels.idc',
+        message: 'label "job" is also the service label; service, IDC and endpoint need different labels',
+      },
+    ]);
+  });
+
+  it('resolves route channels to channels that failed the schema, by the name written', () => {
+    const details = problems((c) => {
+      c.channels.push({ name: 'pager', type: 'pagerduty' }); // no routingKey, but "pager" is defined
+      c.notifications = { routes: [{ channels: ['pager', 'oncall'], services: ['origin'] }] };
+      c.services[1].checks[0].type = 'icmp'; // origin is broken, but it is still defined
+    });
+    expect(details.map((d) => d.path)).toEqual(['services[1].checks[0].type', 'channels[1].routingKey']);
+  });
+
+  it.each([
+    ['not objects', 'all', ['x']],
+    ['empty', {}, {}],
+  ])('checks the rest when notifications and alerts are %s', (_title, notifications, alerts) => {
+    const config = baseConfig();
+    config.notifications = notifications;
+    config.alerts = alerts;
+    config.services[0].endpoints[0].idc = 'hkg';
+    const result = validateConfig(config);
+    const paths = result.ok ? [] : result.details.map((d) => d.path);
+    expect(paths[0]).toBe('services[0].endpoints[0].idc');
+    expect(paths.slice(1)).toEqual(typeof notifications === 'string' ? ['notifications', 'alerts'] : []);
+  });
+
+  it('does not call channels unknown when `channels` is not a list', () => {
+    const details = problems((c) => {
+      c.channels = { name: 'oncall', type: 'webhook', url: 'https://hooks.example/vigil' };
+      c.notifications = { routes: [{ channels: ['oncall'] }] };
+    });
+    expect(details).toEqual([{ path: 'channels', message: 'expected a list, got an object' }]);
   });
 
   it('still resolves references to elements that failed the schema', () => {

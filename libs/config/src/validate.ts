@@ -23,7 +23,7 @@ export function validateConfig(raw: unknown): ValidationResult {
   return { ok: false, details };
 }
 
-const SECTION_ORDER = ['apiVersion', 'idcs', 'services', 'rules', 'channels'];
+const SECTION_ORDER = ['apiVersion', 'idcs', 'services', 'rules', 'channels', 'notifications', 'alerts'];
 
 /**
  * Groups issues by top-level element in document order (`idcs[0]`, `idcs[1]`, `services[0]`, ...),

@@ -40,7 +40,11 @@ class FieldChangeDto {
 }
 
 class PlanChangeDto {
-  @ApiProperty({ enum: ['idc', 'service', 'rule', 'channel'] }) kind!: string;
+  @ApiProperty({
+    enum: ['idc', 'service', 'rule', 'channel', 'settings'],
+    description: 'settings: the notifications or alerts section (always an update)',
+  })
+  kind!: string;
   @ApiProperty() name!: string;
   @ApiProperty({ enum: ['create', 'update', 'delete'] }) op!: string;
   @ApiPropertyOptional({ type: [FieldChangeDto] }) fields?: FieldChangeDto[];
