@@ -4,3 +4,4 @@ export * from './health';
 export * from './rules';
 export * from './shift';
 export * from './notify';
+export * from './alerts';

@@ -21,6 +21,7 @@ export const NOTIFY_EVENTS = [
   'action.held', // stopped between steps: a receiver degraded
   'action.refused', // a guardrail refused a proposed action (other than panic)
   'panic', // fail-static: Vigil refused to shift because too much is unhealthy or stale
+  'rule.notify', // a rule's notify action: sent to the channels the rule names, not routed
 ] as const;
 export type NotifyEvent = (typeof NOTIFY_EVENTS)[number];
 
@@ -38,6 +39,11 @@ export interface ActionChange {
   mode: string;
   /** For refused actions: the guardrail that refused. */
   guardrail?: string;
+  /**
+   * The state before this change; undefined or null for a new action. An `executing` that follows an
+   * approval (or a hold) is not a new proposal, so it sends nothing.
+   */
+  before?: string | null;
   /** Epoch ms of the change. */
   at: number;
 }
@@ -65,6 +71,8 @@ export interface Notice {
   details: Record<string, unknown>;
   /** Epoch ms. */
   at: number;
+  /** True for health incidents (a resolve follows later); false for action, panic and rule notices. */
+  resolvable: boolean;
 }
 
 /** A health problem the notifier tracks from open to resolved. JSON-serialisable (kept in Redis). */
@@ -86,6 +94,13 @@ export interface Incident {
   sent: boolean;
   /** When the last trigger or reminder went out. */
   notifiedAt?: number;
+  /**
+   * The highest severity sent so far: a rise above it is sent at once; the resolve carries it, so it
+   * reaches every channel the trigger did.
+   */
+  sentSeverity?: Severity;
+  /** IDC incidents: the healthy capacity ratio (0-1) of the last event. */
+  healthyRatio?: number;
   /** Endpoint ids down (endpoints incidents; listed in IDC incidents too). */
   endpoints: string[];
 }

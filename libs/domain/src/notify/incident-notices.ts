@@ -1,0 +1,121 @@
+/** The words of health incidents' notices: titles, texts, labels and details for humans and receivers. */
+import { formatDuration, formatRatio } from '../shift/format';
+import type { Incident, Notice, NoticePhase } from './types';
+
+/** How many endpoints a notice names before "+N more". */
+export const ENDPOINTS_LISTED = 10;
+
+/**
+ * Endpoint ids as a short list: the first ten, then "+N more". Ids lose their `<service>.` prefix
+ * when it is `service` (the title already names the service).
+ */
+export function listEndpoints(ids: readonly string[], service?: string): string {
+  const prefix = service ? `${service}.` : '';
+  const names = ids.map((id) => (prefix && id.startsWith(prefix) ? id.slice(prefix.length) : id));
+  const shown = names.slice(0, ENDPOINTS_LISTED).join(', ');
+  return names.length > ENDPOINTS_LISTED ? `${shown} +${names.length - ENDPOINTS_LISTED} more` : shown;
+}
+
+/** What the incident is about, e.g. `live-edge in sha`, `vantage bjs`. */
+function subject(incident: Incident): string {
+  return incident.event === 'vantage.suspect'
+    ? `vantage ${incident.vantage}`
+    : `${incident.service} in ${incident.idc}`;
+}
+
+/** The problem in a few words, e.g. `live-edge in sha is UNHEALTHY`, `3 endpoints of live-edge in sha are down`. */
+function problem(incident: Incident): string {
+  if (incident.event === 'idc.state') return `${subject(incident)} is ${incident.state}`;
+  if (incident.event === 'vantage.suspect') return `${subject(incident)} is suspect`;
+  const n = incident.endpoints.length;
+  return n === 1
+    ? `endpoint ${listEndpoints(incident.endpoints, incident.service)} of ${subject(incident)} is down`
+    : `${n} endpoints of ${subject(incident)} are down`;
+}
+
+/** The recovery in a few words, e.g. `live-edge in sha is HEALTHY again`. */
+function recovery(incident: Incident): string {
+  if (incident.event === 'idc.state') return `${subject(incident)} is ${incident.state} again`;
+  if (incident.event === 'vantage.suspect') return `${subject(incident)} is back in line`;
+  return `endpoints of ${subject(incident)} are back`;
+}
+
+function title(incident: Incident, phase: NoticePhase, at: number): string {
+  const open = formatDuration(at - incident.openedAt);
+  if (phase === 'resolve') {
+    const verb = incident.event === 'vantage.suspect' ? 'suspect for' : 'down';
+    return `resolved: ${recovery(incident)} (${verb} ${open})`;
+  }
+  if (phase === 'remind') return `reminder: ${problem(incident)} (for ${open})`;
+  return problem(incident);
+}
+
+function lines(incident: Incident, phase: NoticePhase, at: number, note?: string): string[] {
+  const out: string[] = [];
+  if (note) out.push(note);
+  if (incident.event === 'vantage.suspect') {
+    out.push(`${subject(incident)} is ${phase === 'resolve' ? 'back' : 'suspect'}: ${incident.reason}.`);
+    out.push(
+      phase === 'resolve'
+        ? 'Its results count in quorums again.'
+        : 'Its results are left out of quorums until it is back in line with the other vantages.',
+    );
+  } else {
+    out.push(`${phase === 'resolve' ? recovery(incident) : problem(incident)} (reason: ${incident.reason}).`);
+    if (incident.event === 'idc.state' && incident.healthyRatio !== undefined) {
+      out.push(`Healthy capacity: ${formatRatio(incident.healthyRatio)}.`);
+    }
+    if (phase !== 'resolve' && incident.endpoints.length > 0) {
+      out.push(
+        `Down endpoints (${incident.endpoints.length}): ${listEndpoints(incident.endpoints, incident.service)}.`,
+      );
+    }
+  }
+  const opened = new Date(incident.openedAt).toISOString();
+  out.push(
+    phase === 'resolve'
+      ? `Opened ${opened}, resolved after ${formatDuration(at - incident.openedAt)}.`
+      : `Open since ${opened}.`,
+  );
+  return out;
+}
+
+/**
+ * The notice of a health incident for one phase. Trigger and remind carry the incident's severity
+ * now; a resolve carries the highest severity sent, so it reaches every channel its trigger did.
+ * `note` is an extra first line (e.g. an escalation).
+ */
+export function incidentNotice(incident: Incident, phase: NoticePhase, at: number, note?: string): Notice {
+  const severity = phase === 'resolve' ? (incident.sentSeverity ?? incident.severity) : incident.severity;
+  const labels: Record<string, string> = { event: incident.event, severity };
+  if (incident.service !== undefined) labels.service = incident.service;
+  if (incident.idc !== undefined) labels.idc = incident.idc;
+  if (incident.vantage !== undefined) labels.vantage = incident.vantage;
+  if (incident.event === 'endpoint.state' && incident.endpoints.length === 1) {
+    labels.endpoint = incident.endpoints[0];
+  }
+  const details: Record<string, unknown> = {
+    state: incident.state,
+    reason: incident.reason,
+    openedAt: new Date(incident.openedAt).toISOString(),
+  };
+  if (incident.service !== undefined) details.service = incident.service;
+  if (incident.idc !== undefined) details.idc = incident.idc;
+  if (incident.vantage !== undefined) details.vantage = incident.vantage;
+  if (incident.healthyRatio !== undefined) details.healthyRatio = incident.healthyRatio;
+  if (incident.event !== 'vantage.suspect') details.endpoints = [...incident.endpoints];
+  if (phase === 'resolve') details.durationMs = at - incident.openedAt;
+  return {
+    id: `${incident.id}:${phase}:${at}`,
+    incidentKey: incident.id,
+    event: incident.event,
+    phase,
+    severity,
+    title: title(incident, phase, at),
+    text: lines(incident, phase, at, note).join('\n'),
+    labels,
+    details,
+    at,
+    resolvable: true,
+  };
+}

@@ -1,0 +1,256 @@
+/**
+ * Storm control: health events become incidents, and incidents become few notices. An incident waits
+ * out groupWait before its first notice (a blip sends nothing), endpoints of one (service, IDC) share
+ * one incident, and that incident is folded into the IDC's own when the IDC is down too: one notice
+ * for an IDC going down, not one per endpoint.
+ */
+import type { HealthEvent } from '../health/transitions';
+import { actionNotice } from './action-notices';
+import { incidentNotice } from './incident-notices';
+import {
+  SEVERITIES,
+  type Incident,
+  type IncidentBook,
+  type Notice,
+  type NotifyInput,
+  type NotifySettings,
+  type Severity,
+} from './types';
+
+/** An IDC's state -> its incident's severity; states not listed (HEALTHY) close the incident. */
+const IDC_SEVERITY: Readonly<Record<string, Severity>> = {
+  DEGRADED: 'warning',
+  UNHEALTHY: 'critical',
+  UNKNOWN: 'warning',
+};
+
+/** States an IDC leaves when it goes UNKNOWN that make the change news (a new IDC's first UNKNOWN is not). */
+const KNOWN_IDC_STATES: ReadonlySet<string> = new Set(['HEALTHY', 'DEGRADED', 'UNHEALTHY']);
+
+export const idcIncidentKey = (service: string, idc: string) => `idc/${service}/${idc}`;
+export const endpointsIncidentKey = (service: string, idc: string) => `endpoints/${service}/${idc}`;
+export const vantageIncidentKey = (vantage: string) => `vantage/${vantage}`;
+
+const rank = (s: Severity) => SEVERITIES.indexOf(s);
+
+/** One step's working state: copies of the book's incidents, mutated freely, and the notices so far. */
+class Step {
+  readonly incidents: Record<string, Incident> = {};
+  readonly notices: Notice[] = [];
+
+  constructor(book: IncidentBook) {
+    for (const [key, incident] of Object.entries(book.incidents)) {
+      this.incidents[key] = { ...incident, endpoints: [...incident.endpoints] };
+    }
+  }
+
+  /** The open incident under `key`, or a new pending one opened at `at`. */
+  openOrGet(
+    key: string,
+    at: number,
+    fields: Omit<Incident, 'key' | 'id' | 'openedAt' | 'sent' | 'endpoints'>,
+  ): Incident {
+    const existing = this.incidents[key];
+    if (existing) return existing;
+    const incident: Incident = {
+      key,
+      id: `${key}/${at}`,
+      ...fields,
+      openedAt: at,
+      sent: false,
+      endpoints: [],
+    };
+    this.incidents[key] = incident;
+    return incident;
+  }
+
+  /** Closes an incident: a resolve if its trigger went out, else nothing (a blip). */
+  close(incident: Incident, e: HealthEvent): void {
+    this.syncEndpoints(incident);
+    delete this.incidents[incident.key];
+    if (incident.event === 'idc.state') this.unfold(incident, e.at);
+    if (!incident.sent) return;
+    const closed: Incident = { ...incident, state: e.after, reason: e.reason };
+    const ratio = e.details?.healthyRatio;
+    if (incident.event === 'idc.state' && typeof ratio === 'number') closed.healthyRatio = ratio;
+    this.notices.push(incidentNotice(closed, 'resolve', e.at));
+  }
+
+  /**
+   * The IDC is back but some of its endpoints are not (yet): the endpoints incident folded into it
+   * waits a full groupWait from now, so the stragglers of a recovery send nothing.
+   */
+  private unfold(idcIncident: Incident, at: number): void {
+    const key = endpointsIncidentKey(idcIncident.service ?? '', idcIncident.idc ?? '');
+    const folded = this.incidents[key];
+    if (folded && !folded.sent) this.incidents[key] = { ...folded, openedAt: at, id: `${key}/${at}` };
+  }
+
+  /** An IDC incident lists the endpoints down in its (service, IDC), from the endpoints incident. */
+  syncEndpoints(incident: Incident): void {
+    if (incident.event !== 'idc.state' || incident.service === undefined || incident.idc === undefined)
+      return;
+    const endpoints = this.incidents[endpointsIncidentKey(incident.service, incident.idc)];
+    incident.endpoints = endpoints ? [...endpoints.endpoints] : [];
+  }
+
+  /** Sends an incident's trigger (first notice or escalation) at `at`. */
+  trigger(incident: Incident, at: number, note?: string): void {
+    this.syncEndpoints(incident);
+    incident.sent = true;
+    incident.notifiedAt = at;
+    incident.sentSeverity =
+      incident.sentSeverity && rank(incident.sentSeverity) > rank(incident.severity)
+        ? incident.sentSeverity
+        : incident.severity;
+    this.notices.push(incidentNotice(incident, 'trigger', at, note));
+  }
+
+  onIdc(e: HealthEvent): void {
+    if (e.service === undefined || e.idc === undefined) return;
+    const key = idcIncidentKey(e.service, e.idc);
+    const current = this.incidents[key];
+    const severity = IDC_SEVERITY[e.after];
+    if (severity === undefined) {
+      if (current && e.after === 'HEALTHY') this.close(current, e);
+      return;
+    }
+    if (e.after === 'UNKNOWN' && !KNOWN_IDC_STATES.has(e.before)) return;
+    const incident = this.openOrGet(key, e.at, {
+      event: 'idc.state',
+      service: e.service,
+      idc: e.idc,
+      severity,
+      state: e.after,
+      reason: e.reason,
+    });
+    incident.severity = severity;
+    incident.state = e.after;
+    incident.reason = e.reason;
+    const ratio = e.details?.healthyRatio;
+    if (typeof ratio === 'number') incident.healthyRatio = ratio;
+    const sent = incident.sentSeverity ?? incident.severity;
+    if (incident.sent && rank(severity) > rank(sent)) {
+      // Never at the first trigger's time: the notice id (`<incidentKey>:trigger:<at>`) must differ.
+      const at = Math.max(e.at, (incident.notifiedAt ?? incident.openedAt) + 1);
+      this.trigger(
+        incident,
+        at,
+        `Worse than last notified: ${e.before} -> ${e.after} (${sent} -> ${severity}).`,
+      );
+    }
+  }
+
+  onEndpoint(e: HealthEvent): void {
+    if (e.service === undefined || e.idc === undefined || e.endpoint === undefined) return;
+    const key = endpointsIncidentKey(e.service, e.idc);
+    if (e.after === 'UNHEALTHY') {
+      const incident = this.openOrGet(key, e.at, {
+        event: 'endpoint.state',
+        service: e.service,
+        idc: e.idc,
+        severity: 'warning',
+        state: 'UNHEALTHY',
+        reason: e.reason,
+      });
+      if (!incident.endpoints.includes(e.endpoint)) incident.endpoints.push(e.endpoint);
+      incident.reason = e.reason;
+      return;
+    }
+    const incident = this.incidents[key];
+    if (!incident || !incident.endpoints.includes(e.endpoint)) return;
+    if (incident.endpoints.length > 1) {
+      incident.endpoints = incident.endpoints.filter((id) => id !== e.endpoint);
+      return;
+    }
+    // The last one is back: the resolve names it (its labels match the one-endpoint trigger's).
+    this.close(incident, e);
+  }
+
+  onVantage(e: HealthEvent): void {
+    if (e.vantage === undefined) return;
+    const key = vantageIncidentKey(e.vantage);
+    if (e.after === 'SUSPECT') {
+      const incident = this.openOrGet(key, e.at, {
+        event: 'vantage.suspect',
+        vantage: e.vantage,
+        severity: 'warning',
+        state: 'SUSPECT',
+        reason: e.reason,
+      });
+      incident.reason = e.reason;
+      return;
+    }
+    const incident = this.incidents[key];
+    if (incident && e.after === 'OK') this.close(incident, e);
+  }
+
+  /** Sends what waited out groupWait, and reminders. */
+  flush(now: number, settings: NotifySettings): void {
+    for (const key of Object.keys(this.incidents).sort()) {
+      const incident = this.incidents[key];
+      if (!incident.sent) {
+        if (now - incident.openedAt < settings.groupWaitMs) continue;
+        // Folded into the IDC's incident, which lists these endpoints: never sent, so never resolved.
+        if (this.foldedIntoIdc(incident)) continue;
+        this.trigger(incident, now);
+      } else if (
+        settings.remindEveryMs !== undefined &&
+        now - (incident.notifiedAt ?? incident.openedAt) >= settings.remindEveryMs
+      ) {
+        this.syncEndpoints(incident);
+        incident.notifiedAt = now;
+        this.notices.push(incidentNotice(incident, 'remind', now));
+      }
+    }
+    for (const incident of Object.values(this.incidents)) this.syncEndpoints(incident);
+  }
+
+  private foldedIntoIdc(incident: Incident): boolean {
+    return (
+      incident.event === 'endpoint.state' &&
+      incident.service !== undefined &&
+      incident.idc !== undefined &&
+      this.incidents[idcIncidentKey(incident.service, incident.idc)] !== undefined
+    );
+  }
+}
+
+/**
+ * One step of the notifier: applies `inputs` (in order) to the open incidents, then sends what waited
+ * out groupWait and the reminders due at `now`. Pure: the arguments are not changed; the returned
+ * book is new and JSON-serialisable. Notice ids depend only on the inputs and `now`, so a replay
+ * gives the same ids (they are idempotency keys).
+ *
+ * - idc events: DEGRADED (warning), UNHEALTHY (critical), and UNKNOWN after a known state (warning)
+ *   open or update `idc/<service>/<idc>`; a sent incident whose severity rises above what was sent
+ *   gets a new trigger at once (same incidentKey); HEALTHY resolves it (or drops it if unsent).
+ * - endpoint events: UNHEALTHY adds the endpoint to `endpoints/<service>/<idc>`; anything else removes
+ *   it; the last one out resolves (or drops) it. While an IDC incident exists for the same (service,
+ *   IDC), an unsent endpoints incident is folded into it and sends nothing; when the IDC recovers,
+ *   what is still down waits a new groupWait (stragglers of a recovery send nothing).
+ * - vantage events: SUSPECT opens `vantage/<vantage>`; OK resolves (or drops) it.
+ * - action inputs: a notice at once (see actionNotice), no incident.
+ */
+export function stepIncidents(
+  book: IncidentBook,
+  inputs: readonly NotifyInput[],
+  now: number,
+  settings: NotifySettings,
+): { book: IncidentBook; notices: Notice[] } {
+  const step = new Step(book);
+  for (const input of inputs) {
+    if (input.kind === 'action') {
+      const notice = actionNotice(input.action);
+      if (notice) step.notices.push(notice);
+    } else if (input.event.kind === 'idc') {
+      step.onIdc(input.event);
+    } else if (input.event.kind === 'endpoint') {
+      step.onEndpoint(input.event);
+    } else {
+      step.onVantage(input.event);
+    }
+  }
+  step.flush(now, settings);
+  return { book: { incidents: step.incidents }, notices: step.notices };
+}
