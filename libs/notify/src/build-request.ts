@@ -1,0 +1,29 @@
+import type { Notice } from '@libs/domain';
+import { pagerDutyRequest } from './pagerduty-format';
+import { slackRequest } from './slack-format';
+import type { ChannelTarget, OutboundRequest } from './target';
+import { webhookRequest } from './webhook-format';
+
+export interface BuildOptions {
+  /** The delivery's key (one notice to one channel): webhook `Idempotency-Key` and body `id`. */
+  idempotencyKey: string;
+  /** Epoch ms the request is signed at (webhooks with a secret). Build again for each attempt. */
+  nowMs: number;
+}
+
+/**
+ * The HTTP request that delivers `notice` to `target`, in that channel's format (see webhook-format.ts,
+ * slack-format.ts, pagerduty-format.ts). Pure but for the clock in `opts`. Throws a non-retryable
+ * DeliveryError only when the channel cannot take the notice at all (a PagerDuty change event to a url
+ * not ending in /enqueue).
+ */
+export function buildRequest(target: ChannelTarget, notice: Notice, opts: BuildOptions): OutboundRequest {
+  switch (target.type) {
+    case 'webhook':
+      return webhookRequest(target, notice, opts);
+    case 'slack':
+      return slackRequest(target, notice);
+    case 'pagerduty':
+      return pagerDutyRequest(target, notice);
+  }
+}

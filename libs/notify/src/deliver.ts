@@ -1,0 +1,36 @@
+import type { Dispatcher } from 'undici';
+import type { Notice } from '@libs/domain';
+import { buildRequest } from './build-request';
+import { sendRequest } from './send-request';
+import { channelLabel, type ChannelTarget } from './target';
+
+export interface DeliverOptions {
+  /** The delivery's key (one notice to one channel): the same on every retry. */
+  idempotencyKey: string;
+  /** Clock for the webhook signature; default now. */
+  nowMs?: number;
+  /** Default 10 s (DEFAULT_TIMEOUT_MS). */
+  timeoutMs?: number;
+  dispatcher?: Dispatcher;
+}
+
+/**
+ * Sends `notice` to `target` once: buildRequest, then sendRequest with errors naming the channel
+ * (`slack channel "ops": HTTP 500`). Resolves `{status}` on 2xx; throws a DeliveryError otherwise
+ * (`retryable` tells the caller whether to try again later). Retries are the caller's (the queue's).
+ */
+export async function deliver(
+  target: ChannelTarget,
+  notice: Notice,
+  opts: DeliverOptions,
+): Promise<{ status: number }> {
+  const req = buildRequest(target, notice, {
+    idempotencyKey: opts.idempotencyKey,
+    nowMs: opts.nowMs ?? Date.now(),
+  });
+  return sendRequest(req, {
+    label: channelLabel(target),
+    ...(opts.timeoutMs === undefined ? {} : { timeoutMs: opts.timeoutMs }),
+    ...(opts.dispatcher === undefined ? {} : { dispatcher: opts.dispatcher }),
+  });
+}

@@ -1,0 +1,15 @@
+/** Outbound notifications: a notice in each channel's format (webhook, Slack, PagerDuty), sent once. */
+export {
+  channelLabel,
+  USER_AGENT,
+  type ChannelTarget,
+  type ChannelType,
+  type OutboundRequest,
+} from './target';
+export { buildRequest, type BuildOptions } from './build-request';
+export { sendRequest, DEFAULT_TIMEOUT_MS, type SendOptions } from './send-request';
+export { deliver, type DeliverOptions } from './deliver';
+export { DeliveryError } from './delivery-error';
+export { WEBHOOK_VERSION, type WebhookBody } from './webhook-format';
+export { slackMarker } from './slack-format';
+export { changeEventsUrl, isChangeEvent, pagerDutyDedupKey } from './pagerduty-format';

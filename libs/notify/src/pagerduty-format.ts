@@ -1,0 +1,114 @@
+import { createHash } from 'node:crypto';
+import type { Notice } from '@libs/domain';
+import { DeliveryError } from './delivery-error';
+import type { ChannelTarget, OutboundRequest } from './target';
+import { channelLabel, USER_AGENT } from './target';
+import { clip, iso, oneLine } from './text';
+
+type PagerDutyTarget = Extract<ChannelTarget, { type: 'pagerduty' }>;
+
+/** Events API v2 limits: `payload.summary` 1024 characters, `dedup_key` 255. */
+export const PAGERDUTY_SUMMARY_MAX = 1024;
+export const PAGERDUTY_DEDUP_KEY_MAX = 255;
+/** `client` of alert events: shown in PagerDuty as the monitoring tool. */
+export const PAGERDUTY_CLIENT = 'Vigil';
+
+/**
+ * Whether a notice goes to PagerDuty as a Change Event rather than an alert: a one-shot info notice
+ * (an action proposed or executed...) would open an incident that no resolve ever closes.
+ */
+export function isChangeEvent(notice: Pick<Notice, 'resolvable' | 'severity'>): boolean {
+  return !notice.resolvable && notice.severity === 'info';
+}
+
+/**
+ * `dedup_key` for an incident key: the key itself, or, past PagerDuty's 255 characters, its start and a
+ * SHA-256 of the whole (deterministic, so trigger, reminders and resolve still share it).
+ */
+export function pagerDutyDedupKey(incidentKey: string): string {
+  if (incidentKey.length <= PAGERDUTY_DEDUP_KEY_MAX) return incidentKey;
+  const hash = createHash('sha256').update(incidentKey).digest('hex');
+  return `${incidentKey.slice(0, PAGERDUTY_DEDUP_KEY_MAX - hash.length - 1)}~${hash}`;
+}
+
+/**
+ * The Change Events endpoint beside an alert endpoint: the last path segment `enqueue` becomes
+ * `change/enqueue` (https://events.pagerduty.com/v2/enqueue → …/v2/change/enqueue); query kept.
+ * Undefined when the path does not end in `/enqueue`.
+ */
+export function changeEventsUrl(alertUrl: string): string | undefined {
+  let url: URL;
+  try {
+    url = new URL(alertUrl);
+  } catch {
+    return undefined;
+  }
+  const path = url.pathname.replace(/\/+$/, '');
+  if (!path.endsWith('/enqueue')) return undefined;
+  url.pathname = `${path.slice(0, -'enqueue'.length)}change/enqueue`;
+  return url.toString();
+}
+
+/**
+ * A PagerDuty Events API v2 request:
+ * - trigger and remind: an alert event `trigger` with `dedup_key` = the incident key (a reminder adds
+ *   to the open alert); resolve: `resolve` with the same `dedup_key`;
+ * - a one-shot info notice (`isChangeEvent`): a Change Event to `…/v2/change/enqueue` instead.
+ * Throws a non-retryable DeliveryError when a change event is due but `url` does not end in `/enqueue`.
+ */
+export function pagerDutyRequest(target: PagerDutyTarget, notice: Notice): OutboundRequest {
+  const headers = { 'Content-Type': 'application/json', 'User-Agent': USER_AGENT };
+  const summary = clip(oneLine(notice.title), PAGERDUTY_SUMMARY_MAX);
+  const source = pagerDutySource(notice.labels);
+  const customDetails = { text: notice.text, labels: notice.labels, details: notice.details };
+
+  if (notice.phase === 'resolve') {
+    const body = {
+      routing_key: target.routingKey,
+      event_action: 'resolve',
+      dedup_key: pagerDutyDedupKey(notice.incidentKey),
+    };
+    return { url: target.url, headers, body: JSON.stringify(body) };
+  }
+
+  if (isChangeEvent(notice)) {
+    const url = changeEventsUrl(target.url);
+    if (url === undefined) {
+      throw new DeliveryError(
+        `${channelLabel(target)}: cannot send a change event: the url's path does not end in /enqueue`,
+        { retryable: false, code: 'INVALID_REQUEST' },
+      );
+    }
+    const body = {
+      routing_key: target.routingKey,
+      payload: { summary, source, timestamp: iso(notice.at), custom_details: customDetails },
+    };
+    return { url, headers, body: JSON.stringify(body) };
+  }
+
+  const body = {
+    routing_key: target.routingKey,
+    event_action: 'trigger',
+    dedup_key: pagerDutyDedupKey(notice.incidentKey),
+    payload: {
+      summary,
+      source,
+      severity: target.severity ?? notice.severity,
+      timestamp: iso(notice.at),
+      component: notice.labels.service,
+      group: notice.labels.idc,
+      class: notice.event,
+      custom_details: customDetails,
+    },
+    client: PAGERDUTY_CLIENT,
+  };
+  return { url: target.url, headers, body: JSON.stringify(body) };
+}
+
+/** `payload.source` (required: the affected system): `<service>/<idc>`, the service, the vantage, or `vigil`. */
+function pagerDutySource(labels: Record<string, string>): string {
+  const { service, idc, vantage } = labels;
+  if (service !== undefined) return idc === undefined ? service : `${service}/${idc}`;
+  if (vantage !== undefined) return `vantage ${vantage}`;
+  return 'vigil';
+}

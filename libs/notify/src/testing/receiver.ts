@@ -1,0 +1,64 @@
+/**
+ * A real HTTP receiver on loopback for tests: records every request (raw body) and answers as told.
+ */
+import { createServer, type IncomingHttpHeaders } from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+export interface ReceivedRequest {
+  method: string;
+  /** Path and query. */
+  path: string;
+  headers: IncomingHttpHeaders;
+  /** The raw body, as received. */
+  body: string;
+}
+
+/** How to answer: a status (and body, headers), or `hang` (read the request, never answer). */
+export type Reply = { status: number; body?: string; headers?: Record<string, string> } | 'hang';
+
+export interface Receiver {
+  /** `http://127.0.0.1:<port>` (no trailing slash). */
+  url: string;
+  requests: ReceivedRequest[];
+  /** The answer to the next requests; change it at will. */
+  reply: Reply;
+  close(): Promise<void>;
+}
+
+export async function startReceiver(reply: Reply = { status: 200, body: 'ok' }): Promise<Receiver> {
+  const requests: ReceivedRequest[] = [];
+  const receiver = { requests, reply } as Receiver;
+  const server = createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (chunk: Buffer) => chunks.push(chunk));
+    req.on('end', () => {
+      requests.push({
+        method: req.method ?? '',
+        path: req.url ?? '',
+        headers: req.headers,
+        body: Buffer.concat(chunks).toString('utf8'),
+      });
+      const answer = receiver.reply;
+      if (answer === 'hang') return;
+      res.writeHead(answer.status, { 'content-type': 'text/plain', ...answer.headers });
+      res.end(answer.body ?? '');
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  receiver.url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  receiver.close = () =>
+    new Promise<void>((resolve) => {
+      server.closeAllConnections();
+      server.close(() => resolve());
+    });
+  return receiver;
+}
+
+/** A loopback URL where nothing listens (connection refused). */
+export async function refusingUrl(): Promise<string> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  return `http://127.0.0.1:${port}`;
+}

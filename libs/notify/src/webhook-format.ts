@@ -1,0 +1,68 @@
+import type { Notice } from '@libs/domain';
+import { signatureHeaders } from '@libs/traffic';
+import type { ChannelTarget, OutboundRequest } from './target';
+import { USER_AGENT } from './target';
+import { iso } from './text';
+
+type WebhookTarget = Extract<ChannelTarget, { type: 'webhook' }>;
+
+/** Version of the webhook body below: a contract with receivers, bumped on any breaking change. */
+export const WEBHOOK_VERSION = '1';
+
+/** What a webhook channel receives (JSON). */
+export interface WebhookBody {
+  version: typeof WEBHOOK_VERSION;
+  /** The delivery's idempotency key (also the `Idempotency-Key` header): the same on every retry. */
+  id: string;
+  /** The notice's id: the same for every channel the notice goes to. */
+  notice: string;
+  /** Shared by an incident's trigger, reminders and resolve. */
+  incidentKey: string;
+  event: Notice['event'];
+  phase: Notice['phase'];
+  status: 'firing' | 'resolved';
+  /** True when a resolve will follow; false for one-shot notices (actions, panic). */
+  resolvable: boolean;
+  severity: Notice['severity'];
+  title: string;
+  text: string;
+  labels: Record<string, string>;
+  details: Record<string, unknown>;
+  /** When it happened (ISO 8601, UTC). */
+  at: string;
+}
+
+/**
+ * A webhook channel's request: the notice as JSON, with `Idempotency-Key` and, when the channel has a
+ * secret, `X-Vigil-Timestamp` / `X-Vigil-Signature` over the exact body, signed at `nowMs`.
+ */
+export function webhookRequest(
+  target: WebhookTarget,
+  notice: Notice,
+  opts: { idempotencyKey: string; nowMs: number },
+): OutboundRequest {
+  const payload: WebhookBody = {
+    version: WEBHOOK_VERSION,
+    id: opts.idempotencyKey,
+    notice: notice.id,
+    incidentKey: notice.incidentKey,
+    event: notice.event,
+    phase: notice.phase,
+    status: notice.phase === 'resolve' ? 'resolved' : 'firing',
+    resolvable: notice.resolvable,
+    severity: notice.severity,
+    title: notice.title,
+    text: notice.text,
+    labels: notice.labels,
+    details: notice.details,
+    at: iso(notice.at),
+  };
+  const body = JSON.stringify(payload);
+  const headers: Record<string, string> = {
+    'Content-Type': 'application/json',
+    'User-Agent': USER_AGENT,
+    'Idempotency-Key': opts.idempotencyKey,
+    ...(target.secret === undefined ? {} : signatureHeaders(target.secret, body, opts.nowMs)),
+  };
+  return { url: target.url, headers, body };
+}
