@@ -6,6 +6,7 @@ import { ConfigService } from './config/config.service';
 import { HEALTH_CONTROLLERS, HEALTH_PROVIDERS } from './health';
 import { InventoryController } from './inventory/inventory.controller';
 import { InventoryService } from './inventory/inventory.service';
+import { NOTIFICATION_CONTROLLERS, NOTIFICATION_PROVIDERS } from './notifications';
 import { TRAFFIC_CONTROLLERS, TRAFFIC_PROVIDERS } from './traffic';
 
 /** The api role: the configuration centre, read views, API keys, the audit log and health reads under /api/v1. */
@@ -17,7 +18,8 @@ import { TRAFFIC_CONTROLLERS, TRAFFIC_PROVIDERS } from './traffic';
     AuditController,
     ...HEALTH_CONTROLLERS,
     ...TRAFFIC_CONTROLLERS,
+    ...NOTIFICATION_CONTROLLERS,
   ],
-  providers: [ConfigService, InventoryService, ...HEALTH_PROVIDERS, ...TRAFFIC_PROVIDERS],
+  providers: [ConfigService, InventoryService, ...HEALTH_PROVIDERS, ...TRAFFIC_PROVIDERS, ...NOTIFICATION_PROVIDERS],
 })
 export class ApiModule {}

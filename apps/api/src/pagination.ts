@@ -1,4 +1,4 @@
-import { applyDecorators } from '@nestjs/common';
+import { applyDecorators, BadRequestException } from '@nestjs/common';
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsInt, IsOptional, Max, Min } from 'class-validator';
@@ -34,3 +34,25 @@ export interface Page<T> {
   limit: number;
   offset: number;
 }
+
+/**
+ * The opaque `next` cursor of a keyset-paginated list: base64url of `<prefix><key>`, the page's last
+ * key. `decode` refuses anything that is not such a cursor (a 400 on `cursor`).
+ */
+export function cursorCodec(prefix: string, key: RegExp) {
+  return {
+    encode: (value: string) => Buffer.from(prefix + value).toString('base64url'),
+    decode: (cursor: string): string => {
+      const text = Buffer.from(cursor, 'base64url').toString('utf8');
+      const value = text.startsWith(prefix) ? text.slice(prefix.length) : '';
+      if (!key.test(value)) {
+        const path = 'cursor';
+        const message = 'expected the `next` of a previous page';
+        throw new BadRequestException({ message: `${path}: ${message}`, details: [{ path, message }] });
+      }
+      return value;
+    },
+  };
+}
+
+export const UUID_PATTERN = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;

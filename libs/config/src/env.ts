@@ -57,6 +57,10 @@ const envSchema = z.object({
   VIGIL_PROBE_CONCURRENCY: integer(1, 100_000, 1000),
   VIGIL_ROLLUP_RETENTION_DAYS: integer(1, 3650, 30),
   VIGIL_EVENT_RETENTION_DAYS: integer(1, 3650, 90),
+  /** Delivery attempts per notification before it is dead-lettered (state failed). */
+  VIGIL_NOTIFY_ATTEMPTS: integer(1, 50, 6),
+  /** First retry delay; doubles with each attempt (1, 2, 4, 8, 16 s by default). */
+  VIGIL_NOTIFY_BACKOFF_MS: integer(10, 3_600_000, 1000),
   LOG_LEVEL: z.enum(LOG_LEVELS, { message: `expected one of ${LOG_LEVELS.join(', ')}` }).default('info'),
 });
 

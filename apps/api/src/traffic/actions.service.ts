@@ -2,6 +2,7 @@ import { ConflictException, Injectable, NotFoundException } from '@nestjs/common
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, type EntityManager } from 'typeorm';
 import { AuditService, type AuditActor } from '@libs/runtime';
+import { cursorCodec, UUID_PATTERN } from '../pagination';
 import {
   ActionEntity,
   ActionStepEntity,
@@ -27,18 +28,8 @@ import {
   supersedeExecuting,
 } from './traffic-store';
 
-const CURSOR_PREFIX = 'ac1:';
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
 /** The `next` of a page: opaque to clients, it names the page's last action. */
-const encodeCursor = (id: string) => Buffer.from(CURSOR_PREFIX + id).toString('base64url');
-
-function decodeCursor(cursor: string): string {
-  const text = Buffer.from(cursor, 'base64url').toString('utf8');
-  const id = text.startsWith(CURSOR_PREFIX) ? text.slice(CURSOR_PREFIX.length) : '';
-  if (!UUID.test(id)) throw invalid([{ path: 'cursor', message: 'expected the `next` of a previous page' }]);
-  return id;
-}
+const cursor = cursorCodec('ac1:', UUID_PATTERN);
 
 export function toSummary(a: ActionEntity): ActionSummaryDto {
   return {
@@ -116,7 +107,7 @@ export class ActionsService {
   async list(query: ActionsQuery): Promise<ActionPageDto> {
     const qb = this.db.getRepository(ActionEntity).createQueryBuilder('a');
     if (query.cursor) {
-      const after = decodeCursor(query.cursor);
+      const after = cursor.decode(query.cursor);
       if (!(await this.db.getRepository(ActionEntity).existsBy({ id: after }))) {
         throw invalid([{ path: 'cursor', message: 'expected the `next` of a previous page' }]);
       }
@@ -132,7 +123,7 @@ export class ActionsService {
       .limit(query.limit + 1) // one more tells whether there is a next page
       .getMany();
     const items = rows.slice(0, query.limit).map(toSummary);
-    const next = rows.length > query.limit ? encodeCursor(items[items.length - 1].id) : null;
+    const next = rows.length > query.limit ? cursor.encode(items[items.length - 1].id) : null;
     return { items, next };
   }
 

@@ -5,6 +5,7 @@ import Redis from 'ioredis';
 import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { ENV, type Env, type StoredConfig } from '@libs/config';
+import type { HealthEvent } from '@libs/domain';
 import {
   bullPrefix,
   createBullConnection,
@@ -19,6 +20,13 @@ import { HealthMetrics } from './health-metrics';
 import { HealthStore } from './health-store';
 
 const EVALUATE_MS = 1000;
+
+/** What runs after each evaluation: the rules engine, the notifier. */
+export type EvaluatedListener = (
+  snapshot: StatusSnapshot,
+  now: number,
+  events: readonly HealthEvent[],
+) => Promise<void>;
 /** Endpoint details without a state change are republished at most this often. */
 const DETAILS_MS = 5000;
 const ROLLUPS_MS = 10_000;
@@ -45,7 +53,7 @@ export class HealthService implements OnApplicationBootstrap, OnApplicationShutd
   private worker?: Worker<ResultBatchJob>;
   private timers: NodeJS.Timeout[] = [];
   private config: { config: StoredConfig; version: number } | null = null;
-  private readonly evaluated: Array<(snapshot: StatusSnapshot, now: number) => Promise<void>> = [];
+  private readonly evaluated: EvaluatedListener[] = [];
   /** The weights in force per service, kept up to date by the executor; the status shows them. */
   currentWeights: ReadonlyMap<string, Record<string, number>> = new Map();
 
@@ -81,8 +89,8 @@ export class HealthService implements OnApplicationBootstrap, OnApplicationShutd
     return this.lease.fencingToken;
   }
 
-  /** Runs after each evaluation on the leader, with the snapshot just published (the rules engine). */
-  onEvaluated(listener: (snapshot: StatusSnapshot, now: number) => Promise<void>): void {
+  /** Runs after each evaluation on the leader, with the snapshot just published and the events of this evaluation. */
+  onEvaluated(listener: EvaluatedListener): void {
     this.evaluated.push(listener);
   }
 
@@ -157,7 +165,7 @@ export class HealthService implements OnApplicationBootstrap, OnApplicationShutd
     );
     await this.store.recordEvents(events);
     this.metrics.observe(snapshot, events);
-    for (const listener of this.evaluated) await listener(snapshot, now);
+    for (const listener of this.evaluated) await listener(snapshot, now, events);
     for (const e of events.filter((e) => e.kind !== 'endpoint')) {
       this.logger.log(
         `${e.kind} ${e.service ?? ''}${e.idc ? `/${e.idc}` : ''}${e.vantage ?? ''}: ${e.before} -> ${e.after} (${e.reason})`,

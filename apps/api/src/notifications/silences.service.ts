@@ -1,0 +1,107 @@
+import { ConflictException, Injectable, NotFoundException } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { randomUUID } from 'node:crypto';
+import { DataSource } from 'typeorm';
+import { checkMatchers } from '@libs/domain';
+import { SilenceEntity, type SilenceMatcher } from '@libs/persistence';
+import { AuditService, type AuditActor } from '@libs/runtime';
+import { invalid } from '../traffic/traffic-store';
+import type { CreateSilenceDto, SilenceDto, SilenceListDto, SilencesQuery } from './notifications.dto';
+
+/** A silence may last at most this long: a forgotten one must not mute paging for good. */
+export const MAX_SILENCE_MS = 30 * 24 * 3_600_000;
+
+function toDto(s: SilenceEntity, now: number): SilenceDto {
+  const state = s.endsAt.getTime() <= now ? 'expired' : s.startsAt.getTime() > now ? 'pending' : 'active';
+  return { ...s, state };
+}
+
+/** Silences: label matchers and a window that mute delivery; the events and notifications are kept. */
+@Injectable()
+export class SilencesService {
+  constructor(
+    @InjectDataSource() private readonly db: DataSource,
+    private readonly audit: AuditService,
+  ) {}
+
+  async create(body: CreateSilenceDto, source: AuditActor): Promise<SilenceDto> {
+    const now = Date.now();
+    const startsAt = body.startsAt === undefined ? now : Date.parse(body.startsAt);
+    const endsAt = Date.parse(body.endsAt);
+    const details = checkMatchers(body.matchers);
+    if (!Number.isFinite(startsAt))
+      details.push({ path: 'startsAt', message: 'expected an ISO 8601 timestamp' });
+    if (!Number.isFinite(endsAt)) details.push({ path: 'endsAt', message: 'expected an ISO 8601 timestamp' });
+    else if (endsAt <= Math.max(now, startsAt))
+      details.push({ path: 'endsAt', message: 'must be after startsAt and in the future' });
+    else if (endsAt > now + MAX_SILENCE_MS)
+      details.push({ path: 'endsAt', message: 'must be at most 30 days ahead' });
+    if (details.length) throw invalid(details);
+    const matchers: SilenceMatcher[] = body.matchers.map(({ label, op, value }) => ({
+      label,
+      op: op as SilenceMatcher['op'],
+      value,
+    }));
+    return this.db.transaction(async (m) => {
+      const silence = m.getRepository(SilenceEntity).create({
+        id: randomUUID(),
+        matchers,
+        startsAt: new Date(startsAt),
+        endsAt: new Date(endsAt),
+        comment: body.comment,
+        createdBy: source.actor,
+      });
+      await m.getRepository(SilenceEntity).insert(silence);
+      await this.audit.record(
+        {
+          ...source,
+          action: 'silence.create',
+          target: `silence/${silence.id}`,
+          summary: { matchers, endsAt: silence.endsAt.toISOString(), comment: body.comment },
+        },
+        m,
+      );
+      return toDto(await m.getRepository(SilenceEntity).findOneByOrFail({ id: silence.id }), now);
+    });
+  }
+
+  /** Newest first, optionally only active, pending (not started) or expired ones. */
+  async list(query: SilencesQuery): Promise<SilenceListDto> {
+    const qb = this.db.getRepository(SilenceEntity).createQueryBuilder('s');
+    if (query.state === 'active') qb.where('s.starts_at <= now() AND s.ends_at > now()');
+    if (query.state === 'pending') qb.where('s.starts_at > now() AND s.ends_at > now()');
+    if (query.state === 'expired') qb.where('s.ends_at <= now()');
+    const rows = await qb
+      .orderBy('s.created_at', 'DESC')
+      .addOrderBy('s.id', 'DESC')
+      .limit(query.limit)
+      .getMany();
+    const now = Date.now();
+    return { items: rows.map((s) => toDto(s, now)) };
+  }
+
+  /** Expires a silence now (it is kept, with endsAt = now); notifications from now on are sent. */
+  async expire(id: string, source: AuditActor): Promise<SilenceDto> {
+    return this.db.transaction(async (m) => {
+      const result = await m
+        .createQueryBuilder()
+        .update(SilenceEntity)
+        .set({ endsAt: () => 'now()' })
+        .where('id = :id AND ends_at > now()', { id })
+        .execute();
+      const silence = await m.getRepository(SilenceEntity).findOneBy({ id });
+      if (!silence) throw new NotFoundException(`silence ${id} does not exist`);
+      if (!result.affected) throw new ConflictException(`silence ${id} has already expired`);
+      await this.audit.record(
+        {
+          ...source,
+          action: 'silence.expire',
+          target: `silence/${id}`,
+          summary: { matchers: silence.matchers },
+        },
+        m,
+      );
+      return toDto(silence, Date.now());
+    });
+  }
+}

@@ -1,0 +1,131 @@
+import { randomUUID } from 'node:crypto';
+import { DataSource } from 'typeorm';
+import type { ActionChange, Notice, Silence } from '@libs/domain';
+import { NotificationEntity, SilenceEntity, type NotificationState } from '@libs/persistence';
+
+/** A notice bound for one channel, and what routing, silences and rate limits decided for it. */
+export interface Outgoing {
+  notice: Notice;
+  channel: string;
+  state: Extract<NotificationState, 'pending' | 'silenced' | 'suppressed'>;
+  silenceId?: string;
+}
+
+/** Changes of an action older than this are still read again after a later one: commits can land late. */
+const ACTION_OVERLAP_MS = 10_000;
+
+/** The notifier's reads and writes: notifications, silences, and the actions it reports on. */
+export class NotificationStore {
+  constructor(private readonly db: DataSource) {}
+
+  /**
+   * Records each outgoing message once (`<notice id>:<channel>` is unique, so a replay after a leader
+   * failover adds nothing) and returns the ids of the new pending ones, to be queued for delivery.
+   */
+  async record(outgoing: readonly Outgoing[]): Promise<string[]> {
+    if (!outgoing.length) return [];
+    const rows = outgoing.map(({ notice, channel, state, silenceId }) => ({
+      id: randomUUID(),
+      dedupKey: `${notice.id}:${channel}`,
+      incidentKey: notice.incidentKey,
+      event: notice.event,
+      phase: notice.phase,
+      severity: notice.severity,
+      channel,
+      title: notice.title,
+      text: notice.text,
+      labels: notice.labels,
+      details: { ...notice.details, resolvable: notice.resolvable, at: new Date(notice.at).toISOString() },
+      state,
+      silenceId: silenceId ?? null,
+      attempts: 0,
+      lastError: null,
+      deliveredAt: null,
+    }));
+    const result = await this.db
+      .createQueryBuilder()
+      .insert()
+      .into(NotificationEntity)
+      .values(rows)
+      .orIgnore() // ON CONFLICT DO NOTHING: the dedup key
+      .returning(['id', 'state'])
+      .execute();
+    return (result.raw as Array<{ id: string; state: string }>)
+      .filter((r) => r.state === 'pending')
+      .map((r) => r.id);
+  }
+
+  /** Silences in force now or later (expired ones never match again). */
+  async silences(now: number): Promise<Silence[]> {
+    const rows = await this.db
+      .getRepository(SilenceEntity)
+      .createQueryBuilder('s')
+      .where('s.ends_at > :now', { now: new Date(now) })
+      .getMany();
+    return rows.map((s) => ({
+      id: s.id,
+      matchers: s.matchers,
+      startsAt: s.startsAt.getTime(),
+      endsAt: s.endsAt.getTime(),
+    }));
+  }
+
+  /** Actions changed since `cursor` (minus an overlap), oldest first; the caller drops the ones it has seen. */
+  async actionChanges(cursor: number, limit = 500): Promise<ActionChange[]> {
+    const rows = (await this.db.query(
+      `SELECT id, service, idc, kind, state, reason, rule, mode, guardrails, updated_at
+         FROM actions WHERE updated_at > $1 ORDER BY updated_at LIMIT $2`,
+      [new Date(cursor - ACTION_OVERLAP_MS), limit],
+    )) as Array<{
+      id: string;
+      service: string;
+      idc: string | null;
+      kind: string;
+      state: string;
+      reason: string;
+      rule: string | null;
+      mode: string;
+      guardrails: unknown;
+      updated_at: Date;
+    }>;
+    return rows.map((r) => {
+      const guardrail = Array.isArray(r.guardrails) && r.state === 'refused' ? r.guardrails[0] : undefined;
+      return {
+        id: r.id,
+        service: r.service,
+        idc: r.idc,
+        kind: r.kind,
+        state: r.state,
+        reason: r.reason,
+        rule: r.rule,
+        mode: r.mode,
+        // Approval-mode actions execute only after awaiting approval: that start is not a new proposal.
+        before: r.state === 'executing' && r.mode === 'approval' ? 'awaiting-approval' : null,
+        ...(typeof guardrail === 'string' ? { guardrail } : {}),
+        at: new Date(r.updated_at).getTime(),
+      };
+    });
+  }
+
+  /** Pending notifications not touched since `before`: their delivery job may have been lost. */
+  async stuckPending(before: Date): Promise<Array<{ id: string }>> {
+    return this.db.query(
+      `SELECT id FROM notifications WHERE state = 'pending' AND updated_at < $1 ORDER BY created_at LIMIT 1000`,
+      [before],
+    );
+  }
+
+  /** Deletes notifications older than `before`, in batches; returns how many. */
+  async applyRetention(before: Date): Promise<number> {
+    let total = 0;
+    for (;;) {
+      const deleted = (await this.db.query(
+        `DELETE FROM notifications WHERE id IN
+           (SELECT id FROM notifications WHERE created_at < $1 AND state <> 'pending' LIMIT 5000)`,
+        [before],
+      )) as [unknown, number];
+      total += deleted[1];
+      if (deleted[1] < 5000) return total;
+    }
+  }
+}

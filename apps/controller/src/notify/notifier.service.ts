@@ -1,0 +1,276 @@
+import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { Queue } from 'bullmq';
+import Redis from 'ioredis';
+import { Counter } from 'prom-client';
+import { DataSource } from 'typeorm';
+import { ENV, parseDuration, type Env, type StoredConfig } from '@libs/config';
+import {
+  actionNotice,
+  activeSilence,
+  admitRate,
+  routeChannels,
+  ruleNotice,
+  stepIncidents,
+  type HealthEvent,
+  type IncidentBook,
+  type Notice,
+  type NotifyInput,
+  type NotifySettings,
+  type Route,
+} from '@libs/domain';
+import {
+  bullPrefix,
+  createBullConnection,
+  JOBS,
+  notificationJobOptions,
+  QUEUES,
+  type NotificationJob,
+} from '@libs/queue';
+import { ConfigFollower, MetricsService, REDIS, redisKey } from '@libs/runtime';
+import { HealthService } from '../health/health.service';
+import { NotificationStore, type Outgoing } from './notification-store';
+
+const TICK_MS = 1000;
+/** Pending notifications older than this without a job (a failed enqueue) are queued again. */
+const SWEEP_MS = 30_000;
+const STUCK_MS = 120_000;
+const RETENTION_MS = 3_600_000;
+/** At most this many health events wait for the next tick; older ones are dropped (and counted). */
+const MAX_BUFFERED = 50_000;
+
+interface Routing {
+  settings: NotifySettings;
+  routes: Route[];
+  channels: string[];
+  limits: Map<string, { max: number; perMs: number }>;
+}
+
+/**
+ * Turns what the controller sees into notifications, on the leader: health events (from each
+ * evaluation) and action changes (read from the actions table, whoever made them) go through the
+ * incident book (storm control: grouping, blips, one notice per IDC), then routes, silences and rate
+ * limits per channel. Each message is recorded in `notifications` and queued for delivery. The health
+ * loop only hands over its events: nothing here waits on a channel, so delivery never slows
+ * detection or actions.
+ */
+@Injectable()
+export class NotifierService implements OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly logger = new Logger(NotifierService.name);
+  private readonly store: NotificationStore;
+  private readonly created: Counter<'channel' | 'event' | 'state'>;
+  private readonly dropped: Counter;
+  private connection?: Redis;
+  private queue?: Queue<NotificationJob>;
+  private timers: NodeJS.Timeout[] = [];
+  private routing: Routing | null = null;
+  private leading = false;
+  private running = false;
+  private book: IncidentBook = { incidents: {} };
+  private savedBook = '';
+  private cursor = 0;
+  /** `<action id>:<state>` already reported, with the change time (forgotten after the overlap window). */
+  private seen = new Map<string, number>();
+  private events: HealthEvent[] = [];
+  private ruleNotices: Array<{ notice: Notice; channels: readonly string[] }> = [];
+  /** Send times per channel (rate limit) and incidents whose trigger went out per channel. */
+  private sent = new Map<string, number[]>();
+  private admitted = new Set<string>();
+
+  constructor(
+    @Inject(ENV) private readonly env: Env,
+    @Inject(REDIS) private readonly redis: Redis,
+    @InjectDataSource() db: DataSource,
+    metrics: MetricsService,
+    private readonly health: HealthService,
+    follower: ConfigFollower,
+  ) {
+    this.store = new NotificationStore(db);
+    this.created = new Counter({
+      name: 'vigil_notifications_total',
+      help: 'Notifications recorded, by channel, event and state (pending, silenced, suppressed)',
+      labelNames: ['channel', 'event', 'state'],
+      registers: [metrics.registry],
+    });
+    this.dropped = new Counter({
+      name: 'vigil_notify_events_dropped_total',
+      help: 'Health events dropped because the notifier fell behind',
+      registers: [metrics.registry],
+    });
+    follower.onConfig((config) => this.setConfig(config));
+    health.onEvaluated((_snapshot, _now, events) => {
+      // Only hand the events over: the notifier works on its own timer.
+      if (events.length) this.events.push(...events);
+      if (this.events.length > MAX_BUFFERED)
+        this.dropped.inc(this.events.splice(0, this.events.length - MAX_BUFFERED).length);
+      return Promise.resolve();
+    });
+  }
+
+  /** A rule's notify action: sent to the channels the rule names (not routed), once per firing. */
+  notifyRule(input: Parameters<typeof ruleNotice>[0], channels: readonly string[]): void {
+    this.ruleNotices.push({ notice: ruleNotice(input), channels });
+  }
+
+  onApplicationBootstrap(): void {
+    this.connection = createBullConnection(this.env, 'notifier');
+    this.queue = new Queue<NotificationJob>(QUEUES.notifications, {
+      connection: this.connection,
+      prefix: bullPrefix(this.env),
+    });
+    const every = (ms: number, task: () => Promise<unknown>) =>
+      this.timers.push(
+        setInterval(() => void task().catch((err: unknown) => this.logger.warn((err as Error).message)), ms),
+      );
+    every(TICK_MS, () => this.tick());
+    every(SWEEP_MS, () => this.sweep());
+    every(RETENTION_MS, () => this.retention());
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    for (const timer of this.timers.splice(0)) clearInterval(timer);
+    await this.queue?.close();
+    await this.connection?.quit().catch(() => this.connection?.disconnect());
+  }
+
+  private setConfig(config: StoredConfig): void {
+    const { notifications } = config;
+    this.routing = {
+      settings: {
+        groupWaitMs: parseDuration(notifications.groupWait),
+        ...(notifications.remindEvery ? { remindEveryMs: parseDuration(notifications.remindEvery) } : {}),
+      },
+      routes: notifications.routes,
+      channels: config.channels.map((c) => c.name),
+      limits: new Map(
+        config.channels.map((c) => [c.name, { max: c.rateLimit.max, perMs: parseDuration(c.rateLimit.per) }]),
+      ),
+    };
+  }
+
+  private async tick(): Promise<void> {
+    if (this.running || !this.routing) return;
+    if (!this.health.isLeader) {
+      this.leading = false;
+      this.events = [];
+      this.ruleNotices = [];
+      return;
+    }
+    this.running = true;
+    try {
+      if (!this.leading) await this.takeOver();
+      this.leading = true;
+      await this.process(this.routing, Date.now());
+    } finally {
+      this.running = false;
+    }
+  }
+
+  /** A new leader goes on from the last one's incidents and action cursor (Redis). */
+  private async takeOver(): Promise<void> {
+    const [book, cursor] = await this.redis.mget(this.key('incidents'), this.key('actions-cursor'));
+    this.book = book ? (JSON.parse(book) as IncidentBook) : { incidents: {} };
+    this.savedBook = book ?? '';
+    this.cursor = cursor ? Number(cursor) : Date.now(); // first leader ever: the past is not news
+    this.seen.clear();
+  }
+
+  private async process(routing: Routing, now: number): Promise<void> {
+    const inputs: NotifyInput[] = this.events.splice(0).map((event) => ({ kind: 'health', event }));
+    const step = stepIncidents(this.book, inputs, now, routing.settings);
+    const routed: Array<{ notice: Notice; channels: readonly string[] }> = step.notices.map((notice) => ({
+      notice,
+      channels: routeChannels(notice, routing.routes, routing.channels),
+    }));
+    routed.push(...(await this.actionNotices(routing)), ...this.ruleNotices.splice(0));
+
+    const silences = routed.length ? await this.store.silences(now) : [];
+    const outgoing: Outgoing[] = [];
+    for (const { notice, channels } of routed) {
+      for (const channel of channels) {
+        const silenceId = activeSilence({ ...notice.labels, channel }, silences, now);
+        if (silenceId) outgoing.push({ notice, channel, state: 'silenced', silenceId });
+        else outgoing.push({ notice, channel, state: this.admit(notice, channel, routing, now) });
+      }
+    }
+    const pending = await this.store.record(outgoing);
+    for (const o of outgoing) this.created.inc({ channel: o.channel, event: o.notice.event, state: o.state });
+    await this.enqueue(pending);
+
+    this.book = step.book;
+    const book = JSON.stringify(this.book);
+    if (book !== this.savedBook) {
+      await this.redis.set(this.key('incidents'), book);
+      this.savedBook = book;
+    }
+  }
+
+  /** Notices for actions whose state changed since the cursor (each (action, state) once). */
+  private async actionNotices(
+    routing: Routing,
+  ): Promise<Array<{ notice: Notice; channels: readonly string[] }>> {
+    const changes = await this.store.actionChanges(this.cursor);
+    const notices: Array<{ notice: Notice; channels: readonly string[] }> = [];
+    for (const change of changes) {
+      const key = `${change.id}:${change.state}`;
+      this.cursor = Math.max(this.cursor, change.at);
+      if (this.seen.has(key)) continue;
+      this.seen.set(key, change.at);
+      const notice = actionNotice(change);
+      if (!notice) continue;
+      // One notice per (action, state), whatever the change time: a replay after failover is a no-op.
+      const stable = { ...notice, id: `action/${change.id}:${change.state}` };
+      notices.push({ notice: stable, channels: routeChannels(stable, routing.routes, routing.channels) });
+    }
+    for (const [key, at] of this.seen) if (at < this.cursor - 60_000) this.seen.delete(key);
+    if (changes.length) await this.redis.set(this.key('actions-cursor'), String(this.cursor));
+    return notices;
+  }
+
+  /**
+   * The channel's rate limit. A resolve or reminder of an incident whose trigger went out on this
+   * channel is always let through: a PagerDuty incident must not stay open for want of a token.
+   */
+  private admit(notice: Notice, channel: string, routing: Routing, now: number): 'pending' | 'suppressed' {
+    const incident = `${channel}|${notice.incidentKey}`;
+    if (notice.phase !== 'trigger' && this.admitted.has(incident)) {
+      if (notice.phase === 'resolve') this.admitted.delete(incident);
+      return 'pending';
+    }
+    const limit = routing.limits.get(channel) ?? { max: 20, perMs: 60_000 };
+    const { admitted, history } = admitRate(this.sent.get(channel) ?? [], now, limit);
+    this.sent.set(channel, history);
+    if (!admitted) return 'suppressed';
+    if (notice.resolvable && notice.phase === 'trigger') this.admitted.add(incident);
+    return 'pending';
+  }
+
+  private async enqueue(ids: readonly string[]): Promise<void> {
+    if (!ids.length || !this.queue) return;
+    await this.queue.addBulk(
+      ids.map((notificationId) => ({
+        name: JOBS.deliverNotification,
+        data: { notificationId },
+        opts: notificationJobOptions(this.env, notificationId),
+      })),
+    );
+  }
+
+  /** Re-queues pending notifications whose job was lost (e.g. Redis failed between insert and enqueue). */
+  private async sweep(): Promise<void> {
+    if (!this.health.isLeader) return;
+    const stuck = (await this.store.stuckPending(new Date(Date.now() - STUCK_MS))).map((r) => r.id);
+    await this.enqueue(stuck);
+  }
+
+  private async retention(): Promise<void> {
+    if (!this.health.isLeader) return;
+    const before = new Date(Date.now() - this.env.VIGIL_EVENT_RETENTION_DAYS * 86_400_000);
+    const deleted = await this.store.applyRetention(before);
+    if (deleted) this.logger.log(`retention removed ${deleted} old notifications`);
+  }
+
+  private key(name: string): string {
+    return redisKey(this.env, 'notify', name);
+  }
+}

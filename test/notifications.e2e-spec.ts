@@ -1,0 +1,246 @@
+import { fleetConfig, startFleet, type Fleet } from '@libs/fleet';
+import { verifySignature } from '@libs/traffic';
+import { call } from './support/http';
+import { poll } from './support/poll';
+import { Receiver } from './support/receiver';
+import { startVigil, type VigilUnderTest } from './support/vigil-app';
+
+interface NotificationRow {
+  id: string;
+  event: string;
+  phase: string;
+  severity: string;
+  channel: string;
+  state: string;
+  attempts: number;
+  incident_key: string;
+  last_error: string | null;
+  labels: Record<string, string>;
+}
+
+const ATTEMPTS = 4;
+
+/**
+ * Notifications end to end: a fleet of 3 IDCs x 50 endpoints probed every second, every role, and a
+ * receiver started by the test playing a signed webhook, Slack and PagerDuty.
+ */
+describe('notifications (fleet, all roles, a receiver for every channel)', () => {
+  const HOOK_SECRET = 'notify-test-hook-secret';
+  let fleet: Fleet;
+  let rx: Receiver;
+  let vigil: VigilUnderTest;
+
+  const rows = (where: string) =>
+    vigil.sql<NotificationRow>(`SELECT * FROM notifications WHERE ${where} ORDER BY created_at, channel`);
+  const forIdc = (idc: string) => (r: { json: any }) =>
+    r.json?.labels?.idc === idc || r.json?.payload?.group === idc || r.json?.text?.includes(` ${idc}`);
+
+  async function allHealthy(): Promise<void> {
+    await poll(
+      async () => {
+        const res = await call(vigil.url, 'GET', '/api/v1/status', { token: vigil.adminToken });
+        const idcs = res.body?.services?.[0]?.idcs ?? [];
+        return idcs.length === 3 && idcs.every((i: { state: string }) => i.state === 'HEALTHY') ? true : undefined;
+      },
+      60_000,
+      'every IDC HEALTHY',
+    );
+  }
+
+  beforeAll(async () => {
+    rx = await new Receiver().start();
+    process.env.VIGIL_TEST_HOOK_SECRET = HOOK_SECRET;
+    process.env.VIGIL_TEST_SLACK_URL = `${rx.url}/slack`;
+    process.env.VIGIL_TEST_PD_KEY = 'pd-routing-key-0123456789abcdef';
+    // Fixed ports below the ephemeral range: a port closed for "refused" cannot be taken meanwhile.
+    fleet = await startFleet({ idcs: ['sha', 'bjs', 'szx'], endpointsPerIdc: 50, basePort: 23300 });
+    vigil = await startVigil({
+      VIGIL_NOTIFY_ATTEMPTS: String(ATTEMPTS),
+      VIGIL_NOTIFY_BACKOFF_MS: '100',
+    });
+    const doc = fleetConfig(fleet, {
+      service: 'live',
+      interval: '1s',
+      timeout: '500ms',
+      healthyThreshold: 2,
+      unhealthyThreshold: 2,
+    }) as Record<string, any>;
+    doc.channels = [
+      { name: 'hook', type: 'webhook', url: `${rx.url}/hook`, secret: { secretRef: 'VIGIL_TEST_HOOK_SECRET' } },
+      { name: 'slack', type: 'slack', webhookUrl: { secretRef: 'VIGIL_TEST_SLACK_URL' } },
+      {
+        name: 'pd',
+        type: 'pagerduty',
+        url: `${rx.url}/pd/v2/enqueue`,
+        routingKey: { secretRef: 'VIGIL_TEST_PD_KEY' },
+      },
+      { name: 'flaky', type: 'webhook', url: `${rx.url}/flaky` },
+      { name: 'down', type: 'webhook', url: `${rx.url}/down` },
+    ];
+    doc.notifications = {
+      groupWait: '5s',
+      routes: [
+        { channels: ['hook', 'slack', 'pd'], events: ['idc.state', 'endpoint.state', 'vantage.suspect'] },
+        { channels: ['flaky', 'down'], events: ['idc.state'], idcs: ['bjs'] },
+      ],
+    };
+    const applied = await call(vigil.url, 'PUT', '/api/v1/config', { token: vigil.adminToken, json: doc });
+    expect(applied.status).toBe(200);
+    await allHealthy();
+  });
+  afterAll(async () => {
+    await vigil?.close();
+    await fleet?.close();
+    await rx?.close();
+  });
+
+  it('50 endpoints of one IDC going down and back give one IDC notification and its resolve per channel', async () => {
+    await fleet.set({ idc: 'sha' }, 'refused');
+    await poll(async () => (rx.at('/hook').some(forIdc('sha')) ? true : undefined), 60_000, 'the sha trigger');
+    await fleet.set({ idc: 'sha' }, 'up');
+    await poll(
+      async () => (rx.at('/hook').filter(forIdc('sha')).some((r) => r.json.phase === 'resolve') ? true : undefined),
+      60_000,
+      'the sha resolve',
+    );
+    await allHealthy();
+
+    // The signed webhook: exactly a trigger and a resolve of one incident, each signature valid.
+    const hook = rx.at('/hook').filter(forIdc('sha'));
+    expect(hook.map((r) => [r.json.event, r.json.phase])).toEqual([
+      ['idc.state', 'trigger'],
+      ['idc.state', 'resolve'],
+    ]);
+    expect(hook[0].json).toMatchObject({ severity: 'critical', status: 'firing', labels: { service: 'live', idc: 'sha' } });
+    expect(hook[1].json.status).toBe('resolved');
+    expect(hook[0].json.incidentKey).toBe(hook[1].json.incidentKey);
+    for (const r of hook) expect(verifySignature(HOOK_SECRET, r.headers, r.raw, Date.now())).toEqual(expect.objectContaining({ ok: true }));
+    expect(verifySignature('another-secret', hook[0].headers, hook[0].raw, Date.now()).ok).toBe(false);
+
+    // PagerDuty: a trigger and a resolve on one dedup_key, with the routing key from the secretRef.
+    const pd = rx.at('/pd/v2/enqueue');
+    expect(pd.map((r) => r.json.event_action)).toEqual(['trigger', 'resolve']);
+    expect(pd[0].json.dedup_key).toBe(pd[1].json.dedup_key);
+    expect(pd[0].json).toMatchObject({
+      routing_key: 'pd-routing-key-0123456789abcdef',
+      payload: { severity: 'critical', component: 'live', group: 'sha' },
+    });
+
+    // Slack: two Block Kit messages.
+    const slack = rx.at('/slack');
+    expect(slack).toHaveLength(2);
+    for (const r of slack) expect(Array.isArray(r.json.blocks)).toBe(true);
+
+    // Not one notification per endpoint: the 50 endpoint changes were folded into the IDC's.
+    expect(await rows(`event = 'endpoint.state'`)).toEqual([]);
+    const sha = await rows(`labels->>'idc' = 'sha'`);
+    expect(sha.map((r) => `${r.channel}:${r.phase}:${r.state}`).sort()).toEqual(
+      ['hook:resolve:delivered', 'hook:trigger:delivered', 'pd:resolve:delivered', 'pd:trigger:delivered', 'slack:resolve:delivered', 'slack:trigger:delivered'],
+    );
+  });
+
+  it('retries after 500s, dead-letters after the last attempt, and re-sends on request', async () => {
+    rx.script('/flaky', [500, 500]);
+    rx.answer('/down', 500);
+    await fleet.set({ idc: 'bjs' }, 'refused');
+    const [flaky] = await poll(
+      async () => {
+        const found = await rows(`channel = 'flaky' AND phase = 'trigger' AND state = 'delivered'`);
+        return found.length ? found : undefined;
+      },
+      60_000,
+      'the flaky channel to deliver',
+    );
+    expect(flaky.attempts).toBe(3);
+    expect(rx.at('/flaky').map((r) => r.status).slice(0, 3)).toEqual([500, 500, 200]);
+
+    const failed = await poll(
+      async () => {
+        const res = await call(vigil.url, 'GET', '/api/v1/notifications?state=failed', { token: vigil.adminToken });
+        return res.body.items.length ? res.body.items : undefined;
+      },
+      60_000,
+      'the dead letter',
+    );
+    expect(failed[0]).toMatchObject({ channel: 'down', state: 'failed', attempts: ATTEMPTS, event: 'idc.state' });
+    expect(failed[0].lastError).toMatch(/500/);
+    expect(rx.at('/down')).toHaveLength(ATTEMPTS);
+
+    rx.answer('/down', 200);
+    const viewer = await call(vigil.url, 'POST', `/api/v1/notifications/${failed[0].id}/resend`, {
+      token: vigil.adminToken,
+    });
+    expect(viewer.status).toBe(202);
+    await poll(
+      async () => {
+        const res = await call(vigil.url, 'GET', `/api/v1/notifications/${failed[0].id}`, { token: vigil.adminToken });
+        return res.body.state === 'delivered' ? res.body : undefined;
+      },
+      30_000,
+      'the re-sent notification to be delivered',
+    );
+    const again = await call(vigil.url, 'POST', `/api/v1/notifications/${failed[0].id}/resend`, {
+      token: vigil.adminToken,
+    });
+    expect(again.status).toBe(202); // a delivered one may be sent again too
+    const audit = await vigil.sql(`SELECT * FROM audit_log WHERE action = 'notification.resend'`);
+    expect(audit.length).toBeGreaterThanOrEqual(1);
+
+    await fleet.set({ idc: 'bjs' }, 'up');
+    await allHealthy();
+  });
+
+  it('a silence mutes delivery but keeps the events and the records', async () => {
+    const endsAt = new Date(Date.now() + 3_600_000).toISOString();
+    const created = await call(vigil.url, 'POST', '/api/v1/silences', {
+      token: vigil.adminToken,
+      json: { matchers: [{ label: 'idc', op: '=', value: 'szx' }], endsAt, comment: 'szx maintenance' },
+    });
+    expect(created.status).toBe(201);
+    expect(created.body).toMatchObject({ state: 'active', createdBy: 'bootstrap-admin' });
+    const before = rx.received.length;
+
+    await fleet.set({ idc: 'szx' }, 'refused');
+    const muted = await poll(
+      async () => {
+        const found = await rows(`labels->>'idc' = 'szx' AND phase = 'trigger'`);
+        return found.length === 3 ? found : undefined;
+      },
+      60_000,
+      'the szx trigger, silenced on every channel',
+    );
+    expect(muted.every((r) => r.state === 'silenced')).toBe(true);
+    await fleet.set({ idc: 'szx' }, 'up');
+    await poll(
+      async () => ((await rows(`labels->>'idc' = 'szx' AND phase = 'resolve'`)).length === 3 ? true : undefined),
+      60_000,
+      'the szx resolve, silenced too',
+    );
+    expect(rx.received.slice(before).filter(forIdc('szx'))).toEqual([]);
+    const events = await call(vigil.url, 'GET', '/api/v1/events?idc=szx', { token: vigil.adminToken });
+    expect(events.body.items.some((e: { kind: string; after: string }) => e.kind === 'idc' && e.after === 'UNHEALTHY')).toBe(true);
+
+    const expired = await call(vigil.url, 'DELETE', `/api/v1/silences/${created.body.id}`, { token: vigil.adminToken });
+    expect(expired.status).toBe(200);
+    expect(expired.body.state).toBe('expired');
+    const list = await call(vigil.url, 'GET', '/api/v1/silences?state=expired', { token: vigil.adminToken });
+    expect(list.body.items.map((s: { id: string }) => s.id)).toEqual([created.body.id]);
+    await allHealthy();
+  });
+
+  it('refuses silences that are malformed or would mute everything, naming the field', async () => {
+    const endsAt = new Date(Date.now() + 3_600_000).toISOString();
+    for (const [json, path] of [
+      [{ matchers: [{ label: 'idc', op: '=~', value: '.*' }], endsAt, comment: 'all' }, 'matchers'],
+      [{ matchers: [{ label: 'idc', op: '=~', value: '(' }], endsAt, comment: 'bad regex' }, 'matchers[0].value'],
+      [{ matchers: [{ label: 'idc', op: '~', value: 'sha' }], endsAt, comment: 'bad op' }, 'matchers[0].op'],
+      [{ matchers: [{ label: 'idc', op: '=', value: 'sha' }], endsAt: '2001-01-01T00:00:00Z', comment: 'past' }, 'endsAt'],
+    ] as const) {
+      const res = await call(vigil.url, 'POST', '/api/v1/silences', { token: vigil.adminToken, json });
+      expect(res.status).toBe(400);
+      expect(res.body.details.map((d: { path: string }) => d.path)).toContain(path);
+    }
+    const listed = await call(vigil.url, 'GET', '/api/v1/silences?state=active', { token: vigil.adminToken });
+    expect(listed.body.items).toEqual([]);
+  });
+});
