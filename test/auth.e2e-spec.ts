@@ -176,7 +176,29 @@ const ROWS: Row[] = [
     min: 'operator',
     path: '/api/v1/automation/resume',
     allowed: 409,
+  }, // Alert webhooks: webhook keys only (403 for every other role); an empty alerts list stores nothing.
+  {
+    route: 'POST /api/v1/webhooks/alertmanager',
+    min: 'webhook',
+    path: '/api/v1/webhooks/alertmanager',
+    json: { version: '4', status: 'firing', alerts: [] },
+    allowed: 200,
   },
+  {
+    route: 'POST /api/v1/webhooks/grafana',
+    min: 'webhook',
+    path: '/api/v1/webhooks/grafana',
+    json: { version: '1', status: 'firing', alerts: [] },
+    allowed: 200,
+  },
+  {
+    route: 'POST /api/v1/webhooks/generic',
+    min: 'webhook',
+    path: '/api/v1/webhooks/generic',
+    json: { alerts: [] },
+    allowed: 200,
+  },
+  { route: 'GET /api/v1/alerts', min: 'viewer', path: '/api/v1/alerts', allowed: 200 },
 ];
 
 const RANK: Record<Exclude<Minimum, 'webhook'>, number> = { public: -1, viewer: 0, operator: 1, admin: 2 };

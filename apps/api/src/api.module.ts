@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { ALERTS_CONTROLLERS, ALERTS_PROVIDERS } from './alerts';
 import { ApiKeysController } from './api-keys/api-keys.controller';
 import { AuditController } from './audit/audit.controller';
 import { ConfigController } from './config/config.controller';
@@ -19,7 +20,8 @@ import { TRAFFIC_CONTROLLERS, TRAFFIC_PROVIDERS } from './traffic';
     ...HEALTH_CONTROLLERS,
     ...TRAFFIC_CONTROLLERS,
     ...NOTIFICATION_CONTROLLERS,
+    ...ALERTS_CONTROLLERS,
   ],
-  providers: [ConfigService, InventoryService, ...HEALTH_PROVIDERS, ...TRAFFIC_PROVIDERS, ...NOTIFICATION_PROVIDERS],
+  providers: [ConfigService, InventoryService, ...HEALTH_PROVIDERS, ...TRAFFIC_PROVIDERS, ...NOTIFICATION_PROVIDERS, ...ALERTS_PROVIDERS],
 })
 export class ApiModule {}

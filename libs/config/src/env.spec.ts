@@ -7,6 +7,7 @@ describe('loadEnv', () => {
     expect(env.REDIS_URL).toBe('redis://127.0.0.1:6379');
     expect(env.PORT).toBe(3000);
     expect(env.VIGIL_ROLES).toEqual(['api', 'prober', 'controller']);
+    expect(env.VIGIL_WEBHOOK_MAX_BODY_BYTES).toBe(1024 * 1024);
     expect(Object.isFrozen(env)).toBe(true);
   });
 
@@ -25,6 +26,11 @@ describe('loadEnv', () => {
     ['DATABASE_URL', 'mysql://x', 'DATABASE_URL: expected a URL like postgres://user@host:5432/vigil'],
     ['REDIS_URL', 'nope', 'REDIS_URL: expected a URL like redis://127.0.0.1:6379'],
     ['VIGIL_VANTAGE', 'SHA!', 'VIGIL_VANTAGE: expected an IDC name such as "sha"'],
+    [
+      'VIGIL_WEBHOOK_MAX_BODY_BYTES',
+      '512',
+      'VIGIL_WEBHOOK_MAX_BODY_BYTES: expected an integer from 1024 to 67108864 (got "512")',
+    ],
     ['LOG_LEVEL', 'loud', 'LOG_LEVEL: expected one of fatal, error, warn, info, debug, trace, silent'],
   ])('rejects %s=%s naming the variable', (name, value, message) => {
     expect(() => loadEnv({ [name]: value })).toThrow(EnvError);

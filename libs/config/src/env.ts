@@ -52,6 +52,8 @@ const envSchema = z.object({
   VIGIL_ADMIN_TOKEN: z.string().min(16, { message: 'expected at least 16 characters' }).optional(),
   VIGIL_SECRET_KEY: z.string().min(16, { message: 'expected at least 16 characters' }).optional(),
   VIGIL_MAX_BODY_BYTES: integer(1024, 64 * 1024 * 1024, 5 * 1024 * 1024),
+  /** Bodies of `/api/v1/webhooks/*` (alerts): larger ones get 413. */
+  VIGIL_WEBHOOK_MAX_BODY_BYTES: integer(1024, 64 * 1024 * 1024, 1024 * 1024),
   VIGIL_SHUTDOWN_TIMEOUT_MS: integer(100, 600_000, 10_000),
   VIGIL_AUTH_FAILURES_PER_MINUTE: integer(1, 100_000, 20),
   VIGIL_PROBE_CONCURRENCY: integer(1, 100_000, 1000),

@@ -1,10 +1,19 @@
-import { DynamicModule, INestApplication, Logger, Module, Type } from '@nestjs/common';
+import {
+  DynamicModule,
+  ForbiddenException,
+  INestApplication,
+  Logger,
+  Module,
+  PayloadTooLargeException,
+  Type,
+} from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
-import type { NextFunction, Request, Response } from 'express';
+import { raw, type NextFunction, type Request, type Response } from 'express';
 import { Logger as PinoLogger, LoggerModule } from 'nestjs-pino';
 import { configJsonSchema, EnvError, loadEnv, type Env } from '@libs/config';
+import { roleAtLeast } from '@libs/domain';
 import { ensureDatabase, runMigrations } from '@libs/persistence';
 import { AuthService } from './auth/auth.service';
 import { EnvModule } from './env.module';
@@ -23,8 +32,37 @@ const CONFIG_MEDIA_TYPES = [
   'text/plain',
 ];
 
+/** Where monitoring systems post alerts: their own body limit, and the raw bytes kept for signatures. */
+export const WEBHOOK_PATH = '/api/v1/webhooks';
+
 @Module({})
 class VigilModule {}
+
+/**
+ * Webhook bodies are read as raw bytes (any content type, at most VIGIL_WEBHOOK_MAX_BODY_BYTES, a 413
+ * beyond) into `req.rawBody`: a signature is over the exact bytes sent, and the route itself answers
+ * 415 for a type other than JSON, after authentication. The JSON parser then skips these requests.
+ */
+function webhookBodies(env: Env) {
+  const limit = env.VIGIL_WEBHOOK_MAX_BODY_BYTES;
+  const parser = raw({ type: () => true, limit });
+  const read = (req: Request, res: Response, next: NextFunction) =>
+    parser(req, res, (err?: unknown) =>
+      next(
+        (err as { type?: string } | undefined)?.type === 'entity.too.large'
+          ? new PayloadTooLargeException(
+              `the body is larger than ${limit} bytes (VIGIL_WEBHOOK_MAX_BODY_BYTES)`,
+            )
+          : err,
+      ),
+    );
+  const keep = (req: Request & { rawBody?: Buffer }, _res: Response, next: NextFunction) => {
+    req.rawBody = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
+    req.body = undefined;
+    next();
+  };
+  return [read, keep];
+}
 
 /**
  * Builds a Vigil app with the given feature modules: creates the database if needed, applies
@@ -44,6 +82,7 @@ export async function createVigilApp(
   const app = await NestFactory.create<NestExpressApplication>(root, { bufferLogs: true, bodyParser: false });
   app.useLogger(app.get(PinoLogger));
   app.set('trust proxy', 'loopback');
+  app.use(WEBHOOK_PATH, ...webhookBodies(env));
   app.useBodyParser('json', { limit: env.VIGIL_MAX_BODY_BYTES });
   app.useBodyParser('text', { limit: env.VIGIL_MAX_BODY_BYTES, type: CONFIG_MEDIA_TYPES });
   app.setGlobalPrefix('api/v1', { exclude: UNPREFIXED });
@@ -52,15 +91,20 @@ export async function createVigilApp(
   return app;
 }
 
-/** OpenAPI at `/docs` (UI), `/docs-json` and `/docs-yaml`; like every route, they need an API key. */
+/** OpenAPI at `/docs` (UI), `/docs-json` and `/docs-yaml`; like every route, they need a key (an API role). */
 function setUpDocs(app: INestApplication): void {
   const auth = app.get(AuthService);
   const filter = new HttpExceptionFilter();
   app.use(['/docs', '/docs-json', '/docs-yaml'], (req: Request, res: Response, next: NextFunction) => {
-    auth.authenticate(req).then(
-      () => next(),
-      (err: unknown) => filter.catch(err, { switchToHttp: () => ({ getResponse: () => res }) } as never),
-    );
+    const fail = (err: unknown) =>
+      filter.catch(err, { switchToHttp: () => ({ getResponse: () => res }) } as never);
+    auth.authenticate(req).then((principal) => {
+      // Any API role; a webhook key may only post alerts.
+      if (roleAtLeast(principal.role, 'viewer')) return next();
+      fail(
+        new ForbiddenException(`requires the viewer role; the key "${principal.name}" is ${principal.role}`),
+      );
+    }, fail);
   });
   const config = new DocumentBuilder()
     .setTitle('Vigil API')

@@ -24,6 +24,7 @@ import type { StatusSnapshot } from '@libs/queue';
 import { ConfigFollower } from '@libs/runtime';
 import { createAdapter, type TrafficAdapter } from '@libs/traffic';
 import { HealthService } from '../health/health.service';
+import { AlertFacts, firingAlertRows } from './alert-facts';
 import { AutomationStore } from './automation-store';
 import { Executor } from './executor';
 import { RulesRunner, type RuleFiring } from './rules-runner';
@@ -55,6 +56,8 @@ export class AutomationService {
   private touched = new Set<string>();
   /** When each (rule, service, IDC) last created an action: the rule's own cooldown. */
   private readonly ruleActionAt = new Map<string, number>();
+  /** The firing alerts received by webhook, for the rules' `alerts` fact. */
+  private readonly alertFacts: AlertFacts;
 
   constructor(
     @Inject(ENV) private readonly env: Env,
@@ -63,6 +66,7 @@ export class AutomationService {
     follower: ConfigFollower,
   ) {
     this.store = new AutomationStore(db);
+    this.alertFacts = new AlertFacts(firingAlertRows(db), (message) => this.logger.warn(message));
     this.executor = new Executor({
       store: this.store,
       adapter: (service) => this.adapters.get(service),
@@ -105,7 +109,8 @@ export class AutomationService {
       return w[idc] ?? 0;
     };
     this.touched = new Set();
-    for (const firing of this.runner.tick(snapshot, now, weightOf)) {
+    const alerts = await this.alertFacts.current(now);
+    for (const firing of this.runner.tick(snapshot, now, weightOf, alerts)) {
       const last = this.ruleActionAt.get(`${firing.rule.name}|${firing.service}|${firing.idc}`);
       if (last !== undefined && now - last < parseDuration(firing.rule.cooldown)) continue;
       await this.fire(firing, now);

@@ -6,10 +6,13 @@ import {
   inScope,
   INACTIVE,
   ruleSubject,
+  type AlertFact,
   type CompiledRule,
   type RuleState,
 } from '@libs/domain';
 import type { StatusSnapshot } from '@libs/queue';
+
+const NO_ALERTS: readonly AlertFact[] = [];
 
 /** A rule firing for one (service, IDC): `fresh` on the evaluation where it started. */
 export interface RuleFiring {
@@ -44,11 +47,15 @@ export class RulesRunner {
     for (const key of this.states.keys()) if (!names.has(key.split('|')[0])) this.states.delete(key);
   }
 
-  /** The pairs firing now, highest priority first. `weightOf(service, idc)`: the weight in force (a fact). */
+  /**
+   * The pairs firing now, highest priority first. `weightOf(service, idc)`: the weight in force (a fact);
+   * `alerts`: the firing alerts (the same array while they do not change, see AlertFacts).
+   */
   tick(
     snapshot: StatusSnapshot,
     now: number,
     weightOf: (service: string, idc: string) => number,
+    alerts: readonly AlertFact[] = NO_ALERTS,
   ): RuleFiring[] {
     const config = this.config;
     if (!config) return [];
@@ -76,7 +83,7 @@ export class RulesRunner {
               labels: idc.labels,
             },
             service: { name: service.name, labels: service.labels },
-            alerts: [],
+            alerts,
             now,
           });
           const step = advanceRuleState(this.states.get(key) ?? INACTIVE, matched, now, forMs);

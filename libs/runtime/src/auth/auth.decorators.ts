@@ -1,9 +1,10 @@
 import { applyDecorators, SetMetadata } from '@nestjs/common';
-import { ApiBearerAuth, ApiForbiddenResponse, ApiUnauthorizedResponse } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiForbiddenResponse, ApiHeader, ApiUnauthorizedResponse } from '@nestjs/swagger';
 import type { ApiRole } from '@libs/domain';
 
 export const PUBLIC_ROUTE = 'vigil:public';
 export const MIN_ROLE = 'vigil:min-role';
+export const WEBHOOK_ROUTE = 'vigil:webhook-route';
 
 /** Marks a route that needs no API key (only /healthz and /readyz). */
 export const Public = () => SetMetadata(PUBLIC_ROUTE, true);
@@ -15,4 +16,29 @@ export const MinRole = (role: ApiRole) =>
     ApiBearerAuth(),
     ApiUnauthorizedResponse({ description: 'No or unknown API key' }),
     ApiForbiddenResponse({ description: `Requires the ${role} role or higher` }),
+  );
+
+/**
+ * A route for monitoring systems (`/api/v1/webhooks/*`): only a webhook-role key may call it (other
+ * roles get 403), or, without an `Authorization` header, a body signed with config
+ * `alerts.signingSecret` (X-Vigil-Timestamp, X-Vigil-Signature; needs the raw body, which the body
+ * parser keeps for `/api/v1/webhooks/` paths only).
+ */
+export const WebhookRoute = () =>
+  applyDecorators(
+    SetMetadata(MIN_ROLE, 'webhook'),
+    SetMetadata(WEBHOOK_ROUTE, true),
+    ApiBearerAuth(),
+    ApiHeader({
+      name: 'X-Vigil-Timestamp',
+      required: false,
+      description: 'Signed webhooks (instead of a key): Unix time in seconds, within 5 minutes of now',
+    }),
+    ApiHeader({
+      name: 'X-Vigil-Signature',
+      required: false,
+      description: 'sha256=<hex HMAC-SHA256(alerts.signingSecret, "<timestamp>.<raw body>")>, usable once',
+    }),
+    ApiUnauthorizedResponse({ description: 'No or unknown key; bad, stale or replayed signature' }),
+    ApiForbiddenResponse({ description: 'A key of another role than webhook' }),
   );

@@ -1,11 +1,14 @@
 import { CanActivate, ExecutionContext, ForbiddenException, Injectable } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import { roleAtLeast, type ApiRole } from '@libs/domain';
-import { MIN_ROLE, PUBLIC_ROUTE } from './auth.decorators';
+import { MIN_ROLE, PUBLIC_ROUTE, WEBHOOK_ROUTE } from './auth.decorators';
 import { AuthService } from './auth.service';
 import type { VigilRequest } from './principal';
 
-/** Global guard: every route needs an API key of at least its `@MinRole` (admin when unmarked). */
+/**
+ * Global guard: every route needs an API key of at least its `@MinRole` (admin when unmarked).
+ * `@WebhookRoute()` routes also take a signed body instead of a key (see AuthService).
+ */
 @Injectable()
 export class AuthGuard implements CanActivate {
   constructor(
@@ -16,7 +19,10 @@ export class AuthGuard implements CanActivate {
   async canActivate(context: ExecutionContext): Promise<boolean> {
     const targets = [context.getHandler(), context.getClass()];
     if (this.reflector.getAllAndOverride<boolean>(PUBLIC_ROUTE, targets)) return true;
-    const principal = await this.auth.authenticate(context.switchToHttp().getRequest<VigilRequest>());
+    const req = context.switchToHttp().getRequest<VigilRequest>();
+    const signed =
+      this.reflector.getAllAndOverride<boolean>(WEBHOOK_ROUTE, targets) && this.auth.isSigned(req);
+    const principal = signed ? await this.auth.authenticateSignature(req) : await this.auth.authenticate(req);
     const required = this.reflector.getAllAndOverride<ApiRole>(MIN_ROLE, targets) ?? 'admin';
     if (!roleAtLeast(principal.role, required)) {
       throw new ForbiddenException(

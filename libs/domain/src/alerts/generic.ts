@@ -1,0 +1,80 @@
+import { labelsFingerprint, utf8Bytes } from './fingerprint';
+import { checkFingerprint, copy } from './group-body';
+import { isStorable, Reader, type Path } from './reader';
+import { ALERT_LIMITS, ALERT_STATUSES, type ParseResult, type ReceivedAlert } from './types';
+
+/**
+ * Vigil's own alert body, for senders that are neither Alertmanager nor Grafana:
+ *
+ *     { "alerts": [ { "name"?: string, "labels": {..}, "annotations"?: {..},
+ *                     "status"?: "firing" | "resolved", "startsAt"?: RFC 3339, "endsAt"?: RFC 3339,
+ *                     "fingerprint"?: string } ] }
+ *
+ * - `name` or `labels.alertname` is required; `name` becomes `labels.alertname` when that is missing,
+ *   and the two must agree when both are given.
+ * - `fingerprint` defaults to Prometheus' fingerprint of the labels (alertname included), the one
+ *   Alertmanager would send for the same alert.
+ * - `status` defaults to firing; `startsAt` to `receivedAt`; `endsAt` to `receivedAt` for a resolve
+ *   and to none for a firing alert.
+ * Unknown fields are ignored.
+ */
+export function parseGeneric(body: unknown, receivedAt: number = Date.now()): ParseResult {
+  const r = new Reader();
+  const root = r.object(body, []);
+  if (!root) return { ok: false, details: r.details() };
+  const list = r.required(root, 'alerts', []);
+  const alerts: ReceivedAlert[] = [];
+  if (list !== undefined && !Array.isArray(list)) r.issue(['alerts'], 'expected an array');
+  else if (Array.isArray(list) && list.length > ALERT_LIMITS.alerts) {
+    r.issue(['alerts'], `more than ${ALERT_LIMITS.alerts} alerts (the limit per request)`);
+  } else if (Array.isArray(list)) {
+    list.forEach((item, i) => {
+      const alert = parseAlert(r, item, ['alerts', i], receivedAt);
+      if (alert) alerts.push(alert);
+    });
+  }
+  return r.failed ? { ok: false, details: r.details() } : { ok: true, alerts };
+}
+
+function parseAlert(r: Reader, value: unknown, path: Path, receivedAt: number): ReceivedAlert | undefined {
+  const alert = r.object(value, path);
+  if (!alert) return undefined;
+  const name = r.string(alert, 'name', path);
+  if (name !== undefined && (name.length === 0 || utf8Bytes(name) > ALERT_LIMITS.valueBytes)) {
+    r.issue([...path, 'name'], `expected 1 character to ${ALERT_LIMITS.valueBytes / 1024} KiB`);
+  } else if (name !== undefined && !isStorable(name)) {
+    r.issue([...path, 'name'], 'contains a NUL character or an unpaired surrogate');
+  }
+  const status = r.oneOf(alert, 'status', path, ALERT_STATUSES) ?? 'firing';
+  const rawLabels = r.stringMap(alert, 'labels', path, true, true);
+  const annotations = r.stringMap(alert, 'annotations', path, false, true) ?? {};
+  const startsAt = r.time(alert, 'startsAt', path, false, false);
+  const endsAt = r.time(alert, 'endsAt', path, false, true);
+  const given = r.string(alert, 'fingerprint', path);
+  if (given !== undefined) checkFingerprint(r, given, [...path, 'fingerprint']);
+  if (!rawLabels) return undefined;
+  const labels = copy(rawLabels);
+  const alertname = labels.alertname as string | undefined;
+  if (name === undefined && !alertname) {
+    r.issue(path, 'needs a `name` or a `labels.alertname`');
+  } else if (name !== undefined && alertname !== undefined && name !== alertname) {
+    r.issue([...path, 'name'], `differs from labels.alertname ("${alertname.slice(0, 100)}")`);
+  } else if (name !== undefined && alertname === undefined) {
+    if (Object.keys(labels).length >= ALERT_LIMITS.entries) {
+      r.issue([...path, 'labels'], `more than ${ALERT_LIMITS.entries} entries with alertname`);
+    }
+    labels.alertname = name;
+  }
+  if (r.failed) return undefined;
+  return {
+    fingerprint: given ?? labelsFingerprint(labels),
+    source: 'generic',
+    name: labels.alertname,
+    status,
+    labels,
+    annotations: copy(annotations),
+    startsAt: startsAt ?? receivedAt,
+    endsAt: endsAt === undefined ? (status === 'resolved' ? receivedAt : null) : endsAt,
+    generatorUrl: null,
+  };
+}
