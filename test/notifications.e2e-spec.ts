@@ -32,15 +32,19 @@ describe('notifications (fleet, all roles, a receiver for every channel)', () =>
 
   const rows = (where: string) =>
     vigil.sql<NotificationRow>(`SELECT * FROM notifications WHERE ${where} ORDER BY created_at, channel`);
+  /** Health notices about `idc` as each channel shapes them (webhook labels, PagerDuty group, Slack text). */
   const forIdc = (idc: string) => (r: { json: any }) =>
-    r.json?.labels?.idc === idc || r.json?.payload?.group === idc || r.json?.text?.includes(` ${idc}`);
+    !String(r.json?.event ?? '').startsWith('action.') &&
+    (r.json?.labels?.idc === idc || r.json?.payload?.group === idc || r.json?.text?.includes(` ${idc}`));
 
   async function allHealthy(): Promise<void> {
     await poll(
       async () => {
         const res = await call(vigil.url, 'GET', '/api/v1/status', { token: vigil.adminToken });
         const idcs = res.body?.services?.[0]?.idcs ?? [];
-        return idcs.length === 3 && idcs.every((i: { state: string }) => i.state === 'HEALTHY') ? true : undefined;
+        return idcs.length === 3 && idcs.every((i: { state: string }) => i.state === 'HEALTHY')
+          ? true
+          : undefined;
       },
       60_000,
       'every IDC HEALTHY',
@@ -66,7 +70,12 @@ describe('notifications (fleet, all roles, a receiver for every channel)', () =>
       unhealthyThreshold: 2,
     }) as Record<string, any>;
     doc.channels = [
-      { name: 'hook', type: 'webhook', url: `${rx.url}/hook`, secret: { secretRef: 'VIGIL_TEST_HOOK_SECRET' } },
+      {
+        name: 'hook',
+        type: 'webhook',
+        url: `${rx.url}/hook`,
+        secret: { secretRef: 'VIGIL_TEST_HOOK_SECRET' },
+      },
       { name: 'slack', type: 'slack', webhookUrl: { secretRef: 'VIGIL_TEST_SLACK_URL' } },
       {
         name: 'pd',
@@ -76,14 +85,26 @@ describe('notifications (fleet, all roles, a receiver for every channel)', () =>
       },
       { name: 'flaky', type: 'webhook', url: `${rx.url}/flaky` },
       { name: 'down', type: 'webhook', url: `${rx.url}/down` },
+      { name: 'limited', type: 'webhook', url: `${rx.url}/limited`, rateLimit: { max: 1, per: '1h' } },
     ];
     doc.notifications = {
       groupWait: '5s',
       routes: [
         { channels: ['hook', 'slack', 'pd'], events: ['idc.state', 'endpoint.state', 'vantage.suspect'] },
+        { channels: ['hook'], events: ['action.awaiting-approval'] },
         { channels: ['flaky', 'down'], events: ['idc.state'], idcs: ['bjs'] },
+        { channels: ['limited'], events: ['idc.state'] },
       ],
     };
+    // An approval-mode rule: an outage proposes a shift and waits for a human, which is news.
+    doc.rules = [
+      {
+        name: 'idc-down',
+        when: 'idc.state == "UNHEALTHY"',
+        mode: 'approval',
+        actions: [{ type: 'shift-away' }],
+      },
+    ];
     const applied = await call(vigil.url, 'PUT', '/api/v1/config', { token: vigil.adminToken, json: doc });
     expect(applied.status).toBe(200);
     await allHealthy();
@@ -96,10 +117,20 @@ describe('notifications (fleet, all roles, a receiver for every channel)', () =>
 
   it('50 endpoints of one IDC going down and back give one IDC notification and its resolve per channel', async () => {
     await fleet.set({ idc: 'sha' }, 'refused');
-    await poll(async () => (rx.at('/hook').some(forIdc('sha')) ? true : undefined), 60_000, 'the sha trigger');
+    await poll(
+      async () => (rx.at('/hook').some(forIdc('sha')) ? true : undefined),
+      60_000,
+      'the sha trigger',
+    );
     await fleet.set({ idc: 'sha' }, 'up');
     await poll(
-      async () => (rx.at('/hook').filter(forIdc('sha')).some((r) => r.json.phase === 'resolve') ? true : undefined),
+      async () =>
+        rx
+          .at('/hook')
+          .filter(forIdc('sha'))
+          .some((r) => r.json.phase === 'resolve')
+          ? true
+          : undefined,
       60_000,
       'the sha resolve',
     );
@@ -111,10 +142,17 @@ describe('notifications (fleet, all roles, a receiver for every channel)', () =>
       ['idc.state', 'trigger'],
       ['idc.state', 'resolve'],
     ]);
-    expect(hook[0].json).toMatchObject({ severity: 'critical', status: 'firing', labels: { service: 'live', idc: 'sha' } });
+    expect(hook[0].json).toMatchObject({
+      severity: 'critical',
+      status: 'firing',
+      labels: { service: 'live', idc: 'sha' },
+    });
     expect(hook[1].json.status).toBe('resolved');
     expect(hook[0].json.incidentKey).toBe(hook[1].json.incidentKey);
-    for (const r of hook) expect(verifySignature(HOOK_SECRET, r.headers, r.raw, Date.now())).toEqual(expect.objectContaining({ ok: true }));
+    for (const r of hook)
+      expect(verifySignature(HOOK_SECRET, r.headers, r.raw, Date.now())).toEqual(
+        expect.objectContaining({ ok: true }),
+      );
     expect(verifySignature('another-secret', hook[0].headers, hook[0].raw, Date.now()).ok).toBe(false);
 
     // PagerDuty: a trigger and a resolve on one dedup_key, with the routing key from the secretRef.
@@ -133,10 +171,33 @@ describe('notifications (fleet, all roles, a receiver for every channel)', () =>
 
     // Not one notification per endpoint: the 50 endpoint changes were folded into the IDC's.
     expect(await rows(`event = 'endpoint.state'`)).toEqual([]);
-    const sha = await rows(`labels->>'idc' = 'sha'`);
-    expect(sha.map((r) => `${r.channel}:${r.phase}:${r.state}`).sort()).toEqual(
-      ['hook:resolve:delivered', 'hook:trigger:delivered', 'pd:resolve:delivered', 'pd:trigger:delivered', 'slack:resolve:delivered', 'slack:trigger:delivered'],
+    const sha = await rows(`labels->>'idc' = 'sha' AND event = 'idc.state'`);
+    expect(sha.map((r) => `${r.channel}:${r.phase}:${r.state}`).sort()).toEqual([
+      'hook:resolve:delivered',
+      'hook:trigger:delivered',
+      'limited:resolve:delivered', // over its limit of 1/h, but a resolve of a sent trigger always goes
+      'limited:trigger:delivered',
+      'pd:resolve:delivered',
+      'pd:trigger:delivered',
+      'slack:resolve:delivered',
+      'slack:trigger:delivered',
+    ]);
+
+    // The rule proposed a shift that waits for approval: one notice, naming the action.
+    const [proposal] = await vigil.sql<{ id: string }>(
+      `SELECT id FROM actions WHERE state = 'awaiting-approval'`,
     );
+    const approval = rx.at('/hook').filter((r) => r.json.event === 'action.awaiting-approval');
+    expect(approval).toHaveLength(1);
+    expect(approval[0].json).toMatchObject({
+      severity: 'warning',
+      labels: { action: proposal.id, idc: 'sha' },
+    });
+    const rejected = await call(vigil.url, 'POST', `/api/v1/actions/${proposal.id}/reject`, {
+      token: vigil.adminToken,
+      json: { reason: 'test over' },
+    });
+    expect(rejected.status).toBe(200);
   });
 
   it('retries after 500s, dead-letters after the last attempt, and re-sends on request', async () => {
@@ -152,19 +213,36 @@ describe('notifications (fleet, all roles, a receiver for every channel)', () =>
       'the flaky channel to deliver',
     );
     expect(flaky.attempts).toBe(3);
-    expect(rx.at('/flaky').map((r) => r.status).slice(0, 3)).toEqual([500, 500, 200]);
+    expect(
+      rx
+        .at('/flaky')
+        .map((r) => r.status)
+        .slice(0, 3),
+    ).toEqual([500, 500, 200]);
 
     const failed = await poll(
       async () => {
-        const res = await call(vigil.url, 'GET', '/api/v1/notifications?state=failed', { token: vigil.adminToken });
+        const res = await call(vigil.url, 'GET', '/api/v1/notifications?state=failed', {
+          token: vigil.adminToken,
+        });
         return res.body.items.length ? res.body.items : undefined;
       },
       60_000,
       'the dead letter',
     );
-    expect(failed[0]).toMatchObject({ channel: 'down', state: 'failed', attempts: ATTEMPTS, event: 'idc.state' });
+    expect(failed[0]).toMatchObject({
+      channel: 'down',
+      state: 'failed',
+      attempts: ATTEMPTS,
+      event: 'idc.state',
+    });
     expect(failed[0].lastError).toMatch(/500/);
     expect(rx.at('/down')).toHaveLength(ATTEMPTS);
+    // The rate limit (1 per hour) was used by sha: bjs is recorded, not sent.
+    expect((await rows(`channel = 'limited' AND labels->>'idc' = 'bjs'`)).map((r) => r.state)).toEqual([
+      'suppressed',
+    ]);
+    expect(rx.at('/limited').filter(forIdc('bjs'))).toEqual([]);
 
     rx.answer('/down', 200);
     const viewer = await call(vigil.url, 'POST', `/api/v1/notifications/${failed[0].id}/resend`, {
@@ -173,7 +251,9 @@ describe('notifications (fleet, all roles, a receiver for every channel)', () =>
     expect(viewer.status).toBe(202);
     await poll(
       async () => {
-        const res = await call(vigil.url, 'GET', `/api/v1/notifications/${failed[0].id}`, { token: vigil.adminToken });
+        const res = await call(vigil.url, 'GET', `/api/v1/notifications/${failed[0].id}`, {
+          token: vigil.adminToken,
+        });
         return res.body.state === 'delivered' ? res.body : undefined;
       },
       30_000,
@@ -203,24 +283,33 @@ describe('notifications (fleet, all roles, a receiver for every channel)', () =>
     await fleet.set({ idc: 'szx' }, 'refused');
     const muted = await poll(
       async () => {
-        const found = await rows(`labels->>'idc' = 'szx' AND phase = 'trigger'`);
-        return found.length === 3 ? found : undefined;
+        const found = await rows(`labels->>'idc' = 'szx' AND event = 'idc.state' AND phase = 'trigger'`);
+        return found.length === 4 ? found : undefined;
       },
       60_000,
-      'the szx trigger, silenced on every channel',
+      'the szx trigger, silenced on every channel (hook, slack, pd, limited)',
     );
     expect(muted.every((r) => r.state === 'silenced')).toBe(true);
     await fleet.set({ idc: 'szx' }, 'up');
     await poll(
-      async () => ((await rows(`labels->>'idc' = 'szx' AND phase = 'resolve'`)).length === 3 ? true : undefined),
+      async () =>
+        (await rows(`labels->>'idc' = 'szx' AND event = 'idc.state' AND phase = 'resolve'`)).length === 4
+          ? true
+          : undefined,
       60_000,
       'the szx resolve, silenced too',
     );
     expect(rx.received.slice(before).filter(forIdc('szx'))).toEqual([]);
     const events = await call(vigil.url, 'GET', '/api/v1/events?idc=szx', { token: vigil.adminToken });
-    expect(events.body.items.some((e: { kind: string; after: string }) => e.kind === 'idc' && e.after === 'UNHEALTHY')).toBe(true);
+    expect(
+      events.body.items.some(
+        (e: { kind: string; after: string }) => e.kind === 'idc' && e.after === 'UNHEALTHY',
+      ),
+    ).toBe(true);
 
-    const expired = await call(vigil.url, 'DELETE', `/api/v1/silences/${created.body.id}`, { token: vigil.adminToken });
+    const expired = await call(vigil.url, 'DELETE', `/api/v1/silences/${created.body.id}`, {
+      token: vigil.adminToken,
+    });
     expect(expired.status).toBe(200);
     expect(expired.body.state).toBe('expired');
     const list = await call(vigil.url, 'GET', '/api/v1/silences?state=expired', { token: vigil.adminToken });
@@ -232,9 +321,19 @@ describe('notifications (fleet, all roles, a receiver for every channel)', () =>
     const endsAt = new Date(Date.now() + 3_600_000).toISOString();
     for (const [json, path] of [
       [{ matchers: [{ label: 'idc', op: '=~', value: '.*' }], endsAt, comment: 'all' }, 'matchers'],
-      [{ matchers: [{ label: 'idc', op: '=~', value: '(' }], endsAt, comment: 'bad regex' }, 'matchers[0].value'],
+      [
+        { matchers: [{ label: 'idc', op: '=~', value: '(' }], endsAt, comment: 'bad regex' },
+        'matchers[0].value',
+      ],
       [{ matchers: [{ label: 'idc', op: '~', value: 'sha' }], endsAt, comment: 'bad op' }, 'matchers[0].op'],
-      [{ matchers: [{ label: 'idc', op: '=', value: 'sha' }], endsAt: '2001-01-01T00:00:00Z', comment: 'past' }, 'endsAt'],
+      [
+        {
+          matchers: [{ label: 'idc', op: '=', value: 'sha' }],
+          endsAt: '2001-01-01T00:00:00Z',
+          comment: 'past',
+        },
+        'endsAt',
+      ],
     ] as const) {
       const res = await call(vigil.url, 'POST', '/api/v1/silences', { token: vigil.adminToken, json });
       expect(res.status).toBe(400);
