@@ -253,10 +253,13 @@ describe('alerts received by webhook', () => {
       await send('alertmanager', AM.resolved);
     });
 
-    it('GET /events lists them like the health events', async () => {
+    it('GET /events lists them like the health events, and ?kind=alert lists only them', async () => {
       const res = await get('/events?service=live-edge&idc=sha&limit=1000');
       expect(res.status).toBe(200);
       const alerts = res.body.items.filter((e: { kind: string }) => e.kind === 'alert');
+      const only = await get('/events?kind=alert&service=live-edge&idc=sha&limit=1000');
+      expect(only.status).toBe(200);
+      expect(only.body.items).toEqual(alerts);
       expect(alerts[0]).toMatchObject({
         kind: 'alert',
         service: 'live-edge',
@@ -376,8 +379,9 @@ describe('alerts received by webhook', () => {
       expect(await fingerprints('?idc=sgp')).toEqual(['9a351529926fac40', 'd313283072e62c4d']);
       expect(await fingerprints('?service=live-edge&name=HighErrorRate')).toEqual(['c0daecc84bfad185']);
       expect(await fingerprints('?name=NoSuchAlert')).toEqual([]);
-      // Nothing stored holds a NUL character: such a filter matches nothing (and is no 500).
-      expect(await fingerprints('?service=live%00edge')).toEqual([]);
+      // Postgres text cannot hold NUL: such a filter is refused up front (not a 500 from deep down).
+      expect((await get('/alerts?service=live%00edge')).status).toBe(400);
+      expect((await get('/events?service=live%00edge')).status).toBe(400);
       const [one] = (await list('?name=HighErrorRate')).items;
       expect(one).toMatchObject({
         source: 'alertmanager',

@@ -176,7 +176,30 @@ const ROWS: Row[] = [
     min: 'operator',
     path: '/api/v1/automation/resume',
     allowed: 409,
-  }, // Alert webhooks: webhook keys only (403 for every other role); an empty alerts list stores nothing.
+  },
+  // Notifications: nothing exists yet, so a re-send is a 404; an empty silence is refused (400).
+  { route: 'GET /api/v1/notifications', min: 'viewer', path: '/api/v1/notifications', allowed: 200 },
+  {
+    route: 'GET /api/v1/notifications/:id',
+    min: 'viewer',
+    path: `/api/v1/notifications/${randomUUID()}`,
+    allowed: 404,
+  },
+  {
+    route: 'POST /api/v1/notifications/:id/resend',
+    min: 'operator',
+    path: `/api/v1/notifications/${randomUUID()}/resend`,
+    allowed: 404,
+  },
+  { route: 'POST /api/v1/silences', min: 'operator', path: '/api/v1/silences', json: {}, allowed: 400 },
+  { route: 'GET /api/v1/silences', min: 'viewer', path: '/api/v1/silences', allowed: 200 },
+  {
+    route: 'DELETE /api/v1/silences/:id',
+    min: 'operator',
+    path: `/api/v1/silences/${randomUUID()}`,
+    allowed: 404,
+  },
+  // Alert webhooks: webhook keys only (403 for every other role); an empty alerts list stores nothing.
   {
     route: 'POST /api/v1/webhooks/alertmanager',
     min: 'webhook',

@@ -38,6 +38,14 @@ export const WEBHOOK_PATH = '/api/v1/webhooks';
 @Module({})
 class VigilModule {}
 
+/** Postgres text cannot hold NUL: a `%00` in a filter would fail deep down as a 500, so refuse it here. */
+function refuseNulInUrl(req: Request, res: Response, next: NextFunction): void {
+  if (!/%00/.test(req.url)) return next();
+  res
+    .status(400)
+    .json({ statusCode: 400, error: 'Bad Request', message: 'the URL must not contain NUL (%00)' });
+}
+
 /**
  * Webhook bodies are read as raw bytes (any content type, at most VIGIL_WEBHOOK_MAX_BODY_BYTES, a 413
  * beyond) into `req.rawBody`: a signature is over the exact bytes sent, and the route itself answers
@@ -82,6 +90,7 @@ export async function createVigilApp(
   const app = await NestFactory.create<NestExpressApplication>(root, { bufferLogs: true, bodyParser: false });
   app.useLogger(app.get(PinoLogger));
   app.set('trust proxy', 'loopback');
+  app.use(refuseNulInUrl);
   app.use(WEBHOOK_PATH, ...webhookBodies(env));
   app.useBodyParser('json', { limit: env.VIGIL_MAX_BODY_BYTES });
   app.useBodyParser('text', { limit: env.VIGIL_MAX_BODY_BYTES, type: CONFIG_MEDIA_TYPES });

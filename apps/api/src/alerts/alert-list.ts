@@ -50,9 +50,6 @@ export class AlertList {
   constructor(@InjectDataSource() private readonly db: DataSource) {}
 
   async list(query: AlertsQuery): Promise<AlertPageDto> {
-    const filters = [query.status, query.service, query.idc, query.name, query.source];
-    // Postgres refuses NUL in a text parameter, and no stored alert holds one: nothing matches.
-    if (filters.some((value) => value?.includes('\u0000'))) return { items: [], next: null };
     const where: string[] = [];
     const params: unknown[] = [];
     for (const column of ['status', 'service', 'idc', 'name', 'source'] as const) {

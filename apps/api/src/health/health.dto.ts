@@ -5,7 +5,7 @@ import { TIME_PATTERN } from './time-range';
 import { LimitParam } from '../pagination';
 
 export const STATE_NAMES: readonly HealthStateName[] = ['UNKNOWN', 'HEALTHY', 'DEGRADED', 'UNHEALTHY'];
-export const EVENT_KINDS = ['endpoint', 'idc', 'vantage'] as const;
+export const EVENT_KINDS = ['endpoint', 'idc', 'vantage', 'alert'] as const;
 
 const TIME_DOC = 'ISO 8601 timestamp (2030-01-02T03:04:05Z) or epoch milliseconds';
 const TIME_MESSAGE = { message: 'expected an ISO 8601 timestamp or epoch milliseconds' };
@@ -257,14 +257,19 @@ export class HealthEventDto {
   @ApiProperty({ nullable: true, type: String }) idc!: string | null;
   @ApiProperty({ nullable: true, type: String }) endpoint!: string | null;
   @ApiProperty({ nullable: true, type: String }) vantage!: string | null;
-  @ApiProperty({ example: 'HEALTHY', description: 'State before (LIVE/SUSPECT... for vantages)' })
+  @ApiProperty({
+    example: 'HEALTHY',
+    description: 'State before (OK/SUSPECT for vantages; new/firing/resolved for alerts)',
+  })
   before!: string;
   @ApiProperty({ example: 'UNHEALTHY' }) after!: string;
   @ApiProperty() reason!: string;
   @ApiProperty({
     type: 'object',
     additionalProperties: true,
-    description: 'endpoint: {downFrom, firstFailureAt}; idc: {healthyRatio, firstFailureAt?}',
+    description:
+      'endpoint: {downFrom, firstFailureAt}; idc: {healthyRatio, firstFailureAt?}; ' +
+      'alert: {fingerprint, source, labels, annotations}',
   })
   details!: object;
 }
