@@ -104,6 +104,13 @@ describe('notifications (fleet, all roles, a receiver for every channel)', () =>
         mode: 'approval',
         actions: [{ type: 'shift-away' }],
       },
+      // Alerts in, notifications out: an alert from monitoring pages through the rule's own channel.
+      {
+        name: 'edge-down-page',
+        when: 'alerts.exists(a, a.labels.alertname == "EdgeDown" && a.idc == idc.name)',
+        mode: 'enforce',
+        actions: [{ type: 'notify', channels: ['hook'] }],
+      },
     ];
     const applied = await call(vigil.url, 'PUT', '/api/v1/config', { token: vigil.adminToken, json: doc });
     expect(applied.status).toBe(200);
@@ -315,6 +322,45 @@ describe('notifications (fleet, all roles, a receiver for every channel)', () =>
     const list = await call(vigil.url, 'GET', '/api/v1/silences?state=expired', { token: vigil.adminToken });
     expect(list.body.items.map((s: { id: string }) => s.id)).toEqual([created.body.id]);
     await allHealthy();
+  });
+
+  it("a rule's notify action pages once when an alert received by webhook makes it fire", async () => {
+    const key = await call(vigil.url, 'POST', '/api/v1/api-keys', {
+      token: vigil.adminToken,
+      json: { name: 'alertmanager', role: 'webhook' },
+    });
+    expect(key.status).toBe(201);
+    const alert = { name: 'EdgeDown', labels: { service: 'live', idc: 'bjs', severity: 'page' } };
+    const sent = await call(vigil.url, 'POST', '/api/v1/webhooks/generic', {
+      token: key.body.token,
+      json: { alerts: [alert] },
+    });
+    expect(sent.status).toBe(200);
+    const paged = await poll(
+      async () => {
+        const found = rx.at('/hook').filter((r) => r.json.event === 'rule.notify');
+        return found.length ? found : undefined;
+      },
+      30_000,
+      'the rule notification',
+    );
+    expect(paged[0].json).toMatchObject({ labels: { rule: 'edge-down-page', service: 'live', idc: 'bjs' } });
+    // Still firing three evaluations later: still one page (once per firing, not once per second).
+    const pagedAt = Date.parse(paged[0].json.at);
+    await poll(
+      async () => {
+        const res = await call(vigil.url, 'GET', '/api/v1/status', { token: vigil.adminToken });
+        return res.body.generatedAt > pagedAt + 3000 ? true : undefined;
+      },
+      15_000,
+      'three more evaluations',
+    );
+    const resolved = await call(vigil.url, 'POST', '/api/v1/webhooks/generic', {
+      token: key.body.token,
+      json: { alerts: [{ ...alert, status: 'resolved' }] },
+    });
+    expect(resolved.status).toBe(200);
+    expect(rx.at('/hook').filter((r) => r.json.event === 'rule.notify')).toHaveLength(1);
   });
 
   it('refuses silences that are malformed or would mute everything, naming the field', async () => {

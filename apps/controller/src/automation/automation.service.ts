@@ -24,6 +24,7 @@ import type { StatusSnapshot } from '@libs/queue';
 import { ConfigFollower } from '@libs/runtime';
 import { createAdapter, type TrafficAdapter } from '@libs/traffic';
 import { HealthService } from '../health/health.service';
+import { NotifierService } from '../notify/notifier.service';
 import { AlertFacts, firingAlertRows } from './alert-facts';
 import { AutomationStore } from './automation-store';
 import { Executor } from './executor';
@@ -38,8 +39,8 @@ const MODE_STATE = { enforce: 'executing', approval: 'awaiting-approval', 'dry-r
  * the result is recorded as an action (executing, awaiting approval, dry run, or refused naming
  * the guardrail), and the executor carries out executing actions step by step. Failback is
  * proposed once a drained IDC has been HEALTHY for the policy's recoveryHold. Rule actions done
- * here: shift-away and set-weights; notify waits for the notification channels and drain-endpoint
- * for endpoint-level weights in the traffic adapters (both logged as not supported yet).
+ * here: shift-away, set-weights and notify (once per firing, through the notifier); drain-endpoint
+ * waits for endpoint-level weights in the traffic adapters (logged as not supported yet).
  */
 @Injectable()
 export class AutomationService {
@@ -56,6 +57,8 @@ export class AutomationService {
   private touched = new Set<string>();
   /** When each (rule, service, IDC) last created an action: the rule's own cooldown. */
   private readonly ruleActionAt = new Map<string, number>();
+  /** When each (rule, service, IDC) last sent its notify action: the rule's cooldown applies to it too. */
+  private readonly ruleNotifiedAt = new Map<string, number>();
   /** The firing alerts received by webhook, for the rules' `alerts` fact. */
   private readonly alertFacts: AlertFacts;
 
@@ -63,6 +66,7 @@ export class AutomationService {
     @Inject(ENV) private readonly env: Env,
     @InjectDataSource() db: DataSource,
     private readonly health: HealthService,
+    private readonly notifier: NotifierService,
     follower: ConfigFollower,
   ) {
     this.store = new AutomationStore(db);
@@ -129,12 +133,35 @@ export class AutomationService {
         const target = action.weights;
         const planner = (ctx: ShiftContext) => planSetWeights(ctx, idc, target);
         await this.propose('set-weights', rule, service, idc, now, { fresh, planner });
+      } else if (action.type === 'notify') {
+        this.notify(firing, action.channels, now);
       } else {
         this.logger.warn(
           `rule ${rule.name}: action ${action.type} is not supported yet; nothing done for ${service}/${idc}`,
         );
       }
     }
+  }
+
+  /**
+   * A rule's notify action: once when the rule starts firing (not every second while it fires), at
+   * most once per cooldown, to the channels it names. A dry-run rule only logs it.
+   */
+  private notify(firing: RuleFiring, channels: readonly string[], now: number): void {
+    const { rule, service, idc } = firing;
+    const key = `${rule.name}|${service}|${idc}`;
+    const last = this.ruleNotifiedAt.get(key);
+    if (!firing.fresh || (last !== undefined && now - last < parseDuration(rule.cooldown))) return;
+    this.ruleNotifiedAt.set(key, now);
+    const state = this.idcState(service, idc);
+    if (rule.mode === 'dry-run') {
+      this.logger.log(
+        `rule ${rule.name} (dry run): would notify ${channels.join(', ')} of ${service}/${idc} ${state}`,
+      );
+      return;
+    }
+    const reason = rule.description ?? `rule ${rule.name}: ${rule.when}`;
+    this.notifier.notifyRule({ rule: rule.name, service, idc, state, reason, at: now }, channels);
   }
 
   private async failbacks(snapshot: StatusSnapshot, now: number): Promise<void> {
