@@ -1,8 +1,14 @@
-import { fleetConfig, startFleet, type Fleet } from '@libs/fleet';
+import {
+  fleetConfig,
+  startFleet,
+  startReceiver,
+  type Fleet,
+  type Receiver,
+  type ReceiverRequest,
+} from '@libs/fleet';
 import { verifySignature } from '@libs/traffic';
 import { call } from './support/http';
 import { poll } from './support/poll';
-import { Receiver } from './support/receiver';
 import { startVigil, type VigilUnderTest } from './support/vigil-app';
 
 interface NotificationRow {
@@ -28,6 +34,12 @@ describe('notifications (fleet, all roles, a receiver for every channel)', () =>
   const HOOK_SECRET = 'notify-test-hook-secret';
   let fleet: Fleet;
   let rx: Receiver;
+  /** Scripted answers per path (used up in order), then the path's default (200). */
+  const scripts = new Map<string, number[]>();
+  const defaults = new Map<string, number>();
+  const withJson = (r: ReceiverRequest) => ({ ...r, json: JSON.parse(r.body) });
+  /** What the receiver got on `path`, with the JSON bodies. */
+  const at = (path: string) => rx.requests.filter((r) => r.path === path).map(withJson);
   let vigil: VigilUnderTest;
 
   const rows = (where: string) =>
@@ -52,7 +64,9 @@ describe('notifications (fleet, all roles, a receiver for every channel)', () =>
   }
 
   beforeAll(async () => {
-    rx = await new Receiver().start();
+    rx = await startReceiver((req) => ({
+      status: scripts.get(req.path)?.shift() ?? defaults.get(req.path) ?? 200,
+    }));
     process.env.VIGIL_TEST_HOOK_SECRET = HOOK_SECRET;
     process.env.VIGIL_TEST_SLACK_URL = `${rx.url}/slack`;
     process.env.VIGIL_TEST_PD_KEY = 'pd-routing-key-0123456789abcdef';
@@ -124,16 +138,11 @@ describe('notifications (fleet, all roles, a receiver for every channel)', () =>
 
   it('50 endpoints of one IDC going down and back give one IDC notification and its resolve per channel', async () => {
     await fleet.set({ idc: 'sha' }, 'refused');
-    await poll(
-      async () => (rx.at('/hook').some(forIdc('sha')) ? true : undefined),
-      60_000,
-      'the sha trigger',
-    );
+    await poll(async () => (at('/hook').some(forIdc('sha')) ? true : undefined), 60_000, 'the sha trigger');
     await fleet.set({ idc: 'sha' }, 'up');
     await poll(
       async () =>
-        rx
-          .at('/hook')
+        at('/hook')
           .filter(forIdc('sha'))
           .some((r) => r.json.phase === 'resolve')
           ? true
@@ -144,7 +153,7 @@ describe('notifications (fleet, all roles, a receiver for every channel)', () =>
     await allHealthy();
 
     // The signed webhook: exactly a trigger and a resolve of one incident, each signature valid.
-    const hook = rx.at('/hook').filter(forIdc('sha'));
+    const hook = at('/hook').filter(forIdc('sha'));
     expect(hook.map((r) => [r.json.event, r.json.phase])).toEqual([
       ['idc.state', 'trigger'],
       ['idc.state', 'resolve'],
@@ -157,13 +166,13 @@ describe('notifications (fleet, all roles, a receiver for every channel)', () =>
     expect(hook[1].json.status).toBe('resolved');
     expect(hook[0].json.incidentKey).toBe(hook[1].json.incidentKey);
     for (const r of hook)
-      expect(verifySignature(HOOK_SECRET, r.headers, r.raw, Date.now())).toEqual(
+      expect(verifySignature(HOOK_SECRET, r.headers, r.body, Date.now())).toEqual(
         expect.objectContaining({ ok: true }),
       );
-    expect(verifySignature('another-secret', hook[0].headers, hook[0].raw, Date.now()).ok).toBe(false);
+    expect(verifySignature('another-secret', hook[0].headers, hook[0].body, Date.now()).ok).toBe(false);
 
     // PagerDuty: a trigger and a resolve on one dedup_key, with the routing key from the secretRef.
-    const pd = rx.at('/pd/v2/enqueue');
+    const pd = at('/pd/v2/enqueue');
     expect(pd.map((r) => r.json.event_action)).toEqual(['trigger', 'resolve']);
     expect(pd[0].json.dedup_key).toBe(pd[1].json.dedup_key);
     expect(pd[0].json).toMatchObject({
@@ -172,7 +181,7 @@ describe('notifications (fleet, all roles, a receiver for every channel)', () =>
     });
 
     // Slack: two Block Kit messages.
-    const slack = rx.at('/slack');
+    const slack = at('/slack');
     expect(slack).toHaveLength(2);
     for (const r of slack) expect(Array.isArray(r.json.blocks)).toBe(true);
 
@@ -194,7 +203,7 @@ describe('notifications (fleet, all roles, a receiver for every channel)', () =>
     const [proposal] = await vigil.sql<{ id: string }>(
       `SELECT id FROM actions WHERE state = 'awaiting-approval'`,
     );
-    const approval = rx.at('/hook').filter((r) => r.json.event === 'action.awaiting-approval');
+    const approval = at('/hook').filter((r) => r.json.event === 'action.awaiting-approval');
     expect(approval).toHaveLength(1);
     expect(approval[0].json).toMatchObject({
       severity: 'warning',
@@ -208,8 +217,8 @@ describe('notifications (fleet, all roles, a receiver for every channel)', () =>
   });
 
   it('retries after 500s, dead-letters after the last attempt, and re-sends on request', async () => {
-    rx.script('/flaky', [500, 500]);
-    rx.answer('/down', 500);
+    scripts.set('/flaky', [500, 500]);
+    defaults.set('/down', 500);
     await fleet.set({ idc: 'bjs' }, 'refused');
     const [flaky] = await poll(
       async () => {
@@ -221,8 +230,7 @@ describe('notifications (fleet, all roles, a receiver for every channel)', () =>
     );
     expect(flaky.attempts).toBe(3);
     expect(
-      rx
-        .at('/flaky')
+      at('/flaky')
         .map((r) => r.status)
         .slice(0, 3),
     ).toEqual([500, 500, 200]);
@@ -244,14 +252,14 @@ describe('notifications (fleet, all roles, a receiver for every channel)', () =>
       event: 'idc.state',
     });
     expect(failed[0].lastError).toMatch(/500/);
-    expect(rx.at('/down')).toHaveLength(ATTEMPTS);
+    expect(at('/down')).toHaveLength(ATTEMPTS);
     // The rate limit (1 per hour) was used by sha: bjs is recorded, not sent.
     expect((await rows(`channel = 'limited' AND labels->>'idc' = 'bjs'`)).map((r) => r.state)).toEqual([
       'suppressed',
     ]);
-    expect(rx.at('/limited').filter(forIdc('bjs'))).toEqual([]);
+    expect(at('/limited').filter(forIdc('bjs'))).toEqual([]);
 
-    rx.answer('/down', 200);
+    defaults.set('/down', 200);
     const viewer = await call(vigil.url, 'POST', `/api/v1/notifications/${failed[0].id}/resend`, {
       token: vigil.adminToken,
     });
@@ -285,7 +293,7 @@ describe('notifications (fleet, all roles, a receiver for every channel)', () =>
     });
     expect(created.status).toBe(201);
     expect(created.body).toMatchObject({ state: 'active', createdBy: 'bootstrap-admin' });
-    const before = rx.received.length;
+    const before = rx.requests.length;
 
     await fleet.set({ idc: 'szx' }, 'refused');
     const muted = await poll(
@@ -306,7 +314,7 @@ describe('notifications (fleet, all roles, a receiver for every channel)', () =>
       60_000,
       'the szx resolve, silenced too',
     );
-    expect(rx.received.slice(before).filter(forIdc('szx'))).toEqual([]);
+    expect(rx.requests.slice(before).map(withJson).filter(forIdc('szx'))).toEqual([]);
     const events = await call(vigil.url, 'GET', '/api/v1/events?idc=szx', { token: vigil.adminToken });
     expect(
       events.body.items.some(
@@ -338,7 +346,7 @@ describe('notifications (fleet, all roles, a receiver for every channel)', () =>
     expect(sent.status).toBe(200);
     const paged = await poll(
       async () => {
-        const found = rx.at('/hook').filter((r) => r.json.event === 'rule.notify');
+        const found = at('/hook').filter((r) => r.json.event === 'rule.notify');
         return found.length ? found : undefined;
       },
       30_000,
@@ -360,7 +368,7 @@ describe('notifications (fleet, all roles, a receiver for every channel)', () =>
       json: { alerts: [{ ...alert, status: 'resolved' }] },
     });
     expect(resolved.status).toBe(200);
-    expect(rx.at('/hook').filter((r) => r.json.event === 'rule.notify')).toHaveLength(1);
+    expect(at('/hook').filter((r) => r.json.event === 'rule.notify')).toHaveLength(1);
   });
 
   it('refuses silences that are malformed or would mute everything, naming the field', async () => {

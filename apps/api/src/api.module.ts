@@ -22,6 +22,13 @@ import { TRAFFIC_CONTROLLERS, TRAFFIC_PROVIDERS } from './traffic';
     ...NOTIFICATION_CONTROLLERS,
     ...ALERTS_CONTROLLERS,
   ],
-  providers: [ConfigService, InventoryService, ...HEALTH_PROVIDERS, ...TRAFFIC_PROVIDERS, ...NOTIFICATION_PROVIDERS, ...ALERTS_PROVIDERS],
+  providers: [
+    ConfigService,
+    InventoryService,
+    ...HEALTH_PROVIDERS,
+    ...TRAFFIC_PROVIDERS,
+    ...NOTIFICATION_PROVIDERS,
+    ...ALERTS_PROVIDERS,
+  ],
 })
 export class ApiModule {}

@@ -7,6 +7,7 @@ export { IDC_NAMES, idcNames, idcHost } from './layout';
 export { openFilesLimit, descriptorsNeeded } from './limits';
 export { DEFAULT_TLS_HOSTNAME } from './tls-endpoint';
 export * from './traffic-manager';
+export * from './receiver';
 export type {
   DnsSpec,
   EndpointKind,

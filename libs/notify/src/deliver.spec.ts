@@ -2,7 +2,7 @@ import { verifySignature } from '@libs/traffic';
 import { deliver } from './deliver';
 import type { ChannelTarget } from './target';
 import { actionNotice, notice } from './testing/notices';
-import { startReceiver, type Receiver } from './testing/receiver';
+import { startReceiver, type Receiver } from '@libs/fleet';
 
 /** Each format as a real receiver gets it, over loopback HTTP. */
 describe('deliver to a loopback receiver', () => {

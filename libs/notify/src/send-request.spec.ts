@@ -3,7 +3,7 @@ import { DeliveryError } from './delivery-error';
 import { sendRequest } from './send-request';
 import type { ChannelTarget, OutboundRequest } from './target';
 import { notice } from './testing/notices';
-import { refusingUrl, startReceiver, type Receiver } from './testing/receiver';
+import { refusingUrl, startReceiver, type Receiver } from '@libs/fleet';
 
 const SLACK_PATH = '/services/T0SECRET/B0SECRET/XXXXslacktokenXXXX';
 const ROUTING_KEY = 'pdroutingkey0123456789abcdef0123';

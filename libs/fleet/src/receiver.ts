@@ -1,45 +1,52 @@
 /**
- * A real HTTP receiver on loopback for tests: records every request (raw body) and answers as told.
+ * A real HTTP receiver on loopback, playing a notification channel (webhook, Slack, PagerDuty) in
+ * tests, the demo and benchmarks: records every request (raw body) and answers as told.
  */
 import { createServer, type IncomingHttpHeaders } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
-export interface ReceivedRequest {
+export interface ReceiverRequest {
   method: string;
   /** Path and query. */
   path: string;
   headers: IncomingHttpHeaders;
   /** The raw body, as received. */
   body: string;
+  /** The status it was answered with (undefined: left hanging). */
+  status?: number;
 }
 
 /** How to answer: a status (and body, headers), or `hang` (read the request, never answer). */
-export type Reply = { status: number; body?: string; headers?: Record<string, string> } | 'hang';
+export type ReceiverReply = { status: number; body?: string; headers?: Record<string, string> } | 'hang';
 
 export interface Receiver {
   /** `http://127.0.0.1:<port>` (no trailing slash). */
   url: string;
-  requests: ReceivedRequest[];
-  /** The answer to the next requests; change it at will. */
-  reply: Reply;
+  requests: ReceiverRequest[];
+  /** The answer to the next requests, or a function of each request; change it at will. */
+  reply: ReceiverReply | ((request: ReceiverRequest) => ReceiverReply);
   close(): Promise<void>;
 }
 
-export async function startReceiver(reply: Reply = { status: 200, body: 'ok' }): Promise<Receiver> {
-  const requests: ReceivedRequest[] = [];
+export async function startReceiver(
+  reply: Receiver['reply'] = { status: 200, body: 'ok' },
+): Promise<Receiver> {
+  const requests: ReceiverRequest[] = [];
   const receiver = { requests, reply } as Receiver;
   const server = createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on('data', (chunk: Buffer) => chunks.push(chunk));
     req.on('end', () => {
-      requests.push({
+      const request: ReceiverRequest = {
         method: req.method ?? '',
         path: req.url ?? '',
         headers: req.headers,
         body: Buffer.concat(chunks).toString('utf8'),
-      });
-      const answer = receiver.reply;
+      };
+      requests.push(request);
+      const answer = typeof receiver.reply === 'function' ? receiver.reply(request) : receiver.reply;
       if (answer === 'hang') return;
+      request.status = answer.status;
       res.writeHead(answer.status, { 'content-type': 'text/plain', ...answer.headers });
       res.end(answer.body ?? '');
     });
