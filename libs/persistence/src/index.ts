@@ -2,3 +2,4 @@ export * from './entities';
 export * from './database';
 export * from './data-source-options';
 export * from './persistence.module';
+export * from './health-events';

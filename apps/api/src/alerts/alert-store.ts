@@ -11,7 +11,7 @@ import {
   type AlertStatus,
   type ReceivedAlert,
 } from '@libs/domain';
-import { HealthEventEntity } from '@libs/persistence';
+import { insertTimelineEvents } from '@libs/persistence';
 import { HEALTH_KEYS } from '@libs/queue';
 import { REDIS, redisKey } from '@libs/runtime';
 import { AlertSettings } from './alert-settings';
@@ -79,7 +79,7 @@ export class AlertStore {
           ? [alertEvent(a, targets.get(a.fingerprint)!, before.get(a.fingerprint) ?? null, now)]
           : [],
       );
-      await this.record(m, changes);
+      await insertTimelineEvents(m, changes);
       return changes;
     });
     // Stored is what counts: a lost live event must not make the sender retry the body.
@@ -141,26 +141,6 @@ export class AlertStore {
       [JSON.stringify(existing)],
     );
     return new Map(locked.map((r) => [r.fingerprint, r.status]));
-  }
-
-  private async record(m: EntityManager, events: readonly AlertEvent[]): Promise<void> {
-    // In slices: 10 columns a row stays far under Postgres' 65,535 parameters.
-    for (let i = 0; i < events.length; i += 1000) {
-      await m.getRepository(HealthEventEntity).insert(
-        events.slice(i, i + 1000).map((e) => ({
-          at: new Date(e.at),
-          kind: e.kind,
-          service: e.service ?? null,
-          idc: e.idc ?? null,
-          endpoint: e.endpoint ?? null,
-          vantage: null,
-          before: e.before,
-          after: e.after,
-          reason: e.reason,
-          details: e.details,
-        })),
-      );
-    }
   }
 
   /** On the live timeline's channel (GET /events/stream), after the commit. */

@@ -2,7 +2,7 @@ import type Redis from 'ioredis';
 import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
 import type { DataSource } from 'typeorm';
 import type { HealthEvent } from '@libs/domain';
-import { HealthEventEntity } from '@libs/persistence';
+import { insertTimelineEvents } from '@libs/persistence';
 import {
   HEALTH_KEYS,
   type EndpointHealthDetail,
@@ -60,23 +60,7 @@ export class HealthStore {
   }
 
   async recordEvents(events: readonly HealthEvent[]): Promise<void> {
-    // In slices: a whole fleet changing state at once must stay under Postgres' 65,535 parameters.
-    for (let i = 0; i < events.length; i += 1000) {
-      await this.db.getRepository(HealthEventEntity).insert(
-        events.slice(i, i + 1000).map((e) => ({
-          at: new Date(e.at),
-          kind: e.kind,
-          service: e.service ?? null,
-          idc: e.idc ?? null,
-          endpoint: e.endpoint ?? null,
-          vantage: e.vantage ?? null,
-          before: e.before,
-          after: e.after,
-          reason: e.reason,
-          details: e.details ?? {},
-        })),
-      );
-    }
+    await insertTimelineEvents(this.db.manager, events);
     if (events.length === 0) return;
     const pipeline = this.redis.pipeline();
     for (const e of events) pipeline.publish(this.key(HEALTH_KEYS.events), JSON.stringify(e));

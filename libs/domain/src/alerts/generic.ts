@@ -1,5 +1,5 @@
 import { labelsFingerprint, utf8Bytes } from './fingerprint';
-import { checkFingerprint, copy } from './group-body';
+import { checkFingerprint, copy, parseAlertList } from './group-body';
 import { isStorable, Reader, type Path } from './reader';
 import { ALERT_LIMITS, ALERT_STATUSES, type ParseResult, type ReceivedAlert } from './types';
 
@@ -22,18 +22,7 @@ export function parseGeneric(body: unknown, receivedAt: number = Date.now()): Pa
   const r = new Reader();
   const root = r.object(body, []);
   if (!root) return { ok: false, details: r.details() };
-  const list = r.required(root, 'alerts', []);
-  const alerts: ReceivedAlert[] = [];
-  if (list !== undefined && !Array.isArray(list)) r.issue(['alerts'], 'expected an array');
-  else if (Array.isArray(list) && list.length > ALERT_LIMITS.alerts) {
-    r.issue(['alerts'], `more than ${ALERT_LIMITS.alerts} alerts (the limit per request)`);
-  } else if (Array.isArray(list)) {
-    list.forEach((item, i) => {
-      const alert = parseAlert(r, item, ['alerts', i], receivedAt);
-      if (alert) alerts.push(alert);
-    });
-  }
-  return r.failed ? { ok: false, details: r.details() } : { ok: true, alerts };
+  return parseAlertList(r, root, (item, path) => parseAlert(r, item, path, receivedAt));
 }
 
 function parseAlert(r: Reader, value: unknown, path: Path, receivedAt: number): ReceivedAlert | undefined {

@@ -47,6 +47,18 @@ export function parseGroupBody(body: unknown, shape: GroupBodyShape): ParseResul
   for (const key of ['groupLabels', 'commonLabels', 'commonAnnotations'])
     r.stringMap(root, key, [], false, false);
   for (const key of ['truncatedAlerts', ...(shape.bodyIntegers ?? [])]) r.integer(root, key, []);
+  return parseAlertList(r, root, (item, path) => parseAlert(r, item, path, shape));
+}
+
+/**
+ * The `alerts` array of a body (required, at most ALERT_LIMITS.alerts), each item parsed by `parse`;
+ * the result of the whole body.
+ */
+export function parseAlertList(
+  r: Reader,
+  root: Json,
+  parse: (item: unknown, path: Path) => ReceivedAlert | undefined,
+): ParseResult {
   const list = r.required(root, 'alerts', []);
   const alerts: ReceivedAlert[] = [];
   if (list !== undefined && !Array.isArray(list)) r.issue(['alerts'], 'expected an array');
@@ -54,7 +66,7 @@ export function parseGroupBody(body: unknown, shape: GroupBodyShape): ParseResul
     r.issue(['alerts'], `more than ${ALERT_LIMITS.alerts} alerts (the limit per request)`);
   } else if (Array.isArray(list)) {
     list.forEach((item, i) => {
-      const alert = parseAlert(r, item, ['alerts', i], shape);
+      const alert = parse(item, ['alerts', i]);
       if (alert) alerts.push(alert);
     });
   }

@@ -1,0 +1,43 @@
+import type { EntityManager } from 'typeorm';
+import { HealthEventEntity } from './entities/health-event.entity';
+
+/** A timeline entry to store: a health event (endpoint, idc, vantage) or an alert event. */
+export interface TimelineEvent {
+  kind: string;
+  /** Epoch ms. */
+  at: number;
+  service?: string;
+  idc?: string;
+  endpoint?: string;
+  vantage?: string;
+  before: string;
+  after: string;
+  reason: string;
+  details?: object;
+}
+
+/**
+ * Appends events to `health_events`, in slices: a whole fleet changing state at once must stay under
+ * Postgres' 65,535 parameters per statement.
+ */
+export async function insertTimelineEvents(
+  m: EntityManager,
+  events: readonly TimelineEvent[],
+): Promise<void> {
+  for (let i = 0; i < events.length; i += 1000) {
+    await m.getRepository(HealthEventEntity).insert(
+      events.slice(i, i + 1000).map((e) => ({
+        at: new Date(e.at),
+        kind: e.kind,
+        service: e.service ?? null,
+        idc: e.idc ?? null,
+        endpoint: e.endpoint ?? null,
+        vantage: e.vantage ?? null,
+        before: e.before,
+        after: e.after,
+        reason: e.reason,
+        details: e.details ?? {},
+      })),
+    );
+  }
+}
