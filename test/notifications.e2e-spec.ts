@@ -8,7 +8,7 @@ import {
 } from '@libs/fleet';
 import { verifySignature } from '@libs/traffic';
 import { call } from './support/http';
-import { poll } from './support/poll';
+import { poll, sample } from './support/poll';
 import { startVigil, type VigilUnderTest } from './support/vigil-app';
 
 interface NotificationRow {
@@ -253,6 +253,13 @@ describe('notifications (fleet, all roles, a receiver for every channel)', () =>
     });
     expect(failed[0].lastError).toMatch(/500/);
     expect(at('/down')).toHaveLength(ATTEMPTS);
+    const metrics = await call(vigil.url, 'GET', '/metrics', { token: vigil.adminToken });
+    expect(sample(metrics.text, 'vigil_notification_deliveries_total{channel="down",result="failed"}')).toBe(
+      1,
+    );
+    expect(sample(metrics.text, 'vigil_notification_deliveries_total{channel="flaky",result="retry"}')).toBe(
+      2,
+    );
     // The rate limit (1 per hour) was used by sha: bjs is recorded, not sent.
     expect((await rows(`channel = 'limited' AND labels->>'idc' = 'bjs'`)).map((r) => r.state)).toEqual([
       'suppressed',

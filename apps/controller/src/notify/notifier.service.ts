@@ -13,6 +13,7 @@ import {
   ruleNotice,
   stepIncidents,
   type HealthEvent,
+  type Incident,
   type IncidentBook,
   type Notice,
   type NotifyInput,
@@ -44,6 +45,9 @@ interface Routing {
   routes: Route[];
   channels: string[];
   limits: Map<string, { max: number; perMs: number }>;
+  /** Services and IDCs of the config: an incident about one removed since is dropped, not reminded forever. */
+  services: Set<string>;
+  idcs: Set<string>;
 }
 
 /**
@@ -142,6 +146,8 @@ export class NotifierService implements OnApplicationBootstrap, OnApplicationShu
       },
       routes: notifications.routes,
       channels: config.channels.map((c) => c.name),
+      services: new Set(config.services.map((x) => x.name)),
+      idcs: new Set(config.idcs.map((x) => x.name)),
       limits: new Map(
         config.channels.map((c) => [c.name, { max: c.rateLimit.max, perMs: parseDuration(c.rateLimit.per) }]),
       ),
@@ -177,7 +183,7 @@ export class NotifierService implements OnApplicationBootstrap, OnApplicationShu
 
   private async process(routing: Routing, now: number): Promise<void> {
     const inputs: NotifyInput[] = this.events.splice(0).map((event) => ({ kind: 'health', event }));
-    const step = stepIncidents(this.book, inputs, now, routing.settings);
+    const step = stepIncidents(this.current(routing), inputs, now, routing.settings);
     const routed: Array<{ notice: Notice; channels: readonly string[] }> = step.notices.map((notice) => ({
       notice,
       channels: routeChannels(notice, routing.routes, routing.channels),
@@ -203,6 +209,14 @@ export class NotifierService implements OnApplicationBootstrap, OnApplicationShu
       await this.redis.set(this.key('incidents'), book);
       this.savedBook = book;
     }
+  }
+
+  /** The open incidents, without those about a service or IDC the config no longer has. */
+  private current(routing: Routing): IncidentBook {
+    const known = (i: Incident) =>
+      (i.service === undefined || routing.services.has(i.service)) &&
+      [i.idc, i.vantage].every((idc) => idc === undefined || routing.idcs.has(idc));
+    return { incidents: Object.fromEntries(Object.entries(this.book.incidents).filter(([, i]) => known(i))) };
   }
 
   /** Notices for actions whose state changed since the cursor (each (action, state) once). */
