@@ -339,6 +339,39 @@ describe('notifications (fleet, all roles, a receiver for every channel)', () =>
     await allHealthy();
   });
 
+  it('a restarted controller resolves the incident the last one opened, and never sends its trigger twice', async () => {
+    const before = at('/hook').length;
+    const shaTriggers = () =>
+      at('/hook')
+        .slice(before)
+        .filter((r) => forIdc('sha')(r) && r.json.phase === 'trigger');
+    await fleet.set({ idc: 'sha' }, 'refused');
+    const [trigger] = await poll(
+      async () => (shaTriggers().length ? shaTriggers() : undefined),
+      60_000,
+      'the sha trigger',
+    );
+    await vigil.stop(); // every role, the notifier's leader included
+    vigil = await startVigil({
+      DATABASE_URL: vigil.env.DATABASE_URL,
+      VIGIL_REDIS_PREFIX: vigil.env.VIGIL_REDIS_PREFIX,
+      VIGIL_NOTIFY_ATTEMPTS: String(ATTEMPTS),
+      VIGIL_NOTIFY_BACKOFF_MS: '100',
+    });
+    await fleet.set({ idc: 'sha' }, 'up');
+    const resolve = await poll(
+      async () =>
+        at('/hook')
+          .slice(before)
+          .find((r) => forIdc('sha')(r) && r.json.phase === 'resolve'),
+      60_000,
+      'the sha resolve from the new controller',
+    );
+    expect(resolve.json.incidentKey).toBe(trigger.json.incidentKey);
+    expect(shaTriggers()).toHaveLength(1);
+    await allHealthy();
+  });
+
   it("a rule's notify action pages once when an alert received by webhook makes it fire", async () => {
     const key = await call(vigil.url, 'POST', '/api/v1/api-keys', {
       token: vigil.adminToken,

@@ -69,7 +69,8 @@ export class NotifierService implements OnApplicationBootstrap, OnApplicationShu
   private timers: NodeJS.Timeout[] = [];
   private routing: Routing | null = null;
   private leading = false;
-  private running = false;
+  /** The tick in progress, if any: ticks never overlap, and shutdown waits for it. */
+  private running?: Promise<void>;
   private book: IncidentBook = { incidents: {} };
   private savedBook = '';
   private cursor = 0;
@@ -133,6 +134,9 @@ export class NotifierService implements OnApplicationBootstrap, OnApplicationShu
 
   async onApplicationShutdown(): Promise<void> {
     for (const timer of this.timers.splice(0)) clearInterval(timer);
+    // A tick cut short after recording notices but before saving the incidents would make the next
+    // leader send the same trigger again.
+    await this.running?.catch(() => undefined);
     await this.queue?.close();
     await this.connection?.quit().catch(() => this.connection?.disconnect());
   }
@@ -162,13 +166,16 @@ export class NotifierService implements OnApplicationBootstrap, OnApplicationShu
       this.ruleNotices = [];
       return;
     }
-    this.running = true;
-    try {
+    const routing = this.routing;
+    this.running = (async () => {
       if (!this.leading) await this.takeOver();
       this.leading = true;
-      await this.process(this.routing, Date.now());
+      await this.process(routing, Date.now());
+    })();
+    try {
+      await this.running;
     } finally {
-      this.running = false;
+      this.running = undefined;
     }
   }
 
