@@ -2,8 +2,9 @@
  * `npm run demo`: starts Vigil with every role on this machine's Redis and Postgres and a simulated
  * fleet of three IDCs on loopback, then works as an operator would with the `vigil` CLI: plan and
  * apply the config, see the status, watch the probes from every IDC, take one IDC down and see it
- * in the probes, and see a broken config refused with every bad path named. `--keep` leaves it all
- * running for manual play.
+ * in the probes, get one signed notification for the outage (not one per endpoint) and its resolve,
+ * and see a broken config refused with every bad path named. `--keep` leaves it all running for
+ * manual play.
  */
 import 'reflect-metadata';
 import { randomBytes } from 'node:crypto';
@@ -15,8 +16,10 @@ import { roleModules } from '@apps/api';
 import { run } from '@apps/cli';
 import { EnvError, loadEnv } from '@libs/config';
 import { fleetConfig, startFleet, startTrafficManager } from '@libs/fleet';
+import Redis from 'ioredis';
 import { Client } from 'pg';
 import { createVigilApp } from '@libs/runtime';
+import { notifyLine, startNotificationReceiver, type Arrival } from './demo-receiver';
 
 /**
  * The demo keeps to its own database (`vigil_demo` on the server of DATABASE_URL) and Redis prefix,
@@ -34,8 +37,30 @@ async function freshDemoDatabase(databaseUrl: string): Promise<string> {
   return demo.toString();
 }
 
+/**
+ * Same for its Redis keys: a run stopped mid-outage would otherwise leave the next one its leases,
+ * queues and the notifier's open incidents (an "already notified" szx would send no trigger).
+ */
+async function freshDemoRedis(redisUrl: string, prefix: string): Promise<void> {
+  const redis = new Redis(redisUrl, { lazyConnect: true, maxRetriesPerRequest: 1 });
+  await redis.connect();
+  try {
+    let cursor = '0';
+    do {
+      const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 1000);
+      if (keys.length) await redis.del(...keys);
+      cursor = next;
+    } while (cursor !== '0');
+  } finally {
+    redis.disconnect();
+  }
+}
+
 const bold = (text: string) => `\n\x1b[1m${text}\x1b[0m\n`;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+/** Notifications of `event` (and `phase`, if given). */
+const count = (items: Array<{ event: string; phase: string }>, event: string, phase?: string) =>
+  items.filter((n) => n.event === event && (phase === undefined || n.phase === phase)).length;
 
 /** Probe counts per vantage and result from Vigil's own /metrics. */
 function probeTable(metrics: string): string {
@@ -80,6 +105,20 @@ function statusTable(status: Status, weights?: Record<string, number>): string {
   return lines.map((cells) => cells.map((c) => c.padEnd(11)).join('')).join('\n');
 }
 
+interface NotificationPage {
+  items: Array<{ event: string; phase: string; state: string; labels: Record<string, string> }>;
+}
+
+/** Every action whose proposal arrived has its outcome too (executed, failed, held...). */
+function actionsSettled(arrivals: readonly Arrival[]): boolean {
+  const proposed = arrivals.filter((a) => a.notice.event === 'action.proposed');
+  return proposed.every(({ notice }) =>
+    arrivals.some(
+      (a) => a.notice.labels.action === notice.labels.action && a.notice.event !== 'action.proposed',
+    ),
+  );
+}
+
 async function main(): Promise<number> {
   const keep = process.argv.includes('--keep');
   const token = process.env.VIGIL_ADMIN_TOKEN ?? `demo-${randomBytes(16).toString('hex')}`;
@@ -91,7 +130,17 @@ async function main(): Promise<number> {
     VIGIL_REDIS_PREFIX: 'vigil-demo',
     DATABASE_URL: await freshDemoDatabase(base.DATABASE_URL),
   });
+  await freshDemoRedis(env.REDIS_URL, env.VIGIL_REDIS_PREFIX);
   const url = `http://127.0.0.1:${env.PORT}`;
+  let downAt = 0;
+  const since = () => (downAt ? `+${((Date.now() - downAt) / 1000).toFixed(1)}s ` : '');
+  // The on-call side: a signed webhook that checks every signature (the secret reaches Vigil by secretRef).
+  const hookSecret = randomBytes(16).toString('hex');
+  process.env.VIGIL_DEMO_HOOK_SECRET = hookSecret;
+  const receiver = await startNotificationReceiver(hookSecret, {
+    arrived: (arrival) => process.stdout.write(`\n${since()}${notifyLine(arrival)}\n`),
+    refused: (reason) => process.stdout.write(`\n${since()}notify  REFUSED: ${reason}\n`),
+  });
   // Fixed ports below the ephemeral range: a port closed for "refused" cannot be taken meanwhile.
   const fleet = await startFleet({ idcs: ['sha', 'bjs', 'szx'], endpointsPerIdc: 4, basePort: 24100 });
   const app = await createVigilApp(env, roleModules(env));
@@ -134,6 +183,16 @@ async function main(): Promise<number> {
         actions: [{ type: 'shift-away' }],
       },
     ],
+    channels: [
+      {
+        name: 'on-call',
+        type: 'webhook',
+        url: receiver.url,
+        secret: { secretRef: 'VIGIL_DEMO_HOOK_SECRET' },
+      },
+    ],
+    // A short groupWait keeps the demo quick; endpoints failing together still send one notice.
+    notifications: { groupWait: '3s', routes: [{ channels: ['on-call'] }] },
   };
   const service = config.services![0];
   service.weights = { sha: 40, bjs: 40, szx: 20 };
@@ -156,7 +215,7 @@ async function main(): Promise<number> {
   process.stdout.write(`${statusTable(await status())}\n`);
 
   // Take szx down and watch Vigil detect it, shift its traffic away step by step, and fail back.
-  const downAt = Date.now();
+  downAt = Date.now();
   await fleet.set({ idc: 'szx' }, 'refused');
   process.stdout.write(bold('szx goes down (its listeners close)...'));
   const shown = new Set<string>();
@@ -170,14 +229,35 @@ async function main(): Promise<number> {
       }
     }
   };
-  await watch(() => gslb.weights('live-edge')?.szx === 0, 30_000);
+  const szxNotice = (phase: string) =>
+    receiver.arrivals.find(
+      ({ notice }) => notice.event === 'idc.state' && notice.phase === phase && notice.labels.idc === 'szx',
+    );
+  // Heard, or no use waiting: a refused signature fails the delivery for good.
+  const heard = (phase: string) => szxNotice(phase) !== undefined || receiver.refused.length > 0;
+  // szx stays down until its notification is out (groupWait after detection), else it would be a blip.
+  await watch(() => gslb.weights('live-edge')?.szx === 0 && heard('trigger'), 30_000);
   const shiftedAt = gslb.applied('live-edge')[0]?.at;
   const upAt = Date.now();
   await fleet.set({ idc: 'szx' }, 'up');
   process.stdout.write(
     bold('szx comes back; Vigil waits for the recovery hold (5s), then fails back in steps...'),
   );
-  await watch(() => gslb.weights('live-edge')?.szx === 20, 40_000);
+  await watch(() => gslb.weights('live-edge')?.szx === 20 && heard('resolve'), 40_000);
+  const backAt = Date.now();
+  // The last action notices follow the last step by a notifier tick: wait for them, and for delivery.
+  const notifications = async () =>
+    (await (await get('/api/v1/notifications?channel=on-call&limit=1000')).json()) as NotificationPage;
+  for (const end = Date.now() + 10_000; Date.now() < end; await sleep(250)) {
+    const page = await notifications();
+    if (actionsSettled(receiver.arrivals) && page.items.every((n) => n.state !== 'pending')) break;
+  }
+  const sent = (await notifications()).items;
+  const endpointChanges = (
+    (await (
+      await get(`/api/v1/events?kind=endpoint&idc=szx&limit=1000&from=${new Date(downAt).toISOString()}`)
+    ).json()) as { items: unknown[] }
+  ).items.length;
   const events = (await (await get('/api/v1/events?kind=idc&idc=szx&limit=10')).json()) as {
     items: Array<{ after: string; at: string }>;
   };
@@ -192,11 +272,15 @@ async function main(): Promise<number> {
         `time to detection:     ${detectedAt ? ((detectedAt - downAt) / 1000).toFixed(1) : '?'} s (interval 1s x unhealthyThreshold 3)`,
         `time to first shift:   ${shiftedAt ? ((shiftedAt - downAt) / 1000).toFixed(1) : '?'} s`,
         `steps sent to the GSLB: ${steps.length} (${steps.map((c) => `szx ${c.weights.szx}%`).join(' -> ')})`,
-        `failback completed:    ${((Date.now() - upAt) / 1000).toFixed(1)} s after szx came back`,
+        `failback completed:    ${((backAt - upAt) / 1000).toFixed(1)} s after szx came back`,
+        `storm control:         ${endpointChanges} endpoint changes -> ${count(sent, 'idc.state', 'trigger')} IDC notification + ${count(sent, 'idc.state', 'resolve')} resolve (${count(sent, 'endpoint.state')} per endpoint)`,
+        `notifications sent:    ${sent.length} to on-call (${sent.filter((n) => n.event.startsWith('action.')).length} action notices), ${sent.filter((n) => n.state === 'delivered').length} delivered`,
+        `signatures:            ${receiver.refused.length ? `${receiver.refused.length} of ${receiver.requests} requests REFUSED (${receiver.refused[0]})` : `all ${receiver.requests} requests verified`}`,
       ].join('\n') +
       '\n',
   );
   if (gslb.weights('live-edge')?.szx !== 20) failed += 1;
+  if (receiver.refused.length || !szxNotice('trigger') || !szxNotice('resolve')) failed += 1;
   failed += await vigil('the state after the drill', 'status');
 
   const broken = structuredClone(config) as {
@@ -218,6 +302,7 @@ async function main(): Promise<number> {
     await new Promise<void>((resolve) => process.once('SIGINT', () => resolve()));
   }
   await app.close();
+  await receiver.close();
   await gslb.close();
   await fleet.close();
   process.stdout.write(failed === 0 ? '\nDemo finished.\n' : '\nDemo finished with errors.\n');
