@@ -122,6 +122,8 @@ export class AutomationService {
     await this.failbacks(snapshot, now);
     this.refusals = new Map([...this.refusals].filter(([key]) => this.touched.has(key)));
     await this.executor.tick(now);
+    // The next snapshot shows the weights of the step just applied, not those of the tick before.
+    this.health.currentWeights = await this.store.allDesired();
   }
 
   private async fire(firing: RuleFiring, now: number): Promise<void> {
