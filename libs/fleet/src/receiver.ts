@@ -16,8 +16,12 @@ export interface ReceiverRequest {
   status?: number;
 }
 
-/** How to answer: a status (and body, headers), or `hang` (read the request, never answer). */
-export type ReceiverReply = { status: number; body?: string; headers?: Record<string, string> } | 'hang';
+/**
+ * How to answer: a status (and body, headers), optionally `delayMs` after the body arrived, or `hang`
+ * (read the request, never answer).
+ */
+export type ReceiverReply =
+  { status: number; body?: string; headers?: Record<string, string>; delayMs?: number } | 'hang';
 
 export interface Receiver {
   /** `http://127.0.0.1:<port>` (no trailing slash). */
@@ -33,6 +37,7 @@ export async function startReceiver(
 ): Promise<Receiver> {
   const requests: ReceiverRequest[] = [];
   const receiver = { requests, reply } as Receiver;
+  const timers = new Set<NodeJS.Timeout>();
   const server = createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on('data', (chunk: Buffer) => chunks.push(chunk));
@@ -46,15 +51,24 @@ export async function startReceiver(
       requests.push(request);
       const answer = typeof receiver.reply === 'function' ? receiver.reply(request) : receiver.reply;
       if (answer === 'hang') return;
-      request.status = answer.status;
-      res.writeHead(answer.status, { 'content-type': 'text/plain', ...answer.headers });
-      res.end(answer.body ?? '');
+      const send = () => {
+        request.status = answer.status;
+        res.writeHead(answer.status, { 'content-type': 'text/plain', ...answer.headers });
+        res.end(answer.body ?? '');
+      };
+      if (!answer.delayMs) return send();
+      const timer = setTimeout(() => {
+        timers.delete(timer);
+        send();
+      }, answer.delayMs);
+      timers.add(timer);
     });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   receiver.url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   receiver.close = () =>
     new Promise<void>((resolve) => {
+      for (const timer of timers) clearTimeout(timer);
       server.closeAllConnections();
       server.close(() => resolve());
     });
