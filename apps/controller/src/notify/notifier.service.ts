@@ -105,7 +105,7 @@ export class NotifierService implements OnApplicationBootstrap, OnApplicationShu
     follower.onConfig((config) => this.setConfig(config));
     health.onEvaluated((_snapshot, _now, events) => {
       // Only hand the events over: the notifier works on its own timer.
-      if (events.length) this.events.push(...events);
+      for (const event of events) this.events.push(event);
       if (this.events.length > MAX_BUFFERED)
         this.dropped.inc(this.events.splice(0, this.events.length - MAX_BUFFERED).length);
       return Promise.resolve();
@@ -188,14 +188,22 @@ export class NotifierService implements OnApplicationBootstrap, OnApplicationShu
     this.seen.clear();
   }
 
+  /**
+   * One step. What it takes (buffered events, rule notices, action changes) is let go only once the
+   * notices are recorded: after a failure (Postgres or Redis down) the next tick tries them again.
+   */
   private async process(routing: Routing, now: number): Promise<void> {
-    const inputs: NotifyInput[] = this.events.splice(0).map((event) => ({ kind: 'health', event }));
+    const taken = { events: this.events.length, rules: this.ruleNotices.length };
+    const inputs: NotifyInput[] = this.events
+      .slice(0, taken.events)
+      .map((event) => ({ kind: 'health', event }));
     const step = stepIncidents(this.current(routing), inputs, now, routing.settings);
     const routed: Array<{ notice: Notice; channels: readonly string[] }> = step.notices.map((notice) => ({
       notice,
       channels: routeChannels(notice, routing.routes, routing.channels),
     }));
-    routed.push(...(await this.actionNotices(routing)), ...this.ruleNotices.splice(0));
+    const actions = await this.actionNotices(routing);
+    routed.push(...actions.notices, ...this.ruleNotices.slice(0, taken.rules));
 
     const silences = routed.length ? await this.store.silences(now) : [];
     const outgoing: Outgoing[] = [];
@@ -210,6 +218,9 @@ export class NotifierService implements OnApplicationBootstrap, OnApplicationShu
     for (const o of outgoing) this.created.inc({ channel: o.channel, event: o.notice.event, state: o.state });
     await this.enqueue(pending);
 
+    this.events.splice(0, taken.events);
+    this.ruleNotices.splice(0, taken.rules);
+    await actions.commit();
     this.book = step.book;
     const book = JSON.stringify(this.book);
     if (book !== this.savedBook) {
@@ -226,26 +237,31 @@ export class NotifierService implements OnApplicationBootstrap, OnApplicationShu
     return { incidents: Object.fromEntries(Object.entries(this.book.incidents).filter(([, i]) => known(i))) };
   }
 
-  /** Notices for actions whose state changed since the cursor (each (action, state) once). */
-  private async actionNotices(
-    routing: Routing,
-  ): Promise<Array<{ notice: Notice; channels: readonly string[] }>> {
-    const changes = await this.store.actionChanges(this.cursor);
+  /**
+   * Notices for actions whose state changed since the cursor (each (action, state) once); `commit`
+   * marks them seen and moves the cursor, once they are recorded.
+   */
+  private async actionNotices(routing: Routing) {
+    const changes = (await this.store.actionChanges(this.cursor)).filter(
+      (c) => !this.seen.has(`${c.id}:${c.state}`),
+    );
     const notices: Array<{ notice: Notice; channels: readonly string[] }> = [];
     for (const change of changes) {
-      const key = `${change.id}:${change.state}`;
-      this.cursor = Math.max(this.cursor, change.at);
-      if (this.seen.has(key)) continue;
-      this.seen.set(key, change.at);
       const notice = actionNotice(change);
       if (!notice) continue;
       // One notice per (action, state), whatever the change time: a replay after failover is a no-op.
       const stable = { ...notice, id: `action/${change.id}:${change.state}` };
       notices.push({ notice: stable, channels: routeChannels(stable, routing.routes, routing.channels) });
     }
-    for (const [key, at] of this.seen) if (at < this.cursor - 60_000) this.seen.delete(key);
-    if (changes.length) await this.redis.set(this.key('actions-cursor'), String(this.cursor));
-    return notices;
+    const commit = async () => {
+      for (const change of changes) {
+        this.seen.set(`${change.id}:${change.state}`, change.at);
+        this.cursor = Math.max(this.cursor, change.at);
+      }
+      for (const [key, at] of this.seen) if (at < this.cursor - 60_000) this.seen.delete(key);
+      if (changes.length) await this.redis.set(this.key('actions-cursor'), String(this.cursor));
+    };
+    return { notices, commit };
   }
 
   /**
