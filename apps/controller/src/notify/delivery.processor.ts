@@ -8,7 +8,13 @@ import { ENV, openSecret, type Env, type StoredConfig } from '@libs/config';
 import type { Notice } from '@libs/domain';
 import { deliver, DeliveryError, type ChannelTarget } from '@libs/notify';
 import { NotificationEntity } from '@libs/persistence';
-import { bullPrefix, createBullConnection, QUEUES, type NotificationJob } from '@libs/queue';
+import {
+  bullPrefix,
+  createBullConnection,
+  notificationRetryDelay,
+  QUEUES,
+  type NotificationJob,
+} from '@libs/queue';
 import { ConfigFollower, MetricsService } from '@libs/runtime';
 
 type Channel = StoredConfig['channels'][number];
@@ -55,6 +61,14 @@ export class DeliveryProcessor implements OnApplicationBootstrap, OnApplicationS
       connection: this.connection,
       prefix: bullPrefix(this.env),
       concurrency: CONCURRENCY,
+      settings: {
+        backoffStrategy: (attemptsMade, _type, err, job) =>
+          notificationRetryDelay(
+            attemptsMade,
+            (job?.opts.backoff as { delay?: number } | undefined)?.delay ?? this.env.VIGIL_NOTIFY_BACKOFF_MS,
+            err instanceof DeliveryError ? err.retryAfterMs : undefined,
+          ),
+      },
     });
     this.worker.on('error', (err) => this.logger.warn(`notification worker: ${err.message}`));
   }
