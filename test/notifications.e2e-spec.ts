@@ -4,6 +4,7 @@ import {
   startReceiver,
   type Fleet,
   type Receiver,
+  type ReceiverReply,
   type ReceiverRequest,
 } from '@libs/fleet';
 import { verifySignature } from '@libs/traffic';
@@ -35,7 +36,7 @@ describe('notifications (fleet, all roles, a receiver for every channel)', () =>
   let fleet: Fleet;
   let rx: Receiver;
   /** Scripted answers per path (used up in order), then the path's default (200). */
-  const scripts = new Map<string, number[]>();
+  const scripts = new Map<string, ReceiverReply[]>();
   const defaults = new Map<string, number>();
   const withJson = (r: ReceiverRequest) => ({ ...r, json: JSON.parse(r.body) });
   /** What the receiver got on `path`, with the JSON bodies. */
@@ -64,9 +65,9 @@ describe('notifications (fleet, all roles, a receiver for every channel)', () =>
   }
 
   beforeAll(async () => {
-    rx = await startReceiver((req) => ({
-      status: scripts.get(req.path)?.shift() ?? defaults.get(req.path) ?? 200,
-    }));
+    rx = await startReceiver(
+      (req) => scripts.get(req.path)?.shift() ?? { status: defaults.get(req.path) ?? 200 },
+    );
     process.env.VIGIL_TEST_HOOK_SECRET = HOOK_SECRET;
     process.env.VIGIL_TEST_SLACK_URL = `${rx.url}/slack`;
     process.env.VIGIL_TEST_PD_KEY = 'pd-routing-key-0123456789abcdef';
@@ -217,7 +218,7 @@ describe('notifications (fleet, all roles, a receiver for every channel)', () =>
   });
 
   it('retries after 500s, dead-letters after the last attempt, and re-sends on request', async () => {
-    scripts.set('/flaky', [500, 500]);
+    scripts.set('/flaky', [{ status: 500 }, { status: 500 }]);
     defaults.set('/down', 500);
     await fleet.set({ idc: 'bjs' }, 'refused');
     const [flaky] = await poll(
@@ -369,6 +370,34 @@ describe('notifications (fleet, all roles, a receiver for every channel)', () =>
     );
     expect(resolve.json.incidentKey).toBe(trigger.json.incidentKey);
     expect(shaTriggers()).toHaveLength(1);
+    await allHealthy();
+  });
+
+  it('a resolve never overtakes its trigger, which waits out a 429 Retry-After', async () => {
+    const before = at('/pd/v2/enqueue').length;
+    // szx's incident only (a resolve of an earlier test's incident may still be arriving).
+    const pd = () =>
+      at('/pd/v2/enqueue')
+        .slice(before)
+        .filter((r) => String(r.json.dedup_key).startsWith('idc/live/szx/'));
+    scripts.set('/pd/v2/enqueue', [{ status: 429, headers: { 'retry-after': '6' } }]);
+    await fleet.set({ idc: 'szx' }, 'refused');
+    await poll(async () => (pd().length ? true : undefined), 60_000, 'the first szx trigger attempt');
+    await fleet.set({ idc: 'szx' }, 'up'); // the resolve comes while the trigger waits for its retry
+    await poll(
+      async () => (pd().length === 3 ? true : undefined),
+      60_000,
+      'the retried trigger, then the resolve',
+    );
+    const [first, retry, resolve] = pd();
+    expect([first, retry, resolve].map((r) => [r.json.event_action, r.status])).toEqual([
+      ['trigger', 429],
+      ['trigger', 200],
+      ['resolve', 200],
+    ]);
+    expect(resolve.json.dedup_key).toBe(first.json.dedup_key);
+    // The retry waited for Retry-After (6 s), not for the 100 ms backoff.
+    expect(retry.at - first.at).toBeGreaterThanOrEqual(5_000);
     await allHealthy();
   });
 

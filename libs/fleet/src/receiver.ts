@@ -14,6 +14,8 @@ export interface ReceiverRequest {
   body: string;
   /** The status it was answered with (undefined: left hanging). */
   status?: number;
+  /** When its body had arrived (epoch ms). */
+  at: number;
 }
 
 /**
@@ -47,6 +49,7 @@ export async function startReceiver(
         path: req.url ?? '',
         headers: req.headers,
         body: Buffer.concat(chunks).toString('utf8'),
+        at: Date.now(),
       };
       requests.push(request);
       const answer = typeof receiver.reply === 'function' ? receiver.reply(request) : receiver.reply;

@@ -1,6 +1,6 @@
 import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { UnrecoverableError, Worker, type Job } from 'bullmq';
+import { DelayedError, UnrecoverableError, Worker, type Job } from 'bullmq';
 import Redis from 'ioredis';
 import { Counter } from 'prom-client';
 import { DataSource, Repository } from 'typeorm';
@@ -21,6 +21,8 @@ type Channel = StoredConfig['channels'][number];
 
 /** Deliveries in flight per process: they wait on the network, not on the CPU. */
 const CONCURRENCY = 16;
+/** How long a resolve or reminder waits, at a time, for its trigger to be delivered first. */
+const WAIT_FOR_TRIGGER_MS = 1000;
 
 /**
  * Sends queued notifications, on every controller replica (not only the leader). A notification is
@@ -57,19 +59,24 @@ export class DeliveryProcessor implements OnApplicationBootstrap, OnApplicationS
 
   onApplicationBootstrap(): void {
     this.connection = createBullConnection(this.env, 'notify-delivery');
-    this.worker = new Worker<NotificationJob>(QUEUES.notifications, (job) => this.process(job), {
-      connection: this.connection,
-      prefix: bullPrefix(this.env),
-      concurrency: CONCURRENCY,
-      settings: {
-        backoffStrategy: (attemptsMade, _type, err, job) =>
-          notificationRetryDelay(
-            attemptsMade,
-            (job?.opts.backoff as { delay?: number } | undefined)?.delay ?? this.env.VIGIL_NOTIFY_BACKOFF_MS,
-            err instanceof DeliveryError ? err.retryAfterMs : undefined,
-          ),
+    this.worker = new Worker<NotificationJob>(
+      QUEUES.notifications,
+      (job, token) => this.process(job, token),
+      {
+        connection: this.connection,
+        prefix: bullPrefix(this.env),
+        concurrency: CONCURRENCY,
+        settings: {
+          backoffStrategy: (attemptsMade, _type, err, job) =>
+            notificationRetryDelay(
+              attemptsMade,
+              (job?.opts.backoff as { delay?: number } | undefined)?.delay ??
+                this.env.VIGIL_NOTIFY_BACKOFF_MS,
+              err instanceof DeliveryError ? err.retryAfterMs : undefined,
+            ),
+        },
       },
-    });
+    );
     this.worker.on('error', (err) => this.logger.warn(`notification worker: ${err.message}`));
   }
 
@@ -78,9 +85,15 @@ export class DeliveryProcessor implements OnApplicationBootstrap, OnApplicationS
     await this.connection?.quit().catch(() => this.connection?.disconnect());
   }
 
-  private async process(job: Job<NotificationJob>): Promise<string> {
+  private async process(job: Job<NotificationJob>, token?: string): Promise<string> {
     const row = await this.rows.findOneBy({ id: job.data.notificationId });
     if (!row || row.state !== 'pending') return 'skipped'; // delivered already, or re-sent under another job
+    if (row.phase !== 'trigger' && (await this.triggerPending(row))) {
+      // A resolve must not overtake its trigger while that is being retried: PagerDuty would resolve
+      // nothing, then open an incident nobody resolves. Wait, without using up an attempt.
+      await job.moveToDelayed(Date.now() + WAIT_FOR_TRIGGER_MS, token);
+      throw new DelayedError();
+    }
     const attempts = row.attempts + 1;
     try {
       const target = await this.target(row.channel);
@@ -108,6 +121,18 @@ export class DeliveryProcessor implements OnApplicationBootstrap, OnApplicationS
       }
       throw err;
     }
+  }
+
+  /** Whether an earlier notification of the same incident to the same channel still waits for delivery. */
+  private triggerPending(row: NotificationEntity): Promise<boolean> {
+    return this.rows
+      .createQueryBuilder('n')
+      .where('n.incident_key = :incident AND n.channel = :channel', {
+        incident: row.incidentKey,
+        channel: row.channel,
+      })
+      .andWhere("n.state = 'pending' AND n.created_at < :created", { created: row.createdAt })
+      .getExists();
   }
 
   /**

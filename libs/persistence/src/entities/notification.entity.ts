@@ -24,6 +24,7 @@ export class NotificationEntity {
   dedupKey!: string;
 
   /** The incident it belongs to (PagerDuty's dedup_key): trigger, reminders and resolve share it. */
+  @Index()
   @Column('text', { name: 'incident_key' })
   incidentKey!: string;
 

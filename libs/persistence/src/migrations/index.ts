@@ -1,12 +1,12 @@
 import { Initial1795450415245 } from './1795450415245-Initial';
 import { HealthHistory1795453467834 } from './1795453467834-HealthHistory';
 import { TrafficActions1795455299955 } from './1795455299955-TrafficActions';
-import { Notifications1795460774013 } from './1795460774013-Notifications';
+import { Notifications1795464818363 } from './1795464818363-Notifications';
 
 // Every migration, in order. A new one is generated with `npm run migration:generate` and listed here.
 export const MIGRATIONS = [
   Initial1795450415245,
   HealthHistory1795453467834,
   TrafficActions1795455299955,
-  Notifications1795460774013,
+  Notifications1795464818363,
 ];

@@ -1,7 +1,7 @@
 import { MigrationInterface, QueryRunner } from 'typeorm';
 
-export class Notifications1795460774013 implements MigrationInterface {
-  name = 'Notifications1795460774013';
+export class Notifications1795464818363 implements MigrationInterface {
+  name = 'Notifications1795464818363';
 
   public async up(queryRunner: QueryRunner): Promise<void> {
     await queryRunner.query(
@@ -15,6 +15,9 @@ export class Notifications1795460774013 implements MigrationInterface {
     );
     await queryRunner.query(
       `CREATE UNIQUE INDEX "IDX_4b9358d8a649bfbd1aac36de71" ON "notifications"  ("dedup_key") `,
+    );
+    await queryRunner.query(
+      `CREATE INDEX "IDX_1bb35211f6ca2f06d3d91097aa" ON "notifications"  ("incident_key") `,
     );
     await queryRunner.query(
       `CREATE INDEX "IDX_77ee7b06d6f802000c0846f3a5" ON "notifications"  ("created_at") `,
@@ -35,6 +38,7 @@ export class Notifications1795460774013 implements MigrationInterface {
     await queryRunner.query(`DROP TABLE "silences"`);
     await queryRunner.query(`DROP INDEX "public"."IDX_19044f16d300e72432c9054e95"`);
     await queryRunner.query(`DROP INDEX "public"."IDX_77ee7b06d6f802000c0846f3a5"`);
+    await queryRunner.query(`DROP INDEX "public"."IDX_1bb35211f6ca2f06d3d91097aa"`);
     await queryRunner.query(`DROP INDEX "public"."IDX_4b9358d8a649bfbd1aac36de71"`);
     await queryRunner.query(`DROP TABLE "notifications"`);
     await queryRunner.query(`DROP INDEX "public"."IDX_db2f8516e5379beaf408418839"`);
