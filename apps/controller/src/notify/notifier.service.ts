@@ -7,11 +7,11 @@ import { DataSource } from 'typeorm';
 import { ENV, parseDuration, type Env, type StoredConfig } from '@libs/config';
 import {
   actionNotice,
-  activeSilence,
-  admitRate,
+  dispatch,
   routeChannels,
   ruleNotice,
   stepIncidents,
+  type ChannelBudget,
   type HealthEvent,
   type Incident,
   type IncidentBook,
@@ -78,9 +78,8 @@ export class NotifierService implements OnApplicationBootstrap, OnApplicationShu
   private seen = new Map<string, number>();
   private events: HealthEvent[] = [];
   private ruleNotices: Array<{ notice: Notice; channels: readonly string[] }> = [];
-  /** Send times per channel (rate limit) and incidents whose trigger went out per channel. */
-  private sent = new Map<string, number[]>();
-  private admitted = new Set<string>();
+  /** Each channel's rate-limit memory (on this leader; a new one starts afresh). */
+  private budgets = new Map<string, ChannelBudget>();
 
   constructor(
     @Inject(ENV) private readonly env: Env,
@@ -209,9 +208,11 @@ export class NotifierService implements OnApplicationBootstrap, OnApplicationShu
     const outgoing: Outgoing[] = [];
     for (const { notice, channels } of routed) {
       for (const channel of channels) {
-        const silenceId = activeSilence({ ...notice.labels, channel }, silences, now);
-        if (silenceId) outgoing.push({ notice, channel, state: 'silenced', silenceId });
-        else outgoing.push({ notice, channel, state: this.admit(notice, channel, routing, now) });
+        const limit = routing.limits.get(channel) ?? { max: 20, perMs: 60_000 };
+        const budget = this.budgets.get(channel) ?? { sent: [], triggered: [] };
+        const step = dispatch(notice, channel, silences, budget, limit, now);
+        this.budgets.set(channel, step.budget);
+        outgoing.push({ notice, channel, ...step.outcome });
       }
     }
     const pending = await this.store.record(outgoing);
@@ -262,24 +263,6 @@ export class NotifierService implements OnApplicationBootstrap, OnApplicationShu
       if (changes.length) await this.redis.set(this.key('actions-cursor'), String(this.cursor));
     };
     return { notices, commit };
-  }
-
-  /**
-   * The channel's rate limit. A resolve or reminder of an incident whose trigger went out on this
-   * channel is always let through: a PagerDuty incident must not stay open for want of a token.
-   */
-  private admit(notice: Notice, channel: string, routing: Routing, now: number): 'pending' | 'suppressed' {
-    const incident = `${channel}|${notice.incidentKey}`;
-    if (notice.phase !== 'trigger' && this.admitted.has(incident)) {
-      if (notice.phase === 'resolve') this.admitted.delete(incident);
-      return 'pending';
-    }
-    const limit = routing.limits.get(channel) ?? { max: 20, perMs: 60_000 };
-    const { admitted, history } = admitRate(this.sent.get(channel) ?? [], now, limit);
-    this.sent.set(channel, history);
-    if (!admitted) return 'suppressed';
-    if (notice.resolvable && notice.phase === 'trigger') this.admitted.add(incident);
-    return 'pending';
   }
 
   private async enqueue(ids: readonly string[]): Promise<void> {

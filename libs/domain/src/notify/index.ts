@@ -6,3 +6,4 @@ export * from './action-notices';
 export * from './routing';
 export * from './silences';
 export * from './rate-limit';
+export * from './dispatch';
