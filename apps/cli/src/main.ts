@@ -1,4 +1,6 @@
 import { Command, CommanderError, Option } from 'commander';
+import { addAlertingCommands } from './alerting-commands';
+import { parseVersionArg } from './args';
 import {
   CliError,
   EXIT_API,
@@ -24,6 +26,9 @@ import {
   type ServiceItem,
   type VersionSummary,
 } from './render';
+import type { Context } from './context';
+
+export { parseVersionArg } from './args';
 
 /** Where the CLI writes; a parameter so it can run in-process. */
 export interface CliIo {
@@ -39,28 +44,16 @@ interface GlobalOptions {
   output: 'text' | 'json';
 }
 
-interface Context {
-  client: VigilClient;
-  output: 'text' | 'json';
-  /** Prints the raw JSON with `-o json`, else the text rendering. */
-  print(json: unknown, text: () => string): void;
-}
-
 const DEFAULT_SERVER = 'http://127.0.0.1:3000';
-
-/** A whole number from the command line (`--if-match 3`, `diff 4`), or a usage error naming it. */
-export function parseVersionArg(value: string, what: string, min = 1): number {
-  if (!/^\d+$/.test(value.trim()) || Number(value) < min || !Number.isSafeInteger(Number(value))) {
-    throw new UsageError(`${what} must be a whole number${min > 0 ? ' of 1 or more' : ''}, got "${value}"`);
-  }
-  return Number(value);
-}
 
 function buildProgram(io: CliIo): Command {
   const env = io.env ?? process.env;
   const program = new Command('vigil');
   program
-    .description("Vigil's command line: plan and apply config, show status and versions.")
+    .description(
+      "Vigil's command line: plan and apply config, show status and versions; during an incident, " +
+        'list alerts and notifications, re-send failed ones, and silence notifications.',
+    )
     .addOption(
       new Option('--server <url>', 'Vigil API base URL (env VIGIL_URL)').default(
         env.VIGIL_URL || DEFAULT_SERVER,
@@ -79,6 +72,7 @@ function buildProgram(io: CliIo): Command {
         'Environment: VIGIL_URL (--server), VIGIL_TOKEN (--token).',
         'Exit codes: 0 ok, 1 API or network error, 2 usage error.',
         'Example: vigil plan -f examples/multi-idc.yaml && vigil apply -f examples/multi-idc.yaml -m "why"',
+        "Example: vigil silence add --match idc=sha --match 'severity=~warn.*' --for 2h -c 'sha maintenance'",
       ].join('\n'),
     );
 
@@ -194,6 +188,7 @@ function buildProgram(io: CliIo): Command {
       ctx.print(result, () => renderRestoreResult(result, version));
     });
 
+  addAlertingCommands(program, context);
   return program;
 }
 
