@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { labelsFingerprint } from '@libs/domain';
 import { signatureHeaders } from '@libs/traffic';
 import { call, type Reply } from './support/http';
-import { poll } from './support/poll';
+import { poll, sample } from './support/poll';
 import { startVigil, type VigilUnderTest } from './support/vigil-app';
 
 /** The exact bytes of a fixture (senders' bodies are posted as they were sent). */
@@ -360,6 +360,17 @@ describe('alerts received by webhook', () => {
       });
       expect(await stored()).toEqual(before);
     });
+  });
+
+  it('counts what it stored in vigil_alerts_received_total', async () => {
+    const metrics = (await call(vigil.url, 'GET', '/metrics', { token: keys.viewer })).text;
+    // firing (1), grouped (2) and the re-fire (1) so far; the resolves separately.
+    expect(
+      sample(metrics, 'vigil_alerts_received_total{source="alertmanager",status="firing"}'),
+    ).toBeGreaterThanOrEqual(3);
+    expect(
+      sample(metrics, 'vigil_alerts_received_total{source="alertmanager",status="resolved"}'),
+    ).toBeGreaterThanOrEqual(1);
   });
 
   describe('GET /api/v1/alerts', () => {

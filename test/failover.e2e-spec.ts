@@ -1,4 +1,11 @@
-import { startFleet, startTrafficManager, type FakeTrafficManager, type Fleet } from '@libs/fleet';
+import {
+  startFleet,
+  startReceiver,
+  startTrafficManager,
+  type FakeTrafficManager,
+  type Fleet,
+  type Receiver,
+} from '@libs/fleet';
 import { drillConfig } from './support/failover-config';
 import { call } from './support/http';
 import { poll } from './support/poll';
@@ -25,22 +32,33 @@ describe('automatic shift and failback (fleet, all roles, fake traffic manager)'
   let fleet: Fleet;
   let gslb: FakeTrafficManager;
   let vigil: VigilUnderTest;
+  /** The on-call channel: a webhook told about actions and panics. */
+  let pager: Receiver;
+  const paged = (event: string) =>
+    pager.requests.map((r) => JSON.parse(r.body)).filter((n: { event: string }) => n.event === event);
   const actions = (where = 'true') =>
     vigil.sql<ActionRow>(`SELECT * FROM actions WHERE ${where} ORDER BY created_at`);
 
-  const config = (mode: 'enforce' | 'approval') =>
-    drillConfig(fleet, { gslbUrl: gslb.url, secretEnv: 'VIGIL_TEST_GSLB_SECRET', mode });
+  const config = (mode: 'enforce' | 'approval') => ({
+    ...drillConfig(fleet, { gslbUrl: gslb.url, secretEnv: 'VIGIL_TEST_GSLB_SECRET', mode }),
+    channels: [{ name: 'pager', type: 'webhook', url: `${pager.url}/pager` }],
+    notifications: {
+      routes: [{ channels: ['pager'], events: ['action.proposed', 'action.executed', 'panic'] }],
+    },
+  });
 
   beforeAll(async () => {
     process.env.VIGIL_TEST_GSLB_SECRET = SECRET; // the secretRef of the traffic manager
     // Fixed ports below the ephemeral range: a port closed for "refused" cannot be taken meanwhile.
     fleet = await startFleet({ idcs: ['sha', 'bjs', 'szx'], endpointsPerIdc: 4, basePort: 23600 });
     gslb = await startTrafficManager({ secret: SECRET });
+    pager = await startReceiver({ status: 204 });
     vigil = await startVigil();
   });
   afterAll(async () => {
     await vigil.close();
     await gslb.close();
+    await pager.close();
     await fleet.close();
   });
 
@@ -94,6 +112,17 @@ describe('automatic shift and failback (fleet, all roles, fake traffic manager)'
       'the failback to complete',
     );
     expect(gslb.weights('live')).toEqual({ sha: 40, bjs: 40, szx: 20 });
+    // On-call was told of each action as it started and as it ended.
+    const told = await poll(
+      async () => (paged('action.executed').length === 2 ? paged('action.executed') : undefined),
+      10_000,
+      'both actions reported executed',
+    );
+    expect(told.map((n: { labels: { kind: string } }) => n.labels.kind)).toEqual(['shift-away', 'failback']);
+    expect(paged('action.proposed').map((n: { labels: { kind: string } }) => n.labels.kind)).toEqual([
+      'shift-away',
+      'failback',
+    ]);
     const traffic = await vigil.sql<{ desired: Record<string, number> }>(
       `SELECT desired FROM service_traffic WHERE service = 'live'`,
     );
@@ -117,6 +146,13 @@ describe('automatic shift and failback (fleet, all roles, fake traffic manager)'
       );
       expect(refusal.plan.guardrail).toBe('panic');
       expect(gslb.applied('live').length).toBe(before);
+      // Fail-static pages a human: a critical panic notice naming the refused action.
+      const [panic] = await poll(
+        async () => (paged('panic').length ? paged('panic') : undefined),
+        10_000,
+        'the panic notice',
+      );
+      expect(panic).toMatchObject({ severity: 'critical', labels: { service: 'live', action: refusal.id } });
     } finally {
       await fleet.set('all', 'up');
     }

@@ -1,4 +1,5 @@
 import { Controller, HttpCode, Post, Req } from '@nestjs/common';
+import { Counter } from 'prom-client';
 import {
   ApiBadRequestResponse,
   ApiBody,
@@ -9,7 +10,7 @@ import {
   ApiUnsupportedMediaTypeResponse,
 } from '@nestjs/swagger';
 import { parseAlertmanager, parseGeneric, parseGrafana, type ParseResult } from '@libs/domain';
-import { WebhookRoute } from '@libs/runtime';
+import { MetricsService, WebhookRoute } from '@libs/runtime';
 import { AlertStore } from './alert-store';
 import { ReceiveSummaryDto } from './alerts.dto';
 import { badBody, jsonBody, type WebhookRequest } from './webhook-body';
@@ -28,7 +29,19 @@ const AUTH =
 @ApiPayloadTooLargeResponse({ description: 'Larger than VIGIL_WEBHOOK_MAX_BODY_BYTES (default 1 MiB)' })
 @ApiUnsupportedMediaTypeResponse({ description: 'Not application/json' })
 export class WebhooksController {
-  constructor(private readonly store: AlertStore) {}
+  private readonly received: Counter<'source' | 'status'>;
+
+  constructor(
+    private readonly store: AlertStore,
+    metrics: MetricsService,
+  ) {
+    this.received = new Counter({
+      name: 'vigil_alerts_received_total',
+      help: 'Alerts received by webhook and stored, by source and status',
+      labelNames: ['source', 'status'],
+      registers: [metrics.registry],
+    });
+  }
 
   @Post('alertmanager')
   @HttpCode(200)
@@ -96,6 +109,8 @@ export class WebhooksController {
   ): Promise<ReceiveSummaryDto> {
     const parsed = parse(jsonBody(req));
     if (!parsed.ok) throw badBody(parsed.details);
-    return this.store.receive(parsed.alerts, Date.now());
+    const summary = await this.store.receive(parsed.alerts, Date.now());
+    for (const alert of parsed.alerts) this.received.inc({ source: alert.source, status: alert.status });
+    return summary;
   }
 }
