@@ -1,6 +1,6 @@
 import { Queue } from 'bullmq';
 import Redis from 'ioredis';
-import { fleetConfig, startFleet, type Fleet } from '@libs/fleet';
+import { fleetConfig, startFleet, startReceiver, type Fleet, type Receiver } from '@libs/fleet';
 import { bullPrefix, HEALTH_KEYS, JOBS, QUEUES, type ProbeResult, type StatusSnapshot } from '@libs/queue';
 import { call } from './support/http';
 import { poll } from './support/poll';
@@ -29,6 +29,8 @@ describe('health model (fleet, all roles)', () => {
   let vigil: VigilUnderTest;
   let redis: Redis;
   let results: Queue;
+  /** On-call's webhook, told about suspect vantages. */
+  let pager: Receiver;
   const INTERVAL_MS = 1000;
   const THRESHOLD = 2;
 
@@ -65,13 +67,18 @@ describe('health model (fleet, all roles)', () => {
     vigil = await startVigil();
     redis = new Redis(vigil.env.REDIS_URL, { maxRetriesPerRequest: null });
     results = new Queue(QUEUES.results, { connection: redis, prefix: bullPrefix(vigil.env) });
-    const doc = fleetConfig(fleet, {
-      service: 'live',
-      interval: '1s',
-      timeout: '500ms',
-      healthyThreshold: THRESHOLD,
-      unhealthyThreshold: THRESHOLD,
-    });
+    pager = await startReceiver({ status: 200 });
+    const doc = {
+      ...fleetConfig(fleet, {
+        service: 'live',
+        interval: '1s',
+        timeout: '500ms',
+        healthyThreshold: THRESHOLD,
+        unhealthyThreshold: THRESHOLD,
+      }),
+      channels: [{ name: 'pager', type: 'webhook', url: `${pager.url}/pager` }],
+      notifications: { groupWait: '1s', routes: [{ channels: ['pager'], events: ['vantage.suspect'] }] },
+    };
     expect(
       (await call(vigil.url, 'PUT', '/api/v1/config', { token: vigil.adminToken, json: doc })).status,
     ).toBe(200);
@@ -81,6 +88,7 @@ describe('health model (fleet, all roles)', () => {
     await results.close();
     await redis.quit();
     await vigil.close();
+    await pager.close();
     await fleet.close();
   });
 
@@ -169,5 +177,10 @@ describe('health model (fleet, all roles)', () => {
     );
     const changed = (await events(`kind IN ('endpoint', 'idc')`)).slice(before);
     expect(changed.filter((e) => e.after !== 'HEALTHY')).toEqual([]);
+    // On-call hears of it once (a vantage incident), not of what it alone claims is down.
+    const [told] = await waitFor('the suspect-vantage notice', async () =>
+      pager.requests.length ? pager.requests.map((r) => JSON.parse(r.body)) : undefined,
+    );
+    expect(told).toMatchObject({ event: 'vantage.suspect', phase: 'trigger', labels: { vantage: 'hkg' } });
   });
 });

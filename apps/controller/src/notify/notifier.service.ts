@@ -230,11 +230,14 @@ export class NotifierService implements OnApplicationBootstrap, OnApplicationShu
     }
   }
 
-  /** The open incidents, without those about a service or IDC the config no longer has. */
+  /**
+   * The open incidents, without those about a service or IDC the config no longer has (vantages are
+   * kept: a prober may probe from a place that is not an IDC of the config).
+   */
   private current(routing: Routing): IncidentBook {
     const known = (i: Incident) =>
       (i.service === undefined || routing.services.has(i.service)) &&
-      [i.idc, i.vantage].every((idc) => idc === undefined || routing.idcs.has(idc));
+      (i.idc === undefined || routing.idcs.has(i.idc));
     return { incidents: Object.fromEntries(Object.entries(this.book.incidents).filter(([, i]) => known(i))) };
   }
 
