@@ -1,20 +1,9 @@
 import type { EntityManager } from 'typeorm';
+import type { AlertEvent, HealthEvent } from '@libs/domain';
 import { HealthEventEntity } from './entities/health-event.entity';
 
 /** A timeline entry to store: a health event (endpoint, idc, vantage) or an alert event. */
-export interface TimelineEvent {
-  kind: string;
-  /** Epoch ms. */
-  at: number;
-  service?: string;
-  idc?: string;
-  endpoint?: string;
-  vantage?: string;
-  before: string;
-  after: string;
-  reason: string;
-  details?: object;
-}
+export type TimelineEvent = HealthEvent | AlertEvent;
 
 /**
  * Appends events to `health_events`, in slices: a whole fleet changing state at once must stay under
@@ -32,7 +21,7 @@ export async function insertTimelineEvents(
         service: e.service ?? null,
         idc: e.idc ?? null,
         endpoint: e.endpoint ?? null,
-        vantage: e.vantage ?? null,
+        vantage: ('vantage' in e ? e.vantage : undefined) ?? null,
         before: e.before,
         after: e.after,
         reason: e.reason,
