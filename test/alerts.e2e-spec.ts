@@ -1,7 +1,9 @@
 import Redis from 'ioredis';
+import { createHmac } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { labelsFingerprint } from '@libs/domain';
+import { grafanaSignature } from '@libs/runtime';
 import { signatureHeaders } from '@libs/traffic';
 import { call, type Reply } from './support/http';
 import { poll, sample } from './support/poll';
@@ -508,6 +510,41 @@ describe('alerts received by webhook', () => {
       const res = await send('alertmanager', AM.grouped, { token: null, headers });
       expect(res.status).toBe(200);
       expect((await alert('9a351529926fac40')).received_count).toBe(2);
+    });
+    it("admits a Grafana body signed with Grafana's own HMAC (timestamp header X-Vigil-Timestamp), once", async () => {
+      const ts = String(Math.floor(Date.now() / 1000));
+      const headers = {
+        'X-Grafana-Alerting-Signature': grafanaSignature(SIGNING_SECRET, ts, GRAFANA.firing),
+        'X-Vigil-Timestamp': ts,
+      };
+      const res = await send('grafana', GRAFANA.firing, { token: null, headers });
+      expect([res.status, res.body.received]).toEqual([200, 2]);
+      const before = await stored();
+      const refused: Array<[string, Record<string, string>, RegExp]> = [
+        ['a replay', headers, /replayed/],
+        [
+          'a body-only signature (no timestamp header in Grafana)',
+          {
+            'X-Grafana-Alerting-Signature': createHmac('sha256', SIGNING_SECRET)
+              .update(GRAFANA.firing)
+              .digest('hex'),
+          },
+          /Timestamp Header to X-Vigil-Timestamp/,
+        ],
+        [
+          'another secret',
+          {
+            ...headers,
+            'X-Grafana-Alerting-Signature': grafanaSignature('not-the-secret', ts, GRAFANA.firing),
+          },
+          /does not match/,
+        ],
+      ];
+      for (const [name, bad, message] of refused) {
+        const again = await send('grafana', GRAFANA.firing, { token: null, headers: bad });
+        expect([name, again.status, again.body.message]).toEqual([name, 401, expect.stringMatching(message)]);
+      }
+      expect(await stored()).toEqual(before);
     });
   });
 

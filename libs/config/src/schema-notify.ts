@@ -118,6 +118,7 @@ export function alertsSchema<S extends AnySecret>(secret: z.ZodType<S, S>) {
         .optional()
         .describe(
           'HMAC key for signed webhooks (X-Vigil-Timestamp, X-Vigil-Signature: sha256=HMAC(key, "ts.body")), ' +
+            "also the Secret of Grafana's own HMAC Signature (Timestamp Header X-Vigil-Timestamp); " +
             'accepted besides a webhook-role API key.',
         ),
     })

@@ -2,6 +2,7 @@ export * from './audit/audit.service';
 export * from './auth/api-key.service';
 export * from './auth/auth.decorators';
 export * from './auth/principal';
+export { grafanaSignature, GRAFANA_SIGNATURE_HEADER } from './auth/grafana-signature';
 export * from './bootstrap';
 export * from './config-follower.service';
 export * from './http-exception.filter';

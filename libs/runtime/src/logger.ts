@@ -14,6 +14,7 @@ export function loggerOptions(env: Env): Params {
           'req.headers.authorization',
           'req.headers.cookie',
           'req.headers["x-vigil-signature"]',
+          'req.headers["x-grafana-alerting-signature"]',
           'res.headers["set-cookie"]',
         ],
         censor: '[redacted]',

@@ -8,6 +8,9 @@ export {
   type WeightChange,
 } from './adapter';
 export {
+  checkTimestamp,
+  headerValue,
+  matchesAny,
   signBody,
   signatureHeaders,
   verifySignature,

@@ -63,29 +63,52 @@ export function verifySignature(
   nowMs: number,
   toleranceS: number = DEFAULT_TOLERANCE_S,
 ): VerifyResult {
-  const timestampText = header(headers, TIMESTAMP_HEADER);
-  const signature = header(headers, SIGNATURE_HEADER);
-  if (timestampText === undefined) return { ok: false, reason: `missing ${TIMESTAMP_HEADER}` };
+  const timestampText = headerValue(headers, TIMESTAMP_HEADER);
+  const signature = headerValue(headers, SIGNATURE_HEADER);
   if (signature === undefined) return { ok: false, reason: `missing ${SIGNATURE_HEADER}` };
+  const fresh = checkTimestamp(timestampText, nowMs, toleranceS);
+  if (!fresh.ok) return fresh;
+  if (!/^sha256=[0-9a-f]{64}$/.test(signature)) return { ok: false, reason: `malformed ${SIGNATURE_HEADER}` };
+  const secrets = typeof secret === 'string' ? [secret] : secret;
+  const match = matchesAny(signature, secrets, (key) => signBody(key, fresh.timestamp, body));
+  return match ? fresh : { ok: false, reason: 'signature does not match' };
+}
+
+/** `X-Vigil-Timestamp`'s value, if any: decimal Unix seconds within `toleranceS` of `nowMs`. */
+export function checkTimestamp(
+  timestampText: string | undefined,
+  nowMs: number,
+  toleranceS: number = DEFAULT_TOLERANCE_S,
+): VerifyResult {
+  if (timestampText === undefined) return { ok: false, reason: `missing ${TIMESTAMP_HEADER}` };
   if (!/^\d{1,12}$/.test(timestampText)) return { ok: false, reason: `malformed ${TIMESTAMP_HEADER}` };
   const timestamp = Number(timestampText);
   if (Math.abs(nowMs / 1000 - timestamp) > toleranceS) {
     return { ok: false, reason: `timestamp outside the ${toleranceS}s tolerance` };
   }
-  if (!/^sha256=[0-9a-f]{64}$/.test(signature)) return { ok: false, reason: `malformed ${SIGNATURE_HEADER}` };
-  const given = Buffer.from(signature, 'latin1');
-  const secrets = typeof secret === 'string' ? [secret] : secret;
+  return { ok: true, timestamp };
+}
+
+/**
+ * Whether `given` equals the MAC `sign` makes with any of `secrets`, compared in constant time. Every
+ * secret is tried (no early exit), so timing does not tell which one matched.
+ */
+export function matchesAny(
+  given: string,
+  secrets: readonly string[],
+  sign: (secret: string) => string,
+): boolean {
+  const givenBytes = Buffer.from(given, 'latin1');
   let match = false;
   for (const key of secrets) {
-    // Every secret is tried (no early exit), so timing does not tell which one matched.
-    const expected = Buffer.from(signBody(key, timestampText, body), 'latin1');
-    if (expected.length === given.length && timingSafeEqual(expected, given)) match = true;
+    const expected = Buffer.from(sign(key), 'latin1');
+    if (expected.length === givenBytes.length && timingSafeEqual(expected, givenBytes)) match = true;
   }
-  return match ? { ok: true, timestamp } : { ok: false, reason: 'signature does not match' };
+  return match;
 }
 
 /** One header's value, looked up case-insensitively; the first value of a repeated header. */
-function header(headers: HeaderBag, name: string): string | undefined {
+export function headerValue(headers: HeaderBag, name: string): string | undefined {
   const wanted = name.toLowerCase();
   for (const [key, value] of Object.entries(headers)) {
     if (key.toLowerCase() !== wanted || value === undefined) continue;

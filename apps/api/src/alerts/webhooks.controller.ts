@@ -17,8 +17,9 @@ import { badBody, jsonBody, type WebhookRequest } from './webhook-body';
 
 const AUTH =
   'Needs a webhook-role API key (`Authorization: Bearer`), or, without one, a body signed with config ' +
-  '`alerts.signingSecret` (`X-Vigil-Timestamp`, `X-Vigil-Signature`; 5 minutes of clock skew; each ' +
-  'signature is accepted once). A body is stored whole or not at all; a bad field is a 400 naming it.';
+  "`alerts.signingSecret` (`X-Vigil-Timestamp` with `X-Vigil-Signature`, or with Grafana's own " +
+  '`X-Grafana-Alerting-Signature`; 5 minutes of clock skew; each signature is accepted once). ' +
+  'A body is stored whole or not at all; a bad field is a 400 naming it.';
 
 /** Alerts in: Prometheus Alertmanager, Grafana Alerting and anything that can post JSON. */
 @ApiTags('alerts')

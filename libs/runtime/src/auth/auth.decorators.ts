@@ -21,8 +21,8 @@ export const MinRole = (role: ApiRole) =>
 /**
  * A route for monitoring systems (`/api/v1/webhooks/*`): only a webhook-role key may call it (other
  * roles get 403), or, without an `Authorization` header, a body signed with config
- * `alerts.signingSecret` (X-Vigil-Timestamp, X-Vigil-Signature; needs the raw body, which the body
- * parser keeps for `/api/v1/webhooks/` paths only).
+ * `alerts.signingSecret` (X-Vigil-Timestamp with X-Vigil-Signature or X-Grafana-Alerting-Signature;
+ * needs the raw body, which the body parser keeps for `/api/v1/webhooks/` paths only).
  */
 export const WebhookRoute = () =>
   applyDecorators(
@@ -38,6 +38,13 @@ export const WebhookRoute = () =>
       name: 'X-Vigil-Signature',
       required: false,
       description: 'sha256=<hex HMAC-SHA256(alerts.signingSecret, "<timestamp>.<raw body>")>, usable once',
+    }),
+    ApiHeader({
+      name: 'X-Grafana-Alerting-Signature',
+      required: false,
+      description:
+        'Grafana\'s own HMAC instead: <hex HMAC-SHA256(alerts.signingSecret, "<timestamp>:<raw body>")>, ' +
+        "with the timestamp in X-Vigil-Timestamp (the contact point's Timestamp Header), usable once",
     }),
     ApiUnauthorizedResponse({ description: 'No or unknown key; bad, stale or replayed signature' }),
     ApiForbiddenResponse({ description: 'A key of another role than webhook' }),

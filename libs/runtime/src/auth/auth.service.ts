@@ -8,6 +8,7 @@ import { REDIS } from '../redis.provider';
 import { ApiKeyService } from './api-key.service';
 import { AuthFailureLimiter } from './auth-failure-limiter';
 import type { Principal, VigilRequest } from './principal';
+import { GRAFANA_SIGNATURE_HEADER } from './grafana-signature';
 import { WebhookSignatures } from './webhook-signature';
 
 /** Who a signed webhook is: the config's signing secret, which has only the webhook role. */
@@ -50,7 +51,10 @@ export class AuthService {
   /** A request that carries a signature and no API key: it is checked by its signature alone. */
   isSigned(req: VigilRequest): boolean {
     const has = (name: string) => req.headers[name.toLowerCase()] !== undefined;
-    return req.headers.authorization === undefined && (has(SIGNATURE_HEADER) || has(TIMESTAMP_HEADER));
+    return (
+      req.headers.authorization === undefined &&
+      (has(SIGNATURE_HEADER) || has(TIMESTAMP_HEADER) || has(GRAFANA_SIGNATURE_HEADER))
+    );
   }
 
   /**

@@ -1,7 +1,14 @@
 import type Redis from 'ioredis';
 import type { DataSource } from 'typeorm';
 import { openSecret, type AnySecret, type Env } from '@libs/config';
-import { DEFAULT_TOLERANCE_S, verifySignature, type HeaderBag } from '@libs/traffic';
+import {
+  DEFAULT_TOLERANCE_S,
+  headerValue,
+  SIGNATURE_HEADER,
+  verifySignature,
+  type HeaderBag,
+} from '@libs/traffic';
+import { GRAFANA_SIGNATURE_HEADER, verifyGrafanaSignature } from './grafana-signature';
 import { redisKey } from '../redis.provider';
 
 export type SignatureCheck = { ok: true } | { ok: false; reason: string };
@@ -14,10 +21,11 @@ interface SecretOfVersion {
 }
 
 /**
- * Signed webhooks (`X-Vigil-Timestamp`, `X-Vigil-Signature`, see @libs/traffic signature.ts) checked
- * with config `alerts.signingSecret`: the MAC over the raw body, the timestamp within 5 minutes of
- * now either way, and each signature accepted once (Redis SET NX, kept until its timestamp leaves the
- * window), so a captured request cannot be replayed, not even at once.
+ * Signed webhooks (`X-Vigil-Timestamp`, `X-Vigil-Signature`, see @libs/traffic signature.ts; or
+ * Grafana's own scheme, see grafana-signature.ts) checked with config `alerts.signingSecret`: the MAC
+ * over the raw body, the timestamp within 5 minutes of now either way, and each signature accepted
+ * once (Redis SET NX, kept until its timestamp leaves the window), so a captured request cannot be
+ * replayed, not even at once.
  *
  * The secret comes from the newest config version, read when it changes (one `max(version)` query per
  * signed request), so a rotation applies to the next request on every API replica.
@@ -38,11 +46,14 @@ export class WebhookSignatures {
     if (secret === null)
       return { ok: false, reason: 'signed webhooks are off (config alerts.signingSecret)' };
     if (!Buffer.isBuffer(rawBody)) return { ok: false, reason: 'no request body to verify' };
-    const verified = verifySignature(secret, headers, rawBody, nowMs, DEFAULT_TOLERANCE_S);
+    const grafana = headerValue(headers, GRAFANA_SIGNATURE_HEADER) !== undefined;
+    const verified = grafana
+      ? verifyGrafanaSignature(secret, headers, rawBody, nowMs, DEFAULT_TOLERANCE_S)
+      : verifySignature(secret, headers, rawBody, nowMs, DEFAULT_TOLERANCE_S);
     if (!verified.ok) return { ok: false, reason: `bad signature: ${verified.reason}` };
-    // Remembered until the timestamp is out of the window, after which verifySignature refuses it anyway.
+    // Remembered until the timestamp is out of the window, after which the verifier refuses it anyway.
     const ttlMs = Math.max((verified.timestamp + DEFAULT_TOLERANCE_S) * 1000 - nowMs, 0) + 1000;
-    const signature = String(headerValue(headers, 'x-vigil-signature'));
+    const signature = String(headerValue(headers, grafana ? GRAFANA_SIGNATURE_HEADER : SIGNATURE_HEADER));
     const key = redisKey(this.env, 'webhook-signatures', signature);
     const first = await this.redis.set(key, String(nowMs), 'PX', ttlMs, 'NX');
     return first === 'OK' ? { ok: true } : { ok: false, reason: 'replayed: this signature was already used' };
@@ -72,12 +83,4 @@ export class WebhookSignatures {
     this.current = next;
     return next;
   }
-}
-
-function headerValue(headers: HeaderBag, name: string): string | undefined {
-  for (const [key, value] of Object.entries(headers)) {
-    if (key.toLowerCase() === name && value !== undefined)
-      return typeof value === 'string' ? value : value[0];
-  }
-  return undefined;
 }
