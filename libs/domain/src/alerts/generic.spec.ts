@@ -74,12 +74,35 @@ describe('parseGeneric', () => {
     expect(result.ok && result.alerts[0].endsAt).toBe(NOW);
   });
 
+  it('starts a resolve that ended before it was received no later than its end', () => {
+    const endsAt = '2030-01-01T00:00:00Z';
+    const result = parseGeneric({ alerts: [{ name: 'X', labels: {}, status: 'resolved', endsAt }] }, NOW);
+    expect(result.ok && [result.alerts[0].startsAt, result.alerts[0].endsAt]).toEqual([
+      Date.UTC(2030, 0, 1),
+      Date.UTC(2030, 0, 1),
+    ]);
+  });
+
+  it('reads the zero time in any form as no end', () => {
+    for (const zero of ['0001-01-01T00:00:00Z', '0001-01-01T00:00:00.000Z', '0001-01-01T00:00:00+00:00']) {
+      const result = parseGeneric({ alerts: [{ name: 'X', labels: {}, endsAt: zero }] }, NOW);
+      expect([zero, result.ok && result.alerts[0].endsAt]).toEqual([zero, null]);
+    }
+  });
+
   it('accepts an empty list', () => {
     expect(parseGeneric({ alerts: [] }, NOW)).toEqual({ ok: true, alerts: [] });
   });
 
   it.each<[string, unknown, Array<{ path: string; message: string }>]>([
     ['a list body', [], [{ path: '', message: 'expected an object' }]],
+    [
+      'an end before the start',
+      {
+        alerts: [{ name: 'X', labels: {}, startsAt: '2030-01-01T01:00:00Z', endsAt: '2030-01-01T00:00:00Z' }],
+      },
+      [{ path: 'alerts[0].endsAt', message: 'is before startsAt' }],
+    ],
     ['no alerts', {}, [{ path: 'alerts', message: 'is required' }]],
     ['alerts a string', { alerts: 'x' }, [{ path: 'alerts', message: 'expected an array' }]],
     [

@@ -1,5 +1,5 @@
 import { labelsFingerprint, utf8Bytes } from './fingerprint';
-import { checkFingerprint, copy, parseAlertList } from './group-body';
+import { checkEnd, checkFingerprint, copy, parseAlertList } from './group-body';
 import { isStorable, Reader, type Path } from './reader';
 import { ALERT_LIMITS, ALERT_STATUSES, type ParseResult, type ReceivedAlert } from './types';
 
@@ -14,8 +14,8 @@ import { ALERT_LIMITS, ALERT_STATUSES, type ParseResult, type ReceivedAlert } fr
  *   and the two must agree when both are given.
  * - `fingerprint` defaults to Prometheus' fingerprint of the labels (alertname included), the one
  *   Alertmanager would send for the same alert.
- * - `status` defaults to firing; `startsAt` to `receivedAt`; `endsAt` to `receivedAt` for a resolve
- *   and to none for a firing alert.
+ * - `status` defaults to firing; `startsAt` to `receivedAt` (or `endsAt` if earlier); `endsAt` to
+ *   `receivedAt` for a resolve and to none for a firing alert; `endsAt` may not be before `startsAt`.
  * Unknown fields are ignored.
  */
 export function parseGeneric(body: unknown, receivedAt: number = Date.now()): ParseResult {
@@ -39,6 +39,7 @@ function parseAlert(r: Reader, value: unknown, path: Path, receivedAt: number): 
   const annotations = r.stringMap(alert, 'annotations', path, false, true) ?? {};
   const startsAt = r.time(alert, 'startsAt', path, false, false);
   const endsAt = r.time(alert, 'endsAt', path, false, true);
+  if (startsAt != null && endsAt != null) checkEnd(r, startsAt, endsAt, path);
   const given = r.string(alert, 'fingerprint', path);
   if (given !== undefined) checkFingerprint(r, given, [...path, 'fingerprint']);
   if (!rawLabels) return undefined;
@@ -62,7 +63,8 @@ function parseAlert(r: Reader, value: unknown, path: Path, receivedAt: number): 
     status,
     labels,
     annotations: copy(annotations),
-    startsAt: startsAt ?? receivedAt,
+    // Started "now", unless it is said to have ended before now.
+    startsAt: startsAt ?? Math.min(receivedAt, endsAt ?? receivedAt),
     endsAt: endsAt === undefined ? (status === 'resolved' ? receivedAt : null) : endsAt,
     generatorUrl: null,
   };

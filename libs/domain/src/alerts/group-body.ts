@@ -81,6 +81,7 @@ function parseAlert(r: Reader, value: unknown, path: Path, shape: GroupBodyShape
   const annotations = r.stringMap(alert, 'annotations', path, false, true) ?? {};
   const startsAt = r.time(alert, 'startsAt', path, true, false);
   const endsAt = r.time(alert, 'endsAt', path, false, true) ?? null;
+  if (startsAt != null && endsAt !== null) checkEnd(r, startsAt, endsAt, path);
   const generatorUrl = r.url(alert, 'generatorURL', path);
   const fingerprint = r.string(alert, 'fingerprint', path, true);
   if (fingerprint !== undefined) checkFingerprint(r, fingerprint, [...path, 'fingerprint']);
@@ -99,6 +100,11 @@ function parseAlert(r: Reader, value: unknown, path: Path, shape: GroupBodyShape
     endsAt,
     generatorUrl: generatorUrl ?? null,
   };
+}
+
+/** An alert cannot end before it starts. */
+export function checkEnd(r: Reader, startsAt: number, endsAt: number, path: Path): void {
+  if (endsAt < startsAt) r.issue([...path, 'endsAt'], 'is before startsAt');
 }
 
 /** Fingerprints are keys: short tokens, no spaces or control characters. */

@@ -5,7 +5,7 @@
  * the depth of unknown extras costs nothing.
  */
 import { utf8Bytes } from './fingerprint';
-import { parseRfc3339, ZERO_TIME } from './time';
+import { parseRfc3339, ZERO_TIME_MS } from './time';
 import { ALERT_LIMITS, type FieldIssue } from './types';
 
 export type Path = ReadonlyArray<string | number>;
@@ -164,11 +164,12 @@ export class Reader {
   ): number | null | undefined {
     const text = this.string(obj, key, path, required);
     if (text === undefined) return undefined;
-    if (text === ZERO_TIME)
-      return zeroIsNull ? null : this.issue([...path, key], 'expected a time, not zero');
     const ms = parseRfc3339(text);
     if (ms === null) {
       return this.issue([...path, key], 'expected an RFC 3339 timestamp such as 2030-01-02T03:04:05Z');
+    }
+    if (ms === ZERO_TIME_MS) {
+      return zeroIsNull ? null : this.issue([...path, key], 'expected a time, not zero');
     }
     return ms;
   }

@@ -150,6 +150,16 @@ describe('parseAlertmanager (Alertmanager 0.25 fixtures)', () => {
       [{ path: 'alerts[0].startsAt', message: 'expected a time, not zero' }],
     ],
     [
+      'a zero start time written with milliseconds',
+      edit(AM.firing, (b) => (b.alerts[0].startsAt = '0001-01-01T00:00:00.000Z')),
+      [{ path: 'alerts[0].startsAt', message: 'expected a time, not zero' }],
+    ],
+    [
+      'an end before the start',
+      edit(AM.resolved, (b) => (b.alerts[0].endsAt = '2020-01-01T00:00:00Z')),
+      [{ path: 'alerts[0].endsAt', message: 'is before startsAt' }],
+    ],
+    [
       'an end time on a day that does not exist',
       edit(AM.resolved, (b) => (b.alerts[0].endsAt = '2026-02-29T00:00:00Z')),
       [

@@ -2,10 +2,13 @@
 const RFC3339 =
   /^(\d{4})-(\d{2})-(\d{2})[Tt](\d{2}):(\d{2}):(\d{2})(?:\.(\d{1,9}))?(?:([Zz])|([+-])(\d{2}):(\d{2}))$/;
 
-/** Go's zero time as Alertmanager and Grafana send it for "no end time". */
-export const ZERO_TIME = '0001-01-01T00:00:00Z';
+/**
+ * Go's zero time (0001-01-01T00:00:00Z), which Alertmanager and Grafana send for "no end time", as
+ * epoch ms: whatever form it is written in (`.000Z`, `+00:00`), it means none.
+ */
+export const ZERO_TIME_MS = -62_135_596_800_000;
 
-const MIN_MS = -62_135_596_800_000; // 0001-01-01T00:00:00Z
+const MIN_MS = ZERO_TIME_MS;
 const MAX_MS = Date.UTC(9999, 11, 31, 23, 59, 59, 999);
 
 const daysIn = (year: number, month: number) =>
