@@ -248,11 +248,22 @@ describe('alerts received by webhook', () => {
         labels: { alertname: 'HighErrorRate', severity: 'critical' },
         annotations: { summary: 'HighErrorRate in sha' },
       });
-      // Firing again after the resolve is news again.
-      await send('alertmanager', AM.firing);
+      // Firing again after the resolve (a new episode: it starts after the resolve's end) is news again.
+      const resolvedAt = Date.parse(JSON.parse(AM.resolved).alerts[0].endsAt);
+      const episode = (status: string, endsAt: string) => {
+        const body = JSON.parse(AM.firing);
+        body.status = status;
+        Object.assign(body.alerts[0], {
+          status,
+          startsAt: new Date(resolvedAt + 60_000).toISOString(),
+          endsAt,
+        });
+        return JSON.stringify(body);
+      };
+      await send('alertmanager', episode('firing', '0001-01-01T00:00:00Z'));
       const again = await alertEvents();
       expect(again[again.length - 1]).toMatchObject({ before: 'resolved', after: 'firing' });
-      await send('alertmanager', AM.resolved);
+      await send('alertmanager', episode('resolved', new Date(resolvedAt + 120_000).toISOString()));
     });
 
     it('GET /events lists them like the health events, and ?kind=alert lists only them', async () => {
@@ -344,6 +355,50 @@ describe('alerts received by webhook', () => {
       expect(events.map((e) => [e.before, e.after])).toEqual([['new', 'firing']]);
     });
 
+    it("merges by the alerts' own times: a late firing copy cannot undo a resolve, nor a late resolve a new episode", async () => {
+      const t0 = Date.now() - 3_600_000;
+      const iso = (ms: number) => new Date(ms).toISOString();
+      const post = async (status: string, startsAt: number, endsAt?: number) => {
+        const item = {
+          name: 'LateCopy',
+          labels: { idc: 'sha' },
+          fingerprint: 'late-copy',
+          status,
+          startsAt: iso(startsAt),
+          ...(endsAt && { endsAt: iso(endsAt) }),
+        };
+        expect((await send('generic', JSON.stringify({ alerts: [item] }))).status).toBe(200);
+        const row = await alert('late-copy');
+        return [row.status, row.received_count, row.starts_at.getTime()];
+      };
+      const transitions = async () =>
+        (await alertEvents())
+          .filter((e) => e.details.fingerprint === 'late-copy')
+          .map((e) => `${e.before}->${e.after}`);
+      expect(await post('firing', t0)).toEqual(['firing', 1, t0]);
+      expect(await post('resolved', t0, t0 + 300_000)).toEqual(['resolved', 2, t0]);
+      // A retry of the first notification, delivered late (or by the other Alertmanager of a pair).
+      expect(await post('firing', t0)).toEqual(['resolved', 3, t0]);
+      expect(await transitions()).toEqual(['new->firing', 'firing->resolved']);
+      // It fires again, then the resolve of the first episode arrives late: it stays firing.
+      expect(await post('firing', t0 + 600_000)).toEqual(['firing', 4, t0 + 600_000]);
+      expect(await post('resolved', t0, t0 + 300_000)).toEqual(['firing', 5, t0 + 600_000]);
+      expect(await transitions()).toEqual(['new->firing', 'firing->resolved', 'resolved->firing']);
+    });
+
+    it('a firing alert whose endsAt has passed is stored as resolved, and the rules never see it', async () => {
+      const item = {
+        name: 'AlreadyOver',
+        labels: { idc: 'sha' },
+        fingerprint: 'already-over',
+        endsAt: new Date(Date.now() - 60_000).toISOString(),
+      };
+      const res = await send('generic', JSON.stringify({ alerts: [item] }));
+      expect(res.body).toEqual({ received: 1, firing: 0, resolved: 1 });
+      expect(await alert('already-over')).toMatchObject({ status: 'resolved' });
+      expect((await alertEvents()).filter((e) => e.details.fingerprint === 'already-over')).toEqual([]);
+    });
+
     it('a malformed generic alert is a 400 naming the field, and the whole body is refused', async () => {
       const before = await stored();
       const body = {
@@ -404,8 +459,9 @@ describe('alerts received by webhook', () => {
         service: 'live-edge',
         idc: 'sha',
         endpoint: null,
-        startsAt: '2026-11-23T00:32:21.733Z',
-        endsAt: '2026-11-23T00:32:24.000Z',
+        // The second episode (fired again a minute after the first resolve, resolved a minute later).
+        startsAt: '2026-11-23T00:33:24.000Z',
+        endsAt: '2026-11-23T00:34:24.000Z',
         generatorUrl: null,
         receivedCount: 6,
       });

@@ -7,8 +7,11 @@ import {
   alertChanged,
   alertEvent,
   alertTarget,
+  mergeAlert,
+  settleAlert,
   type AlertEvent,
   type AlertStatus,
+  type AlertTarget,
   type ReceivedAlert,
 } from '@libs/domain';
 import { insertTimelineEvents } from '@libs/persistence';
@@ -39,6 +42,21 @@ interface AlertRow {
   generator_url: string | null;
 }
 
+function toRow(a: ReceivedAlert, targets: ReadonlyMap<string, AlertTarget>): AlertRow {
+  return {
+    fingerprint: a.fingerprint,
+    source: a.source,
+    name: a.name,
+    status: a.status,
+    labels: a.labels,
+    annotations: a.annotations,
+    ...targets.get(a.fingerprint)!,
+    starts_ms: a.startsAt,
+    ends_ms: a.endsAt,
+    generator_url: a.generatorUrl,
+  };
+}
+
 const RECORD = `jsonb_to_recordset($1::jsonb) AS v(
   fingerprint text, source text, name text, status text, labels jsonb, annotations jsonb,
   service text, idc text, endpoint text, starts_ms bigint, ends_ms bigint, generator_url text)`;
@@ -60,23 +78,24 @@ export class AlertStore {
   ) {}
 
   async receive(alerts: readonly ReceivedAlert[], now: number): Promise<ReceiveSummary> {
+    const settled = alerts.map((a) => settleAlert(a, now));
     const summary = {
-      received: alerts.length,
-      firing: alerts.filter((a) => a.status === 'firing').length,
-      resolved: alerts.filter((a) => a.status === 'resolved').length,
+      received: settled.length,
+      firing: settled.filter((a) => a.status === 'firing').length,
+      resolved: settled.filter((a) => a.status === 'resolved').length,
     };
-    if (alerts.length === 0) return summary;
+    if (settled.length === 0) return summary;
     // One alert twice in a body: the later one wins. Sorted, so concurrent bodies lock rows in one order.
-    const latest = [...new Map(alerts.map((a) => [a.fingerprint, a])).values()].sort((a, b) =>
+    const latest = [...new Map(settled.map((a) => [a.fingerprint, a])).values()].sort((a, b) =>
       a.fingerprint < b.fingerprint ? -1 : a.fingerprint > b.fingerprint ? 1 : 0,
     );
     const names = await this.settings.labels();
     const targets = new Map(latest.map((a) => [a.fingerprint, alertTarget(a.labels, names)]));
     const events = await this.db.transaction(async (m) => {
-      const before = await this.upsert(m, latest, targets);
-      const changes = latest.flatMap((a) =>
-        alertChanged(before.get(a.fingerprint) ?? null, a.status)
-          ? [alertEvent(a, targets.get(a.fingerprint)!, before.get(a.fingerprint) ?? null, now)]
+      const stored = await this.upsert(m, latest, targets);
+      const changes = stored.flatMap(({ alert, before }) =>
+        alertChanged(before, alert.status)
+          ? [alertEvent(alert, targets.get(alert.fingerprint)!, before, now)]
           : [],
       );
       await insertTimelineEvents(m, changes);
@@ -90,28 +109,17 @@ export class AlertStore {
   }
 
   /**
-   * Inserts the new alerts and updates the others; returns the status each existing one had before.
-   * New rows first (ON CONFLICT DO NOTHING), then the existing rows locked (FOR UPDATE) and read, so
-   * the status before is exact even when two bodies carry the same alert at once.
+   * Inserts the new alerts and merges the others into their stored copy (mergeAlert: by the alerts'
+   * own times, so a late copy changes nothing but the count); returns each alert as stored, with the
+   * status it had before (null: new), leaving out the stale ones. New rows first (ON CONFLICT DO
+   * NOTHING), then the existing rows locked (FOR UPDATE) and read, so the merge is exact even when two
+   * bodies carry the same alert at once.
    */
   private async upsert(
     m: EntityManager,
     alerts: readonly ReceivedAlert[],
-    targets: ReadonlyMap<string, ReturnType<typeof alertTarget>>,
-  ): Promise<Map<string, AlertStatus>> {
-    const rows: AlertRow[] = alerts.map((a) => ({
-      fingerprint: a.fingerprint,
-      source: a.source,
-      name: a.name,
-      status: a.status,
-      labels: a.labels,
-      annotations: a.annotations,
-      ...targets.get(a.fingerprint)!,
-      starts_ms: a.startsAt,
-      ends_ms: a.endsAt,
-      generator_url: a.generatorUrl,
-    }));
-    const json = JSON.stringify(rows);
+    targets: ReadonlyMap<string, AlertTarget>,
+  ): Promise<Array<{ alert: ReceivedAlert; before: AlertStatus | null }>> {
     const inserted: Array<{ fingerprint: string }> = await m.query(
       `INSERT INTO alerts (fingerprint, source, name, status, labels, annotations, service, idc, endpoint,
                            starts_at, ends_at, generator_url)
@@ -119,28 +127,55 @@ export class AlertStore {
               ${ms('starts_ms')}, ${ms('ends_ms')}, generator_url
        FROM ${RECORD} ORDER BY fingerprint
        ON CONFLICT (fingerprint) DO NOTHING RETURNING fingerprint`,
-      [json],
+      [JSON.stringify(alerts.map((a) => toRow(a, targets)))],
     );
     const fresh = new Set(inserted.map((r) => r.fingerprint));
-    const existing = rows.filter((r) => !fresh.has(r.fingerprint));
-    if (existing.length === 0) return new Map();
-    const locked: Array<{ fingerprint: string; status: AlertStatus }> = await m.query(
-      `SELECT fingerprint, status FROM alerts WHERE fingerprint = ANY($1::text[])
-       ORDER BY fingerprint FOR UPDATE`,
-      [existing.map((r) => r.fingerprint)],
+    const result = alerts.filter((a) => fresh.has(a.fingerprint)).map((alert) => ({ alert, before: null }));
+    const existing = alerts.filter((a) => !fresh.has(a.fingerprint));
+    if (existing.length === 0) return result;
+    const locked: Array<{
+      fingerprint: string;
+      status: AlertStatus;
+      starts_ms: string;
+      ends_ms: string | null;
+    }> = await m.query(
+      `SELECT fingerprint, status, (extract(epoch FROM starts_at) * 1000)::bigint AS starts_ms,
+                (extract(epoch FROM ends_at) * 1000)::bigint AS ends_ms
+         FROM alerts WHERE fingerprint = ANY($1::text[]) ORDER BY fingerprint FOR UPDATE`,
+      [existing.map((a) => a.fingerprint)],
     );
-    // A repeat of a firing alert keeps its first start (a generic alert without startsAt says "now").
-    await m.query(
-      `UPDATE alerts a SET source = v.source, name = v.name, status = v.status, labels = v.labels,
-         annotations = v.annotations, service = v.service, idc = v.idc, endpoint = v.endpoint,
-         starts_at = CASE WHEN a.status = 'firing' THEN least(a.starts_at, ${ms('v.starts_ms')})
-                          ELSE ${ms('v.starts_ms')} END,
-         ends_at = ${ms('v.ends_ms')}, generator_url = v.generator_url,
-         received_count = a.received_count + 1, updated_at = now()
-       FROM ${RECORD} WHERE a.fingerprint = v.fingerprint`,
-      [JSON.stringify(existing)],
-    );
-    return new Map(locked.map((r) => [r.fingerprint, r.status]));
+    const before = new Map(locked.map((r) => [r.fingerprint, r]));
+    const updates: ReceivedAlert[] = [];
+    const stale: string[] = [];
+    for (const alert of existing) {
+      const row = before.get(alert.fingerprint)!;
+      const state = {
+        status: row.status,
+        startsAt: Number(row.starts_ms),
+        endsAt: row.ends_ms === null ? null : Number(row.ends_ms),
+      };
+      const merge = mergeAlert(state, alert);
+      if (merge.kind === 'stale') stale.push(alert.fingerprint);
+      else updates.push({ ...alert, startsAt: merge.startsAt });
+    }
+    if (updates.length) {
+      await m.query(
+        `UPDATE alerts a SET source = v.source, name = v.name, status = v.status, labels = v.labels,
+           annotations = v.annotations, service = v.service, idc = v.idc, endpoint = v.endpoint,
+           starts_at = ${ms('v.starts_ms')}, ends_at = ${ms('v.ends_ms')}, generator_url = v.generator_url,
+           received_count = a.received_count + 1, updated_at = now()
+         FROM ${RECORD} WHERE a.fingerprint = v.fingerprint`,
+        [JSON.stringify(updates.map((a) => toRow(a, targets)))],
+      );
+    }
+    if (stale.length) {
+      // Received, so counted; not news, so the last receipt (updated_at) stays.
+      await m.query(
+        `UPDATE alerts SET received_count = received_count + 1 WHERE fingerprint = ANY($1::text[])`,
+        [stale],
+      );
+    }
+    return [...result, ...updates.map((alert) => ({ alert, before: before.get(alert.fingerprint)!.status }))];
   }
 
   /** On the live timeline's channel (GET /events/stream), after the commit. */

@@ -6,3 +6,4 @@ export * from './senders';
 export * from './generic';
 export * from './target';
 export * from './events';
+export * from './merge';
