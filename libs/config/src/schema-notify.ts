@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { NOTIFY_EVENTS, SEVERITIES } from '@libs/domain';
-import { AnySecret } from './secret-types';
+import { AnySecret, isPlainSecret, REDACTED } from './secret-types';
 import { durationSchema, httpUrlSchema, nameSchema } from './schema-primitives';
 
 /** Every event but rule.notify, which goes to the channels its rule names, never through routes. */
@@ -17,6 +17,28 @@ const rateLimitSchema = z
     'At most `max` notifications per `per` to this channel; the rest are kept as "suppressed", not sent. ' +
       'A resolve whose trigger was sent is never suppressed.',
   );
+
+/** The length of a PagerDuty integration (routing) key. */
+const ROUTING_KEY_LENGTH = 32;
+
+/**
+ * A PagerDuty routing key: 32 characters, checked when written in plain (a secretRef is read only where
+ * it is used; a redacted one stands for the stored key), without repeating it in the error.
+ */
+function routingKeySchema<S extends AnySecret>(secret: z.ZodType<S, S>) {
+  return secret
+    .superRefine((key, ctx) => {
+      if (!isPlainSecret(key) || key.value === REDACTED || key.value.length === ROUTING_KEY_LENGTH) return;
+      ctx.addIssue({
+        code: 'custom',
+        path: ['value'],
+        message: `must be ${ROUTING_KEY_LENGTH} characters (a PagerDuty integration key), got ${key.value.length}`,
+      });
+    })
+    .describe(
+      `PagerDuty Events v2 routing key (a secret): the ${ROUTING_KEY_LENGTH}-character integration key.`,
+    );
+}
 
 /** A notification channel, discriminated by `type`. Keys in the order they are written out. */
 export function channelSchema<S extends AnySecret>(secret: z.ZodType<S, S>) {
@@ -42,7 +64,7 @@ export function channelSchema<S extends AnySecret>(secret: z.ZodType<S, S>) {
       z.strictObject({
         name,
         type: z.literal('pagerduty'),
-        routingKey: secret.describe('PagerDuty Events v2 routing key (a secret).'),
+        routingKey: routingKeySchema(secret),
         url: httpUrlSchema(
           'Events API v2 endpoint. Default https://events.pagerduty.com/v2/enqueue.',
         ).default('https://events.pagerduty.com/v2/enqueue'),

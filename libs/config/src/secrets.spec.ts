@@ -178,7 +178,11 @@ describe('a secret outside the named lists: alerts.signingSecret', () => {
 describe('redactSecrets', () => {
   it('replaces stored secrets by <redacted> and keeps secretRefs', () => {
     const raw = baseConfig();
-    raw.channels.push({ name: 'pd', type: 'pagerduty', routingKey: { value: 'pd-key' } });
+    raw.channels.push({
+      name: 'pd',
+      type: 'pagerduty',
+      routingKey: { value: 'pd-key-0123456789abcdef012345678' },
+    });
     const stored = seal(validateConfigOk(raw));
     const shown = redactSecrets(stored);
     expect(shown.channels[0]).toMatchObject({ secret: { secretRef: 'HOOK_SECRET' } });

@@ -329,6 +329,12 @@ describe('validateConfig: schema problems', () => {
       'expected one of "info", "warning", "error", "critical", got "high"',
     ],
     [
+      'pagerduty routing key not 32 characters',
+      (c) => (c.channels[0] = { name: 'oncall', type: 'pagerduty', routingKey: { value: 'R0UT1NGKEY' } }),
+      'channels[0].routingKey.value',
+      'must be 32 characters (a PagerDuty integration key), got 10',
+    ],
+    [
       'rate limit window below 1s',
       (c) => (c.channels[0].rateLimit = { per: '500ms' }),
       'channels[0].rateLimit.per',
@@ -432,6 +438,16 @@ describe('validateConfig: schema problems', () => {
       { path: 'idcs[0].capacity', message: 'is required' },
       { path: 'idcs[0].capcity', message: 'unknown field "capcity" (did you mean "capacity"?)' },
     ]);
+  });
+
+  it.each([
+    ['a 32-character value', { value: 'R0UT1NGKEY0123456789abcdefghijkl' }],
+    ['a secretRef (read where it is used)', { secretRef: 'PD_KEY' }],
+    ['a redacted value (the stored key)', { value: '<redacted>' }],
+  ])('takes a pagerduty routing key given as %s', (_title, routingKey) => {
+    const config = baseConfig();
+    config.channels[0] = { name: 'oncall', type: 'pagerduty', routingKey };
+    expect(validateConfig(config)).toMatchObject({ ok: true });
   });
 
   it('refuses the stored (encrypted) secret form from users', () => {
