@@ -16,8 +16,9 @@ export interface DeliverOptions {
 
 /**
  * Sends `notice` to `target` once: buildRequest, then sendRequest with errors naming the channel
- * (`slack channel "ops": HTTP 500`). Resolves `{status}` on 2xx; throws a DeliveryError otherwise
- * (`retryable` tells the caller whether to try again later). Retries are the caller's (the queue's).
+ * (`slack channel "ops": HTTP 500`) and never repeating its secrets. Resolves `{status}` on 2xx; throws
+ * a DeliveryError otherwise (`retryable` tells the caller whether to try again later). Retries are the
+ * caller's (the queue's).
  */
 export async function deliver(
   target: ChannelTarget,
@@ -30,7 +31,29 @@ export async function deliver(
   });
   return sendRequest(req, {
     label: channelLabel(target),
+    secrets: secretsOf(target),
     ...(opts.timeoutMs === undefined ? {} : { timeoutMs: opts.timeoutMs }),
     ...(opts.dispatcher === undefined ? {} : { dispatcher: opts.dispatcher }),
   });
+}
+
+/** What errors must not repeat: the channel's secrets, and a Slack webhook URL's path (as secret as the URL). */
+function secretsOf(target: ChannelTarget): string[] {
+  switch (target.type) {
+    case 'webhook':
+      return target.secret ? [target.secret] : [];
+    case 'slack':
+      return [target.webhookUrl, pathOf(target.webhookUrl)];
+    case 'pagerduty':
+      return [target.routingKey];
+  }
+}
+
+function pathOf(url: string): string {
+  try {
+    const { pathname } = new URL(url);
+    return pathname.length > 1 ? pathname : ''; // "/" alone is no secret
+  } catch {
+    return '';
+  }
 }

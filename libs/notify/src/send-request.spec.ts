@@ -76,13 +76,32 @@ describe('sendRequest', () => {
     expect(receiver.requests.map((r) => r.path)).toEqual(['/in']);
   });
 
-  it('keeps a Slack-style error word from the answer, nothing else', async () => {
+  it('keeps a Slack-style error word from the answer', async () => {
     receiver.reply = { status: 404, body: 'channel_not_found' };
-    expect((await failure(sendRequest(req(), { label: 't' }))).message).toBe(
-      't: HTTP 404: channel_not_found',
-    );
-    receiver.reply = { status: 400, body: '{"status":"invalid event","errors":["x"]}' };
+    const error = await failure(sendRequest(req(), { label: 't' }));
+    expect(error).toMatchObject({ message: 't: HTTP 404: channel_not_found', detail: 'channel_not_found' });
+    receiver.reply = { status: 400, body: 'Bad request: <html>...</html>' };
     expect((await failure(sendRequest(req(), { label: 't' }))).message).toBe('t: HTTP 400');
+  });
+
+  it("keeps a short excerpt of a JSON answer's message and errors (PagerDuty's 400)", async () => {
+    receiver.reply = {
+      status: 400,
+      body: JSON.stringify({
+        status: 'invalid event',
+        message: 'Event object is invalid',
+        errors: ["'payload.severity' is invalid (must be one of: critical, error, warning, info)"],
+      }),
+    };
+    const error = await failure(sendRequest(req(), { label: 't' }));
+    const detail =
+      "Event object is invalid; 'payload.severity' is invalid (must be one of: critical, error, warning, info)";
+    expect(error).toMatchObject({ retryable: false, status: 400, message: `t: HTTP 400: ${detail}`, detail });
+
+    receiver.reply = { status: 400, body: '{"status":"invalid event","errors":["x"]}' };
+    expect((await failure(sendRequest(req(), { label: 't' }))).message).toBe('t: HTTP 400: invalid event; x');
+    receiver.reply = { status: 400, body: JSON.stringify({ message: 'too long '.repeat(100) }) };
+    expect((await failure(sendRequest(req(), { label: 't' }))).detail).toHaveLength(200);
   });
 
   it('connection refused is retryable', async () => {
@@ -174,5 +193,32 @@ describe('deliver: errors never carry secrets', () => {
     }
     // The key did go out, in the body.
     expect(JSON.parse(receiver.requests[0].body).routing_key).toBe(ROUTING_KEY);
+  });
+
+  it('an answer that echoes a secret, a url or a key-like token has them cut out', async () => {
+    const slackUrl = `${receiver.url}${SLACK_PATH}`;
+    const echo = (secret: string) => ({
+      status: 400,
+      body: JSON.stringify({
+        message: 'Event object is invalid',
+        errors: [`bad key ${secret}`, `see ${slackUrl}`, 'token abcdefghijklmnopqrstuvwxyz0123'],
+      }),
+    });
+    const pd: ChannelTarget = {
+      type: 'pagerduty',
+      name: 'pd',
+      url: `${receiver.url}/v2/enqueue`,
+      routingKey: 'k3y',
+    };
+    receiver.reply = echo('k3y');
+    const error = await failure(deliver(pd, notice(), { idempotencyKey: 'n-1/pd' }));
+    expect(error.message).toBe(
+      'pagerduty channel "pd": HTTP 400: Event object is invalid; bad key <redacted>; see <url>; token <redacted>',
+    );
+    const slack: ChannelTarget = { type: 'slack', name: 'ops', webhookUrl: slackUrl };
+    receiver.reply = echo(SLACK_PATH);
+    const text = JSON.stringify(await failure(deliver(slack, notice(), { idempotencyKey: 'n-1/ops' })));
+    expect(text).not.toContain('T0SECRET');
+    expect(text).toContain('bad key <redacted>');
   });
 });

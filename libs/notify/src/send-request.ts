@@ -2,11 +2,17 @@ import { request, type Dispatcher } from 'undici';
 import { parseRetryAfter } from '@libs/traffic';
 import { DeliveryError } from './delivery-error';
 import type { OutboundRequest } from './target';
+import { clip, oneLine } from './text';
 
 /** Limit of one request, connect to the end of the answer, unless told otherwise. */
 export const DEFAULT_TIMEOUT_MS = 10_000;
 /** Bytes of an answer read at most; the rest is dropped with the connection. */
 const MAX_RESPONSE_BYTES = 4096;
+/** Characters of a receiver's explanation kept in an error. */
+const MAX_EXCERPT = 200;
+/** Cut from an excerpt whatever the receiver echoed: urls, and runs that look like keys or tokens. */
+const URL_LIKE = /\b[a-z][a-z0-9+.-]*:\/\/[^\s;,'"<>]*/gi;
+const TOKEN_LIKE = /[\w+/=-]{20,}/g;
 
 export interface SendOptions {
   /** Default DEFAULT_TIMEOUT_MS. */
@@ -15,14 +21,18 @@ export interface SendOptions {
   dispatcher?: Dispatcher;
   /** How errors name the destination, e.g. `slack channel "ops"`. Default `POST <origin of url>`. */
   label?: string;
+  /** Values an error must never repeat (a routing key, a webhook URL): cut from any excerpt of the answer. */
+  secrets?: readonly string[];
 }
 
 /**
  * POSTs `req` once and tells how it went: `{status}` on 2xx, else throws a DeliveryError (never
  * anything else). Retryable: network errors, timeouts, 408, 425, 429, 5xx. Not retryable: 3xx
- * (redirects are not followed) and other 4xx. The answer's body is read up to 4 KiB and dropped; a
- * Slack-style error word in it (`channel_not_found`) is kept in the message. Messages hold neither the
- * url's path nor the body: both may carry secrets (a Slack webhook URL, a PagerDuty routing key).
+ * (redirects are not followed) and other 4xx. The answer's body is read up to 4 KiB and dropped; what
+ * it says is wrong is kept in the message: a Slack-style error word (`channel_not_found`), or a JSON
+ * answer's `message` and `errors` (PagerDuty's 400) as a short excerpt without secrets (see
+ * answerExcerpt). Messages hold neither the url's path nor the body: both may carry secrets (a Slack
+ * webhook URL, a PagerDuty routing key).
  */
 export async function sendRequest(req: OutboundRequest, opts: SendOptions = {}): Promise<{ status: number }> {
   const timeoutMs = opts.timeoutMs ?? DEFAULT_TIMEOUT_MS;
@@ -71,13 +81,40 @@ export async function sendRequest(req: OutboundRequest, opts: SendOptions = {}):
     if (status >= 200 && status < 300) return { status };
 
     const retryable = status === 408 || status === 425 || status === 429 || status >= 500;
+    const redirect = status >= 300 && status < 400;
     const word = /^[a-z][a-z_]{0,63}$/.exec(answer.trim())?.[0];
-    const note = status >= 300 && status < 400 ? ' (redirects are not followed)' : word ? `: ${word}` : '';
+    const detail = redirect ? undefined : (word ?? answerExcerpt(answer, [req.url, ...(opts.secrets ?? [])]));
+    const note = redirect ? ' (redirects are not followed)' : detail ? `: ${detail}` : '';
     const retryAfterMs = parseRetryAfter(response.headers['retry-after'], Date.now());
-    throw new DeliveryError(`${label}: HTTP ${status}${note}`, { retryable, status, retryAfterMs });
+    throw new DeliveryError(`${label}: HTTP ${status}${note}`, { retryable, status, retryAfterMs, detail });
   } finally {
     clearTimeout(timer);
   }
+}
+
+/**
+ * What a JSON answer says is wrong, e.g. PagerDuty's
+ * `{"status":"invalid event","message":"Event object is invalid","errors":["..."]}`: its `message` (or
+ * `status`) and `errors`, on one line, at most MAX_EXCERPT characters. Receivers may echo what they
+ * got, so `secrets`, urls and key-like runs are cut out first. Undefined when there is nothing to say.
+ */
+function answerExcerpt(answer: string, secrets: readonly string[]): string | undefined {
+  let json: unknown;
+  try {
+    json = JSON.parse(answer);
+  } catch {
+    return undefined;
+  }
+  if (typeof json !== 'object' || json === null) return undefined;
+  const { message, status, errors } = json as Record<string, unknown>;
+  const parts = [message ?? status, ...(Array.isArray(errors) ? errors : [])];
+  let text = oneLine(parts.filter((p): p is string => typeof p === 'string').join('; '));
+  for (const secret of secrets) if (secret) text = text.split(secret).join('<redacted>');
+  text = text
+    .replace(URL_LIKE, '<url>')
+    .replace(TOKEN_LIKE, '<redacted>')
+    .replace(/\p{Cc}/gu, ''); // control characters
+  return text ? clip(text, MAX_EXCERPT) : undefined;
 }
 
 function parseUrl(text: string): URL | undefined {
