@@ -725,6 +725,45 @@ describe('alerts received by webhook', () => {
     });
   });
 
+  describe('alerts no resolve comes for', () => {
+    const resolved = async (fingerprint: string) =>
+      (await alert(fingerprint)).status === 'resolved' ? true : undefined;
+    const expiredEvents = async (fingerprint: string) =>
+      (await alertEvents())
+        .filter((e) => e.details.fingerprint === fingerprint)
+        .map((e) => [e.before, e.after, e.details.expired]);
+
+    it('resolves a firing alert once its endsAt passes, with the resolve on the timeline', async () => {
+      const endsAt = new Date(Date.now() + 2000).toISOString();
+      const item = { name: 'IdcOnFire', labels: { idc: 'bjs' }, fingerprint: 'ends-soon', endsAt };
+      expect((await send('generic', JSON.stringify({ alerts: [item] }))).body).toMatchObject({ firing: 1 });
+      await poll(() => resolved('ends-soon'), 15_000, 'the alert to expire at its endsAt');
+      expect((await alert('ends-soon')).ends_at?.toISOString()).toBe(endsAt);
+      expect(await expiredEvents('ends-soon')).toEqual([
+        ['new', 'firing', undefined],
+        ['firing', 'resolved', 'endsAt'],
+      ]);
+    });
+
+    it('with alerts.resolveAfter, resolves a firing alert not received again for that long', async () => {
+      await apply(config({ resolveAfter: '1h', signingSecret: { secretRef: SIGNING_ENV } }));
+      for (const fingerprint of ['quiet-for-long', 'heard-lately']) {
+        const item = { name: 'Quiet', labels: { idc: 'bjs', n: fingerprint }, fingerprint };
+        expect((await send('generic', JSON.stringify({ alerts: [item] }))).status).toBe(200);
+      }
+      // As if the sender had said nothing for two hours since: its resolve was lost.
+      await vigil.sql(
+        `UPDATE alerts SET updated_at = now() - interval '2 hours' WHERE fingerprint = 'quiet-for-long'`,
+      );
+      await poll(() => resolved('quiet-for-long'), 15_000, 'the quiet alert to expire');
+      expect(await expiredEvents('quiet-for-long')).toEqual([
+        ['new', 'firing', undefined],
+        ['firing', 'resolved', 'resolveAfter'],
+      ]);
+      expect((await alert('heard-lately')).status).toBe('firing');
+    });
+  });
+
   describe('config alerts.labels', () => {
     it('names the labels for service, IDC and endpoint, from the next webhook on', async () => {
       await apply(config({ labels: { service: 'app', idc: 'dc', endpoint: 'host' } }));

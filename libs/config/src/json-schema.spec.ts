@@ -46,7 +46,7 @@ describe('configJsonSchema', () => {
     ]);
     expect(Object.keys(notifications.properties ?? {})).toEqual(['groupWait', 'remindEvery', 'routes']);
     expect(notifications.properties?.groupWait).toMatchObject({ default: '10s' });
-    expect(Object.keys(alerts.properties ?? {})).toEqual(['labels', 'signingSecret']);
+    expect(Object.keys(alerts.properties ?? {})).toEqual(['labels', 'resolveAfter', 'signingSecret']);
     expect(JSON.stringify(alerts)).toContain('"default":"instance"');
   });
 

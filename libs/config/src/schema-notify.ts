@@ -136,6 +136,12 @@ export function alertsSchema<S extends AnySecret>(secret: z.ZodType<S, S>) {
   return z
     .strictObject({
       labels: alertLabelsSchema.prefault({}),
+      resolveAfter: durationSchema(
+        'A firing alert not received again for this long is resolved, so a lost resolve cannot keep a ' +
+          "rule firing forever. Set it above the sender's repeat interval (Alertmanager repeat_interval, " +
+          'Grafana repeat interval: 4h by default), e.g. 12h. Default: never.',
+        '1m',
+      ).optional(),
       signingSecret: secret
         .optional()
         .describe(

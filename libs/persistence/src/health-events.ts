@@ -1,3 +1,4 @@
+import type Redis from 'ioredis';
 import type { EntityManager } from 'typeorm';
 import type { AlertEvent, HealthEvent } from '@libs/domain';
 import { HealthEventEntity } from './entities/health-event.entity';
@@ -29,4 +30,16 @@ export async function insertTimelineEvents(
       })),
     );
   }
+}
+
+/** Puts stored events on the live timeline (`GET /events/stream`): one Redis publish each, pipelined. */
+export async function publishTimelineEvents(
+  redis: Redis,
+  channel: string,
+  events: readonly TimelineEvent[],
+): Promise<void> {
+  if (events.length === 0) return;
+  const pipeline = redis.pipeline();
+  for (const e of events) pipeline.publish(channel, JSON.stringify(e));
+  await pipeline.exec();
 }

@@ -14,7 +14,7 @@ import {
   type AlertTarget,
   type ReceivedAlert,
 } from '@libs/domain';
-import { insertTimelineEvents } from '@libs/persistence';
+import { insertTimelineEvents, publishTimelineEvents } from '@libs/persistence';
 import { HEALTH_KEYS } from '@libs/queue';
 import { REDIS, redisKey } from '@libs/runtime';
 import { AlertSettings } from './alert-settings';
@@ -179,11 +179,7 @@ export class AlertStore {
   }
 
   /** On the live timeline's channel (GET /events/stream), after the commit. */
-  private async publish(events: readonly AlertEvent[]): Promise<void> {
-    if (events.length === 0) return;
-    const channel = redisKey(this.env, HEALTH_KEYS.events);
-    const pipeline = this.redis.pipeline();
-    for (const e of events) pipeline.publish(channel, JSON.stringify(e));
-    await pipeline.exec();
+  private publish(events: readonly AlertEvent[]): Promise<void> {
+    return publishTimelineEvents(this.redis, redisKey(this.env, HEALTH_KEYS.events), events);
   }
 }

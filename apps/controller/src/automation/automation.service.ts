@@ -1,5 +1,6 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
+import Redis from 'ioredis';
 import { DataSource } from 'typeorm';
 import {
   ENV,
@@ -20,11 +21,13 @@ import {
   type ShiftRefusal,
   type Weights,
 } from '@libs/domain';
-import type { StatusSnapshot } from '@libs/queue';
-import { ConfigFollower } from '@libs/runtime';
+import { HEALTH_KEYS, type StatusSnapshot } from '@libs/queue';
+import { publishTimelineEvents } from '@libs/persistence';
+import { ConfigFollower, REDIS, redisKey } from '@libs/runtime';
 import { createAdapter, type TrafficAdapter } from '@libs/traffic';
 import { HealthService } from '../health/health.service';
 import { NotifierService } from '../notify/notifier.service';
+import { AlertExpiry } from './alert-expiry';
 import { AlertFacts, firingAlertRows } from './alert-facts';
 import { AutomationStore } from './automation-store';
 import { Executor } from './executor';
@@ -61,16 +64,21 @@ export class AutomationService {
   private readonly ruleNotifiedAt = new Map<string, number>();
   /** The firing alerts received by webhook, for the rules' `alerts` fact. */
   private readonly alertFacts: AlertFacts;
+  /** Resolves the alerts no resolve will come for, before the rules see them. */
+  private readonly alertExpiry: AlertExpiry;
 
   constructor(
     @Inject(ENV) private readonly env: Env,
     @InjectDataSource() db: DataSource,
+    @Inject(REDIS) redis: Redis,
     private readonly health: HealthService,
     private readonly notifier: NotifierService,
     follower: ConfigFollower,
   ) {
     this.store = new AutomationStore(db);
     this.alertFacts = new AlertFacts(firingAlertRows(db), (message) => this.logger.warn(message));
+    const channel = redisKey(env, HEALTH_KEYS.events);
+    this.alertExpiry = new AlertExpiry(db, (events) => publishTimelineEvents(redis, channel, events));
     this.executor = new Executor({
       store: this.store,
       adapter: (service) => this.adapters.get(service),
@@ -113,6 +121,10 @@ export class AutomationService {
       return w[idc] ?? 0;
     };
     this.touched = new Set();
+    const resolveAfter = this.config.alerts.resolveAfter;
+    await this.alertExpiry
+      .run(now, resolveAfter ? parseDuration(resolveAfter) : null)
+      .catch((err: unknown) => this.logger.warn(`alerts not expired: ${(err as Error).message}`));
     const alerts = await this.alertFacts.current(now);
     for (const firing of this.runner.tick(snapshot, now, weightOf, alerts)) {
       const last = this.ruleActionAt.get(`${firing.rule.name}|${firing.service}|${firing.idc}`);

@@ -2,7 +2,7 @@ import type Redis from 'ioredis';
 import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
 import type { DataSource } from 'typeorm';
 import type { HealthEvent } from '@libs/domain';
-import { insertTimelineEvents } from '@libs/persistence';
+import { insertTimelineEvents, publishTimelineEvents } from '@libs/persistence';
 import {
   HEALTH_KEYS,
   type EndpointHealthDetail,
@@ -61,10 +61,7 @@ export class HealthStore {
 
   async recordEvents(events: readonly HealthEvent[]): Promise<void> {
     await insertTimelineEvents(this.db.manager, events);
-    if (events.length === 0) return;
-    const pipeline = this.redis.pipeline();
-    for (const e of events) pipeline.publish(this.key(HEALTH_KEYS.events), JSON.stringify(e));
-    await pipeline.exec();
+    await publishTimelineEvents(this.redis, this.key(HEALTH_KEYS.events), events);
   }
 
   /** One row per endpoint-minute; a minute written twice (a failover mid-minute) is merged. */
@@ -104,13 +101,15 @@ export class HealthStore {
   /** Deletes rows older than the retention in small batches, so it never holds long locks. */
   async applyRetention(rollupsBefore: Date, eventsBefore: Date): Promise<number> {
     let deleted = 0;
-    for (const [table, column, before] of [
-      ['endpoint_rollups', 'minute', rollupsBefore],
-      ['health_events', 'at', eventsBefore],
+    for (const [table, where, before] of [
+      ['endpoint_rollups', 'minute < $1', rollupsBefore],
+      ['health_events', 'at < $1', eventsBefore],
+      // Firing alerts stay, however old: they are facts of the rules until resolved.
+      ['alerts', "status = 'resolved' AND updated_at < $1", eventsBefore],
     ] as const) {
       for (;;) {
         const result: [unknown[], number] = await this.db.query(
-          `DELETE FROM ${table} WHERE ctid IN (SELECT ctid FROM ${table} WHERE ${column} < $1 LIMIT 5000)`,
+          `DELETE FROM ${table} WHERE ctid IN (SELECT ctid FROM ${table} WHERE ${where} LIMIT 5000)`,
           [before],
         );
         const count = Array.isArray(result) ? Number(result[1] ?? 0) : 0;

@@ -1,4 +1,4 @@
-import { alertChanged, alertEvent, alertReason } from './events';
+import { alertChanged, alertEvent, alertExpiredEvent, alertReason } from './events';
 import type { AlertStatus, ReceivedAlert } from './types';
 
 const ALERT: ReceivedAlert = {
@@ -39,6 +39,35 @@ describe('alertReason', () => {
     const reason = alertReason({ ...ALERT, annotations: { summary: 'y'.repeat(1000) } });
     expect(reason).toHaveLength(500);
     expect(reason.endsWith('…')).toBe(true);
+  });
+});
+
+describe('alertExpiredEvent', () => {
+  const target = { service: 'live-edge', idc: 'sha', endpoint: null };
+
+  it.each([
+    ['endsAt', 'HighErrorRate: HighErrorRate in sha (ended: its endsAt passed)'],
+    [
+      'resolveAfter',
+      'HighErrorRate: HighErrorRate in sha (ended: not received again within alerts.resolveAfter)',
+    ],
+  ] as const)('a firing -> resolved event saying why (%s)', (cause, reason) => {
+    const event = alertExpiredEvent({ ...ALERT, endsAt: 4000 }, target, cause, 5000);
+    expect(event).toMatchObject({
+      before: 'firing',
+      after: 'resolved',
+      reason,
+      at: 5000,
+      service: 'live-edge',
+    });
+    expect(event.details).toMatchObject({ expired: cause, endsAt: 4000 });
+  });
+
+  it('keeps the note whole when the summary is long', () => {
+    const long = { ...ALERT, annotations: { summary: 'y'.repeat(1000) } };
+    const { reason } = alertExpiredEvent(long, target, 'endsAt', 5000);
+    expect(reason).toHaveLength(500);
+    expect(reason.endsWith('… (ended: its endsAt passed)')).toBe(true);
   });
 });
 

@@ -24,8 +24,21 @@ export interface AlertEvent {
     annotations: Record<string, string>;
     startsAt: number;
     endsAt: number | null;
+    /** Set when Vigil resolved the alert itself: no resolve came (see alertExpiredEvent). */
+    expired?: AlertExpiryCause;
   };
 }
+
+/**
+ * Why Vigil resolves a firing alert itself: its `endsAt` passed without a renewal (Alertmanager's
+ * rule), or it was not received again for config `alerts.resolveAfter` (a lost resolve).
+ */
+export type AlertExpiryCause = 'endsAt' | 'resolveAfter';
+
+const EXPIRY_NOTE: Record<AlertExpiryCause, string> = {
+  endsAt: 'ended: its endsAt passed',
+  resolveAfter: 'ended: not received again within alerts.resolveAfter',
+};
 
 /**
  * Whether an alert's arrival is news for the timeline: it starts firing (new, or resolved before) or
@@ -37,10 +50,12 @@ export function alertChanged(before: AlertStatus | null, after: AlertStatus): bo
 }
 
 /** `HighErrorRate: error rate 7% in sha` (alert name, then the `summary` annotation if any). */
-export function alertReason(alert: Pick<ReceivedAlert, 'name' | 'annotations'>): string {
+export function alertReason(alert: Pick<ReceivedAlert, 'name' | 'annotations'>, note?: string): string {
   const summary = Object.hasOwn(alert.annotations, 'summary') ? alert.annotations.summary : '';
   const text = [alert.name || '(no alertname)', summary].filter(Boolean).join(': ');
-  return text.length > REASON_MAX ? `${text.slice(0, REASON_MAX - 1)}…` : text;
+  // The note goes first when it would be cut: it says why the event is there.
+  const cut = (t: string, max: number) => (t.length > max ? `${t.slice(0, max - 1)}…` : t);
+  return note ? `${cut(text, REASON_MAX - note.length - 3)} (${note})` : cut(text, REASON_MAX);
 }
 
 /** The timeline event of an alert's change (see alertChanged), at `at` (epoch ms). */
@@ -67,5 +82,20 @@ export function alertEvent(
       startsAt: alert.startsAt,
       endsAt: alert.endsAt,
     },
+  };
+}
+
+/** The resolve Vigil puts on the timeline for a firing alert that expired (see AlertExpiryCause). */
+export function alertExpiredEvent(
+  alert: ReceivedAlert,
+  target: AlertTarget,
+  cause: AlertExpiryCause,
+  at: number,
+): AlertEvent {
+  const event = alertEvent({ ...alert, status: 'resolved' }, target, 'firing', at);
+  return {
+    ...event,
+    reason: alertReason(alert, EXPIRY_NOTE[cause]),
+    details: { ...event.details, expired: cause },
   };
 }
