@@ -1,4 +1,4 @@
-import { AlertFacts, type AlertFactRow } from './alert-facts';
+import { ALERT_FACTS_LIMIT, AlertFacts, type AlertFactRow } from './alert-facts';
 
 const row = (name: string, extra: Partial<AlertFactRow> = {}): AlertFactRow => ({
   name,
@@ -73,5 +73,19 @@ describe('AlertFacts', () => {
     state.fail = true;
     expect(await facts.current(1000)).toBe(first);
     expect(warnings).toEqual(['alerts for the rules not read (the last ones stay): connection lost']);
+  });
+
+  it('says so when the limit cuts the firing alerts, once per change', async () => {
+    const { state, load } = table(Array.from({ length: ALERT_FACTS_LIMIT }, (_, i) => row(`A${i}`)));
+    const warnings: string[] = [];
+    const facts = new AlertFacts(load, (m) => warnings.push(m));
+    expect(await facts.current(0)).toHaveLength(ALERT_FACTS_LIMIT);
+    await facts.current(1000);
+    expect(warnings).toEqual([
+      `${ALERT_FACTS_LIMIT}+ alerts fire: the rules see the ${ALERT_FACTS_LIMIT} received last`,
+    ]);
+    state.rows = state.rows.slice(1);
+    await facts.current(2000);
+    expect(warnings).toHaveLength(1);
   });
 });

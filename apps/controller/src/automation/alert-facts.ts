@@ -66,7 +66,11 @@ export class AlertFacts {
     try {
       const facts = (await this.load()).map(toAlertFact);
       const key = JSON.stringify(facts);
-      if (key !== this.key) [this.facts, this.key] = [facts, key];
+      if (key === this.key) return this.facts;
+      if (facts.length >= ALERT_FACTS_LIMIT) {
+        this.warn(`${ALERT_FACTS_LIMIT}+ alerts fire: the rules see the ${ALERT_FACTS_LIMIT} received last`);
+      }
+      [this.facts, this.key] = [facts, key];
     } catch (err) {
       this.warn(`alerts for the rules not read (the last ones stay): ${(err as Error).message}`);
     }
