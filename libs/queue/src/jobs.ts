@@ -45,4 +45,9 @@ export const tickJobId = (job: Pick<ProbeTickJob, 'tick' | 'shard'>) => `${job.t
 /** Deliver one notification (a row of `notifications`, which holds the message and the channel). */
 export interface NotificationJob {
   notificationId: string;
+  /**
+   * Set when the send succeeded but marking the row delivered did not (Postgres): the job's retry
+   * only records the delivery (`at`, epoch ms, and the row's note), it does not send again.
+   */
+  sent?: { at: number; note?: string };
 }

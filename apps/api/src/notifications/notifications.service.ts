@@ -14,9 +14,8 @@ import { NotificationEntity } from '@libs/persistence';
 import {
   bullPrefix,
   createBullConnection,
-  JOBS,
-  notificationJobOptions,
   QUEUES,
+  queueNotifications,
   type NotificationJob,
 } from '@libs/queue';
 import { AuditService, type AuditActor } from '@libs/runtime';
@@ -102,13 +101,9 @@ export class NotificationsService implements OnApplicationShutdown {
       );
       return found;
     });
-    // A new job id: the first job may still be kept (as failed or completed) under the notification id.
-    // If this add is lost, the notifier's sweep queues the pending row again.
-    await this.deliveries().add(
-      JOBS.deliverNotification,
-      { notificationId: id },
-      notificationJobOptions(this.env, `${id}.resend.${Date.now()}`),
-    );
+    // The same job id as the first delivery, whose finished job queueNotifications replaces. If this
+    // is lost (or the first job is still finishing), the notifier's sweep queues the pending row again.
+    await queueNotifications(this.deliveries(), this.env, [id]);
     return toDto(row);
   }
 

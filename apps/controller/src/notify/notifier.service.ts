@@ -23,9 +23,8 @@ import {
 import {
   bullPrefix,
   createBullConnection,
-  JOBS,
-  notificationJobOptions,
   QUEUES,
+  queueNotifications,
   type NotificationJob,
 } from '@libs/queue';
 import { ConfigFollower, MetricsService, REDIS, redisKey } from '@libs/runtime';
@@ -270,16 +269,13 @@ export class NotifierService implements OnApplicationBootstrap, OnApplicationShu
 
   private async enqueue(ids: readonly string[]): Promise<void> {
     if (!ids.length || !this.queue) return;
-    await this.queue.addBulk(
-      ids.map((notificationId) => ({
-        name: JOBS.deliverNotification,
-        data: { notificationId },
-        opts: notificationJobOptions(this.env, notificationId),
-      })),
-    );
+    await queueNotifications(this.queue, this.env, ids);
   }
 
-  /** Re-queues pending notifications whose job was lost (e.g. Redis failed between insert and enqueue). */
+  /**
+   * Re-queues pending notifications whose job was lost or has ended (Redis failed between insert and
+   * enqueue, a worker was killed mid-send, an update failed after a send); a live job is left alone.
+   */
   private async sweep(): Promise<void> {
     if (!this.health.isLeader) return;
     const stuck = (await this.store.stuckPending(new Date(Date.now() - STUCK_MS))).map((r) => r.id);
