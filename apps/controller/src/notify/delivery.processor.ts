@@ -4,7 +4,7 @@ import { DelayedError, UnrecoverableError, Worker, type Job } from 'bullmq';
 import Redis from 'ioredis';
 import { Counter } from 'prom-client';
 import { DataSource, Repository } from 'typeorm';
-import { ENV, openSecret, type Env, type StoredConfig } from '@libs/config';
+import { ENV, formatDuration, openSecret, type Env, type StoredConfig } from '@libs/config';
 import type { Notice } from '@libs/domain';
 import { deliver, DeliveryError, type ChannelTarget } from '@libs/notify';
 import { NotificationEntity } from '@libs/persistence';
@@ -13,6 +13,7 @@ import {
   createBullConnection,
   notificationRetryDelay,
   QUEUES,
+  triggerWaitLimitMs,
   type NotificationJob,
 } from '@libs/queue';
 import { ConfigFollower, MetricsService } from '@libs/runtime';
@@ -23,6 +24,8 @@ type Channel = StoredConfig['channels'][number];
 const CONCURRENCY = 16;
 /** How long a resolve or reminder waits, at a time, for its trigger to be delivered first. */
 const WAIT_FOR_TRIGGER_MS = 1000;
+
+type SentNote = NonNullable<NotificationJob['sent']>;
 
 /**
  * Sends queued notifications, on every controller replica (not only the leader). A notification is
@@ -35,6 +38,7 @@ export class DeliveryProcessor implements OnApplicationBootstrap, OnApplicationS
   private readonly logger = new Logger(DeliveryProcessor.name);
   private readonly rows: Repository<NotificationEntity>;
   private readonly deliveries: Counter<'channel' | 'result'>;
+  private readonly triggerWaitMs: number;
   private channels = new Map<string, Channel>();
   private connection?: Redis;
   private worker?: Worker<NotificationJob>;
@@ -46,6 +50,7 @@ export class DeliveryProcessor implements OnApplicationBootstrap, OnApplicationS
     private readonly follower: ConfigFollower,
   ) {
     this.rows = db.getRepository(NotificationEntity);
+    this.triggerWaitMs = triggerWaitLimitMs(env.VIGIL_NOTIFY_ATTEMPTS, env.VIGIL_NOTIFY_BACKOFF_MS);
     this.deliveries = new Counter({
       name: 'vigil_notification_deliveries_total',
       help: 'Delivery attempts by channel and result (delivered, retry, failed)',
@@ -88,39 +93,83 @@ export class DeliveryProcessor implements OnApplicationBootstrap, OnApplicationS
   private async process(job: Job<NotificationJob>, token?: string): Promise<string> {
     const row = await this.rows.findOneBy({ id: job.data.notificationId });
     if (!row || row.state !== 'pending') return 'skipped'; // delivered already, or re-sent under another job
-    if (row.phase !== 'trigger' && (await this.triggerPending(row))) {
-      // A resolve must not overtake its trigger while that is being retried: PagerDuty would resolve
-      // nothing, then open an incident nobody resolves. Wait, without using up an attempt.
-      await job.moveToDelayed(Date.now() + WAIT_FOR_TRIGGER_MS, token);
-      throw new DelayedError();
-    }
-    const attempts = row.attempts + 1;
+    if (job.data.sent) return this.markDelivered(job, row, job.data.sent); // sent: only the record failed
+    const note = await this.waitForTrigger(job, row, token);
     try {
       const target = await this.target(row.channel);
       await deliver(target, toNotice(row), { idempotencyKey: row.id });
-      await this.rows.update(
-        { id: row.id, state: 'pending' },
-        { state: 'delivered', attempts, lastError: null, deliveredAt: new Date() },
-      );
-      this.deliveries.inc({ channel: row.channel, result: 'delivered' });
-      return 'delivered';
     } catch (err) {
-      const message = (err as Error).message;
-      const retryable = err instanceof DeliveryError && err.retryable;
-      const last = !retryable || job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
+      return this.failed(job, row, err);
+    }
+    return this.markDelivered(job, row, { at: Date.now(), ...(note ? { note } : {}) });
+  }
+
+  /**
+   * A resolve or reminder must not overtake its trigger while that is being retried: PagerDuty would
+   * resolve nothing, then open an incident nobody resolves. So it waits (DelayedError: run again in a
+   * second, no attempt used) while an earlier notification of its incident to its channel is pending,
+   * for at most triggerWaitLimitMs since its job was queued; past that it goes, and the returned note
+   * says why.
+   */
+  private async waitForTrigger(job: Job<NotificationJob>, row: NotificationEntity, token?: string) {
+    if (row.phase === 'trigger' || !(await this.triggerPending(row))) return undefined;
+    const waited = Date.now() - job.timestamp;
+    if (waited < this.triggerWaitMs) {
+      await job.moveToDelayed(Date.now() + WAIT_FOR_TRIGGER_MS, token);
+      throw new DelayedError();
+    }
+    this.logger.warn(`notification ${row.id} to ${row.channel} is sent before its incident's earlier one`);
+    return `sent before an earlier notification of its incident, still pending after ${formatDuration(waited)}`;
+  }
+
+  /**
+   * Records the delivery. If that fails (Postgres) after the send, the job is retried with the send
+   * noted in its data, so the retry only records it: a delivered notification is neither sent again nor
+   * marked failed (should the job run out of attempts meanwhile, the notifier's sweep queues the row
+   * again and it is re-sent under the same idempotency key).
+   */
+  private async markDelivered(job: Job<NotificationJob>, row: NotificationEntity, sent: SentNote) {
+    try {
       await this.rows.update(
         { id: row.id, state: 'pending' },
-        { attempts, lastError: message, ...(last ? { state: 'failed' as const } : {}) },
+        {
+          state: 'delivered',
+          attempts: row.attempts + 1,
+          lastError: sent.note ?? null,
+          deliveredAt: new Date(sent.at),
+        },
       );
-      this.deliveries.inc({ channel: row.channel, result: last ? 'failed' : 'retry' });
-      if (last) {
-        this.logger.warn(
-          `notification ${row.id} to ${row.channel} failed after ${attempts} attempt(s): ${message}`,
-        );
-        throw new UnrecoverableError(message);
-      }
+    } catch (err) {
+      this.logger.warn(
+        `notification ${row.id} to ${row.channel} was sent, not recorded: ${(err as Error).message}`,
+      );
+      if (!job.data.sent) await job.updateData({ ...job.data, sent });
       throw err;
     }
+    this.deliveries.inc({ channel: row.channel, result: 'delivered' });
+    return 'delivered';
+  }
+
+  /**
+   * Records a failed attempt and rethrows for BullMQ: retried, unless retrying cannot help (a
+   * DeliveryError that says so: the receiver refused, the channel is gone) or it was the last attempt,
+   * which marks the row failed. Any other error (Postgres, a config refresh, a secret that cannot be
+   * opened) is retried: nothing was sent.
+   */
+  private async failed(job: Job<NotificationJob>, row: NotificationEntity, err: unknown): Promise<never> {
+    const message = err instanceof Error ? err.message : String(err);
+    const retryable = !(err instanceof DeliveryError) || err.retryable;
+    const last = !retryable || job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
+    await this.rows.update(
+      { id: row.id, state: 'pending' },
+      { attempts: row.attempts + 1, lastError: message, ...(last ? { state: 'failed' as const } : {}) },
+    );
+    this.deliveries.inc({ channel: row.channel, result: last ? 'failed' : 'retry' });
+    if (!last) throw err;
+    this.logger.warn(
+      `notification ${row.id} to ${row.channel} failed after ${row.attempts + 1} attempt(s): ${message}`,
+    );
+    throw new UnrecoverableError(message);
   }
 
   /** Whether an earlier notification of the same incident to the same channel still waits for delivery. */
@@ -142,7 +191,7 @@ export class DeliveryProcessor implements OnApplicationBootstrap, OnApplicationS
   private async target(name: string): Promise<ChannelTarget> {
     if (!this.channels.has(name)) await this.follower.refresh();
     const channel = this.channels.get(name);
-    if (!channel) throw new Error(`channel "${name}" is no longer configured`);
+    if (!channel) throw new DeliveryError(`channel "${name}" is no longer configured`, { retryable: false });
     const open = (secret: Parameters<typeof openSecret>[0]) =>
       openSecret(secret, this.env.VIGIL_SECRET_KEY, process.env);
     switch (channel.type) {
@@ -167,11 +216,15 @@ export class DeliveryProcessor implements OnApplicationBootstrap, OnApplicationS
   }
 }
 
-/** The notice a notification row was made from (the notifier keeps `resolvable` and `at` in details). */
-function toNotice(row: NotificationEntity): Notice {
+/**
+ * The notice a notification row was made from (the notifier keeps `resolvable` and `at` in details).
+ * Its id is the notice's, the same for every channel: the row's dedup key without `:<channel>`.
+ */
+export function toNotice(row: NotificationEntity): Notice {
   const { resolvable, at, ...details } = row.details as Record<string, unknown>;
+  const suffix = `:${row.channel}`;
   return {
-    id: row.dedupKey,
+    id: row.dedupKey.endsWith(suffix) ? row.dedupKey.slice(0, -suffix.length) : row.dedupKey,
     incidentKey: row.incidentKey,
     event: row.event as Notice['event'],
     phase: row.phase as Notice['phase'],
