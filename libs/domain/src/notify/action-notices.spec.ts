@@ -1,5 +1,5 @@
-import { actionNotice, ruleNotice } from './action-notices';
-import type { ActionChange, NotifyEvent, Severity } from './types';
+import { actionNotice, ruleNotice, stepAction } from './action-notices';
+import type { ActionChange, ActionIncident, NotifyEvent, Severity } from './types';
 
 const change = (over: Partial<ActionChange> = {}): ActionChange => ({
   id: 'a1',
@@ -41,11 +41,14 @@ describe('actionNotice', () => {
     const notice = actionNotice(change(over));
     expect(notice && [notice.event, notice.severity]).toEqual(expected);
     if (notice) {
+      // Awaiting approval, held and failed are resolved by the action's next state: their own key.
+      const resolvable = ['awaiting-approval', 'held', 'failed'].includes(notice.details.state as string);
+      const state = String(notice.details.state);
       expect(notice).toMatchObject({
-        incidentKey: 'action/a1',
-        id: 'action/a1:trigger:1700000000000',
+        incidentKey: resolvable ? `action/a1/${state}` : 'action/a1',
+        id: resolvable ? `action/a1/${state}:trigger` : `action/a1:${state}`,
         phase: 'trigger',
-        resolvable: false,
+        resolvable,
         at: 1_700_000_000_000,
       });
       expect(notice.labels).toMatchObject({ event: notice.event, severity: notice.severity });
@@ -81,6 +84,102 @@ describe('actionNotice', () => {
     expect(notice.title).toBe('set-weights live-edge: completed');
     expect(notice.labels).not.toHaveProperty('idc');
     expect(notice.labels).not.toHaveProperty('rule');
+  });
+});
+
+describe('stepAction', () => {
+  /** Runs the changes of one action in order; returns each step's notices as `phase event incidentKey`. */
+  function run(states: string[]): { notices: string[][]; open?: ActionIncident } {
+    let open: ActionIncident | undefined;
+    const notices = states.map((state, i) => {
+      const step = stepAction(open, change({ state, mode: 'approval', at: 1000 * (i + 1) }));
+      open = step.open;
+      return step.notices.map((n) => `${n.phase} ${n.event} ${n.incidentKey}`);
+    });
+    return { notices, open };
+  }
+
+  it.each<[string, string[], string[][]]>([
+    [
+      'awaiting approval, then approved: the request is resolved',
+      ['awaiting-approval', 'executing', 'completed'],
+      [
+        ['trigger action.awaiting-approval action/a1/awaiting-approval'],
+        ['resolve action.awaiting-approval action/a1/awaiting-approval'],
+        ['trigger action.executed action/a1'],
+      ],
+    ],
+    [
+      'awaiting approval, then rejected',
+      ['awaiting-approval', 'rejected'],
+      [
+        ['trigger action.awaiting-approval action/a1/awaiting-approval'],
+        ['resolve action.awaiting-approval action/a1/awaiting-approval'],
+      ],
+    ],
+    [
+      'proposed, held, resumed (not news), failed, then rolled back: each page resolved by the next state',
+      ['executing', 'held', 'executing', 'failed', 'rolled-back'],
+      [
+        ['trigger action.proposed action/a1'],
+        ['trigger action.held action/a1/held'],
+        ['resolve action.held action/a1/held'],
+        ['trigger action.failed action/a1/failed'],
+        ['resolve action.failed action/a1/failed'],
+      ],
+    ],
+    [
+      'held, then cancelled',
+      ['held', 'cancelled'],
+      [['trigger action.held action/a1/held'], ['resolve action.held action/a1/held']],
+    ],
+    [
+      'the same state seen again changes nothing',
+      ['awaiting-approval', 'awaiting-approval'],
+      [['trigger action.awaiting-approval action/a1/awaiting-approval'], []],
+    ],
+    [
+      'one-shot notices open nothing: a panic is not resolved by Vigil',
+      ['refused'],
+      [['trigger action.refused action/a1']],
+    ],
+  ])('%s', (_name, states, expected) => {
+    expect(run(states).notices).toEqual(expected);
+  });
+
+  it('keeps an incident open only while its state holds', () => {
+    expect(run(['awaiting-approval']).open).toMatchObject({
+      id: 'action/a1/awaiting-approval',
+      state: 'awaiting-approval',
+      reached: [],
+    });
+    expect(run(['awaiting-approval', 'rejected']).open).toBeUndefined();
+  });
+
+  it('the resolve goes where the trigger went, with its severity, naming both states', () => {
+    const open: ActionIncident = {
+      id: 'action/a1/held',
+      action: 'a1',
+      state: 'held',
+      event: 'action.held',
+      severity: 'error',
+      openedAt: 1000,
+      reached: ['pd', 'slack'],
+    };
+    const { notices } = stepAction(open, change({ state: 'cancelled', at: 61_000 }));
+    expect(notices).toHaveLength(1);
+    expect(notices[0]).toMatchObject({
+      id: 'action/a1/held:resolve',
+      incidentKey: 'action/a1/held',
+      phase: 'resolve',
+      event: 'action.held',
+      severity: 'error',
+      title: 'resolved: shift-away live-edge/sha: held -> cancelled',
+      reached: ['pd', 'slack'],
+      resolvable: true,
+      labels: { event: 'action.held', severity: 'error', action: 'a1', service: 'live-edge', idc: 'sha' },
+      details: { state: 'cancelled', before: 'held', durationMs: 60_000 },
+    });
   });
 });
 

@@ -1,5 +1,15 @@
-/** Notices that need no incident: action changes and rules' notify actions, sent at once. */
-import type { ActionChange, Notice, NotifyEvent, Severity } from './types';
+/**
+ * Notices of action changes and rules' notify actions, sent at once. An action awaiting approval,
+ * held or failed is an action incident: the action's next state resolves it (see stepAction).
+ */
+import type { ActionChange, ActionIncident, Notice, NotifyEvent, Severity } from './types';
+
+/**
+ * States whose notice the action's next state resolves: approved, rejected or cancelled ends the wait
+ * for approval; resumed, rolled back or cancelled ends a hold; a rollback ends a failure. Other notices
+ * are one-shot: nothing Vigil sees ends a panic, a refusal or a rule's page, so a human resolves them.
+ */
+const RESOLVED_BY_NEXT_STATE: ReadonlySet<string> = new Set(['awaiting-approval', 'held', 'failed']);
 
 /** Guardrails that refuse because Vigil fails static: a page-worthy `panic`, not a routine refusal. */
 const FAIL_STATIC_GUARDRAILS: ReadonlySet<string> = new Set(['panic', 'stale']);
@@ -36,32 +46,23 @@ const FOOTNOTES: Partial<Record<NotifyEvent, string>> = {
   panic: 'Vigil fails static: no traffic change while this holds.',
 };
 
-/**
- * The notice of an action's state change, or null when the change is not worth one. dry-run and a
- * new executing -> action.proposed (info); awaiting-approval (warning); completed -> action.executed
- * (info); failed, held (error); refused -> panic (critical) when the guardrail is `panic` or `stale`,
- * else action.refused (warning); rejected, cancelled, rolled-back and others -> null.
- */
-export function actionNotice(change: ActionChange): Notice | null {
-  const kind = classify(change);
-  if (!kind) return null;
-  const target = change.idc ? `${change.service}/${change.idc}` : change.service;
-  const state =
-    change.state === 'refused' && change.guardrail ? `refused (${change.guardrail})` : change.state;
-  const text = [`${change.reason}`, `Mode: ${change.mode}${change.rule ? `, rule ${change.rule}` : ''}.`];
-  const footnote = FOOTNOTES[kind.event];
-  if (footnote) text.push(footnote);
-  text.push(`Action ${change.id}.`);
+/** `<service>/<idc>`, or the service for an action without IDC. */
+const target = (change: ActionChange) => (change.idc ? `${change.service}/${change.idc}` : change.service);
 
+function actionLabels(change: ActionChange, event: NotifyEvent, severity: Severity): Record<string, string> {
   const labels: Record<string, string> = {
-    event: kind.event,
-    severity: kind.severity,
+    event,
+    severity,
     service: change.service,
     action: change.id,
     kind: change.kind,
   };
   if (change.idc) labels.idc = change.idc;
   if (change.rule) labels.rule = change.rule;
+  return labels;
+}
+
+function actionDetails(change: ActionChange): Record<string, unknown> {
   const details: Record<string, unknown> = {
     action: change.id,
     kind: change.kind,
@@ -74,21 +75,98 @@ export function actionNotice(change: ActionChange): Notice | null {
     at: new Date(change.at).toISOString(),
   };
   if (change.guardrail !== undefined) details.guardrail = change.guardrail;
+  return details;
+}
 
-  const incidentKey = `action/${change.id}`;
+/**
+ * The notice of an action's state change, or null when the change is not worth one. dry-run and a
+ * new executing -> action.proposed (info); awaiting-approval (warning); completed -> action.executed
+ * (info); failed, held (error); refused -> panic (critical) when the guardrail is `panic` or `stale`,
+ * else action.refused (warning); rejected, cancelled, rolled-back and others -> null.
+ *
+ * One notice per (action, state), whatever the change time (an executing action's row changes at each
+ * step): ids `action/<id>:<state>` on incidentKey `action/<id>`, or, for the states a later change
+ * resolves (awaiting-approval, held, failed; `resolvable`), `action/<id>/<state>:trigger` on
+ * incidentKey `action/<id>/<state>`: each its own PagerDuty alert, so resolving one never closes
+ * another.
+ */
+export function actionNotice(change: ActionChange): Notice | null {
+  const kind = classify(change);
+  if (!kind) return null;
+  const state =
+    change.state === 'refused' && change.guardrail ? `refused (${change.guardrail})` : change.state;
+  const text = [`${change.reason}`, `Mode: ${change.mode}${change.rule ? `, rule ${change.rule}` : ''}.`];
+  const footnote = FOOTNOTES[kind.event];
+  if (footnote) text.push(footnote);
+  text.push(`Action ${change.id}.`);
+
+  const resolvable = RESOLVED_BY_NEXT_STATE.has(change.state);
+  const incidentKey = resolvable ? actionIncidentKey(change.id, change.state) : `action/${change.id}`;
   return {
-    id: `${incidentKey}:trigger:${change.at}`,
+    id: resolvable ? `${incidentKey}:trigger` : `${incidentKey}:${change.state}`,
     incidentKey,
     event: kind.event,
     phase: 'trigger',
     severity: kind.severity,
-    title: `${change.kind} ${target}: ${state}`,
+    title: `${change.kind} ${target(change)}: ${state}`,
     text: text.join('\n'),
-    labels,
-    details,
+    labels: actionLabels(change, kind.event, kind.severity),
+    details: actionDetails(change),
     at: change.at,
-    resolvable: false,
+    resolvable,
   };
+}
+
+export const actionIncidentKey = (action: string, state: string) => `action/${action}/${state}`;
+
+/** The resolve of an action incident by the action's next state `change`, to the channels its trigger reached. */
+function actionResolve(open: ActionIncident, change: ActionChange): Notice {
+  return {
+    id: `${open.id}:resolve`,
+    incidentKey: open.id,
+    event: open.event,
+    phase: 'resolve',
+    severity: open.severity,
+    title: `resolved: ${change.kind} ${target(change)}: ${open.state} -> ${change.state}`,
+    text: [`No longer ${open.state}: now ${change.state}.`, `${change.reason}`, `Action ${change.id}.`].join(
+      '\n',
+    ),
+    labels: actionLabels(change, open.event, open.severity),
+    details: { ...actionDetails(change), before: open.state, durationMs: change.at - open.openedAt },
+    at: change.at,
+    resolvable: true,
+    reached: [...open.reached],
+  };
+}
+
+/**
+ * One action change against its open action incident (if any): a change to another state resolves
+ * it; the change's own notice follows (see actionNotice), and opens a new action incident when its
+ * state is one a later change resolves. The same state seen again (an executing row changes at each
+ * step) changes nothing. Pure.
+ */
+export function stepAction(
+  open: ActionIncident | undefined,
+  change: ActionChange,
+): { open: ActionIncident | undefined; notices: Notice[] } {
+  if (open && open.state === change.state) return { open, notices: [] };
+  const notices = open ? [actionResolve(open, change)] : [];
+  // The open incident knows the state before: executing after a hold or an approval is not news.
+  const notice = actionNotice(open && change.before == null ? { ...change, before: open.state } : change);
+  if (notice) notices.push(notice);
+  const next: ActionIncident | undefined =
+    notice && notice.resolvable
+      ? {
+          id: notice.incidentKey,
+          action: change.id,
+          state: change.state,
+          event: notice.event,
+          severity: notice.severity,
+          openedAt: change.at,
+          reached: [], // dispatchNotices fills it in
+        }
+      : undefined;
+  return { open: next, notices };
 }
 
 /** What a rule's notify action says. */

@@ -1,7 +1,14 @@
-import { dispatch, type ChannelBudget } from './dispatch';
-import type { Notice, Silence } from './types';
+import type { HealthEvent } from '../health/transitions';
+import { dispatch, dispatchNotices, type ChannelBudget, type ChannelPolicy } from './dispatch';
+import { stepIncidents } from './incidents';
+import type { IncidentBook, Notice, NotifyInput, Route, Silence } from './types';
 
-const notice = (phase: Notice['phase'], incidentKey = 'idc/live/sha/0', idc = 'sha'): Notice => ({
+const notice = (
+  phase: Notice['phase'],
+  incidentKey = 'idc/live/sha/0',
+  idc = 'sha',
+  reached?: string[],
+): Notice => ({
   id: `${incidentKey}:${phase}:0`,
   incidentKey,
   event: 'idc.state',
@@ -13,14 +20,15 @@ const notice = (phase: Notice['phase'], incidentKey = 'idc/live/sha/0', idc = 's
   details: {},
   resolvable: true,
   at: 0,
+  ...(reached ? { reached } : {}),
 });
-const EMPTY: ChannelBudget = { sent: [], triggered: [] };
+const EMPTY: ChannelBudget = { sent: [] };
 const LIMIT = { max: 1, perMs: 60_000 };
 const silence = (value: string, label = 'idc'): Silence => ({
   id: `s-${value}`,
   matchers: [{ label, op: '=', value }],
   startsAt: 0,
-  endsAt: 10_000,
+  endsAt: 1_000_000,
 });
 
 /** Dispatches notices in order on one channel; returns the states. */
@@ -37,28 +45,44 @@ describe('dispatch', () => {
   it.each<[string, Notice[], Silence[], string[]]>([
     ['within the limit: sent', [notice('trigger')], [], ['pending']],
     [
-      'beyond the limit: suppressed, but the resolve of a sent trigger always goes',
-      [notice('trigger'), notice('trigger', 'idc/live/bjs/0', 'bjs'), notice('resolve')],
+      'beyond the limit: suppressed, but the resolve to a channel its trigger reached always goes',
+      [
+        notice('trigger'),
+        notice('trigger', 'idc/live/bjs/0', 'bjs'),
+        notice('resolve', undefined, 'sha', ['pd']),
+      ],
       [],
       ['pending', 'suppressed', 'pending'],
     ],
     [
-      'a reminder of a sent trigger goes too; after the resolve, the incident no longer counts',
-      [notice('trigger'), notice('remind'), notice('resolve'), notice('resolve')],
+      'a reminder spends a token like a trigger: suppressed beyond the limit',
+      [notice('trigger'), notice('remind'), notice('resolve', undefined, 'sha', ['pd'])],
       [],
-      ['pending', 'pending', 'pending', 'suppressed'],
+      ['pending', 'suppressed', 'pending'],
     ],
     [
-      'the resolve of a suppressed trigger counts against the limit',
-      [notice('trigger', 'idc/live/bjs/0', 'bjs'), notice('trigger'), notice('resolve')],
+      'a resolve costs no token',
+      [notice('resolve', undefined, 'sha', ['pd']), notice('trigger', 'idc/live/bjs/0', 'bjs')],
       [],
-      ['pending', 'suppressed', 'suppressed'],
+      ['pending', 'pending'],
     ],
     [
-      'a matching silence wins, and costs nothing',
-      [notice('trigger'), notice('trigger', 'k', 'bjs')],
+      'a resolve whose trigger reached other channels counts like any notice',
+      [notice('trigger', 'idc/live/bjs/0', 'bjs'), notice('resolve', undefined, 'sha', ['slack'])],
+      [],
+      ['pending', 'suppressed'],
+    ],
+    [
+      'a matching silence wins over triggers and reminders, and costs nothing',
+      [notice('trigger'), notice('remind'), notice('trigger', 'k', 'bjs')],
       [silence('sha')],
-      ['silenced', 'pending'],
+      ['silenced', 'silenced', 'pending'],
+    ],
+    [
+      'a silence created during the incident does not swallow the resolve of its sent trigger',
+      [notice('resolve', undefined, 'sha', ['pd'])],
+      [silence('sha'), silence('pd', 'channel')],
+      ['pending'],
     ],
     ['silences also match the channel', [notice('trigger')], [silence('pd', 'channel')], ['silenced']],
     [
@@ -76,5 +100,239 @@ describe('dispatch', () => {
       state: 'silenced',
       silenceId: 's-sha',
     });
+  });
+});
+
+const s = (seconds: number) => seconds * 1000;
+const idc = (t: number, before: string, after: string, where = 'sha'): NotifyInput => ({
+  kind: 'health',
+  event: {
+    kind: 'idc',
+    at: s(t),
+    service: 'live',
+    idc: where,
+    before,
+    after,
+    reason: after === 'HEALTHY' ? 'ok' : 'capacity',
+  } satisfies HealthEvent,
+});
+const policy = (max = 10, reminders = true): ChannelPolicy => ({
+  limit: { max, perMs: 3_600_000 },
+  reminders,
+});
+const CHANNELS = new Map([
+  ['slack', policy()],
+  ['pd', policy(10, false)],
+  ['limited', policy(1)],
+]);
+const EVERYWHERE: Route[] = [{ channels: ['slack', 'pd', 'limited'], minSeverity: 'info' }];
+
+interface Tick {
+  /** Seconds. */
+  now: number;
+  inputs: NotifyInput[];
+  routes?: Route[];
+  silences?: Silence[];
+  /** A new leader: the rate-limit memory starts afresh (it is not persisted). */
+  newLeader?: boolean;
+}
+
+/** Runs ticks as the notifier does (book through JSON, as Redis keeps it); returns `channel:phase:state` per tick. */
+function ticks(list: Tick[], settings = { groupWaitMs: s(10), remindEveryMs: s(60) }): string[][] {
+  let book: IncidentBook = { incidents: {} };
+  let budgets = new Map<string, ChannelBudget>();
+  return list.map((t) => {
+    if (t.newLeader) budgets = new Map();
+    const step = stepIncidents(book, t.inputs, s(t.now), settings);
+    const out = dispatchNotices(
+      step.book,
+      step.notices.map((n) => ({ notice: n })),
+      { routes: t.routes ?? EVERYWHERE, channels: CHANNELS },
+      t.silences ?? [],
+      budgets,
+      s(t.now),
+    );
+    book = JSON.parse(JSON.stringify(out.book)) as IncidentBook;
+    budgets = out.budgets;
+    return out.dispatched.map((d) => `${d.channel}:${d.notice.phase}:${d.outcome.state}`);
+  });
+}
+
+describe('dispatchNotices', () => {
+  it.each<[string, Tick[], string[][]]>([
+    [
+      'the resolve goes to exactly the channels the trigger reached, past a silence created meanwhile',
+      [
+        { now: 0, inputs: [idc(0, 'HEALTHY', 'UNHEALTHY')] },
+        { now: 10, inputs: [] },
+        { now: 20, inputs: [idc(20, 'UNHEALTHY', 'HEALTHY')], silences: [silence('sha')] },
+      ],
+      [
+        [],
+        ['slack:trigger:pending', 'pd:trigger:pending', 'limited:trigger:pending'],
+        ['slack:resolve:pending', 'pd:resolve:pending', 'limited:resolve:pending'],
+      ],
+    ],
+    [
+      'after a leader change, a channel out of tokens still gets the resolve of a trigger it got',
+      [
+        { now: 0, inputs: [idc(0, 'HEALTHY', 'UNHEALTHY'), idc(0, 'HEALTHY', 'UNHEALTHY', 'bjs')] },
+        { now: 10, inputs: [] },
+        { now: 15, inputs: [idc(15, 'HEALTHY', 'UNHEALTHY', 'szx')], newLeader: true },
+        { now: 25, inputs: [] },
+        { now: 26, inputs: [idc(26, 'UNHEALTHY', 'HEALTHY', 'bjs'), idc(26, 'UNHEALTHY', 'HEALTHY')] },
+      ],
+      [
+        [],
+        [
+          'slack:trigger:pending',
+          'pd:trigger:pending',
+          'limited:trigger:pending', // bjs: the one token
+          'slack:trigger:pending',
+          'pd:trigger:pending',
+          'limited:trigger:suppressed', // sha
+        ],
+        [],
+        [
+          'slack:trigger:pending',
+          'pd:trigger:pending',
+          'limited:trigger:pending', // szx: the new leader's one token
+        ],
+        [
+          'slack:resolve:pending',
+          'pd:resolve:pending',
+          'limited:resolve:pending', // bjs reached it: goes though the new leader used the token
+          'slack:resolve:pending',
+          'pd:resolve:pending', // sha never reached limited: nothing there
+        ],
+      ],
+    ],
+    [
+      'the resolve follows the trigger, not the routes in force now',
+      [
+        {
+          now: 0,
+          inputs: [idc(0, 'HEALTHY', 'UNHEALTHY')],
+          routes: [{ channels: ['pd'], minSeverity: 'info' }],
+        },
+        { now: 10, inputs: [], routes: [{ channels: ['pd'], minSeverity: 'info' }] },
+        {
+          now: 20,
+          inputs: [idc(20, 'UNHEALTHY', 'HEALTHY')],
+          routes: [{ channels: ['slack'], minSeverity: 'info' }],
+        },
+      ],
+      [[], ['pd:trigger:pending'], ['pd:resolve:pending']],
+    ],
+    [
+      'a trigger silenced everywhere reached nothing: no resolve at all',
+      [
+        { now: 0, inputs: [idc(0, 'HEALTHY', 'UNHEALTHY')], silences: [silence('sha')] },
+        { now: 10, inputs: [], silences: [silence('sha')] },
+        { now: 20, inputs: [idc(20, 'UNHEALTHY', 'HEALTHY')], silences: [silence('sha')] },
+      ],
+      [[], ['slack:trigger:silenced', 'pd:trigger:silenced', 'limited:trigger:silenced'], []],
+    ],
+    [
+      'reminders spend tokens, and none goes to PagerDuty (it keeps paging by itself)',
+      [
+        { now: 0, inputs: [idc(0, 'HEALTHY', 'UNHEALTHY')] },
+        { now: 10, inputs: [] },
+        { now: 70, inputs: [] },
+        { now: 80, inputs: [idc(80, 'UNHEALTHY', 'HEALTHY')] },
+      ],
+      [
+        [],
+        ['slack:trigger:pending', 'pd:trigger:pending', 'limited:trigger:pending'],
+        ['slack:remind:pending', 'limited:remind:suppressed'],
+        ['slack:resolve:pending', 'pd:resolve:pending', 'limited:resolve:pending'],
+      ],
+    ],
+    [
+      'a channel that missed the trigger but got a reminder gets the resolve too',
+      [
+        { now: 0, inputs: [idc(0, 'HEALTHY', 'UNHEALTHY')], silences: [silence('slack', 'channel')] },
+        { now: 10, inputs: [], silences: [silence('slack', 'channel')] },
+        { now: 70, inputs: [] },
+        { now: 80, inputs: [idc(80, 'UNHEALTHY', 'HEALTHY')] },
+      ],
+      [
+        [],
+        ['slack:trigger:silenced', 'pd:trigger:pending', 'limited:trigger:pending'],
+        ['slack:remind:pending', 'limited:remind:suppressed'],
+        ['pd:resolve:pending', 'limited:resolve:pending', 'slack:resolve:pending'],
+      ],
+    ],
+    [
+      'an escalation and the recovery in one tick: the resolve reaches what the escalation reached',
+      [
+        {
+          now: 0,
+          inputs: [idc(0, 'HEALTHY', 'DEGRADED')],
+          routes: [{ channels: ['slack'], minSeverity: 'info' }],
+        },
+        { now: 10, inputs: [], routes: [{ channels: ['slack'], minSeverity: 'info' }] },
+        {
+          now: 20,
+          inputs: [idc(20, 'DEGRADED', 'UNHEALTHY'), idc(21, 'UNHEALTHY', 'HEALTHY')],
+          routes: [
+            { channels: ['slack'], minSeverity: 'info' },
+            { channels: ['pd'], minSeverity: 'critical' },
+          ],
+        },
+      ],
+      [
+        [],
+        ['slack:trigger:pending'],
+        ['slack:trigger:pending', 'pd:trigger:pending', 'slack:resolve:pending', 'pd:resolve:pending'],
+      ],
+    ],
+  ])('%s', (_name, list, expected) => {
+    expect(ticks(list)).toEqual(expected);
+  });
+
+  it('remembers the channels reached in the book, and changes none of its arguments', () => {
+    const step = stepIncidents({ incidents: {} }, [idc(0, 'HEALTHY', 'UNHEALTHY')], s(10), {
+      groupWaitMs: s(10),
+    });
+    const budgets = new Map([['limited', { sent: [s(5)] }]]);
+    const snapshot = JSON.stringify([step.book, [...budgets]]);
+    const out = dispatchNotices(
+      step.book,
+      step.notices.map((n) => ({ notice: n })),
+      { routes: EVERYWHERE, channels: CHANNELS },
+      [silence('slack', 'channel')],
+      budgets,
+      s(10),
+    );
+    expect(out.book.incidents['idc/live/sha'].reached).toEqual(['pd']);
+    expect(out.budgets.get('pd')).toEqual({ sent: [s(10)] });
+    expect(JSON.stringify([step.book, [...budgets]])).toBe(snapshot);
+  });
+
+  it('a resolve of an incident from an older book (channels unknown) is routed and dispatched as before', () => {
+    const old = notice('resolve');
+    const out = dispatchNotices(
+      { incidents: {} },
+      [{ notice: old }],
+      { routes: [{ channels: ['slack', 'gone'], minSeverity: 'info' }], channels: CHANNELS },
+      [silence('sha')],
+      new Map(),
+      0,
+    );
+    expect(out.dispatched.map((d) => `${d.channel}:${d.outcome.state}`)).toEqual(['slack:silenced']);
+  });
+
+  it('explicit channels (a rule notice) go as given, among the configured ones', () => {
+    const rule = { ...notice('trigger', 'rule/r/live/sha/0'), resolvable: false };
+    const out = dispatchNotices(
+      { incidents: {} },
+      [{ notice: rule, channels: ['limited', 'gone', 'limited'] }],
+      { routes: EVERYWHERE, channels: CHANNELS },
+      [],
+      new Map(),
+      0,
+    );
+    expect(out.dispatched.map((d) => `${d.channel}:${d.outcome.state}`)).toEqual(['limited:pending']);
   });
 });

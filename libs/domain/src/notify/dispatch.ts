@@ -1,21 +1,37 @@
 import { admitRate } from './rate-limit';
+import { routeChannels } from './routing';
 import { activeSilence } from './silences';
-import type { Notice, Silence } from './types';
+import type { IncidentBook, Notice, Route, Silence } from './types';
 
-/** One channel's rate-limit memory: recent send times, and the incidents whose trigger it sent. */
+/** One channel's rate-limit memory: recent send times, oldest first. */
 export interface ChannelBudget {
   sent: readonly number[];
-  triggered: readonly string[];
+}
+
+/** What dispatch needs to know of a configured channel. */
+export interface ChannelPolicy {
+  limit: { max: number; perMs: number };
+  /** Whether reminders go there (not to PagerDuty: its escalation policy keeps paging by itself). */
+  reminders: boolean;
 }
 
 export type DispatchOutcome =
   { state: 'pending' } | { state: 'suppressed' } | { state: 'silenced'; silenceId: string };
 
+/** A notice bound for one channel, and what became of it there. */
+export interface Dispatched {
+  notice: Notice;
+  channel: string;
+  outcome: DispatchOutcome;
+}
+
 /**
- * What becomes of a notice on one channel: silenced when an active silence matches its labels (plus
- * `channel`); else sent (`pending`) within the channel's rate limit, or `suppressed` beyond it. A
- * resolve or reminder of an incident whose trigger this channel sent always goes: a PagerDuty incident
- * must not stay open for want of a token. Returns the channel's budget after the decision.
+ * What becomes of a notice on one channel. A resolve to a channel its trigger reached
+ * (`notice.reached`) always goes (`pending`), past silences and rate limits, and costs nothing: a
+ * PagerDuty incident must not stay open because a silence was created meanwhile or tokens ran out.
+ * Anything else (triggers, reminders, one-shot notices) is `silenced` when an active silence matches
+ * its labels (plus `channel`), else sent within the channel's rate limit, or `suppressed` beyond it.
+ * Returns the channel's budget after the decision.
  */
 export function dispatch(
   notice: Notice,
@@ -25,19 +41,76 @@ export function dispatch(
   limit: { max: number; perMs: number },
   now: number,
 ): { outcome: DispatchOutcome; budget: ChannelBudget } {
+  if (notice.phase === 'resolve' && notice.reached?.includes(channel)) {
+    return { outcome: { state: 'pending' }, budget };
+  }
   const silenceId = activeSilence({ ...notice.labels, channel }, silences, now);
   if (silenceId) return { outcome: { state: 'silenced', silenceId }, budget };
-  const incident = notice.incidentKey;
-  if (notice.phase !== 'trigger' && budget.triggered.includes(incident)) {
-    const triggered =
-      notice.phase === 'resolve' ? budget.triggered.filter((k) => k !== incident) : budget.triggered;
-    return { outcome: { state: 'pending' }, budget: { ...budget, triggered } };
-  }
   const { admitted, history } = admitRate(budget.sent, now, limit);
-  if (!admitted) return { outcome: { state: 'suppressed' }, budget: { ...budget, sent: history } };
-  const opens = notice.resolvable && notice.phase === 'trigger' && !budget.triggered.includes(incident);
-  return {
-    outcome: { state: 'pending' },
-    budget: { sent: history, triggered: opens ? [...budget.triggered, incident] : budget.triggered },
+  return { outcome: { state: admitted ? 'pending' : 'suppressed' }, budget: { sent: history } };
+}
+
+/**
+ * The channels a notice goes to, among the configured ones: a resolve to those its trigger reached
+ * (when known), a notice with its own `channels` (a rule's) to those, a reminder to the routed
+ * channels that take reminders, anything else to the routed channels (routeChannels).
+ */
+function channelsOf(
+  notice: Notice,
+  given: readonly string[] | undefined,
+  config: { routes: readonly Route[]; channels: ReadonlyMap<string, ChannelPolicy> },
+): string[] {
+  const configured = (names: readonly string[]) => [...new Set(names)].filter((c) => config.channels.has(c));
+  if (notice.phase === 'resolve' && notice.reached) return configured(notice.reached);
+  if (given) return configured(given);
+  const routed = routeChannels(notice, config.routes, [...config.channels.keys()]);
+  return notice.phase === 'remind' ? routed.filter((c) => config.channels.get(c)?.reminders) : routed;
+}
+
+/**
+ * One tick's notices through channels, silences and rate limits (dispatch), in order. Returns every
+ * outcome, the budgets after them, and the book with the channels each trigger or reminder reached
+ * added to its incident's `reached` (health incidents by `id`, action incidents), where the resolve
+ * will go. Pure: the arguments are not changed; the caller keeps the results only once the outcomes
+ * are recorded, so a failed tick spends no tokens.
+ */
+export function dispatchNotices(
+  book: IncidentBook,
+  notices: ReadonlyArray<{ notice: Notice; channels?: readonly string[] }>,
+  config: { routes: readonly Route[]; channels: ReadonlyMap<string, ChannelPolicy> },
+  silences: readonly Silence[],
+  budgets: ReadonlyMap<string, ChannelBudget>,
+  now: number,
+): { book: IncidentBook; dispatched: Dispatched[]; budgets: Map<string, ChannelBudget> } {
+  const next = new Map(budgets);
+  const dispatched: Dispatched[] = [];
+  const reached = new Map<string, string[]>(); // incident id -> channels newly reached
+  for (const { notice: original, channels } of notices) {
+    // A trigger of this tick (an escalation, an approval request) reached channels its resolve must reach too.
+    const also =
+      original.phase === 'resolve' && original.reached ? reached.get(original.incidentKey) : undefined;
+    const notice = also ? { ...original, reached: [...original.reached!, ...also] } : original;
+    for (const channel of channelsOf(notice, channels, config)) {
+      const policy = config.channels.get(channel)!;
+      const step = dispatch(notice, channel, silences, next.get(channel) ?? { sent: [] }, policy.limit, now);
+      next.set(channel, step.budget);
+      dispatched.push({ notice, channel, outcome: step.outcome });
+      if (step.outcome.state === 'pending' && notice.resolvable && notice.phase !== 'resolve') {
+        reached.set(notice.incidentKey, [...(reached.get(notice.incidentKey) ?? []), channel]);
+      }
+    }
+  }
+  return { book: withReached(book, reached), dispatched, budgets: next };
+}
+
+/** `book` with `channels` added to the `reached` of the incidents (health or action) they name by id. */
+function withReached(book: IncidentBook, channels: ReadonlyMap<string, string[]>): IncidentBook {
+  if (channels.size === 0) return book;
+  const add = <T extends { id: string; reached?: string[] }>(incident: T): T => {
+    const more = channels.get(incident.id);
+    return more ? { ...incident, reached: [...new Set([...(incident.reached ?? []), ...more])] } : incident;
   };
+  const map = <T extends { id: string; reached?: string[] }>(record: Record<string, T>) =>
+    Object.fromEntries(Object.entries(record).map(([key, incident]) => [key, add(incident)]));
+  return { ...book, incidents: map(book.incidents), ...(book.actions ? { actions: map(book.actions) } : {}) };
 }

@@ -5,6 +5,9 @@ import type { Incident, Notice, NoticePhase } from './types';
 /** How many endpoints a notice names before "+N more". */
 export const ENDPOINTS_LISTED = 10;
 
+/** The state of an incident resolved because the config no longer has what it is about. */
+export const REMOVED_STATE = 'REMOVED';
+
 /**
  * Endpoint ids as a short list: the first ten, then "+N more". Ids lose their `<service>.` prefix
  * when it is `service` (the title already names the service).
@@ -35,6 +38,13 @@ function problem(incident: Incident): string {
 
 /** The recovery in a few words, e.g. `live-edge in sha is HEALTHY again`. */
 function recovery(incident: Incident): string {
+  if (incident.state === REMOVED_STATE) {
+    const what =
+      incident.event === 'endpoint.state'
+        ? `endpoints of ${subject(incident)} are`
+        : `${subject(incident)} is`;
+    return `${what} no longer in the config`;
+  }
   if (incident.event === 'idc.state') return `${subject(incident)} is ${incident.state} again`;
   if (incident.event === 'vantage.suspect') return `${subject(incident)} is back in line`;
   return `endpoints of ${subject(incident)} are back`;
@@ -81,11 +91,19 @@ function lines(incident: Incident, phase: NoticePhase, at: number, note?: string
 }
 
 /**
- * The notice of a health incident for one phase. Trigger and remind carry the incident's severity
- * now; a resolve carries the highest severity sent, so it reaches every channel its trigger did.
- * `note` is an extra first line (e.g. an escalation).
+ * The notice of a health incident for one phase, sent at `at`. Trigger and remind carry the
+ * incident's severity now; a resolve carries the highest severity sent and the channels its trigger
+ * reached (`reached`). `due` (default `at`) makes the id: when the notice fell due, so that a replay
+ * of the same step at a later time gives the same id. `note` is an extra first line (e.g. an
+ * escalation).
  */
-export function incidentNotice(incident: Incident, phase: NoticePhase, at: number, note?: string): Notice {
+export function incidentNotice(
+  incident: Incident,
+  phase: NoticePhase,
+  at: number,
+  options: { due?: number | 'removed'; note?: string } = {},
+): Notice {
+  const { due = at, note } = options;
   const severity = phase === 'resolve' ? (incident.sentSeverity ?? incident.severity) : incident.severity;
   const labels: Record<string, string> = { event: incident.event, severity };
   if (incident.service !== undefined) labels.service = incident.service;
@@ -106,7 +124,7 @@ export function incidentNotice(incident: Incident, phase: NoticePhase, at: numbe
   if (incident.event !== 'vantage.suspect') details.endpoints = [...incident.endpoints];
   if (phase === 'resolve') details.durationMs = at - incident.openedAt;
   return {
-    id: `${incident.id}:${phase}:${at}`,
+    id: `${incident.id}:${phase}:${due}`,
     incidentKey: incident.id,
     event: incident.event,
     phase,
@@ -117,5 +135,6 @@ export function incidentNotice(incident: Incident, phase: NoticePhase, at: numbe
     details,
     at,
     resolvable: true,
+    ...(phase === 'resolve' && incident.reached ? { reached: [...incident.reached] } : {}),
   };
 }

@@ -344,7 +344,7 @@ describe('stepIncidents: storm control', () => {
       [10, []],
       [30, [...many(50, 30, 'HEALTHY'), idc(30, 'UNHEALTHY', 'HEALTHY', 1), vantage(30, 'bjs', 'OK')]],
     ]);
-    expect(book).toEqual({ incidents: {} });
+    expect(book).toEqual({ incidents: {}, actions: {} });
   });
 });
 
@@ -499,6 +499,45 @@ describe('stepIncidents: purity and replay', () => {
     expect(first.length).toBeGreaterThan(0);
     expect(second).toEqual(first);
     expect(new Set(first.map((n) => n.id)).size).toBe(first.length);
+  });
+
+  it.each<[string, Step[], number[], NotifySettings]>([
+    [
+      'a trigger: its id is openedAt + groupWait, whenever the tick runs',
+      [[0, [idc(0, 'HEALTHY', 'UNHEALTHY')]]],
+      [10, 10.5, 13, 600],
+      SETTINGS,
+    ],
+    [
+      'a reminder: its id is the last notice + remindEvery, whenever the tick runs',
+      [
+        [0, [idc(0, 'HEALTHY', 'UNHEALTHY')]],
+        [12, []],
+      ],
+      [72, 73, 130],
+      { groupWaitMs: s(10), remindEveryMs: s(60) },
+    ],
+  ])('a retried or replayed tick gives the same ids: %s', (_name, steps, replays, settings) => {
+    // The steps' notices were recorded but the book was not saved: the next tick starts from it again.
+    const { book } = run(steps, settings);
+    const ids = replays.map((now) => stepIncidents(book, [], s(now), settings).notices.map((n) => n.id));
+    expect(ids[0]).toHaveLength(1);
+    for (const replay of ids) expect(replay).toEqual(ids[0]);
+  });
+
+  it('the ids of late notices name when they fell due, their times when they were sent', () => {
+    const { notices } = run(
+      [
+        [0, [idc(0, 'HEALTHY', 'UNHEALTHY')]],
+        [13, []],
+        [80, []],
+      ],
+      { groupWaitMs: s(10), remindEveryMs: s(60) },
+    );
+    expect(notices.flat().map((n) => [n.id, n.at])).toEqual([
+      ['idc/live-edge/sha/0:trigger:10000', s(13)],
+      ['idc/live-edge/sha/0:remind:73000', s(80)],
+    ]);
   });
 
   it('does not change its arguments', () => {

@@ -5,10 +5,12 @@
  * for an IDC going down, not one per endpoint.
  */
 import type { HealthEvent } from '../health/transitions';
-import { actionNotice } from './action-notices';
+import { stepAction } from './action-notices';
 import { incidentNotice } from './incident-notices';
 import {
   SEVERITIES,
+  type ActionChange,
+  type ActionIncident,
   type Incident,
   type IncidentBook,
   type Notice,
@@ -33,15 +35,46 @@ export const vantageIncidentKey = (vantage: string) => `vantage/${vantage}`;
 
 const rank = (s: Severity) => SEVERITIES.indexOf(s);
 
+/**
+ * At most this many open action incidents: an action holds its service while awaiting approval or
+ * held, so there are about as many as services; past the cap the oldest are forgotten (unresolved).
+ */
+export const MAX_ACTION_INCIDENTS = 1000;
+
+/** A deep copy of an incident (JSON data: its arrays are the only nested values). */
+export function copyIncident(incident: Incident): Incident {
+  const copy: Incident = { ...incident, endpoints: [...incident.endpoints] };
+  if (incident.reached) copy.reached = [...incident.reached];
+  return copy;
+}
+
 /** One step's working state: copies of the book's incidents, mutated freely, and the notices so far. */
 class Step {
   readonly incidents: Record<string, Incident> = {};
+  readonly actions: Record<string, ActionIncident> = {};
   readonly notices: Notice[] = [];
 
   constructor(book: IncidentBook) {
-    for (const [key, incident] of Object.entries(book.incidents)) {
-      this.incidents[key] = { ...incident, endpoints: [...incident.endpoints] };
+    for (const [key, incident] of Object.entries(book.incidents))
+      this.incidents[key] = copyIncident(incident);
+    for (const [id, open] of Object.entries(book.actions ?? {})) {
+      this.actions[id] = { ...open, reached: [...open.reached] };
     }
+  }
+
+  onAction(change: ActionChange): void {
+    const { open, notices } = stepAction(this.actions[change.id], change);
+    if (open) this.actions[change.id] = open;
+    else delete this.actions[change.id];
+    this.notices.push(...notices);
+  }
+
+  /** Forgets the oldest action incidents past MAX_ACTION_INCIDENTS (an action never seen to leave its state). */
+  boundActions(): void {
+    const ids = Object.keys(this.actions);
+    if (ids.length <= MAX_ACTION_INCIDENTS) return;
+    ids.sort((a, b) => this.actions[a].openedAt - this.actions[b].openedAt || a.localeCompare(b));
+    for (const id of ids.slice(0, ids.length - MAX_ACTION_INCIDENTS)) delete this.actions[id];
   }
 
   /** The open incident under `key`, or a new pending one opened at `at`. */
@@ -94,16 +127,17 @@ class Step {
     incident.endpoints = endpoints ? [...endpoints.endpoints] : [];
   }
 
-  /** Sends an incident's trigger (first notice or escalation) at `at`. */
-  trigger(incident: Incident, at: number, note?: string): void {
+  /** Sends an incident's trigger (first notice or escalation) at `at`; `due` makes its id (default `at`). */
+  trigger(incident: Incident, at: number, options: { due?: number; note?: string } = {}): void {
     this.syncEndpoints(incident);
+    if (!incident.sent) incident.reached = []; // dispatchNotices fills it in
     incident.sent = true;
     incident.notifiedAt = at;
     incident.sentSeverity =
       incident.sentSeverity && rank(incident.sentSeverity) > rank(incident.severity)
         ? incident.sentSeverity
         : incident.severity;
-    this.notices.push(incidentNotice(incident, 'trigger', at, note));
+    this.notices.push(incidentNotice(incident, 'trigger', at, options));
   }
 
   onIdc(e: HealthEvent): void {
@@ -133,11 +167,9 @@ class Step {
     if (incident.sent && rank(severity) > rank(sent)) {
       // Never at the first trigger's time: the notice id (`<incidentKey>:trigger:<at>`) must differ.
       const at = Math.max(e.at, (incident.notifiedAt ?? incident.openedAt) + 1);
-      this.trigger(
-        incident,
-        at,
-        `Worse than last notified: ${e.before} -> ${e.after} (${sent} -> ${severity}).`,
-      );
+      this.trigger(incident, at, {
+        note: `Worse than last notified: ${e.before} -> ${e.after} (${sent} -> ${severity}).`,
+      });
     }
   }
 
@@ -185,22 +217,27 @@ class Step {
     if (incident && e.after === 'OK') this.close(incident, e);
   }
 
-  /** Sends what waited out groupWait, and reminders. */
+  /**
+   * Sends what waited out groupWait, and reminders. Their ids come from when they fell due (openedAt +
+   * groupWait, last notice + remindEvery), not from `now`: a tick replayed later from the same book
+   * (its notices recorded, the book not saved) gives the same ids, which the notifications table
+   * then ignores.
+   */
   flush(now: number, settings: NotifySettings): void {
     for (const key of Object.keys(this.incidents).sort()) {
       const incident = this.incidents[key];
       if (!incident.sent) {
-        if (now - incident.openedAt < settings.groupWaitMs) continue;
+        const due = incident.openedAt + settings.groupWaitMs;
+        if (now < due) continue;
         // Folded into the IDC's incident, which lists these endpoints: never sent, so never resolved.
         if (this.foldedIntoIdc(incident)) continue;
-        this.trigger(incident, now);
-      } else if (
-        settings.remindEveryMs !== undefined &&
-        now - (incident.notifiedAt ?? incident.openedAt) >= settings.remindEveryMs
-      ) {
+        this.trigger(incident, now, { due });
+      } else if (settings.remindEveryMs !== undefined) {
+        const due = (incident.notifiedAt ?? incident.openedAt) + settings.remindEveryMs;
+        if (now < due) continue;
         this.syncEndpoints(incident);
         incident.notifiedAt = now;
-        this.notices.push(incidentNotice(incident, 'remind', now));
+        this.notices.push(incidentNotice(incident, 'remind', now, { due }));
       }
     }
     for (const incident of Object.values(this.incidents)) this.syncEndpoints(incident);
@@ -219,8 +256,8 @@ class Step {
 /**
  * One step of the notifier: applies `inputs` (in order) to the open incidents, then sends what waited
  * out groupWait and the reminders due at `now`. Pure: the arguments are not changed; the returned
- * book is new and JSON-serialisable. Notice ids depend only on the inputs and `now`, so a replay
- * gives the same ids (they are idempotency keys).
+ * book is new and JSON-serialisable. Notice ids depend only on the book and the inputs, not on
+ * `now`, so a replay of a step (even at a later time) gives the same ids (they are idempotency keys).
  *
  * - idc events: DEGRADED (warning), UNHEALTHY (critical), and UNKNOWN after a known state (warning)
  *   open or update `idc/<service>/<idc>`; a sent incident whose severity rises above what was sent
@@ -230,7 +267,10 @@ class Step {
  *   IDC), an unsent endpoints incident is folded into it and sends nothing; when the IDC recovers,
  *   what is still down waits a new groupWait (stragglers of a recovery send nothing).
  * - vantage events: SUSPECT opens `vantage/<vantage>`; OK resolves (or drops) it.
- * - action inputs: a notice at once (see actionNotice), no incident.
+ * - action inputs: a notice at once (see actionNotice); awaiting-approval, held and failed open an
+ *   action incident (`book.actions`, by action id) that the action's next state resolves (stepAction).
+ *
+ * Resolves carry `reached`, the channels the incident's trigger reached (filled in by dispatchNotices).
  */
 export function stepIncidents(
   book: IncidentBook,
@@ -241,8 +281,7 @@ export function stepIncidents(
   const step = new Step(book);
   for (const input of inputs) {
     if (input.kind === 'action') {
-      const notice = actionNotice(input.action);
-      if (notice) step.notices.push(notice);
+      step.onAction(input.action);
     } else if (input.event.kind === 'idc') {
       step.onIdc(input.event);
     } else if (input.event.kind === 'endpoint') {
@@ -252,5 +291,6 @@ export function stepIncidents(
     }
   }
   step.flush(now, settings);
-  return { book: { incidents: step.incidents }, notices: step.notices };
+  step.boundActions();
+  return { book: { incidents: step.incidents, actions: step.actions }, notices: step.notices };
 }

@@ -7,3 +7,4 @@ export * from './routing';
 export * from './silences';
 export * from './rate-limit';
 export * from './dispatch';
+export * from './prune';

@@ -55,7 +55,13 @@ export type NoticePhase = 'trigger' | 'resolve' | 'remind';
 
 /** One message to send, before routing, silences and rate limits pick its channels. */
 export interface Notice {
-  /** Deterministic and unique per notice (`<incidentKey>:<phase>:<at>`): the idempotency key. */
+  /**
+   * Deterministic and unique per notice: the idempotency key. Health incidents:
+   * `<incidentKey>:<phase>:<due>`, where `due` is when the notice fell due (openedAt + groupWait, the
+   * escalating event, the last notice + remindEvery, the recovering event), never the tick's clock, so a
+   * replayed tick gives the same ids; `<incidentKey>:resolve:removed` when the config dropped its subject.
+   * Actions: `action/<id>:<state>` and `action/<id>/<state>:<phase>`.
+   */
   id: string;
   /** The incident (PagerDuty dedup_key): trigger, reminders and resolve share it. */
   incidentKey: string;
@@ -71,8 +77,18 @@ export interface Notice {
   details: Record<string, unknown>;
   /** Epoch ms. */
   at: number;
-  /** True for health incidents (a resolve follows later); false for action, panic and rule notices. */
+  /**
+   * True when a resolve may follow on the same incidentKey: health incidents, and actions awaiting
+   * approval, held or failed (resolved when the action leaves that state). False for one-shot notices
+   * (other action changes, panic, rule notices).
+   */
   resolvable: boolean;
+  /**
+   * Resolves only: the channels its incident's trigger reached. The resolve goes to exactly these (not
+   * routed), past silences and rate limits. Undefined for an incident of a book saved before channels
+   * were remembered: routed then.
+   */
+  reached?: readonly string[];
 }
 
 /** A health problem the notifier tracks from open to resolved. JSON-serialisable (kept in Redis). */
@@ -103,11 +119,36 @@ export interface Incident {
   healthyRatio?: number;
   /** Endpoint ids down (endpoints incidents; listed in IDC incidents too). */
   endpoints: string[];
+  /**
+   * The channels a trigger or reminder of it reached (recorded pending), without duplicates: where its
+   * resolve goes. Set (empty) when first sent; undefined in books saved before it existed (their
+   * resolves are routed). Bounded by the channels of the config.
+   */
+  reached?: string[];
 }
 
-/** The notifier's state: the open incidents by key. */
+/**
+ * An action notice that a later change resolves: the action awaits approval, is held, or failed (a
+ * rollback resolves it). JSON-serialisable (kept in Redis with the incidents).
+ */
+export interface ActionIncident {
+  /** `action/<action id>/<state>`: the incidentKey of its trigger and resolve. */
+  id: string;
+  action: string;
+  /** The state it is about: `awaiting-approval`, `held` or `failed`. */
+  state: string;
+  event: NotifyEvent;
+  severity: Severity;
+  openedAt: number;
+  /** As for Incident: the channels its trigger reached. */
+  reached: string[];
+}
+
+/** The notifier's state: the open incidents by key, and the open action incidents by action id. */
 export interface IncidentBook {
   incidents: Record<string, Incident>;
+  /** Absent in books saved before action incidents existed. */
+  actions?: Record<string, ActionIncident>;
 }
 
 export interface NotifySettings {
@@ -115,6 +156,9 @@ export interface NotifySettings {
   /** Undefined: no reminders. */
   remindEveryMs?: number;
 }
+
+/** What the config holds now: each endpoint's service and IDC, by endpoint id. */
+export type KnownEndpoints = ReadonlyMap<string, { service: string; idc: string }>;
 
 /** A route of config `notifications.routes`, as the router needs it. */
 export interface Route {
