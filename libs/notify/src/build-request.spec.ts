@@ -181,9 +181,34 @@ describe('buildRequest: pagerduty', () => {
     });
   });
 
-  it('a reminder triggers again with the same dedup_key; a resolve carries only the key', () => {
-    const remind = parse(buildRequest(pd, notice({ phase: 'remind' }), opts).body);
-    expect(remind).toMatchObject({ event_action: 'trigger', dedup_key: 'idc/live-edge/sha/1000' });
+  it('a reminder is a Change Event, never a trigger that would reopen a resolved alert', () => {
+    const remind = buildRequest(
+      pd,
+      notice({ phase: 'remind', title: 'reminder: live-edge in sha is UNHEALTHY' }),
+      opts,
+    );
+    expect(remind.url).toBe('https://events.pagerduty.com/v2/change/enqueue');
+    const body = parse(remind.body);
+    expect(body).not.toHaveProperty('event_action');
+    expect(body).not.toHaveProperty('dedup_key');
+    expect(body.payload).toMatchObject({
+      summary: 'reminder: live-edge in sha is UNHEALTHY',
+      source: 'live-edge/sha',
+    });
+  });
+
+  it('an action awaiting approval: a trigger, then a resolve on the same dedup_key', () => {
+    const key = 'action/a1/awaiting-approval';
+    const awaiting = actionNotice({ incidentKey: key, severity: 'warning', resolvable: true });
+    expect(parse(buildRequest(pd, awaiting, opts).body)).toMatchObject({
+      event_action: 'trigger',
+      dedup_key: key,
+    });
+    const resolved = parse(buildRequest(pd, { ...awaiting, phase: 'resolve' }, opts).body);
+    expect(resolved).toEqual({ routing_key: 'R0UT1NGKEY', event_action: 'resolve', dedup_key: key });
+  });
+
+  it('a resolve carries only the key', () => {
     const resolve = buildRequest(pd, notice({ phase: 'resolve', severity: 'info' }), opts);
     expect(resolve.url).toBe('https://events.pagerduty.com/v2/enqueue');
     expect(parse(resolve.body)).toEqual({

@@ -15,10 +15,12 @@ export const PAGERDUTY_CLIENT = 'Vigil';
 
 /**
  * Whether a notice goes to PagerDuty as a Change Event rather than an alert: a one-shot info notice
- * (an action proposed or executed...) would open an incident that no resolve ever closes.
+ * (an action proposed or executed...) would open an incident that no resolve ever closes, and a
+ * reminder sent as a trigger would reopen an alert a human resolved (PagerDuty pages again by its own
+ * escalation policy; the notifier sends it no reminders, this covers a re-sent one).
  */
-export function isChangeEvent(notice: Pick<Notice, 'resolvable' | 'severity'>): boolean {
-  return !notice.resolvable && notice.severity === 'info';
+export function isChangeEvent(notice: Pick<Notice, 'phase' | 'resolvable' | 'severity'>): boolean {
+  return notice.phase === 'remind' || (!notice.resolvable && notice.severity === 'info');
 }
 
 /**
@@ -51,9 +53,11 @@ export function changeEventsUrl(alertUrl: string): string | undefined {
 
 /**
  * A PagerDuty Events API v2 request:
- * - trigger and remind: an alert event `trigger` with `dedup_key` = the incident key (a reminder adds
- *   to the open alert); resolve: `resolve` with the same `dedup_key`;
- * - a one-shot info notice (`isChangeEvent`): a Change Event to `…/v2/change/enqueue` instead.
+ * - trigger: an alert event `trigger` with `dedup_key` = the incident key (an escalation adds to the
+ *   open alert); resolve: `resolve` with the same `dedup_key`;
+ * - a reminder or a one-shot info notice (`isChangeEvent`): a Change Event to `…/v2/change/enqueue`.
+ * One-shot notices above info (action refused, panic, rule.notify) are alerts no resolve follows: a
+ * human resolves them in PagerDuty.
  * Throws a non-retryable DeliveryError when a change event is due but `url` does not end in `/enqueue`.
  */
 export function pagerDutyRequest(target: PagerDutyTarget, notice: Notice): OutboundRequest {
