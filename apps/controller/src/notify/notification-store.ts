@@ -14,6 +14,12 @@ export interface Outgoing {
 /** Changes of an action older than this are still read again after a later one: commits can land late. */
 const ACTION_OVERLAP_MS = 10_000;
 
+/** Where a page of action changes ended (the exact `updated_at`, as Postgres prints it, and the id). */
+export interface ActionPage {
+  updatedAt: string;
+  id: string;
+}
+
 /** The notifier's reads and writes: notifications, silences, and the actions it reports on. */
 export class NotificationStore {
   constructor(private readonly db: DataSource) {}
@@ -70,12 +76,24 @@ export class NotificationStore {
     }));
   }
 
-  /** Actions changed since `cursor` (minus an overlap), oldest first; the caller drops the ones it has seen. */
-  async actionChanges(cursor: number, limit = 500): Promise<ActionChange[]> {
+  /**
+   * Actions changed since `cursor` (minus an overlap), oldest first by (updated_at, id), at most
+   * `limit`, after `after` when given. `next` is where a full page ended (more may follow): the caller
+   * drops the changes it has seen and reads on from there while a page held none it had not, so a
+   * window full of seen changes never stops it.
+   */
+  async actionChanges(
+    cursor: number,
+    after?: ActionPage,
+    limit = 500,
+  ): Promise<{ changes: ActionChange[]; next?: ActionPage }> {
+    // The keyset compares the exact timestamps (microseconds): a JS Date would round them to ms.
+    const keyset = after ? 'AND (updated_at, id) > ($3::timestamptz, $4::uuid)' : '';
     const rows = (await this.db.query(
-      `SELECT id, service, idc, kind, state, reason, rule, mode, guardrails, updated_at
-         FROM actions WHERE updated_at > $1 ORDER BY updated_at LIMIT $2`,
-      [new Date(cursor - ACTION_OVERLAP_MS), limit],
+      `SELECT id, service, idc, kind, state, reason, rule, mode, guardrails, updated_at,
+              updated_at::text AS page_at
+         FROM actions WHERE updated_at > $1 ${keyset} ORDER BY updated_at, id LIMIT $2`,
+      [new Date(cursor - ACTION_OVERLAP_MS), limit, ...(after ? [after.updatedAt, after.id] : [])],
     )) as Array<{
       id: string;
       service: string;
@@ -87,8 +105,10 @@ export class NotificationStore {
       mode: string;
       guardrails: unknown;
       updated_at: Date;
+      page_at: string;
     }>;
-    return rows.map((r) => {
+    const last = rows[rows.length - 1];
+    const changes = rows.map((r): ActionChange => {
       const guardrail = Array.isArray(r.guardrails) && r.state === 'refused' ? r.guardrails[0] : undefined;
       return {
         id: r.id,
@@ -105,6 +125,7 @@ export class NotificationStore {
         at: new Date(r.updated_at).getTime(),
       };
     });
+    return rows.length === limit ? { changes, next: { updatedAt: last.page_at, id: last.id } } : { changes };
   }
 
   /** Pending notifications not touched since `before`: their delivery job may have been lost. */

@@ -6,15 +6,16 @@ import { Counter } from 'prom-client';
 import { DataSource } from 'typeorm';
 import { ENV, parseDuration, type Env, type StoredConfig } from '@libs/config';
 import {
-  actionNotice,
-  dispatch,
-  routeChannels,
+  dispatchNotices,
+  pruneIncidents,
   ruleNotice,
   stepIncidents,
+  type ActionChange,
   type ChannelBudget,
+  type ChannelPolicy,
   type HealthEvent,
-  type Incident,
   type IncidentBook,
+  type KnownEndpoints,
   type Notice,
   type NotifyInput,
   type NotifySettings,
@@ -28,8 +29,9 @@ import {
   type NotificationJob,
 } from '@libs/queue';
 import { ConfigFollower, MetricsService, REDIS, redisKey } from '@libs/runtime';
+import { endpointInfos } from '../health/endpoint-infos';
 import { HealthService } from '../health/health.service';
-import { NotificationStore, type Outgoing } from './notification-store';
+import { NotificationStore, type ActionPage, type Outgoing } from './notification-store';
 
 const TICK_MS = 1000;
 /** Pending notifications older than this without a job (a failed enqueue) are queued again. */
@@ -42,11 +44,10 @@ const MAX_BUFFERED = 50_000;
 interface Routing {
   settings: NotifySettings;
   routes: Route[];
-  channels: string[];
-  limits: Map<string, { max: number; perMs: number }>;
-  /** Services and IDCs of the config: an incident about one removed since is dropped, not reminded forever. */
-  services: Set<string>;
-  idcs: Set<string>;
+  /** The configured channels: rate limit, and whether reminders go there. */
+  channels: Map<string, ChannelPolicy>;
+  /** Endpoints of the config: an incident about what it no longer has is resolved, not reminded forever. */
+  known: KnownEndpoints;
 }
 
 /**
@@ -73,11 +74,15 @@ export class NotifierService implements OnApplicationBootstrap, OnApplicationShu
   private book: IncidentBook = { incidents: {} };
   private savedBook = '';
   private cursor = 0;
+  private savedCursor = '';
   /** `<action id>:<state>` already reported, with the change time (forgotten after the overlap window). */
   private seen = new Map<string, number>();
   private events: HealthEvent[] = [];
   private ruleNotices: Array<{ notice: Notice; channels: readonly string[] }> = [];
-  /** Each channel's rate-limit memory (on this leader; a new one starts afresh). */
+  /**
+   * Each channel's rate-limit memory (on this leader; a new one starts afresh, which resolves do not
+   * mind: where they go is in the book).
+   */
   private budgets = new Map<string, ChannelBudget>();
 
   constructor(
@@ -147,12 +152,18 @@ export class NotifierService implements OnApplicationBootstrap, OnApplicationShu
         ...(notifications.remindEvery ? { remindEveryMs: parseDuration(notifications.remindEvery) } : {}),
       },
       routes: notifications.routes,
-      channels: config.channels.map((c) => c.name),
-      services: new Set(config.services.map((x) => x.name)),
-      idcs: new Set(config.idcs.map((x) => x.name)),
-      limits: new Map(
-        config.channels.map((c) => [c.name, { max: c.rateLimit.max, perMs: parseDuration(c.rateLimit.per) }]),
+      channels: new Map(
+        config.channels.map((c) => [
+          c.name,
+          {
+            limit: { max: c.rateLimit.max, perMs: parseDuration(c.rateLimit.per) },
+            // PagerDuty pages again by its own escalation policy; a reminder there would be a new
+            // trigger, reopening an alert a human resolved.
+            reminders: c.type !== 'pagerduty',
+          },
+        ]),
       ),
+      known: new Map(endpointInfos(config).map((e) => [e.id, { service: e.service, idc: e.idc }])),
     };
   }
 
@@ -183,88 +194,86 @@ export class NotifierService implements OnApplicationBootstrap, OnApplicationShu
     this.book = book ? (JSON.parse(book) as IncidentBook) : { incidents: {} };
     this.savedBook = book ?? '';
     this.cursor = cursor ? Number(cursor) : Date.now(); // first leader ever: the past is not news
+    this.savedCursor = cursor ?? '';
     this.seen.clear();
   }
 
   /**
-   * One step. What it takes (buffered events, rule notices, action changes) is let go only once the
-   * notices are recorded: after a failure (Postgres or Redis down) the next tick tries them again.
+   * One step: prune what the config dropped, step the incidents, dispatch. What it takes (buffered
+   * events, rule notices, action changes) is let go, and the budgets and the book kept, only once the
+   * notices are recorded: after a failure before that (Postgres or Redis down) the next tick tries
+   * them again, from the same book, so with the same notice ids.
    */
   private async process(routing: Routing, now: number): Promise<void> {
     const taken = { events: this.events.length, rules: this.ruleNotices.length };
-    const inputs: NotifyInput[] = this.events
-      .slice(0, taken.events)
-      .map((event) => ({ kind: 'health', event }));
-    const step = stepIncidents(this.current(routing), inputs, now, routing.settings);
-    const routed: Array<{ notice: Notice; channels: readonly string[] }> = step.notices.map((notice) => ({
+    const actions = await this.actionChanges();
+    const inputs: NotifyInput[] = [
+      ...this.events.slice(0, taken.events).map((event): NotifyInput => ({ kind: 'health', event })),
+      ...actions.changes.map((action): NotifyInput => ({ kind: 'action', action })),
+    ];
+    const pruned = pruneIncidents(this.book, routing.known, now);
+    const step = stepIncidents(pruned.book, inputs, now, routing.settings);
+    const notices: Array<{ notice: Notice; channels?: readonly string[] }> = [
+      ...[...pruned.notices, ...step.notices].map((notice) => ({ notice })),
+      ...this.ruleNotices.slice(0, taken.rules),
+    ];
+    const silences = notices.length ? await this.store.silences(now) : [];
+    const sent = dispatchNotices(step.book, notices, routing, silences, this.budgets, now);
+    const outgoing: Outgoing[] = sent.dispatched.map(({ notice, channel, outcome }) => ({
       notice,
-      channels: routeChannels(notice, routing.routes, routing.channels),
+      channel,
+      ...outcome,
     }));
-    const actions = await this.actionNotices(routing);
-    routed.push(...actions.notices, ...this.ruleNotices.slice(0, taken.rules));
-
-    const silences = routed.length ? await this.store.silences(now) : [];
-    const outgoing: Outgoing[] = [];
-    for (const { notice, channels } of routed) {
-      for (const channel of channels) {
-        const limit = routing.limits.get(channel) ?? { max: 20, perMs: 60_000 };
-        const budget = this.budgets.get(channel) ?? { sent: [], triggered: [] };
-        const step = dispatch(notice, channel, silences, budget, limit, now);
-        this.budgets.set(channel, step.budget);
-        outgoing.push({ notice, channel, ...step.outcome });
-      }
-    }
     const pending = await this.store.record(outgoing);
-    for (const o of outgoing) this.created.inc({ channel: o.channel, event: o.notice.event, state: o.state });
-    await this.enqueue(pending);
 
+    // Recorded: the tick is done. A failure from here on must not make the next tick dispatch it
+    // again (its tokens would be spent twice): a lost job is queued by the sweep, and what is not
+    // saved yet is saved by the next tick.
+    this.budgets = sent.budgets;
+    this.book = sent.book;
     this.events.splice(0, taken.events);
     this.ruleNotices.splice(0, taken.rules);
-    await actions.commit();
-    this.book = step.book;
+    actions.commit();
+    for (const o of outgoing) this.created.inc({ channel: o.channel, event: o.notice.event, state: o.state });
+    await this.enqueue(pending);
+    await this.save();
+  }
+
+  /** Saves the book and the action cursor for the next leader, when they changed. */
+  private async save(): Promise<void> {
     const book = JSON.stringify(this.book);
-    if (book !== this.savedBook) {
-      await this.redis.set(this.key('incidents'), book);
-      this.savedBook = book;
-    }
+    const cursor = String(this.cursor);
+    if (book === this.savedBook && cursor === this.savedCursor) return;
+    await this.redis.mset(this.key('incidents'), book, this.key('actions-cursor'), cursor);
+    this.savedBook = book;
+    this.savedCursor = cursor;
   }
 
   /**
-   * The open incidents, without those about a service or IDC the config no longer has (vantages are
-   * kept: a prober may probe from a place that is not an IDC of the config).
+   * Action changes since the cursor not seen yet (each (action, state) once). Reads on past full
+   * pages of seen changes, so that 500 or more of them inside the overlap window never stop the
+   * cursor. `commit` marks what was read seen and moves the cursor past it, once it is recorded.
    */
-  private current(routing: Routing): IncidentBook {
-    const known = (i: Incident) =>
-      (i.service === undefined || routing.services.has(i.service)) &&
-      (i.idc === undefined || routing.idcs.has(i.idc));
-    return { incidents: Object.fromEntries(Object.entries(this.book.incidents).filter(([, i]) => known(i))) };
-  }
-
-  /**
-   * Notices for actions whose state changed since the cursor (each (action, state) once); `commit`
-   * marks them seen and moves the cursor, once they are recorded.
-   */
-  private async actionNotices(routing: Routing) {
-    const changes = (await this.store.actionChanges(this.cursor)).filter(
-      (c) => !this.seen.has(`${c.id}:${c.state}`),
-    );
-    const notices: Array<{ notice: Notice; channels: readonly string[] }> = [];
-    for (const change of changes) {
-      const notice = actionNotice(change);
-      if (!notice) continue;
-      // One notice per (action, state), whatever the change time: a replay after failover is a no-op.
-      const stable = { ...notice, id: `action/${change.id}:${change.state}` };
-      notices.push({ notice: stable, channels: routeChannels(stable, routing.routes, routing.channels) });
-    }
-    const commit = async () => {
-      for (const change of changes) {
-        this.seen.set(`${change.id}:${change.state}`, change.at);
+  private async actionChanges(): Promise<{ changes: ActionChange[]; commit: () => void }> {
+    const read: ActionChange[] = [];
+    const unseen = (c: ActionChange) => !this.seen.has(`${c.id}:${c.state}`);
+    let changes: ActionChange[];
+    let after: ActionPage | undefined;
+    do {
+      const page = await this.store.actionChanges(this.cursor, after);
+      read.push(...page.changes);
+      changes = page.changes.filter(unseen);
+      after = page.next;
+    } while (changes.length === 0 && after);
+    const commit = () => {
+      for (const change of read) {
+        const key = `${change.id}:${change.state}`;
+        this.seen.set(key, Math.max(this.seen.get(key) ?? 0, change.at));
         this.cursor = Math.max(this.cursor, change.at);
       }
       for (const [key, at] of this.seen) if (at < this.cursor - 60_000) this.seen.delete(key);
-      if (changes.length) await this.redis.set(this.key('actions-cursor'), String(this.cursor));
     };
-    return { notices, commit };
+    return { changes, commit };
   }
 
   private async enqueue(ids: readonly string[]): Promise<void> {
