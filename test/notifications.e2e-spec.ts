@@ -7,6 +7,7 @@ import {
   type ReceiverReply,
   type ReceiverRequest,
 } from '@libs/fleet';
+import Redis from 'ioredis';
 import { verifySignature } from '@libs/traffic';
 import { call } from './support/http';
 import { poll, sample } from './support/poll';
@@ -49,6 +50,17 @@ describe('notifications (fleet, all roles, a receiver for every channel)', () =>
   const forIdc = (idc: string) => (r: { json: any }) =>
     !String(r.json?.event ?? '').startsWith('action.') &&
     (r.json?.labels?.idc === idc || r.json?.payload?.group === idc || r.json?.text?.includes(` ${idc}`));
+
+  /** The keys of the notifier's open incidents (its book in Redis). */
+  async function openIncidents(): Promise<string[]> {
+    const redis = new Redis(vigil.env.REDIS_URL);
+    try {
+      const book = await redis.get(`${vigil.env.VIGIL_REDIS_PREFIX}:notify:incidents`);
+      return book ? Object.keys((JSON.parse(book) as { incidents: object }).incidents) : [];
+    } finally {
+      redis.disconnect();
+    }
+  }
 
   async function allHealthy(): Promise<void> {
     await poll(
@@ -215,6 +227,19 @@ describe('notifications (fleet, all roles, a receiver for every channel)', () =>
       json: { reason: 'test over' },
     });
     expect(rejected.status).toBe(200);
+    // Rejected: the request for approval is resolved where it went, on its own incident key.
+    const [resolved] = await poll(
+      async () => {
+        const found = at('/hook').filter(
+          (r) => r.json.event === 'action.awaiting-approval' && r.json.phase === 'resolve',
+        );
+        return found.length ? found : undefined;
+      },
+      30_000,
+      'the resolve of the approval request',
+    );
+    expect(resolved.json.incidentKey).toBe(`action/${proposal.id}/awaiting-approval`);
+    expect(resolved.json.incidentKey).toBe(approval[0].json.incidentKey);
   });
 
   it('retries after 500s, dead-letters after the last attempt, and re-sends on request', async () => {
@@ -315,13 +340,12 @@ describe('notifications (fleet, all roles, a receiver for every channel)', () =>
     expect(muted.every((r) => r.state === 'silenced')).toBe(true);
     await fleet.set({ idc: 'szx' }, 'up');
     await poll(
-      async () =>
-        (await rows(`labels->>'idc' = 'szx' AND event = 'idc.state' AND phase = 'resolve'`)).length === 4
-          ? true
-          : undefined,
+      async () => ((await openIncidents()).some((k) => k.startsWith('idc/live/szx')) ? undefined : true),
       60_000,
-      'the szx resolve, silenced too',
+      'the szx incident to close',
     );
+    // Its trigger reached no channel, so there is nothing to resolve anywhere.
+    expect(await rows(`labels->>'idc' = 'szx' AND phase = 'resolve'`)).toEqual([]);
     expect(rx.requests.slice(before).map(withJson).filter(forIdc('szx'))).toEqual([]);
     const events = await call(vigil.url, 'GET', '/api/v1/events?idc=szx', { token: vigil.adminToken });
     expect(
@@ -340,7 +364,7 @@ describe('notifications (fleet, all roles, a receiver for every channel)', () =>
     await allHealthy();
   });
 
-  it('a restarted controller resolves the incident the last one opened, and never sends its trigger twice', async () => {
+  it('a restarted controller resolves the incident the last one opened where its trigger went, past a silence, and never sends the trigger twice', async () => {
     const before = at('/hook').length;
     const shaTriggers = () =>
       at('/hook')
@@ -352,6 +376,16 @@ describe('notifications (fleet, all roles, a receiver for every channel)', () =>
       60_000,
       'the sha trigger',
     );
+    // Silenced during the incident: that must not keep its resolve from the channels that got the trigger.
+    const silence = await call(vigil.url, 'POST', '/api/v1/silences', {
+      token: vigil.adminToken,
+      json: {
+        matchers: [{ label: 'idc', op: '=', value: 'sha' }],
+        endsAt: new Date(Date.now() + 3_600_000).toISOString(),
+        comment: 'sha known down',
+      },
+    });
+    expect(silence.status).toBe(201);
     await vigil.stop(); // every role, the notifier's leader included
     vigil = await startVigil({
       DATABASE_URL: vigil.env.DATABASE_URL,
@@ -370,6 +404,29 @@ describe('notifications (fleet, all roles, a receiver for every channel)', () =>
     );
     expect(resolve.json.incidentKey).toBe(trigger.json.incidentKey);
     expect(shaTriggers()).toHaveLength(1);
+    const delivered = (r: NotificationRow) => r.phase === 'resolve' && r.state === 'delivered';
+    const incident = await poll(
+      async () => {
+        const found = await rows(`incident_key = '${trigger.json.incidentKey}'`);
+        return found.filter(delivered).length === 3 ? found : undefined;
+      },
+      30_000,
+      'the three resolves delivered',
+    );
+    // `limited` spent its one token per hour on the first test: its trigger was suppressed, so no resolve.
+    expect(incident.map((r) => `${r.channel}:${r.phase}:${r.state}`).sort()).toEqual([
+      'hook:resolve:delivered',
+      'hook:trigger:delivered',
+      'limited:trigger:suppressed',
+      'pd:resolve:delivered',
+      'pd:trigger:delivered',
+      'slack:resolve:delivered',
+      'slack:trigger:delivered',
+    ]);
+    const expired = await call(vigil.url, 'DELETE', `/api/v1/silences/${silence.body.id}`, {
+      token: vigil.adminToken,
+    });
+    expect(expired.status).toBe(200);
     await allHealthy();
   });
 
@@ -438,6 +495,53 @@ describe('notifications (fleet, all roles, a receiver for every channel)', () =>
     });
     expect(resolved.status).toBe(200);
     expect(at('/hook').filter((r) => r.json.event === 'rule.notify')).toHaveLength(1);
+  });
+
+  it('the action cursor reads on past a window full of changes it has seen; an approval request is resolved when cancelled', async () => {
+    // 600 changes inside the overlap window (no notice each): more than one page of them, all seen.
+    await vigil.sql(
+      `INSERT INTO actions (id, service, kind, idc, mode, state, reason, plan, weights_before, updated_at)
+       SELECT gen_random_uuid(), 'live', 'shift-away', 'bjs', 'approval', 'rejected', 'filler', '{}', '{}',
+              clock_timestamp() - interval '3 seconds' + i * interval '1 millisecond'
+         FROM generate_series(1, 600) AS i`,
+    );
+    await poll(
+      async () => {
+        // The notifier has read past the filler once its cursor is there.
+        const redis = new Redis(vigil.env.REDIS_URL);
+        try {
+          const cursor = Number(await redis.get(`${vigil.env.VIGIL_REDIS_PREFIX}:notify:actions-cursor`));
+          const [last] = await vigil.sql<{ at: Date }>(
+            `SELECT max(updated_at) AS at FROM actions WHERE reason = 'filler'`,
+          );
+          return cursor >= new Date(last.at).getTime() - 1 ? true : undefined;
+        } finally {
+          redis.disconnect();
+        }
+      },
+      30_000,
+      'the cursor past the filler',
+    );
+    const [waiting] = await vigil.sql<{ id: string }>(
+      `INSERT INTO actions (id, service, kind, idc, mode, state, reason, plan, weights_before)
+       VALUES (gen_random_uuid(), 'live', 'shift-away', 'bjs', 'approval', 'awaiting-approval', 'bjs is down', '{}', '{}')
+       RETURNING id`,
+    );
+    const approvals = (phase: string) =>
+      at('/hook').filter((r) => r.json.labels?.action === waiting.id && r.json.phase === phase);
+    await poll(async () => (approvals('trigger').length ? true : undefined), 30_000, 'the approval request');
+    await vigil.sql(`UPDATE actions SET state = 'cancelled', updated_at = now() WHERE id = $1`, [waiting.id]);
+    const [resolve] = await poll(
+      async () => (approvals('resolve').length ? approvals('resolve') : undefined),
+      30_000,
+      'the resolve of the approval request',
+    );
+    expect(resolve.json).toMatchObject({
+      event: 'action.awaiting-approval',
+      status: 'resolved',
+      incidentKey: `action/${waiting.id}/awaiting-approval`,
+    });
+    expect(approvals('trigger')).toHaveLength(1);
   });
 
   it('refuses silences that are malformed or would mute everything, naming the field', async () => {
