@@ -1,4 +1,11 @@
-import { activeSilence, checkMatchers, hasNestedQuantifier, matcherMatches, type Matcher } from './silences';
+import {
+  activeSilence,
+  checkMatchers,
+  hasNestedQuantifier,
+  hasRepeatedAlternation,
+  matcherMatches,
+  type Matcher,
+} from './silences';
 import type { Silence } from './types';
 
 const m = (label: string, op: Matcher['op'], value: string): Matcher => ({ label, op, value });
@@ -83,6 +90,36 @@ describe('hasNestedQuantifier', () => {
     ['(?:a|b)+', false],
   ])('%s: %s', (source, expected) => {
     expect(hasNestedQuantifier(source)).toBe(expected);
+  });
+});
+
+describe('hasRepeatedAlternation', () => {
+  it.each<[string, boolean]>([
+    ['sha|bjs', false],
+    ['(sha|bjs)', false],
+    ['(sha|bjs)-.*', false],
+    ['(sha|bjs)?', false],
+    ['(a|aa)*', true],
+    ['(?:a|aa)+', true],
+    ['(a|aa){2,}', true],
+    ['(a|aa){30}', true],
+    ['((a|aa)b)*', true],
+    ['(x(a|b))', false],
+    ['[(a|b)]+', false],
+    ['\\(a|b\\)+', false],
+    ['(a+)+', false], // a nested quantifier: the other check
+  ])('%s: %s', (source, expected) => {
+    expect(hasRepeatedAlternation(source)).toBe(expected);
+  });
+
+  it('checkMatchers refuses it, naming the value', () => {
+    expect(checkMatchers([m('idc', '=~', '(a|aa)*'), m('idc', '=', 'x')])).toEqual([
+      {
+        path: 'matchers[0].value',
+        message:
+          'repeats a group that holds an alternation (like (a|aa)*): it could backtrack catastrophically',
+      },
+    ]);
   });
 });
 

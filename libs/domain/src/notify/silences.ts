@@ -67,13 +67,18 @@ export function activeSilence(
   return found?.id;
 }
 
-/**
- * Whether a regex repeats a group that itself holds a repetition, like `(a+)+` or `(\w*x)*`: such
- * regexes can backtrack catastrophically, and JavaScript's engine (unlike Alertmanager's RE2) does not
- * protect against it.
- */
-export function hasNestedQuantifier(source: string): boolean {
-  const groups: boolean[] = []; // per open group: whether it holds a quantifier
+/** What of a regex's groups can backtrack catastrophically (JavaScript's engine, unlike RE2, does not guard). */
+interface Backtracking {
+  /** A repeated group holds a repetition: `(a+)+`, `(\w*x)*`. */
+  nestedQuantifier: boolean;
+  /** A repeated group holds an alternation: `(a|aa)*`, whose ambiguous branches multiply the paths. */
+  repeatedAlternation: boolean;
+}
+
+/** Scans a regex's groups (escapes and character classes skipped) for what can backtrack badly. */
+function backtracking(source: string): Backtracking {
+  const found: Backtracking = { nestedQuantifier: false, repeatedAlternation: false };
+  const groups: Array<{ quantifier: boolean; alternation: boolean }> = []; // per open group
   let inClass = false;
   for (let i = 0; i < source.length; i++) {
     const c = source[i];
@@ -85,26 +90,50 @@ export function hasNestedQuantifier(source: string): boolean {
       if (c === ']') inClass = false;
       continue;
     }
+    const open = groups[groups.length - 1];
     if (c === '[') {
       inClass = true;
     } else if (c === '(') {
-      groups.push(false);
+      groups.push({ quantifier: false, alternation: false });
+    } else if (c === '|') {
+      if (open) open.alternation = true;
     } else if (c === ')') {
-      const inner = groups.pop() ?? false;
-      const next = source[i + 1];
-      const repeated =
-        next === '*' || next === '+' || (next === '{' && /^\{\d*,\d*\}/.test(source.slice(i + 1)));
-      if (inner && repeated) return true;
-      // A group holding a quantifier makes its enclosing group hold one too.
-      if ((inner || repeated) && groups.length > 0) groups[groups.length - 1] = true;
-    } else if (
-      (c === '*' || c === '+' || c === '{' || (c === '?' && source[i - 1] !== '(')) &&
-      groups.length > 0
-    ) {
-      groups[groups.length - 1] = true;
+      const inner = groups.pop() ?? { quantifier: false, alternation: false };
+      const next = source.slice(i + 1);
+      const repeated = next[0] === '*' || next[0] === '+' || /^\{\d*,\d*\}/.test(next);
+      if (inner.quantifier && repeated) found.nestedQuantifier = true;
+      // Even a fixed count (`{30}`) of an ambiguous alternation is 2^30 paths.
+      if (inner.alternation && (repeated || /^\{\d+\}/.test(next))) found.repeatedAlternation = true;
+      // A group holding a quantifier (or an alternation) makes its enclosing group hold one too.
+      const parent = groups[groups.length - 1];
+      if (parent) {
+        parent.quantifier ||= inner.quantifier || repeated;
+        parent.alternation ||= inner.alternation;
+      }
+    } else if ((c === '*' || c === '+' || c === '{' || (c === '?' && source[i - 1] !== '(')) && open) {
+      open.quantifier = true;
     }
   }
-  return false;
+  return found;
+}
+
+/**
+ * Whether a regex repeats a group that itself holds a repetition, like `(a+)+` or `(\w*x)*`: such
+ * regexes can backtrack catastrophically, and JavaScript's engine (unlike Alertmanager's RE2) does not
+ * protect against it.
+ */
+export function hasNestedQuantifier(source: string): boolean {
+  return backtracking(source).nestedQuantifier;
+}
+
+/**
+ * Whether a regex repeats a group that holds an alternation, like `(a|aa)*` or `(sha|bjs)+`: with
+ * overlapping branches the paths multiply on each repetition (exponential on a long value). Refused
+ * whether or not the branches overlap: telling them apart is not simple, and such silences are rare
+ * (`sha|bjs` and `(sha|bjs)-.*` stay allowed).
+ */
+export function hasRepeatedAlternation(source: string): boolean {
+  return backtracking(source).repeatedAlternation;
 }
 
 const isRecord = (v: unknown): v is Record<string, unknown> =>
@@ -113,7 +142,7 @@ const isRecord = (v: unknown): v is Record<string, unknown> =>
 /**
  * Validates a silence's matchers for the API: 1..32 `{label, op, value}` with Prometheus label names
  * (max 100 chars), one of the four operators, a string value (max 1000 chars), regexes that compile
- * and do not nest quantifiers, and at least one matcher that does not match the empty string (a silence
+ * and repeat no group holding a quantifier or an alternation, and at least one matcher that does not match the empty string (a silence
  * cannot match everything). Returns the problems (empty when valid), with paths like `matchers[1].value`.
  */
 export function checkMatchers(matchers: unknown): Array<{ path: string; message: string }> {
@@ -153,6 +182,12 @@ export function checkMatchers(matchers: unknown): Array<{ path: string; message:
           path: `${at}.value`,
           message:
             'repeats a group that holds a repetition (like (a+)+): it could backtrack catastrophically',
+        });
+      } else if (hasRepeatedAlternation(value)) {
+        problems.push({
+          path: `${at}.value`,
+          message:
+            'repeats a group that holds an alternation (like (a|aa)*): it could backtrack catastrophically',
         });
       }
     }
