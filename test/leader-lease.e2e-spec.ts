@@ -53,3 +53,42 @@ describe('controller leader lease (real Redis)', () => {
     expect(b.isLeader).toBe(false);
   });
 });
+
+describe('writes of the leader state (real Redis)', () => {
+  const prefix = `vigil-e2e-${randomBytes(4).toString('hex')}`;
+  const key = `${prefix}:leader:controller`;
+  const state = `${prefix}:notify:incidents`;
+  const redis = new Redis(env.REDIS_URL);
+  const leases: LeaderLease[] = [];
+  /** A TTL long enough that no lease expires by itself during the test. */
+  const lease = (holder: string) => {
+    const made = new LeaderLease({ redis, key, holder, ttlMs: 60_000, onChange: () => undefined });
+    leases.push(made);
+    return made;
+  };
+
+  afterAll(async () => {
+    for (const l of leases) await l.stop();
+    await redis.del(key, `${key}:token`, state);
+    await redis.quit();
+  });
+
+  it('are made only while this holder has the lease, even before it learns it lost it', async () => {
+    const a = lease('a');
+    const b = lease('b');
+    await a.start();
+    await b.start();
+    expect([a.isLeader, b.isLeader]).toEqual([true, false]);
+    expect(await a.setIfLeader({ [state]: 'from a' })).toBe(true);
+    expect(await b.setIfLeader({ [state]: 'from b' })).toBe(false);
+    expect(await redis.get(state)).toBe('from a');
+
+    // a's lease runs out (a long pause) and b takes over before a renews: a still thinks it leads.
+    await redis.del(key);
+    await b.tick();
+    expect([a.isLeader, b.isLeader]).toEqual([true, true]);
+    expect(await b.setIfLeader({ [state]: 'from b' })).toBe(true);
+    expect(await a.setIfLeader({ [state]: 'stale a' })).toBe(false);
+    expect(await redis.get(state)).toBe('from b');
+  });
+});

@@ -89,6 +89,11 @@ export class HealthService implements OnApplicationBootstrap, OnApplicationShutd
     return this.lease.fencingToken;
   }
 
+  /** Redis writes of the leader's state, done only while it still holds the lease (see LeaderLease). */
+  setIfLeader(entries: Readonly<Record<string, string>>): Promise<boolean> {
+    return this.lease.setIfLeader(entries);
+  }
+
   /** Runs after each evaluation on the leader, with the snapshot just published and the events of this evaluation. */
   onEvaluated(listener: EvaluatedListener): void {
     this.evaluated.push(listener);

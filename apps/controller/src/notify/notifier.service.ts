@@ -244,7 +244,16 @@ export class NotifierService implements OnApplicationBootstrap, OnApplicationShu
     const book = JSON.stringify(this.book);
     const cursor = String(this.cursor);
     if (book === this.savedBook && cursor === this.savedCursor) return;
-    await this.redis.mset(this.key('incidents'), book, this.key('actions-cursor'), cursor);
+    const saved = await this.health.setIfLeader({
+      [this.key('incidents')]: book,
+      [this.key('actions-cursor')]: cursor,
+    });
+    if (!saved) {
+      // The lease went to another controller: its book wins; this one starts over if it leads again.
+      this.leading = false;
+      this.logger.warn('not the leader any more: the incident book was not saved');
+      return;
+    }
     this.savedBook = book;
     this.savedCursor = cursor;
   }
