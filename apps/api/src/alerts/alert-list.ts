@@ -1,28 +1,15 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
+import type { AlertRecord } from '@libs/persistence';
 import { cursorCodec } from '../pagination';
 import type { AlertDto, AlertPageDto, AlertsQuery } from './alerts.dto';
 
 /** The page key: microseconds of `updated_at` (exact, unlike a JS Date) and the fingerprint. */
 const cursor = cursorCodec('al1:', /^\d{1,18}:[A-Za-z0-9_.:-]{1,128}$/);
 
-interface Row {
-  fingerprint: string;
-  source: string;
-  name: string;
-  status: string;
-  labels: Record<string, string>;
-  annotations: Record<string, string>;
-  service: string | null;
-  idc: string | null;
-  endpoint: string | null;
-  starts_at: Date;
-  ends_at: Date | null;
-  generator_url: string | null;
-  received_count: number;
-  first_received_at: Date;
-  updated_at: Date;
+/** With the page key: microseconds of updated_at. */
+interface Row extends AlertRecord {
   key_us: string;
 }
 

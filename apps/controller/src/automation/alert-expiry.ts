@@ -1,24 +1,19 @@
 import type { DataSource } from 'typeorm';
 import { alertExpiredEvent, type AlertEvent, type AlertExpiryCause, type AlertSource } from '@libs/domain';
-import { insertTimelineEvents } from '@libs/persistence';
+import { insertTimelineEvents, type AlertRecord } from '@libs/persistence';
 
 /** Alerts are checked for expiry at most this often. */
 export const ALERT_EXPIRY_EVERY_MS = 1000;
 /** Alerts resolved per statement: a large backlog goes over several ticks, in short transactions. */
 const BATCH = 1000;
 
-interface ExpiredRow {
-  fingerprint: string;
+interface ExpiredRow extends Pick<
+  AlertRecord,
+  'fingerprint' | 'name' | 'labels' | 'annotations' | 'service' | 'idc' | 'endpoint' | 'generator_url'
+> {
   source: AlertSource;
-  name: string;
-  labels: Record<string, string>;
-  annotations: Record<string, string>;
-  service: string | null;
-  idc: string | null;
-  endpoint: string | null;
   starts_ms: string;
   ends_ms: string;
-  generator_url: string | null;
   cause: AlertExpiryCause;
 }
 

@@ -1,5 +1,6 @@
 import type { DataSource } from 'typeorm';
 import type { AlertFact } from '@libs/domain';
+import type { AlertRecord } from '@libs/persistence';
 
 /** Firing alerts the rules see at most: the most recently received ones. */
 export const ALERT_FACTS_LIMIT = 5000;
@@ -7,16 +8,10 @@ export const ALERT_FACTS_LIMIT = 5000;
 export const ALERT_FACTS_REFRESH_MS = 1000;
 
 /** A stored alert as the rules need it. */
-export interface AlertFactRow {
-  name: string;
-  status: string;
-  labels: Record<string, string>;
-  annotations: Record<string, string>;
-  service: string | null;
-  idc: string | null;
-  endpoint: string | null;
-  starts_at: Date;
-}
+export type AlertFactRow = Pick<
+  AlertRecord,
+  'name' | 'status' | 'labels' | 'annotations' | 'service' | 'idc' | 'endpoint' | 'starts_at'
+>;
 
 export function toAlertFact(row: AlertFactRow): AlertFact {
   return {

@@ -56,3 +56,22 @@ export class AlertEntity {
   @UpdateDateColumn({ name: 'updated_at', type: 'timestamptz' })
   updatedAt!: Date;
 }
+
+/** A row of `alerts` as raw SQL returns it (column names, not AlertEntity's properties). */
+export interface AlertRecord {
+  fingerprint: string;
+  source: string;
+  name: string;
+  status: string;
+  labels: Record<string, string>;
+  annotations: Record<string, string>;
+  service: string | null;
+  idc: string | null;
+  endpoint: string | null;
+  starts_at: Date;
+  ends_at: Date | null;
+  generator_url: string | null;
+  received_count: number;
+  first_received_at: Date;
+  updated_at: Date;
+}
