@@ -447,6 +447,9 @@ describe('alerts received by webhook', () => {
       expect(await fingerprints('?idc=sgp')).toEqual(['9a351529926fac40', 'd313283072e62c4d']);
       expect(await fingerprints('?service=live-edge&name=HighErrorRate')).toEqual(['c0daecc84bfad185']);
       expect(await fingerprints('?name=NoSuchAlert')).toEqual([]);
+      expect(await fingerprints(`?endpoint=${encodeURIComponent('bjs-vod-3')}`)).toEqual([
+        labelsFingerprint({ service: 'vod', idc: 'bjs', instance: 'bjs-vod-3', alertname: 'DiskFull' }),
+      ]);
       // Postgres text cannot hold NUL: such a filter is refused up front (not a 500 from deep down).
       expect((await get('/alerts?service=live%00edge')).status).toBe(400);
       expect((await get('/events?service=live%00edge')).status).toBe(400);

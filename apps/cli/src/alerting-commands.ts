@@ -61,6 +61,7 @@ export function addAlertingCommands(program: Command, context: (cmd: Command) =>
       .addOption(new Option('--status <status>', 'only firing or only resolved ones').choices(ALERT_STATUSES))
       .option('--service <name>', 'only this service')
       .option('--idc <name>', 'only this IDC')
+      .option('--endpoint <name>', 'only this endpoint')
       .option('--name <alertname>', 'only this alert name')
       .addOption(new Option('--source <source>', 'only from this sender').choices(ALERT_SOURCES)),
   ).action(async (opts: Record<string, string | undefined> & PageOptions, cmd: Command) => {
@@ -68,6 +69,7 @@ export function addAlertingCommands(program: Command, context: (cmd: Command) =>
       status: opts.status,
       service: opts.service,
       idc: opts.idc,
+      endpoint: opts.endpoint,
       name: opts.name,
       source: opts.source,
     };

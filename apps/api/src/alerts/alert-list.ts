@@ -39,7 +39,7 @@ export class AlertList {
   async list(query: AlertsQuery): Promise<AlertPageDto> {
     const where: string[] = [];
     const params: unknown[] = [];
-    for (const column of ['status', 'service', 'idc', 'name', 'source'] as const) {
+    for (const column of ['status', 'service', 'idc', 'endpoint', 'name', 'source'] as const) {
       if (query[column] === undefined) continue;
       params.push(query[column]);
       where.push(`${column} = $${params.length}`);

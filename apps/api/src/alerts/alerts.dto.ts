@@ -23,6 +23,12 @@ export class AlertsQuery {
   @MaxLength(1024)
   idc?: string;
 
+  @ApiPropertyOptional({ description: 'From the label config `alerts.labels.endpoint` names' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(1024)
+  endpoint?: string;
+
   @ApiPropertyOptional({ description: 'The alertname' })
   @IsOptional()
   @IsString()
