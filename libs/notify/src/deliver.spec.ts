@@ -61,7 +61,7 @@ describe('deliver to a loopback receiver', () => {
     expect(body.blocks.map((b: { type: string }) => b.type)).toEqual(['header', 'section', 'context']);
   });
 
-  it('pagerduty: trigger, reminder and resolve share one dedup_key', async () => {
+  it('pagerduty: trigger and resolve share one dedup_key; a reminder is a change event', async () => {
     receiver.reply = {
       status: 202,
       body: '{"status":"success","message":"Event processed","dedup_key":"x"}',
@@ -77,11 +77,16 @@ describe('deliver to a loopback receiver', () => {
         status: 202,
       });
     }
-    expect(receiver.requests.map((r) => r.path)).toEqual(['/v2/enqueue', '/v2/enqueue', '/v2/enqueue']);
+    // A reminder never re-triggers: that would reopen an alert a human resolved in PagerDuty.
+    expect(receiver.requests.map((r) => r.path)).toEqual([
+      '/v2/enqueue',
+      '/v2/change/enqueue',
+      '/v2/enqueue',
+    ]);
     const bodies = receiver.requests.map((r) => JSON.parse(r.body));
     expect(bodies.map((b) => [b.event_action, b.dedup_key, b.routing_key])).toEqual([
       ['trigger', 'idc/live-edge/sha/1000', 'rk-123'],
-      ['trigger', 'idc/live-edge/sha/1000', 'rk-123'],
+      [undefined, undefined, 'rk-123'],
       ['resolve', 'idc/live-edge/sha/1000', 'rk-123'],
     ]);
   });
