@@ -3,9 +3,10 @@ import type Redis from 'ioredis';
 // Renew only if we still hold it; release only our own lease.
 const RENEW = `if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('pexpire', KEYS[1], ARGV[2]) else return 0 end`;
 const RELEASE = `if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('del', KEYS[1]) else return 0 end`;
-// Writes the other keys only if we still hold the lease (KEYS[1]), in one atomic step.
-const SET_IF_HOLDER = `if redis.call('get', KEYS[1]) ~= ARGV[1] then return 0 end
-for i = 2, #KEYS do redis.call('set', KEYS[i], ARGV[i]) end
+// Writes the other keys only if we still hold the lease (KEYS[1]) and its latest fencing token
+// (KEYS[2]) is ours, in one atomic step: a lease lost and taken again is a new leadership.
+const SET_IF_HOLDER = `if redis.call('get', KEYS[1]) ~= ARGV[1] or redis.call('get', KEYS[2]) ~= ARGV[2] then return 0 end
+for i = 3, #KEYS do redis.call('set', KEYS[i], ARGV[i]) end
 return 1`;
 
 export interface LeaderLeaseOptions {
@@ -40,19 +41,22 @@ export class LeaderLease {
   }
 
   /**
-   * Sets `entries` (key → value) only while this holder has the lease, checked by Redis in the same
-   * step: a leader that lost the lease without knowing yet (a long pause, a slow Redis) cannot
-   * overwrite what the new leader saved. False, and nothing written, when the lease is not ours.
+   * Sets `entries` (key → value) only while this holder has the lease under fencing token `token`
+   * (by default its own), checked by Redis in the same step: a leader that lost the lease without
+   * knowing yet (a long pause, a slow Redis) cannot overwrite what the new leader saved, nor can state
+   * from before a lease lost and regained (the token moved on). False, and nothing written, otherwise.
    */
-  async setIfLeader(entries: Readonly<Record<string, string>>): Promise<boolean> {
-    if (this.token === null) return false;
+  async setIfLeader(entries: Readonly<Record<string, string>>, token = this.token): Promise<boolean> {
+    if (this.token === null || token === null) return false;
     const keys = Object.keys(entries);
     const written = await this.opts.redis.eval(
       SET_IF_HOLDER,
-      keys.length + 1,
+      keys.length + 2,
       this.opts.key,
+      `${this.opts.key}:token`,
       ...keys,
       this.opts.holder,
+      String(token),
       ...keys.map((k) => entries[k]),
     );
     return written === 1;

@@ -89,9 +89,12 @@ export class HealthService implements OnApplicationBootstrap, OnApplicationShutd
     return this.lease.fencingToken;
   }
 
-  /** Redis writes of the leader's state, done only while it still holds the lease (see LeaderLease). */
-  setIfLeader(entries: Readonly<Record<string, string>>): Promise<boolean> {
-    return this.lease.setIfLeader(entries);
+  /**
+   * Redis writes of the leader's state, done only while it still holds the lease under fencing token
+   * `token` (by default the current one; see LeaderLease).
+   */
+  setIfLeader(entries: Readonly<Record<string, string>>, token?: number): Promise<boolean> {
+    return this.lease.setIfLeader(entries, token);
   }
 
   /** Runs after each evaluation on the leader, with the snapshot just published and the events of this evaluation. */

@@ -1,15 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
-import type { ActionChange, Notice, Silence } from '@libs/domain';
-import { NotificationEntity, SilenceEntity, type NotificationState } from '@libs/persistence';
-
-/** A notice bound for one channel, and what routing, silences and rate limits decided for it. */
-export interface Outgoing {
-  notice: Notice;
-  channel: string;
-  state: Extract<NotificationState, 'pending' | 'silenced' | 'suppressed'>;
-  silenceId?: string;
-}
+import { dedupKey, type ActionChange, type Dispatched, type Silence } from '@libs/domain';
+import { NotificationEntity, SilenceEntity } from '@libs/persistence';
 
 /** Changes of an action older than this are still read again after a later one: commits can land late. */
 const ACTION_OVERLAP_MS = 10_000;
@@ -20,19 +12,29 @@ export interface ActionPage {
   id: string;
 }
 
+/** Where a page of the sweep ended (the exact `created_at`, as Postgres prints it, and the id). */
+export interface SweepPage {
+  createdAt: string;
+  id: string;
+}
+
 /** The notifier's reads and writes: notifications, silences, and the actions it reports on. */
 export class NotificationStore {
   constructor(private readonly db: DataSource) {}
 
   /**
-   * Records each outgoing message once (`<notice id>:<channel>` is unique, so a replay after a leader
-   * failover adds nothing) and returns the ids of the new pending ones, to be queued for delivery.
+   * Records each dispatched message once (`<notice id>:<channel>` is unique, so a replay after a
+   * leader failover adds nothing). Returns the state stored for every dedup key (the first
+   * recording's, which may differ from this decision on a replay: what was or will be sent), and the
+   * ids of the new pending rows, to be queued for delivery.
    */
-  async record(outgoing: readonly Outgoing[]): Promise<string[]> {
-    if (!outgoing.length) return [];
-    const rows = outgoing.map(({ notice, channel, state, silenceId }) => ({
+  async record(
+    dispatched: readonly Dispatched[],
+  ): Promise<{ stored: Map<string, string>; pending: string[] }> {
+    if (!dispatched.length) return { stored: new Map(), pending: [] };
+    const rows = dispatched.map(({ notice, channel, outcome }) => ({
       id: randomUUID(),
-      dedupKey: `${notice.id}:${channel}`,
+      dedupKey: dedupKey({ notice, channel }),
       incidentKey: notice.incidentKey,
       event: notice.event,
       phase: notice.phase,
@@ -42,8 +44,8 @@ export class NotificationStore {
       text: notice.text,
       labels: notice.labels,
       details: { ...notice.details, resolvable: notice.resolvable, at: new Date(notice.at).toISOString() },
-      state,
-      silenceId: silenceId ?? null,
+      state: outcome.state,
+      silenceId: outcome.state === 'silenced' ? outcome.silenceId : null,
       attempts: 0,
       lastError: null,
       deliveredAt: null,
@@ -54,11 +56,20 @@ export class NotificationStore {
       .into(NotificationEntity)
       .values(rows)
       .orIgnore() // ON CONFLICT DO NOTHING: the dedup key
-      .returning(['id', 'state'])
+      .returning('id, dedup_key, state')
       .execute();
-    return (result.raw as Array<{ id: string; state: string }>)
-      .filter((r) => r.state === 'pending')
-      .map((r) => r.id);
+    const inserted = result.raw as Array<{ id: string; dedup_key: string; state: string }>;
+    const stored = new Map(inserted.map((r) => [r.dedup_key, r.state]));
+    // Rows recorded before (a replay): their stored state, not this decision, says what was sent.
+    const known = rows.map((r) => r.dedupKey).filter((key) => !stored.has(key));
+    if (known.length) {
+      const existing = (await this.db.query(
+        `SELECT dedup_key, state FROM notifications WHERE dedup_key = ANY($1)`,
+        [known],
+      )) as Array<{ dedup_key: string; state: string }>;
+      for (const r of existing) stored.set(r.dedup_key, r.state);
+    }
+    return { stored, pending: inserted.filter((r) => r.state === 'pending').map((r) => r.id) };
   }
 
   /** Silences in force now or later (expired ones never match again). */
@@ -128,12 +139,27 @@ export class NotificationStore {
     return rows.length === limit ? { changes, next: { updatedAt: last.page_at, id: last.id } } : { changes };
   }
 
-  /** Pending notifications not touched since `before`: their delivery job may have been lost. */
-  async stuckPending(before: Date): Promise<Array<{ id: string }>> {
-    return this.db.query(
-      `SELECT id FROM notifications WHERE state = 'pending' AND updated_at < $1 ORDER BY created_at LIMIT 1000`,
-      [before],
-    );
+  /**
+   * Pending notifications not touched since `before` (their delivery job may have been lost), oldest
+   * first by (created_at, id), at most `limit`, after `after` when given. `next` is where a full page
+   * ended: the sweep reads on from there next time, and from the start again after a short page, so
+   * rows whose job is alive (a resolve waiting for its trigger, a long Retry-After) never keep the
+   * rows after them from being reached.
+   */
+  async stuckPending(
+    before: Date,
+    after?: SweepPage,
+    limit = 1000,
+  ): Promise<{ ids: string[]; next?: SweepPage }> {
+    const keyset = after ? 'AND (created_at, id) > ($3::timestamptz, $4::uuid)' : '';
+    const rows = (await this.db.query(
+      `SELECT id, created_at::text AS page_at FROM notifications
+        WHERE state = 'pending' AND updated_at < $1 ${keyset} ORDER BY created_at, id LIMIT $2`,
+      [before, limit, ...(after ? [after.createdAt, after.id] : [])],
+    )) as Array<{ id: string; page_at: string }>;
+    const last = rows[rows.length - 1];
+    const ids = rows.map((r) => r.id);
+    return rows.length === limit ? { ids, next: { createdAt: last.page_at, id: last.id } } : { ids };
   }
 
   /** Deletes notifications older than `before`, in batches; returns how many. */

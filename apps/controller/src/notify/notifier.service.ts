@@ -6,11 +6,16 @@ import { Counter } from 'prom-client';
 import { DataSource } from 'typeorm';
 import { ENV, parseDuration, type Env, type StoredConfig } from '@libs/config';
 import {
+  advanceActionCursor,
+  channelPolicy,
   dispatchNotices,
   pruneIncidents,
   ruleNotice,
+  settleReached,
   stepIncidents,
+  unseenActionChanges,
   type ActionChange,
+  type ActionCursor,
   type ChannelBudget,
   type ChannelPolicy,
   type HealthEvent,
@@ -31,7 +36,7 @@ import {
 import { ConfigFollower, MetricsService, REDIS, redisKey } from '@libs/runtime';
 import { endpointInfos } from '../health/endpoint-infos';
 import { HealthService } from '../health/health.service';
-import { NotificationStore, type ActionPage, type Outgoing } from './notification-store';
+import { NotificationStore, type ActionPage, type SweepPage } from './notification-store';
 
 const TICK_MS = 1000;
 /** Pending notifications older than this without a job (a failed enqueue) are queued again. */
@@ -69,14 +74,16 @@ export class NotifierService implements OnApplicationBootstrap, OnApplicationShu
   private timers: NodeJS.Timeout[] = [];
   private routing: Routing | null = null;
   private leading = false;
+  /** The lease's fencing token when this controller last took over: a new one means take over again. */
+  private leadingToken: number | null = null;
   /** The tick in progress, if any: ticks never overlap, and shutdown waits for it. */
   private running?: Promise<void>;
   private book: IncidentBook = { incidents: {} };
   private savedBook = '';
-  private cursor = 0;
+  private cursor: ActionCursor = { at: 0, seen: new Map() };
   private savedCursor = '';
-  /** `<action id>:<state>` already reported, with the change time (forgotten after the overlap window). */
-  private seen = new Map<string, number>();
+  /** Where the next sweep reads on (undefined: from the oldest). */
+  private sweepAfter?: SweepPage;
   private events: HealthEvent[] = [];
   private ruleNotices: Array<{ notice: Notice; channels: readonly string[] }> = [];
   /**
@@ -109,8 +116,7 @@ export class NotifierService implements OnApplicationBootstrap, OnApplicationShu
     health.onEvaluated((_snapshot, _now, events) => {
       // Only hand the events over: the notifier works on its own timer.
       for (const event of events) this.events.push(event);
-      if (this.events.length > MAX_BUFFERED)
-        this.dropped.inc(this.events.splice(0, this.events.length - MAX_BUFFERED).length);
+      this.boundEvents();
       return Promise.resolve();
     });
   }
@@ -155,12 +161,7 @@ export class NotifierService implements OnApplicationBootstrap, OnApplicationShu
       channels: new Map(
         config.channels.map((c) => [
           c.name,
-          {
-            limit: { max: c.rateLimit.max, perMs: parseDuration(c.rateLimit.per) },
-            // PagerDuty pages again by its own escalation policy; a reminder there would be a new
-            // trigger, reopening an alert a human resolved.
-            reminders: c.type !== 'pagerduty',
-          },
+          channelPolicy(c.type, { max: c.rateLimit.max, perMs: parseDuration(c.rateLimit.per) }),
         ]),
       ),
       known: new Map(endpointInfos(config).map((e) => [e.id, { service: e.service, idc: e.idc }])),
@@ -169,7 +170,8 @@ export class NotifierService implements OnApplicationBootstrap, OnApplicationShu
 
   private async tick(): Promise<void> {
     if (this.running || !this.routing) return;
-    if (!this.health.isLeader) {
+    const token = this.health.fencingToken;
+    if (token === null) {
       this.leading = false;
       this.events = [];
       this.ruleNotices = [];
@@ -177,9 +179,11 @@ export class NotifierService implements OnApplicationBootstrap, OnApplicationShu
     }
     const routing = this.routing;
     this.running = (async () => {
-      if (!this.leading) await this.takeOver();
+      // A new token is a new leadership, even with no tick in between that saw the lease lost: another
+      // controller may have led meanwhile, so its book and cursor are read again.
+      if (!this.leading || token !== this.leadingToken) await this.takeOver(token);
       this.leading = true;
-      await this.process(routing, Date.now());
+      await this.process(routing, Date.now(), token);
     })();
     try {
       await this.running;
@@ -189,65 +193,99 @@ export class NotifierService implements OnApplicationBootstrap, OnApplicationShu
   }
 
   /** A new leader goes on from the last one's incidents and action cursor (Redis). */
-  private async takeOver(): Promise<void> {
+  private async takeOver(token: number): Promise<void> {
     const [book, cursor] = await this.redis.mget(this.key('incidents'), this.key('actions-cursor'));
     this.book = book ? (JSON.parse(book) as IncidentBook) : { incidents: {} };
     this.savedBook = book ?? '';
-    this.cursor = cursor ? Number(cursor) : Date.now(); // first leader ever: the past is not news
+    // First leader ever: the past is not news.
+    this.cursor = { at: cursor ? Number(cursor) : Date.now(), seen: new Map() };
     this.savedCursor = cursor ?? '';
-    this.seen.clear();
+    this.leadingToken = token;
+  }
+
+  /** Keeps at most MAX_BUFFERED events waiting, dropping (and counting) the oldest. */
+  private boundEvents(): void {
+    if (this.events.length > MAX_BUFFERED)
+      this.dropped.inc(this.events.splice(0, this.events.length - MAX_BUFFERED).length);
   }
 
   /**
-   * One step: prune what the config dropped, step the incidents, dispatch. What it takes (buffered
-   * events, rule notices, action changes) is let go, and the budgets and the book kept, only once the
-   * notices are recorded: after a failure before that (Postgres or Redis down) the next tick tries
-   * them again, from the same book, so with the same notice ids.
+   * One step: prune what the config dropped, step the incidents, dispatch, record, and settle where
+   * the resolves go from what was recorded. What it takes (buffered events, rule notices, action
+   * changes) is taken at the start (newer ones wait for the next tick) and let go, and the budgets
+   * and the book kept, only once the notices are recorded: after a failure before that (Postgres or
+   * Redis down) what it took goes back in front and the next tick tries again, from the same book, so
+   * with the same notice ids.
    */
-  private async process(routing: Routing, now: number): Promise<void> {
-    const taken = { events: this.events.length, rules: this.ruleNotices.length };
-    const actions = await this.actionChanges();
-    const inputs: NotifyInput[] = [
-      ...this.events.slice(0, taken.events).map((event): NotifyInput => ({ kind: 'health', event })),
-      ...actions.changes.map((action): NotifyInput => ({ kind: 'action', action })),
-    ];
-    const pruned = pruneIncidents(this.book, routing.known, now);
-    const step = stepIncidents(pruned.book, inputs, now, routing.settings);
-    const notices: Array<{ notice: Notice; channels?: readonly string[] }> = [
-      ...[...pruned.notices, ...step.notices].map((notice) => ({ notice })),
-      ...this.ruleNotices.slice(0, taken.rules),
-    ];
-    const silences = notices.length ? await this.store.silences(now) : [];
-    const sent = dispatchNotices(step.book, notices, routing, silences, this.budgets, now);
-    const outgoing: Outgoing[] = sent.dispatched.map(({ notice, channel, outcome }) => ({
-      notice,
-      channel,
-      ...outcome,
-    }));
-    const pending = await this.store.record(outgoing);
+  private async process(routing: Routing, now: number, token: number): Promise<void> {
+    const events = this.events;
+    const rules = this.ruleNotices;
+    this.events = [];
+    this.ruleNotices = [];
+    let step: Awaited<ReturnType<NotifierService['step']>>;
+    try {
+      step = await this.step(routing, now, events, rules);
+    } catch (err) {
+      this.events = [...events, ...this.events];
+      this.ruleNotices = [...rules, ...this.ruleNotices];
+      this.boundEvents();
+      throw err;
+    }
 
     // Recorded: the tick is done. A failure from here on must not make the next tick dispatch it
     // again (its tokens would be spent twice): a lost job is queued by the sweep, and what is not
     // saved yet is saved by the next tick.
-    this.budgets = sent.budgets;
-    this.book = sent.book;
-    this.events.splice(0, taken.events);
-    this.ruleNotices.splice(0, taken.rules);
-    actions.commit();
-    for (const o of outgoing) this.created.inc({ channel: o.channel, event: o.notice.event, state: o.state });
-    await this.enqueue(pending);
-    await this.save();
+    this.budgets = step.budgets;
+    this.book = step.book;
+    this.cursor = advanceActionCursor(this.cursor, step.read);
+    for (const d of step.dispatched)
+      this.created.inc({ channel: d.channel, event: d.notice.event, state: d.outcome.state });
+    await this.enqueue(step.pending);
+    await this.save(token);
   }
 
-  /** Saves the book and the action cursor for the next leader, when they changed. */
-  private async save(): Promise<void> {
+  /** The step up to recording; changes nothing of this service's state. */
+  private async step(
+    routing: Routing,
+    now: number,
+    events: readonly HealthEvent[],
+    rules: ReadonlyArray<{ notice: Notice; channels: readonly string[] }>,
+  ) {
+    const actions = await this.actionChanges();
+    const inputs: NotifyInput[] = [
+      ...events.map((event): NotifyInput => ({ kind: 'health', event })),
+      ...actions.changes.map((action): NotifyInput => ({ kind: 'action', action })),
+    ];
+    const pruned = pruneIncidents(this.book, routing.known, now);
+    const stepped = stepIncidents(pruned.book, inputs, now, routing.settings);
+    const notices: Array<{ notice: Notice; channels?: readonly string[] }> = [
+      ...[...pruned.notices, ...stepped.notices].map((notice) => ({ notice })),
+      ...rules,
+    ];
+    const silences = notices.length ? await this.store.silences(now) : [];
+    const sent = dispatchNotices(notices, routing, silences, this.budgets, now);
+    const recorded = await this.store.record(sent.dispatched);
+    // Where resolves go is what was recorded: a replay may decide otherwise than the first recording.
+    const settled = settleReached(stepped.book, sent.dispatched, recorded.stored);
+    const owed = await this.store.record(settled.resolves);
+    return {
+      book: settled.book,
+      budgets: sent.budgets,
+      read: actions.read,
+      dispatched: [...sent.dispatched, ...settled.resolves],
+      pending: [...recorded.pending, ...owed.pending],
+    };
+  }
+
+  /** Saves the book and the action cursor for the next leader, when they changed, fenced by `token`. */
+  private async save(token: number): Promise<void> {
     const book = JSON.stringify(this.book);
-    const cursor = String(this.cursor);
+    const cursor = String(this.cursor.at);
     if (book === this.savedBook && cursor === this.savedCursor) return;
-    const saved = await this.health.setIfLeader({
-      [this.key('incidents')]: book,
-      [this.key('actions-cursor')]: cursor,
-    });
+    const saved = await this.health.setIfLeader(
+      { [this.key('incidents')]: book, [this.key('actions-cursor')]: cursor },
+      token,
+    );
     if (!saved) {
       // The lease went to another controller: its book wins; this one starts over if it leads again.
       this.leading = false;
@@ -259,30 +297,20 @@ export class NotifierService implements OnApplicationBootstrap, OnApplicationShu
   }
 
   /**
-   * Action changes since the cursor not seen yet (each (action, state) once). Reads on past full
-   * pages of seen changes, so that 500 or more of them inside the overlap window never stop the
-   * cursor. `commit` marks what was read seen and moves the cursor past it, once it is recorded.
+   * Action changes since the cursor not seen yet (each (action, state) once), reading on past full
+   * pages of seen changes (unseenActionChanges), and every change read, to advance the cursor past
+   * once recorded.
    */
-  private async actionChanges(): Promise<{ changes: ActionChange[]; commit: () => void }> {
+  private async actionChanges(): Promise<{ changes: ActionChange[]; read: ActionChange[] }> {
     const read: ActionChange[] = [];
-    const unseen = (c: ActionChange) => !this.seen.has(`${c.id}:${c.state}`);
-    let changes: ActionChange[];
     let after: ActionPage | undefined;
-    do {
-      const page = await this.store.actionChanges(this.cursor, after);
+    for (;;) {
+      const page = await this.store.actionChanges(this.cursor.at, after);
       read.push(...page.changes);
-      changes = page.changes.filter(unseen);
+      const { changes, readOn } = unseenActionChanges(this.cursor, page.changes, page.next !== undefined);
       after = page.next;
-    } while (changes.length === 0 && after);
-    const commit = () => {
-      for (const change of read) {
-        const key = `${change.id}:${change.state}`;
-        this.seen.set(key, Math.max(this.seen.get(key) ?? 0, change.at));
-        this.cursor = Math.max(this.cursor, change.at);
-      }
-      for (const [key, at] of this.seen) if (at < this.cursor - 60_000) this.seen.delete(key);
-    };
-    return { changes, commit };
+      if (!readOn) return { changes, read };
+    }
   }
 
   private async enqueue(ids: readonly string[]): Promise<void> {
@@ -296,8 +324,10 @@ export class NotifierService implements OnApplicationBootstrap, OnApplicationShu
    */
   private async sweep(): Promise<void> {
     if (!this.health.isLeader) return;
-    const stuck = (await this.store.stuckPending(new Date(Date.now() - STUCK_MS))).map((r) => r.id);
-    await this.enqueue(stuck);
+    // One page per sweep, on from where the last ended, so every stuck row is reached in turn.
+    const page = await this.store.stuckPending(new Date(Date.now() - STUCK_MS), this.sweepAfter);
+    this.sweepAfter = page.next;
+    await this.enqueue(page.ids);
   }
 
   private async retention(): Promise<void> {

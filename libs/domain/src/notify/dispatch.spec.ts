@@ -1,5 +1,13 @@
 import type { HealthEvent } from '../health/transitions';
-import { dispatch, dispatchNotices, type ChannelBudget, type ChannelPolicy } from './dispatch';
+import {
+  channelPolicy,
+  dispatch,
+  dispatchNotices,
+  type ChannelBudget,
+  type ChannelPolicy,
+  type Dispatched,
+} from './dispatch';
+import { dedupKey, settleReached } from './settle';
 import { stepIncidents } from './incidents';
 import type { IncidentBook, Notice, NotifyInput, Route, Silence } from './types';
 
@@ -35,7 +43,7 @@ const silence = (value: string, label = 'idc'): Silence => ({
 function run(notices: Notice[], silences: Silence[] = [], channel = 'pd'): string[] {
   let budget = EMPTY;
   return notices.map((n, i) => {
-    const step = dispatch(n, channel, silences, budget, LIMIT, 1000 + i);
+    const step = dispatch(n, channel, silences, budget, { limit: LIMIT }, 1000 + i);
     budget = step.budget;
     return step.outcome.state;
   });
@@ -96,7 +104,7 @@ describe('dispatch', () => {
   });
 
   it('names the silence', () => {
-    expect(dispatch(notice('trigger'), 'pd', [silence('sha')], EMPTY, LIMIT, 1).outcome).toEqual({
+    expect(dispatch(notice('trigger'), 'pd', [silence('sha')], EMPTY, { limit: LIMIT }, 1).outcome).toEqual({
       state: 'silenced',
       silenceId: 's-sha',
     });
@@ -135,26 +143,39 @@ interface Tick {
   silences?: Silence[];
   /** A new leader: the rate-limit memory starts afresh (it is not persisted). */
   newLeader?: boolean;
+  /** Recorded, but the leader died before saving the book: the next tick starts from the one before. */
+  unsaved?: boolean;
 }
 
-/** Runs ticks as the notifier does (book through JSON, as Redis keeps it); returns `channel:phase:state` per tick. */
+/**
+ * Runs ticks as the notifier does (book through JSON, as Redis keeps it; `notifications` keeping the
+ * first row per dedup key); returns `channel:phase:state` per tick, as recorded.
+ */
 function ticks(list: Tick[], settings = { groupWaitMs: s(10), remindEveryMs: s(60) }): string[][] {
   let book: IncidentBook = { incidents: {} };
   let budgets = new Map<string, ChannelBudget>();
+  const table = new Map<string, string>();
+  const record = (dispatched: Dispatched[]) => {
+    for (const d of dispatched) if (!table.has(dedupKey(d))) table.set(dedupKey(d), d.outcome.state);
+  };
   return list.map((t) => {
     if (t.newLeader) budgets = new Map();
     const step = stepIncidents(book, t.inputs, s(t.now), settings);
     const out = dispatchNotices(
-      step.book,
       step.notices.map((n) => ({ notice: n })),
       { routes: t.routes ?? EVERYWHERE, channels: CHANNELS },
       t.silences ?? [],
       budgets,
       s(t.now),
     );
-    book = JSON.parse(JSON.stringify(out.book)) as IncidentBook;
+    record(out.dispatched);
+    const settled = settleReached(step.book, out.dispatched, table);
+    record(settled.resolves);
+    if (!t.unsaved) book = JSON.parse(JSON.stringify(settled.book)) as IncidentBook;
     budgets = out.budgets;
-    return out.dispatched.map((d) => `${d.channel}:${d.notice.phase}:${d.outcome.state}`);
+    return [...out.dispatched, ...settled.resolves].map(
+      (d) => `${d.channel}:${d.notice.phase}:${table.get(dedupKey(d))}`,
+    );
   });
 }
 
@@ -287,25 +308,101 @@ describe('dispatchNotices', () => {
         ['slack:trigger:pending', 'pd:trigger:pending', 'slack:resolve:pending', 'pd:resolve:pending'],
       ],
     ],
+    [
+      'a replay by a new leader decides silenced, but the resolve goes where the recorded trigger went',
+      [
+        { now: 0, inputs: [idc(0, 'HEALTHY', 'UNHEALTHY')] },
+        { now: 10, inputs: [], unsaved: true },
+        { now: 11, inputs: [], silences: [silence('sha')], newLeader: true },
+        { now: 20, inputs: [idc(20, 'UNHEALTHY', 'HEALTHY')], silences: [silence('sha')] },
+      ],
+      [
+        [],
+        ['slack:trigger:pending', 'pd:trigger:pending', 'limited:trigger:pending'],
+        ['slack:trigger:pending', 'pd:trigger:pending', 'limited:trigger:pending'], // the rows of tick 10
+        ['slack:resolve:pending', 'pd:resolve:pending', 'limited:resolve:pending'],
+      ],
+    ],
+    [
+      'a replay with fresh budgets decides pending, but a trigger recorded suppressed gets no resolve',
+      [
+        { now: 0, inputs: [idc(0, 'HEALTHY', 'UNHEALTHY', 'bjs'), idc(0, 'HEALTHY', 'UNHEALTHY')] },
+        { now: 10, inputs: [], unsaved: true },
+        { now: 11, inputs: [], newLeader: true },
+        { now: 20, inputs: [idc(20, 'UNHEALTHY', 'HEALTHY')] },
+      ],
+      [
+        [],
+        [
+          'slack:trigger:pending',
+          'pd:trigger:pending',
+          'limited:trigger:pending', // bjs: the one token
+          'slack:trigger:pending',
+          'pd:trigger:pending',
+          'limited:trigger:suppressed', // sha
+        ],
+        [
+          'slack:trigger:pending',
+          'pd:trigger:pending',
+          'limited:trigger:pending',
+          'slack:trigger:pending',
+          'pd:trigger:pending',
+          'limited:trigger:suppressed', // the new leader had a token, but the row says suppressed
+        ],
+        ['slack:resolve:pending', 'pd:resolve:pending'],
+      ],
+    ],
+    [
+      'an escalation and the recovery replayed in one tick under a new silence: the resolve is still owed',
+      [
+        {
+          now: 0,
+          inputs: [idc(0, 'HEALTHY', 'DEGRADED')],
+          routes: [{ channels: ['slack'], minSeverity: 'info' }],
+        },
+        { now: 10, inputs: [], routes: [{ channels: ['slack'], minSeverity: 'info' }] },
+        {
+          now: 20,
+          inputs: [idc(20, 'DEGRADED', 'UNHEALTHY'), idc(21, 'UNHEALTHY', 'HEALTHY')],
+          routes: [{ channels: ['pd'], minSeverity: 'critical' }],
+          unsaved: true,
+        },
+        {
+          now: 20,
+          inputs: [idc(20, 'DEGRADED', 'UNHEALTHY'), idc(21, 'UNHEALTHY', 'HEALTHY')],
+          routes: [{ channels: ['pd'], minSeverity: 'critical' }],
+          silences: [silence('pd', 'channel')],
+          newLeader: true,
+        },
+      ],
+      [
+        [],
+        ['slack:trigger:pending'],
+        ['pd:trigger:pending', 'slack:resolve:pending', 'pd:resolve:pending'],
+        ['pd:trigger:pending', 'slack:resolve:pending', 'pd:resolve:pending'],
+      ],
+    ],
   ])('%s', (_name, list, expected) => {
     expect(ticks(list)).toEqual(expected);
   });
 
-  it('remembers the channels reached in the book, and changes none of its arguments', () => {
+  it('remembers the channels recorded as reached in the book, and changes none of its arguments', () => {
     const step = stepIncidents({ incidents: {} }, [idc(0, 'HEALTHY', 'UNHEALTHY')], s(10), {
       groupWaitMs: s(10),
     });
     const budgets = new Map([['limited', { sent: [s(5)] }]]);
     const snapshot = JSON.stringify([step.book, [...budgets]]);
     const out = dispatchNotices(
-      step.book,
       step.notices.map((n) => ({ notice: n })),
       { routes: EVERYWHERE, channels: CHANNELS },
       [silence('slack', 'channel')],
       budgets,
       s(10),
     );
-    expect(out.book.incidents['idc/live/sha'].reached).toEqual(['pd']);
+    const stored = new Map(out.dispatched.map((d) => [dedupKey(d), d.outcome.state]));
+    const settled = settleReached(step.book, out.dispatched, stored);
+    expect(settled.book.incidents['idc/live/sha'].reached).toEqual(['pd']);
+    expect(settled.resolves).toEqual([]);
     expect(out.budgets.get('pd')).toEqual({ sent: [s(10)] });
     expect(JSON.stringify([step.book, [...budgets]])).toBe(snapshot);
   });
@@ -313,7 +410,6 @@ describe('dispatchNotices', () => {
   it('a resolve of an incident from an older book (channels unknown) is routed and dispatched as before', () => {
     const old = notice('resolve');
     const out = dispatchNotices(
-      { incidents: {} },
       [{ notice: old }],
       { routes: [{ channels: ['slack', 'gone'], minSeverity: 'info' }], channels: CHANNELS },
       [silence('sha')],
@@ -326,7 +422,6 @@ describe('dispatchNotices', () => {
   it('explicit channels (a rule notice) go as given, among the configured ones', () => {
     const rule = { ...notice('trigger', 'rule/r/live/sha/0'), resolvable: false };
     const out = dispatchNotices(
-      { incidents: {} },
       [{ notice: rule, channels: ['limited', 'gone', 'limited'] }],
       { routes: EVERYWHERE, channels: CHANNELS },
       [],
@@ -334,5 +429,15 @@ describe('dispatchNotices', () => {
       0,
     );
     expect(out.dispatched.map((d) => `${d.channel}:${d.outcome.state}`)).toEqual(['limited:pending']);
+  });
+});
+
+describe('channelPolicy', () => {
+  it.each([
+    ['pagerduty', false],
+    ['slack', true],
+    ['webhook', true],
+  ])('%s takes reminders: %s', (type, reminders) => {
+    expect(channelPolicy(type, LIMIT)).toEqual({ limit: LIMIT, reminders });
   });
 });

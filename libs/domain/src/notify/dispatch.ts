@@ -1,7 +1,7 @@
 import { admitRate } from './rate-limit';
 import { routeChannels } from './routing';
 import { activeSilence } from './silences';
-import type { IncidentBook, Notice, Route, Silence } from './types';
+import type { Notice, Route, Silence } from './types';
 
 /** One channel's rate-limit memory: recent send times, oldest first. */
 export interface ChannelBudget {
@@ -13,6 +13,15 @@ export interface ChannelPolicy {
   limit: { max: number; perMs: number };
   /** Whether reminders go there (not to PagerDuty: its escalation policy keeps paging by itself). */
   reminders: boolean;
+}
+
+/**
+ * The policy of a configured channel of `type` with `limit`. PagerDuty takes no reminders: it pages
+ * again by its own escalation policy, and a reminder there would be a new trigger, reopening an alert
+ * a human resolved.
+ */
+export function channelPolicy(type: string, limit: { max: number; perMs: number }): ChannelPolicy {
+  return { limit, reminders: type !== 'pagerduty' };
 }
 
 export type DispatchOutcome =
@@ -31,14 +40,14 @@ export interface Dispatched {
  * PagerDuty incident must not stay open because a silence was created meanwhile or tokens ran out.
  * Anything else (triggers, reminders, one-shot notices) is `silenced` when an active silence matches
  * its labels (plus `channel`), else sent within the channel's rate limit, or `suppressed` beyond it.
- * Returns the channel's budget after the decision.
+ * Returns the channel's budget after the decision (the policy's `limit`).
  */
 export function dispatch(
   notice: Notice,
   channel: string,
   silences: readonly Silence[],
   budget: ChannelBudget,
-  limit: { max: number; perMs: number },
+  policy: Pick<ChannelPolicy, 'limit'>,
   now: number,
 ): { outcome: DispatchOutcome; budget: ChannelBudget } {
   if (notice.phase === 'resolve' && notice.reached?.includes(channel)) {
@@ -46,7 +55,7 @@ export function dispatch(
   }
   const silenceId = activeSilence({ ...notice.labels, channel }, silences, now);
   if (silenceId) return { outcome: { state: 'silenced', silenceId }, budget };
-  const { admitted, history } = admitRate(budget.sent, now, limit);
+  const { admitted, history } = admitRate(budget.sent, now, policy.limit);
   return { outcome: { state: admitted ? 'pending' : 'suppressed' }, budget: { sent: history } };
 }
 
@@ -69,30 +78,29 @@ function channelsOf(
 
 /**
  * One tick's notices through channels, silences and rate limits (dispatch), in order. Returns every
- * outcome, the budgets after them, and the book with the channels each trigger or reminder reached
- * added to its incident's `reached` (health incidents by `id`, action incidents), where the resolve
- * will go. Pure: the arguments are not changed; the caller keeps the results only once the outcomes
- * are recorded, so a failed tick spends no tokens.
+ * outcome and the budgets after them. A resolve of this tick whose incident a trigger of this tick
+ * reached (an escalation, an approval request) goes there too. Where later resolves go is kept in the
+ * book from what was recorded (settleReached), not from these decisions. Pure: the arguments are not
+ * changed; the caller keeps the results only once the outcomes are recorded, so a failed tick spends
+ * no tokens.
  */
 export function dispatchNotices(
-  book: IncidentBook,
   notices: ReadonlyArray<{ notice: Notice; channels?: readonly string[] }>,
   config: { routes: readonly Route[]; channels: ReadonlyMap<string, ChannelPolicy> },
   silences: readonly Silence[],
   budgets: ReadonlyMap<string, ChannelBudget>,
   now: number,
-): { book: IncidentBook; dispatched: Dispatched[]; budgets: Map<string, ChannelBudget> } {
+): { dispatched: Dispatched[]; budgets: Map<string, ChannelBudget> } {
   const next = new Map(budgets);
   const dispatched: Dispatched[] = [];
-  const reached = new Map<string, string[]>(); // incident id -> channels newly reached
+  const reached = new Map<string, string[]>(); // incident key -> channels this tick's triggers go to
   for (const { notice: original, channels } of notices) {
-    // A trigger of this tick (an escalation, an approval request) reached channels its resolve must reach too.
     const also =
       original.phase === 'resolve' && original.reached ? reached.get(original.incidentKey) : undefined;
     const notice = also ? { ...original, reached: [...original.reached!, ...also] } : original;
     for (const channel of channelsOf(notice, channels, config)) {
       const policy = config.channels.get(channel)!;
-      const step = dispatch(notice, channel, silences, next.get(channel) ?? { sent: [] }, policy.limit, now);
+      const step = dispatch(notice, channel, silences, next.get(channel) ?? { sent: [] }, policy, now);
       next.set(channel, step.budget);
       dispatched.push({ notice, channel, outcome: step.outcome });
       if (step.outcome.state === 'pending' && notice.resolvable && notice.phase !== 'resolve') {
@@ -100,17 +108,5 @@ export function dispatchNotices(
       }
     }
   }
-  return { book: withReached(book, reached), dispatched, budgets: next };
-}
-
-/** `book` with `channels` added to the `reached` of the incidents (health or action) they name by id. */
-function withReached(book: IncidentBook, channels: ReadonlyMap<string, string[]>): IncidentBook {
-  if (channels.size === 0) return book;
-  const add = <T extends { id: string; reached?: string[] }>(incident: T): T => {
-    const more = channels.get(incident.id);
-    return more ? { ...incident, reached: [...new Set([...(incident.reached ?? []), ...more])] } : incident;
-  };
-  const map = <T extends { id: string; reached?: string[] }>(record: Record<string, T>) =>
-    Object.fromEntries(Object.entries(record).map(([key, incident]) => [key, add(incident)]));
-  return { ...book, incidents: map(book.incidents), ...(book.actions ? { actions: map(book.actions) } : {}) };
+  return { dispatched, budgets: next };
 }

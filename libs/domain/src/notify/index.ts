@@ -8,3 +8,5 @@ export * from './silences';
 export * from './rate-limit';
 export * from './dispatch';
 export * from './prune';
+export * from './settle';
+export * from './action-cursor';
