@@ -91,4 +91,22 @@ describe('writes of the leader state (real Redis)', () => {
     expect(await a.setIfLeader({ [state]: 'stale a' })).toBe(false);
     expect(await redis.get(state)).toBe('from b');
   });
+
+  it('are refused under an older fencing token once the lease was lost and regained', async () => {
+    const c = lease('c');
+    await redis.del(key);
+    await c.start();
+    expect(c.isLeader).toBe(true);
+    const before = c.fencingToken!;
+    expect(await c.setIfLeader({ [state]: 'from c' }, before)).toBe(true);
+
+    // c's lease runs out and c takes it again before noticing: same holder, a new token.
+    await redis.del(key);
+    await redis.set(key, 'c', 'PX', 60_000);
+    await redis.incr(`${key}:token`);
+    expect(c.fencingToken).toBe(before); // c has not noticed
+    expect(await c.setIfLeader({ [state]: 'stale c' })).toBe(false);
+    expect(await c.setIfLeader({ [state]: 'stale c' }, before)).toBe(false);
+    expect(await redis.get(state)).toBe('from c');
+  });
 });
