@@ -118,15 +118,18 @@ describe('stepAction', () => {
       ],
     ],
     [
-      'proposed, held, resumed (not news), failed, then rolled back: each page resolved by the next state',
-      ['executing', 'held', 'executing', 'failed', 'rolled-back'],
+      'proposed, failed, then rolled back: each page resolved by the next state',
+      ['executing', 'failed', 'rolled-back'],
       [
         ['trigger action.proposed action/a1'],
-        ['trigger action.held action/a1/held'],
-        ['resolve action.held action/a1/held'],
         ['trigger action.failed action/a1/failed'],
         ['resolve action.failed action/a1/failed'],
       ],
+    ],
+    [
+      'held, then rolled back (a hold has no resume)',
+      ['held', 'rolled-back'],
+      [['trigger action.held action/a1/held'], ['resolve action.held action/a1/held']],
     ],
     [
       'held, then cancelled',

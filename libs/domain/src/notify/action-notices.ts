@@ -6,7 +6,8 @@ import type { ActionChange, ActionIncident, Notice, NotifyEvent, Severity } from
 
 /**
  * States whose notice the action's next state resolves: approved, rejected or cancelled ends the wait
- * for approval; resumed, rolled back or cancelled ends a hold; a rollback ends a failure. Other notices
+ * for approval; rolled back or cancelled ends a hold (there is no resume); a rollback ends a failure (a
+ * failed action nobody rolls back stays open, until MAX_ACTION_INCIDENTS drops it). Other notices
  * are one-shot: nothing Vigil sees ends a panic, a refusal or a rule's page, so a human resolves them.
  */
 const RESOLVED_BY_NEXT_STATE: ReadonlySet<string> = new Set(['awaiting-approval', 'held', 'failed']);
@@ -20,7 +21,7 @@ function classify(change: ActionChange): { event: NotifyEvent; severity: Severit
     case 'dry-run':
       return { event: 'action.proposed', severity: 'info' };
     case 'executing':
-      // Only a new action is a proposal; executing after an approval or a hold is not news.
+      // Only a new action is a proposal; executing after an approval is not news.
       return change.before == null ? { event: 'action.proposed', severity: 'info' } : null;
     case 'awaiting-approval':
       return { event: 'action.awaiting-approval', severity: 'warning' };
@@ -42,7 +43,7 @@ function classify(change: ActionChange): { event: NotifyEvent; severity: Severit
 /** What a human should know beyond the reason, by event. */
 const FOOTNOTES: Partial<Record<NotifyEvent, string>> = {
   'action.awaiting-approval': 'Waiting for an operator to approve or reject it.',
-  'action.held': 'Stopped between steps: an operator must resume, roll back or cancel it.',
+  'action.held': 'Stopped between steps: an operator must roll back or cancel it.',
   panic: 'Vigil fails static: no traffic change while this holds.',
 };
 

@@ -41,7 +41,7 @@ export interface ActionChange {
   guardrail?: string;
   /**
    * The state before this change; undefined or null for a new action. An `executing` that follows an
-   * approval (or a hold) is not a new proposal, so it sends nothing.
+   * approval is not a new proposal, so it sends nothing.
    */
   before?: string | null;
   /** Epoch ms of the change. */
