@@ -48,6 +48,11 @@ export function copyIncident(incident: Incident): Incident {
   return copy;
 }
 
+/** A deep copy of an action incident (its `reached` is the only nested value). */
+export function copyActionIncident(open: ActionIncident): ActionIncident {
+  return { ...open, reached: [...open.reached] };
+}
+
 /** One step's working state: copies of the book's incidents, mutated freely, and the notices so far. */
 class Step {
   readonly incidents: Record<string, Incident> = {};
@@ -57,9 +62,7 @@ class Step {
   constructor(book: IncidentBook) {
     for (const [key, incident] of Object.entries(book.incidents))
       this.incidents[key] = copyIncident(incident);
-    for (const [id, open] of Object.entries(book.actions ?? {})) {
-      this.actions[id] = { ...open, reached: [...open.reached] };
-    }
+    for (const [id, open] of Object.entries(book.actions ?? {})) this.actions[id] = copyActionIncident(open);
   }
 
   onAction(change: ActionChange): void {

@@ -175,15 +175,17 @@ export function checkMatchers(matchers: unknown): Array<{ path: string; message:
     } else if (value.length > MAX_VALUE_LENGTH) {
       problems.push({ path: `${at}.value`, message: `must be at most ${MAX_VALUE_LENGTH} characters` });
     } else if (op === '=~' || op === '!~') {
-      if (anchored(value) === null) {
+      // One scan of the regex for both risks.
+      const risk = anchored(value) === null ? null : backtracking(value);
+      if (risk === null) {
         problems.push({ path: `${at}.value`, message: 'is not a valid regular expression' });
-      } else if (hasNestedQuantifier(value)) {
+      } else if (risk.nestedQuantifier) {
         problems.push({
           path: `${at}.value`,
           message:
             'repeats a group that holds a repetition (like (a+)+): it could backtrack catastrophically',
         });
-      } else if (hasRepeatedAlternation(value)) {
+      } else if (risk.repeatedAlternation) {
         problems.push({
           path: `${at}.value`,
           message:
