@@ -103,7 +103,8 @@ export class NotificationsService implements OnApplicationShutdown {
     });
     // The same job id as the first delivery, whose finished job queueNotifications replaces. If this
     // is lost (or the first job is still finishing), the notifier's sweep queues the pending row again.
-    await queueNotifications(this.deliveries(), this.env, [id]);
+    // keepSent: false, as a re-send is asked to send again, even a job's send that was never recorded.
+    await queueNotifications(this.deliveries(), this.env, [id], { keepSent: false });
     return toDto(row);
   }
 
