@@ -1,4 +1,4 @@
-import { notificationRetryDelay, triggerWaitLimitMs } from './notification-job';
+import { notificationRetryDelay, triggerRecheckDelayMs, triggerWaitLimitMs } from './notification-job';
 
 describe('notificationRetryDelay', () => {
   it.each([
@@ -21,5 +21,32 @@ describe('triggerWaitLimitMs', () => {
     [50, 3_600_000, 86_400_000], // capped at a day
   ])('%i attempts, base %i ms: %i ms', (attempts, base, expected) => {
     expect(triggerWaitLimitMs(attempts, base)).toBe(expected);
+  });
+});
+
+describe('triggerRecheckDelayMs', () => {
+  it.each([
+    [0, 600_000, 1000], // the first look: a second later
+    [1000, 600_000, 1000],
+    [2000, 600_000, 2000], // then as long again as it has waited: doubling
+    [8000, 600_000, 8000],
+    [29_000, 600_000, 29_000],
+    [120_000, 600_000, 30_000], // at most 30 s apart
+    [590_000, 600_000, 10_000], // never past the limit
+    [599_500, 600_000, 500],
+  ])('waited %i ms of %i ms: looks again in %i ms', (waited, limit, expected) => {
+    expect(triggerRecheckDelayMs(waited, limit)).toBe(expected);
+  });
+
+  it('looks at most a few dozen times in a day-long wait, and not past it', () => {
+    const limit = 86_400_000;
+    let waited = 0;
+    let looks = 0;
+    while (waited < limit) {
+      waited += triggerRecheckDelayMs(waited, limit);
+      looks++;
+    }
+    expect(waited).toBe(limit);
+    expect(looks).toBeLessThanOrEqual(2900); // 86 400 s / 30 s, plus the doubling start
   });
 });

@@ -13,6 +13,7 @@ import {
   createBullConnection,
   notificationRetryDelay,
   QUEUES,
+  triggerRecheckDelayMs,
   triggerWaitLimitMs,
   type NotificationJob,
 } from '@libs/queue';
@@ -22,8 +23,6 @@ type Channel = StoredConfig['channels'][number];
 
 /** Deliveries in flight per process: they wait on the network, not on the CPU. */
 const CONCURRENCY = 16;
-/** How long a resolve or reminder waits, at a time, for its trigger to be delivered first. */
-const WAIT_FOR_TRIGGER_MS = 1000;
 
 type SentNote = NonNullable<NotificationJob['sent']>;
 
@@ -106,16 +105,16 @@ export class DeliveryProcessor implements OnApplicationBootstrap, OnApplicationS
 
   /**
    * A resolve or reminder must not overtake its trigger while that is being retried: PagerDuty would
-   * resolve nothing, then open an incident nobody resolves. So it waits (DelayedError: run again in a
-   * second, no attempt used) while an earlier notification of its incident to its channel is pending,
-   * for at most triggerWaitLimitMs since its job was queued; past that it goes, and the returned note
-   * says why.
+   * resolve nothing, then open an incident nobody resolves. So it waits (DelayedError: run again later,
+   * no attempt used; triggerRecheckDelayMs backs the looks off from 1 s to 30 s apart) while an earlier
+   * notification of its incident to its channel is pending, for at most triggerWaitLimitMs since its job
+   * was queued; past that it goes, and the returned note says why.
    */
   private async waitForTrigger(job: Job<NotificationJob>, row: NotificationEntity, token?: string) {
     if (row.phase === 'trigger' || !(await this.triggerPending(row))) return undefined;
     const waited = Date.now() - job.timestamp;
     if (waited < this.triggerWaitMs) {
-      await job.moveToDelayed(Date.now() + WAIT_FOR_TRIGGER_MS, token);
+      await job.moveToDelayed(Date.now() + triggerRecheckDelayMs(waited, this.triggerWaitMs), token);
       throw new DelayedError();
     }
     this.logger.warn(`notification ${row.id} to ${row.channel} is sent before its incident's earlier one`);
