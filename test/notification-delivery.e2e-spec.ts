@@ -89,6 +89,42 @@ describe('notification delivery (rows and jobs on the real Postgres and Redis)',
       `notification ${id} to leave pending`,
     );
 
+  /**
+   * Runs `body` while the first `failures` updates marking a row of `channel` delivered fail in Postgres
+   * (a sequence counts them: it is not rolled back with the failed statement; `body` gets its count),
+   * and drops the trigger, its function and the sequence after, whatever happens.
+   */
+  async function withFailingDelivered<T>(
+    channel: string,
+    failures: number,
+    body: (count: () => Promise<number>) => Promise<T>,
+  ): Promise<T> {
+    const [seq, fn] = [`${channel}_failures`, `fail_${channel}_delivered`];
+    try {
+      await vigil.sql(`CREATE SEQUENCE ${seq}`);
+      await vigil.sql(`
+        CREATE FUNCTION ${fn}() RETURNS trigger LANGUAGE plpgsql AS $$
+        BEGIN
+          IF NEW.channel = '${channel}' AND NEW.state = 'delivered' THEN
+            IF nextval('${seq}') <= ${failures} THEN
+              RAISE EXCEPTION 'injected failure of the delivered update';
+            END IF;
+          END IF;
+          RETURN NEW;
+        END $$`);
+      await vigil.sql(
+        `CREATE TRIGGER ${fn} BEFORE UPDATE ON notifications FOR EACH ROW EXECUTE FUNCTION ${fn}()`,
+      );
+      return await body(async () =>
+        Number((await vigil.sql<{ n: string }>(`SELECT last_value AS n FROM ${seq}`))[0].n),
+      );
+    } finally {
+      await vigil.sql(`DROP TRIGGER IF EXISTS ${fn} ON notifications`);
+      await vigil.sql(`DROP FUNCTION IF EXISTS ${fn}()`);
+      await vigil.sql(`DROP SEQUENCE IF EXISTS ${seq}`);
+    }
+  }
+
   beforeAll(async () => {
     rx = await startReceiver((req) => scripts.get(req.path)?.shift() ?? { status: 200 });
     process.env.VIGIL_TEST_DELIVERY_PD_KEY = PD_KEY;
@@ -104,6 +140,7 @@ describe('notification delivery (rows and jobs on the real Postgres and Redis)',
         { name: 'hook', type: 'webhook', url: `${rx.url}/hook` },
         { name: 'hook2', type: 'webhook', url: `${rx.url}/hook2` },
         { name: 'ledger', type: 'webhook', url: `${rx.url}/ledger` },
+        { name: 'vault', type: 'webhook', url: `${rx.url}/vault` },
         { name: 'late', type: 'webhook', url: `${rx.url}/late`, secret: { secretRef: LATE_SECRET } },
         {
           name: 'pd',
@@ -190,56 +227,77 @@ describe('notification delivery (rows and jobs on the real Postgres and Redis)',
       phase: 'resolve',
       createdAt: new Date(Date.now() - 2 * day),
     });
-    await queueNotifications(queue, vigil.env, [fresh]);
-    // Queued two days ago (the bound is at most a day): it has waited long enough.
-    await queue.add(
-      JOBS.deliverNotification,
-      { notificationId: late },
-      { ...notificationJobOptions(vigil.env, late), timestamp: Date.now() - 2 * day },
-    );
+    try {
+      await queueNotifications(queue, vigil.env, [fresh]);
+      // Queued two days ago (the bound is at most a day): it has waited long enough.
+      await queue.add(
+        JOBS.deliverNotification,
+        { notificationId: late },
+        { ...notificationJobOptions(vigil.env, late), timestamp: Date.now() - 2 * day },
+      );
 
-    const row = await settled(late);
-    expect(row).toMatchObject({ state: 'delivered', attempts: 1 });
-    expect(row.last_error).toMatch(
-      /^sent before an earlier notification of its incident, still pending after /,
-    );
-    expect(sentFor(late).map((r) => JSON.parse(r.body).phase)).toEqual(['resolve']);
-    // The one queued now still waits behind the trigger, which was never sent.
-    await poll(async () => ((await stateOf(fresh)) === 'delayed' ? true : undefined), 30_000, 'a delay');
-    expect(await rowOf(fresh)).toMatchObject({ state: 'pending', attempts: 0 });
-    expect(sentFor(fresh)).toEqual([]);
-    expect(sentFor(trigger)).toEqual([]);
-    await vigil.sql(`UPDATE notifications SET state = 'failed' WHERE incident_key = $1`, [incident]);
+      const row = await settled(late);
+      expect(row).toMatchObject({ state: 'delivered', attempts: 1 });
+      expect(row.last_error).toMatch(
+        /^sent before an earlier notification of its incident, still pending after /,
+      );
+      expect(sentFor(late).map((r) => JSON.parse(r.body).phase)).toEqual(['resolve']);
+      // The one queued now still waits behind the trigger, which was never sent.
+      await poll(async () => ((await stateOf(fresh)) === 'delayed' ? true : undefined), 30_000, 'a delay');
+      expect(await rowOf(fresh)).toMatchObject({ state: 'pending', attempts: 0 });
+      expect(sentFor(fresh)).toEqual([]);
+      expect(sentFor(trigger)).toEqual([]);
+    } finally {
+      // Not pending any more: the waiting resolve's job ends, and the sweep leaves the rows alone.
+      await vigil.sql(`UPDATE notifications SET state = 'failed' WHERE incident_key = $1`, [incident]);
+    }
   });
 
   it('a send whose update fails is recorded delivered on the retry, without sending again', async () => {
-    // The first two attempts to mark a "ledger" row delivered fail in Postgres (a sequence is not
-    // rolled back with the failed statement, so it counts them).
-    await vigil.sql(`CREATE SEQUENCE ledger_failures`);
-    await vigil.sql(`
-      CREATE FUNCTION fail_ledger_delivered() RETURNS trigger LANGUAGE plpgsql AS $$
-      BEGIN
-        IF NEW.channel = 'ledger' AND NEW.state = 'delivered' THEN
-          IF nextval('ledger_failures') <= 2 THEN
-            RAISE EXCEPTION 'injected failure of the delivered update';
-          END IF;
-        END IF;
-        RETURN NEW;
-      END $$`);
-    await vigil.sql(`
-      CREATE TRIGGER fail_ledger_delivered BEFORE UPDATE ON notifications
-        FOR EACH ROW EXECUTE FUNCTION fail_ledger_delivered()`);
-    try {
+    // The first two attempts to mark a "ledger" row delivered fail.
+    await withFailingDelivered('ledger', 2, async (failures) => {
       const id = await insertRow({ channel: 'ledger' });
       await queueNotifications(queue, vigil.env, [id]);
       const row = await settled(id);
       expect(row).toMatchObject({ state: 'delivered', attempts: 1, last_error: null });
       expect(sentFor(id)).toHaveLength(1);
-      expect((await vigil.sql<{ n: string }>(`SELECT last_value AS n FROM ledger_failures`))[0].n).toBe('3');
-    } finally {
-      await vigil.sql(`DROP TRIGGER fail_ledger_delivered ON notifications`);
-    }
+      expect(await failures()).toBe(3);
+    });
   });
+
+  it('a send never recorded is not sent again when the sweep re-queues it, but is on a re-send', async () => {
+    // Every attempt to mark a "vault" row delivered fails: the job ends failed, noting the send.
+    const id = await insertRow({ channel: 'vault' });
+    await withFailingDelivered('vault', 1_000_000, async () => {
+      await queueNotifications(queue, vigil.env, [id]);
+      await poll(
+        async () => ((await stateOf(id)) === 'failed' ? true : undefined),
+        60_000,
+        'attempts to run out',
+      );
+    });
+    expect((await queue.getJob(id))?.data.sent).toMatchObject({ at: expect.any(Number) });
+    expect(await rowOf(id)).toMatchObject({ state: 'pending', attempts: 0 });
+    expect(sentFor(id)).toHaveLength(1);
+
+    // What the sweep does with a pending row whose job has ended (the default options).
+    expect(await queueNotifications(queue, vigil.env, [id])).toEqual([id]);
+    expect(await settled(id)).toMatchObject({ state: 'delivered', attempts: 1, last_error: null });
+    expect(sentFor(id)).toHaveLength(1);
+
+    // An operator's re-send is a request to send again, though the finished job still notes the send.
+    await poll(
+      async () => ((await stateOf(id)) === 'completed' ? true : undefined),
+      30_000,
+      'the job to end',
+    );
+    const res = await call(vigil.url, 'POST', `/api/v1/notifications/${id}/resend`, {
+      token: vigil.adminToken,
+    });
+    expect(res.status).toBe(202);
+    expect(await settled(id)).toMatchObject({ state: 'delivered' });
+    expect(sentFor(id)).toHaveLength(2);
+  }, 120_000);
 
   it("an error that is not the receiver's (a secret not set yet) is retried, not dead-lettered", async () => {
     const id = await insertRow({ channel: 'late' });
@@ -257,9 +315,13 @@ describe('notification delivery (rows and jobs on the real Postgres and Redis)',
 
     const secret = randomBytes(16).toString('hex');
     process.env[LATE_SECRET] = secret;
-    expect(await settled(id)).toMatchObject({ state: 'delivered', last_error: null });
-    const [sent] = sentFor(id);
-    expect(verifySignature(secret, sent.headers, sent.body, Date.now())).toMatchObject({ ok: true });
+    try {
+      expect(await settled(id)).toMatchObject({ state: 'delivered', last_error: null });
+      const [sent] = sentFor(id);
+      expect(verifySignature(secret, sent.headers, sent.body, Date.now())).toMatchObject({ ok: true });
+    } finally {
+      delete process.env[LATE_SECRET];
+    }
   });
 
   it("a PagerDuty 400 is dead-lettered with an excerpt of PagerDuty's answer, never the key", async () => {
@@ -275,7 +337,7 @@ describe('notification delivery (rows and jobs on the real Postgres and Redis)',
     ]);
     const id = await insertRow({ channel: 'pd' });
     await queueNotifications(queue, vigil.env, [id]);
-    const row = await settled(id);
+    const row = await settled(id).finally(() => scripts.delete('/pd/v2/enqueue'));
     expect(row).toMatchObject({ state: 'failed', attempts: 1 });
     expect(row.last_error).toBe(
       `pagerduty channel "pd": HTTP 400: Event object is invalid; 'routing_key' <redacted> is not an integration key`,
@@ -326,4 +388,78 @@ describe('queueNotifications (real Redis, a queue of its own)', () => {
     expect(job).toMatchObject({ data: { notificationId: 'n1' }, attemptsMade: 0, progress: 0 });
     expect(await queue.getJobState('n2')).toBe('completed');
   });
+
+  /** Runs a worker on the queue until the jobs of `ids` have completed. */
+  async function complete(ids: readonly string[]): Promise<void> {
+    const worker = new Worker<NotificationJob>(QUEUES.notifications, () => Promise.resolve('done'), {
+      connection: connect(),
+      prefix: bullPrefix(env),
+    });
+    try {
+      await poll(
+        async () => {
+          const states = await Promise.all(ids.map((id) => queue.getJobState(id)));
+          return states.every((s) => s === 'completed') ? true : undefined;
+        },
+        30_000,
+        `${ids.join(', ')} to complete`,
+      );
+    } finally {
+      await worker.close();
+    }
+  }
+
+  it.each(['waiting', 'active'] as const)(
+    "a sweep and a re-send racing: the re-send's %s job stays, and the rest of the sweep's batch is queued",
+    async (resentState) => {
+      const [other, raced] = [`${resentState}-other`, `${resentState}-raced`];
+      await queueNotifications(queue, env, [other, raced]);
+      await complete([other, raced]);
+
+      // A worker that keeps every job it takes running, for an active re-sent job.
+      let release = () => {};
+      const held = new Promise<string>((resolve) => (release = () => resolve('done')));
+      const worker =
+        resentState === 'active'
+          ? new Worker<NotificationJob>(QUEUES.notifications, () => held, {
+              connection: connect(),
+              prefix: bullPrefix(env),
+            })
+          : undefined;
+      // The sweep's queue has a connection of its own, which the test blocks (BLPOP) right after the
+      // sweep has replaced the first job of its batch: the re-send then runs between the sweep's reading
+      // of `raced` as completed and its replacing of that job.
+      const sweepConnection = connect();
+      const sweepQueue = new Queue<NotificationJob>(QUEUES.notifications, {
+        connection: sweepConnection,
+        prefix: bullPrefix(env),
+      });
+      const gate = `${env.VIGIL_REDIS_PREFIX}:test-gate:${resentState}`;
+      let blocked: Promise<unknown> | undefined;
+      sweepQueue.once('removed', () => (blocked = sweepConnection.blpop(gate, 30)));
+      try {
+        const sweep = queueNotifications(sweepQueue, env, [other, raced]);
+        await poll(async () => (blocked ? true : undefined), 10_000, 'the sweep to replace its first job');
+        expect(await queueNotifications(queue, env, [raced], { keepSent: false })).toEqual([raced]);
+        await poll(
+          async () => ((await queue.getJobState(raced)) === resentState ? true : undefined),
+          10_000,
+          `the re-sent job to be ${resentState}`,
+        );
+        const resent = await queue.getJob(raced);
+        await connect().lpush(gate, 'go');
+        expect(await blocked).toEqual([gate, 'go']);
+
+        expect(await sweep).toEqual([other]);
+        const job = await queue.getJob(raced);
+        expect(await job?.getState()).toBe(resentState);
+        expect(job?.timestamp).toBe(resent?.timestamp); // the re-send's job, not one of the sweep's
+        expect(await queue.getJobState(other)).not.toBe('completed');
+      } finally {
+        release();
+        await worker?.close();
+        await sweepQueue.close();
+      }
+    },
+  );
 });
