@@ -8,7 +8,10 @@ import {
   type ReceiverRequest,
 } from '@libs/fleet';
 import Redis from 'ioredis';
+import { DataSource } from 'typeorm';
+import type { Dispatched, Notice } from '@libs/domain';
 import { verifySignature } from '@libs/traffic';
+import { NotificationStore } from '../apps/controller/src/notify/notification-store';
 import { call } from './support/http';
 import { poll, sample } from './support/poll';
 import { startVigil, type VigilUnderTest } from './support/vigil-app';
@@ -43,6 +46,8 @@ describe('notifications (fleet, all roles, a receiver for every channel)', () =>
   /** What the receiver got on `path`, with the JSON bodies. */
   const at = (path: string) => rx.requests.filter((r) => r.path === path).map(withJson);
   let vigil: VigilUnderTest;
+  /** One connection for every poll of the notifier's Redis keys. */
+  let redis: Redis;
 
   const rows = (where: string) =>
     vigil.sql<NotificationRow>(`SELECT * FROM notifications WHERE ${where} ORDER BY created_at, channel`);
@@ -53,13 +58,8 @@ describe('notifications (fleet, all roles, a receiver for every channel)', () =>
 
   /** The keys of the notifier's open incidents (its book in Redis). */
   async function openIncidents(): Promise<string[]> {
-    const redis = new Redis(vigil.env.REDIS_URL);
-    try {
-      const book = await redis.get(`${vigil.env.VIGIL_REDIS_PREFIX}:notify:incidents`);
-      return book ? Object.keys((JSON.parse(book) as { incidents: object }).incidents) : [];
-    } finally {
-      redis.disconnect();
-    }
+    const book = await redis.get(`${vigil.env.VIGIL_REDIS_PREFIX}:notify:incidents`);
+    return book ? Object.keys((JSON.parse(book) as { incidents: object }).incidents) : [];
   }
 
   async function allHealthy(): Promise<void> {
@@ -89,6 +89,7 @@ describe('notifications (fleet, all roles, a receiver for every channel)', () =>
       VIGIL_NOTIFY_ATTEMPTS: String(ATTEMPTS),
       VIGIL_NOTIFY_BACKOFF_MS: '100',
     });
+    redis = new Redis(vigil.env.REDIS_URL);
     const doc = fleetConfig(fleet, {
       service: 'live',
       interval: '1s',
@@ -144,6 +145,7 @@ describe('notifications (fleet, all roles, a receiver for every channel)', () =>
     await allHealthy();
   });
   afterAll(async () => {
+    redis?.disconnect();
     await vigil?.close();
     await fleet?.close();
     await rx?.close();
@@ -338,6 +340,12 @@ describe('notifications (fleet, all roles, a receiver for every channel)', () =>
       'the szx trigger, silenced on every channel (hook, slack, pd, limited)',
     );
     expect(muted.every((r) => r.state === 'silenced')).toBe(true);
+    // In the saved book first: else "closed" below would hold before it was ever open.
+    await poll(
+      async () => ((await openIncidents()).some((k) => k.startsWith('idc/live/szx')) ? true : undefined),
+      30_000,
+      'the szx incident in the book',
+    );
     await fleet.set({ idc: 'szx' }, 'up');
     await poll(
       async () => ((await openIncidents()).some((k) => k.startsWith('idc/live/szx')) ? undefined : true),
@@ -386,6 +394,20 @@ describe('notifications (fleet, all roles, a receiver for every channel)', () =>
       },
     });
     expect(silence.status).toBe(201);
+    try {
+      await restartAndResolve(trigger.json.incidentKey, before);
+    } finally {
+      await call(vigil.url, 'DELETE', `/api/v1/silences/${silence.body.id}`, { token: vigil.adminToken });
+    }
+    await allHealthy();
+  });
+
+  async function restartAndResolve(incidentKey: string, before: number): Promise<void> {
+    const shaTriggers = () =>
+      at('/hook')
+        .slice(before)
+        .filter((r) => forIdc('sha')(r) && r.json.phase === 'trigger');
+    redis.disconnect();
     await vigil.stop(); // every role, the notifier's leader included
     vigil = await startVigil({
       DATABASE_URL: vigil.env.DATABASE_URL,
@@ -393,6 +415,7 @@ describe('notifications (fleet, all roles, a receiver for every channel)', () =>
       VIGIL_NOTIFY_ATTEMPTS: String(ATTEMPTS),
       VIGIL_NOTIFY_BACKOFF_MS: '100',
     });
+    redis = new Redis(vigil.env.REDIS_URL);
     await fleet.set({ idc: 'sha' }, 'up');
     const resolve = await poll(
       async () =>
@@ -402,33 +425,29 @@ describe('notifications (fleet, all roles, a receiver for every channel)', () =>
       60_000,
       'the sha resolve from the new controller',
     );
-    expect(resolve.json.incidentKey).toBe(trigger.json.incidentKey);
+    expect(resolve.json.incidentKey).toBe(incidentKey);
     expect(shaTriggers()).toHaveLength(1);
-    const delivered = (r: NotificationRow) => r.phase === 'resolve' && r.state === 'delivered';
+    // Each channel whose trigger went (by its own rate limit, whatever earlier tests spent) gets the resolve.
     const incident = await poll(
       async () => {
-        const found = await rows(`incident_key = '${trigger.json.incidentKey}'`);
-        return found.filter(delivered).length === 3 ? found : undefined;
+        const found = await rows(`incident_key = '${incidentKey}'`);
+        const sent = found.filter((r) => r.phase === 'trigger' && r.state === 'delivered');
+        const resolved = found.filter((r) => r.phase === 'resolve' && r.state === 'delivered');
+        return sent.length >= 3 && resolved.length === sent.length ? found : undefined;
       },
       30_000,
-      'the three resolves delivered',
+      'a resolve delivered for every trigger delivered',
     );
-    // `limited` spent its one token per hour on the first test: its trigger was suppressed, so no resolve.
-    expect(incident.map((r) => `${r.channel}:${r.phase}:${r.state}`).sort()).toEqual([
-      'hook:resolve:delivered',
-      'hook:trigger:delivered',
-      'limited:trigger:suppressed',
-      'pd:resolve:delivered',
-      'pd:trigger:delivered',
-      'slack:resolve:delivered',
-      'slack:trigger:delivered',
-    ]);
-    const expired = await call(vigil.url, 'DELETE', `/api/v1/silences/${silence.body.id}`, {
-      token: vigil.adminToken,
-    });
-    expect(expired.status).toBe(200);
-    await allHealthy();
-  });
+    const triggers = incident.filter((r) => r.phase === 'trigger');
+    expect(triggers.map((r) => r.channel).sort()).toEqual(['hook', 'limited', 'pd', 'slack']);
+    const expected = triggers.flatMap((r) =>
+      r.state === 'delivered'
+        ? [`${r.channel}:trigger:delivered`, `${r.channel}:resolve:delivered`]
+        : [`${r.channel}:trigger:${r.state}`],
+    );
+    expect(expected).toContain('pd:resolve:delivered');
+    expect(incident.map((r) => `${r.channel}:${r.phase}:${r.state}`).sort()).toEqual(expected.sort());
+  }
 
   it('a resolve never overtakes its trigger, which waits out a 429 Retry-After', async () => {
     const before = at('/pd/v2/enqueue').length;
@@ -508,16 +527,11 @@ describe('notifications (fleet, all roles, a receiver for every channel)', () =>
     await poll(
       async () => {
         // The notifier has read past the filler once its cursor is there.
-        const redis = new Redis(vigil.env.REDIS_URL);
-        try {
-          const cursor = Number(await redis.get(`${vigil.env.VIGIL_REDIS_PREFIX}:notify:actions-cursor`));
-          const [last] = await vigil.sql<{ at: Date }>(
-            `SELECT max(updated_at) AS at FROM actions WHERE reason = 'filler'`,
-          );
-          return cursor >= new Date(last.at).getTime() - 1 ? true : undefined;
-        } finally {
-          redis.disconnect();
-        }
+        const cursor = Number(await redis.get(`${vigil.env.VIGIL_REDIS_PREFIX}:notify:actions-cursor`));
+        const [last] = await vigil.sql<{ at: Date }>(
+          `SELECT max(updated_at) AS at FROM actions WHERE reason = 'filler'`,
+        );
+        return cursor >= new Date(last.at).getTime() - 1 ? true : undefined;
       },
       30_000,
       'the cursor past the filler',
@@ -568,5 +582,77 @@ describe('notifications (fleet, all roles, a receiver for every channel)', () =>
     }
     const listed = await call(vigil.url, 'GET', '/api/v1/silences?state=active', { token: vigil.adminToken });
     expect(listed.body.items).toEqual([]);
+  });
+});
+
+/** The notifier's store on real Postgres, in an app without the controller (no sweep, no notifier). */
+describe('notification store (real Postgres)', () => {
+  let vigil: VigilUnderTest;
+  let store: NotificationStore;
+  const notice = (id: string): Notice => ({
+    id,
+    incidentKey: id,
+    event: 'idc.state',
+    phase: 'trigger',
+    severity: 'critical',
+    title: 't',
+    text: 't',
+    labels: { idc: 'sha' },
+    details: {},
+    at: 0,
+    resolvable: true,
+  });
+  const out = (id: string, channel: string, outcome: Dispatched['outcome']): Dispatched => ({
+    notice: notice(id),
+    channel,
+    outcome,
+  });
+
+  beforeAll(async () => {
+    vigil = await startVigil({ VIGIL_ROLES: 'api' });
+    store = new NotificationStore(vigil.app.get(DataSource));
+  });
+  afterAll(async () => {
+    await vigil?.close();
+  });
+
+  it('returns the stored state of every message, the first recording winning over a replay', async () => {
+    const first = await store.record([
+      out('n1', 'pd', { state: 'pending' }),
+      out('n1', 'limited', { state: 'suppressed' }),
+    ]);
+    expect(first.pending).toHaveLength(1);
+    const replay = await store.record([
+      out('n1', 'pd', { state: 'suppressed' }),
+      out('n1', 'limited', { state: 'pending' }),
+      out('n2', 'pd', { state: 'pending' }),
+    ]);
+    expect([...replay.stored].sort()).toEqual([
+      ['n1:limited', 'suppressed'],
+      ['n1:pd', 'pending'],
+      ['n2:pd', 'pending'],
+    ]);
+    expect(replay.pending).toHaveLength(1); // only the new row is queued
+  });
+
+  it('pages the sweep so rows behind a full window of stuck ones are reached', async () => {
+    await vigil.sql(
+      `INSERT INTO notifications (id, dedup_key, incident_key, event, phase, severity, channel, title, text,
+                                  labels, state, created_at, updated_at)
+       SELECT gen_random_uuid(), 'stuck:' || i, 'k', 'idc.state', 'trigger', 'critical', 'pd', 't', 't',
+              '{}', 'pending', timestamp '2001-01-01' + i * interval '1 second', timestamp '2001-01-01'
+         FROM generate_series(1, 5) AS i`,
+    );
+    const before = new Date('2002-01-01');
+    const seen: string[] = [];
+    let page = await store.stuckPending(before, undefined, 2);
+    for (let n = 0; n < 10 && page.next; n++) {
+      seen.push(...page.ids);
+      page = await store.stuckPending(before, page.next, 2);
+    }
+    seen.push(...page.ids);
+    expect(page.next).toBeUndefined(); // a short page: the next sweep starts over
+    expect(new Set(seen).size).toBe(5);
+    expect(seen).toHaveLength(5);
   });
 });

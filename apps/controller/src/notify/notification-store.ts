@@ -57,11 +57,13 @@ export class NotificationStore {
       .values(rows)
       .orIgnore() // ON CONFLICT DO NOTHING: the dedup key
       .returning('id, dedup_key, state')
+      // Else TypeORM copies the returned rows onto `rows` by index, wrong when some were ignored.
+      .updateEntity(false)
       .execute();
     const inserted = result.raw as Array<{ id: string; dedup_key: string; state: string }>;
     const stored = new Map(inserted.map((r) => [r.dedup_key, r.state]));
     // Rows recorded before (a replay): their stored state, not this decision, says what was sent.
-    const known = rows.map((r) => r.dedupKey).filter((key) => !stored.has(key));
+    const known = dispatched.map(dedupKey).filter((key) => !stored.has(key));
     if (known.length) {
       const existing = (await this.db.query(
         `SELECT dedup_key, state FROM notifications WHERE dedup_key = ANY($1)`,
