@@ -152,7 +152,7 @@ export function stepAction(
 ): { open: ActionIncident | undefined; notices: Notice[] } {
   if (open && open.state === change.state) return { open, notices: [] };
   const notices = open ? [actionResolve(open, change)] : [];
-  // The open incident knows the state before: executing after a hold or an approval is not news.
+  // The open incident knows the state before: executing after an approval is not news.
   const notice = actionNotice(open && change.before == null ? { ...change, before: open.state } : change);
   if (notice) notices.push(notice);
   const next: ActionIncident | undefined =
