@@ -58,7 +58,7 @@ describe('writes of the leader state (real Redis)', () => {
   const prefix = `vigil-e2e-${randomBytes(4).toString('hex')}`;
   const key = `${prefix}:leader:controller`;
   const state = `${prefix}:notify:incidents`;
-  const redis = new Redis(env.REDIS_URL);
+  let redis: Redis;
   const leases: LeaderLease[] = [];
   /** A TTL long enough that no lease expires by itself during the test. */
   const lease = (holder: string) => {
@@ -67,6 +67,9 @@ describe('writes of the leader state (real Redis)', () => {
     return made;
   };
 
+  beforeAll(() => {
+    redis = new Redis(env.REDIS_URL);
+  });
   afterAll(async () => {
     for (const l of leases) await l.stop();
     await redis.del(key, `${key}:token`, state);
