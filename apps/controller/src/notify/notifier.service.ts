@@ -1,4 +1,11 @@
-import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import {
+  BeforeApplicationShutdown,
+  Inject,
+  Injectable,
+  Logger,
+  OnApplicationBootstrap,
+  OnApplicationShutdown,
+} from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { Queue } from 'bullmq';
 import Redis from 'ioredis';
@@ -64,7 +71,9 @@ interface Routing {
  * detection or actions.
  */
 @Injectable()
-export class NotifierService implements OnApplicationBootstrap, OnApplicationShutdown {
+export class NotifierService
+  implements OnApplicationBootstrap, BeforeApplicationShutdown, OnApplicationShutdown
+{
   private readonly logger = new Logger(NotifierService.name);
   private readonly store: NotificationStore;
   private readonly created: Counter<'channel' | 'event' | 'state'>;
@@ -141,11 +150,18 @@ export class NotifierService implements OnApplicationBootstrap, OnApplicationShu
     every(RETENTION_MS, () => this.retention());
   }
 
-  async onApplicationShutdown(): Promise<void> {
+  /**
+   * Before any shutdown hook (HealthService's releases the lease in its own): a tick cut short after
+   * recording notices but before saving the incidents, or one whose save comes after the lease is
+   * released (and so is refused), would make the next leader send the same trigger again, or lose
+   * where it went.
+   */
+  async beforeApplicationShutdown(): Promise<void> {
     for (const timer of this.timers.splice(0)) clearInterval(timer);
-    // A tick cut short after recording notices but before saving the incidents would make the next
-    // leader send the same trigger again.
     await this.running?.catch(() => undefined);
+  }
+
+  async onApplicationShutdown(): Promise<void> {
     await this.queue?.close();
     await this.connection?.quit().catch(() => this.connection?.disconnect());
   }
