@@ -11,7 +11,7 @@ const MAX_RETRY_AFTER_MS = 3_600_000;
 
 /** A resolve waiting for its trigger looks again after 1 s at first, then doubling, but at most 30 s apart. */
 const TRIGGER_RECHECK_MIN_MS = 1000;
-const TRIGGER_RECHECK_MAX_MS = 30_000;
+const TRIGGER_RECHECK_MAX_MS = 10_000;
 
 /** A resolve waits at least this long for its trigger: past the sweep re-queuing a lost trigger (≤ 150 s). */
 const MIN_TRIGGER_WAIT_MS = 600_000;
@@ -129,10 +129,11 @@ export function triggerWaitLimitMs(attempts: number, baseMs: number): number {
 
 /**
  * When a resolve or reminder that has waited `waitedMs` for its trigger (of at most `limitMs`, see
- * triggerWaitLimitMs) looks again: after as long as it has waited so far, so 1, 1, 2, 4, 8 s ... apart,
- * at most 30 s apart (one query per look, however long the wait), and never past the limit.
+ * triggerWaitLimitMs) looks again: after a quarter of what it has waited so far, 1 s to 10 s, so it
+ * goes at most a quarter (or 10 s) later than its trigger, with few queries in a long wait; never past
+ * the limit.
  */
 export function triggerRecheckDelayMs(waitedMs: number, limitMs: number): number {
-  const backoff = Math.min(TRIGGER_RECHECK_MAX_MS, Math.max(TRIGGER_RECHECK_MIN_MS, waitedMs));
+  const backoff = Math.min(TRIGGER_RECHECK_MAX_MS, Math.max(TRIGGER_RECHECK_MIN_MS, waitedMs / 4));
   return Math.max(0, Math.min(backoff, limitMs - waitedMs));
 }

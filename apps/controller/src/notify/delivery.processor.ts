@@ -106,7 +106,7 @@ export class DeliveryProcessor implements OnApplicationBootstrap, OnApplicationS
   /**
    * A resolve or reminder must not overtake its trigger while that is being retried: PagerDuty would
    * resolve nothing, then open an incident nobody resolves. So it waits (DelayedError: run again later,
-   * no attempt used; triggerRecheckDelayMs backs the looks off from 1 s to 30 s apart) while an earlier
+   * no attempt used; triggerRecheckDelayMs backs the looks off from 1 s to 10 s apart) while an earlier
    * notification of its incident to its channel is pending, for at most triggerWaitLimitMs since its job
    * was queued; past that it goes, and the returned note says why.
    */
