@@ -3,6 +3,7 @@ import { createHmac } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { labelsFingerprint } from '@libs/domain';
+import type { AlertRecord } from '@libs/persistence';
 import { grafanaSignature } from '@libs/runtime';
 import { signatureHeaders } from '@libs/traffic';
 import { call, type Reply } from './support/http';
@@ -22,21 +23,6 @@ const JSON_TYPE = 'application/json';
 const SIGNING_ENV = 'VIGIL_TEST_ALERT_SIGNING_SECRET';
 const SIGNING_SECRET = 'alert-signing-secret-for-tests';
 const BODY_LIMIT = 64 * 1024;
-
-interface AlertRow {
-  fingerprint: string;
-  source: string;
-  name: string;
-  status: string;
-  labels: Record<string, string>;
-  service: string | null;
-  idc: string | null;
-  endpoint: string | null;
-  starts_at: Date;
-  ends_at: Date | null;
-  generator_url: string | null;
-  received_count: number;
-}
 
 /** A small seeded PRNG (mulberry32): the random bodies are the same on every run. */
 function prng(seed: number) {
@@ -75,7 +61,7 @@ describe('alerts received by webhook', () => {
   }
   const get = (path: string, token = keys.viewer) => call(vigil.url, 'GET', `/api/v1${path}`, { token });
   const alert = async (fingerprint: string) =>
-    (await vigil.sql<AlertRow>('SELECT * FROM alerts WHERE fingerprint = $1', [fingerprint]))[0];
+    (await vigil.sql<AlertRecord>('SELECT * FROM alerts WHERE fingerprint = $1', [fingerprint]))[0];
   /** What a refused request must leave unchanged: the alerts and the alert events. */
   const stored = async () =>
     (
