@@ -63,6 +63,10 @@ const envSchema = z.object({
   VIGIL_NOTIFY_ATTEMPTS: integer(1, 50, 6),
   /** First retry delay; doubles with each attempt (1, 2, 4, 8, 16 s by default). */
   VIGIL_NOTIFY_BACKOFF_MS: integer(10, 3_600_000, 1000),
+  /** Live `/events/stream` connections one API key may hold open in one process; more get 429. */
+  VIGIL_STREAMS_PER_KEY: integer(1, 100_000, 10),
+  /** Live `/events/stream` connections one process holds open, all keys together; more get 429. */
+  VIGIL_STREAMS_MAX: integer(1, 1_000_000, 500),
   LOG_LEVEL: z.enum(LOG_LEVELS, { message: `expected one of ${LOG_LEVELS.join(', ')}` }).default('info'),
 });
 

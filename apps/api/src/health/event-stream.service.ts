@@ -1,5 +1,7 @@
 import {
   BeforeApplicationShutdown,
+  HttpException,
+  HttpStatus,
   Inject,
   Injectable,
   Logger,
@@ -8,13 +10,17 @@ import {
   OnApplicationShutdown,
 } from '@nestjs/common';
 import Redis from 'ioredis';
+import { Gauge } from 'prom-client';
 import { filter, map, merge, Observable, Subject, takeUntil, timer } from 'rxjs';
 import { ENV, type Env } from '@libs/config';
 import { HEALTH_KEYS } from '@libs/queue';
-import { REDIS, redisKey } from '@libs/runtime';
+import { MetricsService, REDIS, redisKey } from '@libs/runtime';
+import { StreamSlots, type SlotRefusal } from './stream-slots';
 
 /** A comment line this often keeps proxies and load balancers from closing an idle stream. */
 export const HEARTBEAT_MS = 15_000;
+/** What a refused stream is told to wait: streams are long-lived, so no slot is due at a known time. */
+export const STREAM_RETRY_AFTER_S = 30;
 
 /** What the stream filters on; the rest of the event is passed through as published. */
 export interface PublishedEvent {
@@ -33,7 +39,8 @@ export interface StreamFilter {
 /**
  * The live timeline: one Redis subscriber connection per process on HEALTH_KEYS.events, fanned out
  * to every SSE client through one Subject. Each client gets its own filter and heartbeat, both torn
- * down when it disconnects (Nest unsubscribes).
+ * down when it disconnects (Nest unsubscribes). Streams are capped per API key
+ * (VIGIL_STREAMS_PER_KEY) and per process (VIGIL_STREAMS_MAX): past either, 429.
  */
 @Injectable()
 export class EventStreamService
@@ -43,16 +50,28 @@ export class EventStreamService
   private readonly events = new Subject<PublishedEvent>();
   private readonly closing = new Subject<void>();
   private subscriber?: Redis;
-  private open = 0;
+  private readonly slots: StreamSlots;
 
   constructor(
     @Inject(ENV) private readonly env: Env,
     @Inject(REDIS) private readonly redis: Redis,
-  ) {}
+    metrics: MetricsService,
+  ) {
+    const slots = new StreamSlots(env.VIGIL_STREAMS_PER_KEY, env.VIGIL_STREAMS_MAX);
+    this.slots = slots;
+    new Gauge({
+      name: 'vigil_event_streams',
+      help: 'Live /events/stream connections open in this process',
+      registers: [metrics.registry],
+      collect() {
+        this.set(slots.open);
+      },
+    });
+  }
 
   /** How many SSE clients are connected to this process. */
   get clients(): number {
-    return this.open;
+    return this.slots.open;
   }
 
   async onApplicationBootstrap(): Promise<void> {
@@ -72,10 +91,17 @@ export class EventStreamService
     await this.subscriber?.quit().catch(() => this.subscriber?.disconnect());
   }
 
-  /** One client's stream: a comment at once (so headers go out), matching events, a heartbeat comment. */
-  stream(filterBy: StreamFilter): Observable<MessageEvent> {
+  /**
+   * One client's stream: a comment at once (so headers go out), matching events, a heartbeat comment.
+   * It holds one of `caller`'s slots until `ended` aborts (Nest aborts it however the stream ends,
+   * even when it is never subscribed); 429 when no slot is free.
+   */
+  stream(filterBy: StreamFilter, caller: string, ended: AbortSignal): Observable<MessageEvent> {
+    const slot = this.slots.take(caller);
+    if ('refused' in slot) throw this.tooMany(slot.refused);
+    if (ended.aborted) slot.release();
+    else ended.addEventListener('abort', slot.release, { once: true });
     return new Observable<MessageEvent>((subscriber) => {
-      this.open++;
       const matching = this.events.pipe(
         filter(
           (e) =>
@@ -90,10 +116,28 @@ export class EventStreamService
       );
       const subscription = merge(matching, heartbeat).pipe(takeUntil(this.closing)).subscribe(subscriber);
       return () => {
-        this.open--;
+        slot.release();
         subscription.unsubscribe();
       };
     });
+  }
+
+  private tooMany(refusal: SlotRefusal): HttpException {
+    const message =
+      refusal === 'per-key'
+        ? `this API key already has ${this.env.VIGIL_STREAMS_PER_KEY} live streams open here, the most ` +
+          'allowed (VIGIL_STREAMS_PER_KEY); close one or retry later'
+        : `this server already has ${this.env.VIGIL_STREAMS_MAX} live streams open, the most allowed ` +
+          '(VIGIL_STREAMS_MAX); retry later or on another API replica';
+    return new HttpException(
+      {
+        statusCode: HttpStatus.TOO_MANY_REQUESTS,
+        error: 'Too Many Requests',
+        message,
+        retryAfterSeconds: STREAM_RETRY_AFTER_S,
+      },
+      HttpStatus.TOO_MANY_REQUESTS,
+    );
   }
 
   private publish(message: string): void {

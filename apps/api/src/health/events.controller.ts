@@ -1,7 +1,14 @@
-import { Controller, Get, type MessageEvent, Query, Sse } from '@nestjs/common';
-import { ApiBadRequestResponse, ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
+import { Controller, Get, type MessageEvent, Query, Sse, SseSignal } from '@nestjs/common';
+import {
+  ApiBadRequestResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiProduces,
+  ApiTags,
+  ApiTooManyRequestsResponse,
+} from '@nestjs/swagger';
 import type { Observable } from 'rxjs';
-import { MinRole } from '@libs/runtime';
+import { CurrentPrincipal, MinRole, type Principal } from '@libs/runtime';
 import { EventStreamService } from './event-stream.service';
 import { HealthEventsService } from './health-events.service';
 import { EventPageDto, EventsQuery, HealthEventDto, StreamQuery } from './health.dto';
@@ -32,11 +39,18 @@ export class EventsController {
       'it). A comment line is sent at once and every 15 s so that proxies keep the stream open. Needs ' +
       'the `Authorization: Bearer` header like every route; there is no token in the URL, so use curl ' +
       '(`curl -N -H "Authorization: Bearer $T" .../events/stream`) or fetch-event-source rather than a ' +
-      'browser EventSource.',
+      'browser EventSource. One API key may hold VIGIL_STREAMS_PER_KEY streams (default 10) on one ' +
+      'API process, and the process VIGIL_STREAMS_MAX (default 500) in all; past either, 429.',
   })
   @ApiProduces('text/event-stream')
   @ApiOkResponse({ type: HealthEventDto, description: 'A text/event-stream of these events' })
-  stream(@Query() query: StreamQuery): Observable<MessageEvent> {
-    return this.live.stream(query);
+  @ApiTooManyRequestsResponse({ description: 'Too many open streams for this key or process (Retry-After)' })
+  stream(
+    @Query() query: StreamQuery,
+    @CurrentPrincipal() caller: Principal,
+    @SseSignal() ended: AbortSignal,
+  ): Observable<MessageEvent> {
+    // The bootstrap admin token has no key id; its name is unique among keys (reserved).
+    return this.live.stream(query, caller.keyId ?? caller.name, ended);
   }
 }
