@@ -1,16 +1,16 @@
 import { Controller, Get, Query } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
-import { IsOptional, IsString, Matches } from 'class-validator';
+import { IsOptional, IsString } from 'class-validator';
 import { AuditService, MinRole } from '@libs/runtime';
+import { Int8Query } from '../numeric-params';
 import { LimitParam } from '../pagination';
 
 class AuditQuery {
   @LimitParam()
   limit = 100;
 
-  @ApiPropertyOptional({ description: 'Cursor: the `next` of the previous page' })
-  @IsOptional()
-  @Matches(/^\d{1,19}$/, { message: 'expected the `next` cursor of a previous page' })
+  /** An audit entry's id (bigint). */
+  @Int8Query(1, { description: 'Cursor: the `next` of the previous page' })
   before?: string;
 
   @ApiPropertyOptional({ description: 'Only entries by this actor (API key name)' })

@@ -4,8 +4,6 @@ import {
   Get,
   Headers,
   HttpCode,
-  Param,
-  ParseIntPipe,
   Post,
   Put,
   Query,
@@ -22,6 +20,7 @@ import {
   ApiHeader,
   ApiOkResponse,
   ApiOperation,
+  ApiParam,
   ApiPayloadTooLargeResponse,
   ApiProduces,
   ApiTags,
@@ -29,6 +28,7 @@ import {
 import type { Response } from 'express';
 import { configJsonSchema, parseConfigText, serializeConfig } from '@libs/config';
 import { AuditSource, MinRole, type AuditActor } from '@libs/runtime';
+import { INT4_MAX, IntPath } from '../numeric-params';
 import { PageQuery } from '../pagination';
 import {
   ApplyQuery,
@@ -47,6 +47,15 @@ const IF_MATCH = {
   required: false,
   description: 'Apply only if the current version is this one (the ETag of GET /config); 409 otherwise',
 };
+
+/** `:n`, a config version: 400 naming `n` unless an integer from 1 to int4's max (the column's type). */
+const Version = () => IntPath('n', 1, INT4_MAX);
+const VersionParam = () =>
+  ApiParam({
+    name: 'n',
+    description: 'A config version',
+    schema: { type: 'integer', minimum: 1, maximum: INT4_MAX },
+  });
 
 @ApiTags('config')
 @Controller('config')
@@ -117,8 +126,9 @@ export class ConfigController {
   @Get('versions/:n')
   @MinRole('viewer')
   @ApiOperation({ summary: 'One version: who, when, why, its plan and its document (secrets redacted)' })
+  @VersionParam()
   @ApiOkResponse({ type: VersionDto })
-  async version(@Param('n', ParseIntPipe) n: number): Promise<VersionDto> {
+  async version(@Version() n: number): Promise<VersionDto> {
     const v = await this.config.getVersion(n);
     return {
       ...v,
@@ -130,8 +140,9 @@ export class ConfigController {
   @Get('versions/:n/diff')
   @MinRole('viewer')
   @ApiOperation({ summary: 'What changes from version `against` (default n-1) to version n' })
+  @VersionParam()
   @ApiOkResponse({ type: PlanDto })
-  diff(@Param('n', ParseIntPipe) n: number, @Query() query: DiffQuery): Promise<PlanDto> {
+  diff(@Version() n: number, @Query() query: DiffQuery): Promise<PlanDto> {
     return this.config.diff(n, query.against ?? Math.max(n - 1, 0));
   }
 
@@ -140,9 +151,10 @@ export class ConfigController {
   @MinRole('operator')
   @ApiOperation({ summary: 'Make version n current again, as a new version' })
   @ApiHeader(IF_MATCH)
+  @VersionParam()
   @ApiOkResponse({ type: ApplyResultDto })
   restore(
-    @Param('n', ParseIntPipe) n: number,
+    @Version() n: number,
     @Query() query: RestoreQuery,
     @Headers('if-match') ifMatch: string | undefined,
     @AuditSource() source: AuditActor,

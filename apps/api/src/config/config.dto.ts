@@ -1,6 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { Transform, Type } from 'class-transformer';
-import { IsBoolean, IsInt, IsOptional, IsString, MaxLength, Min } from 'class-validator';
+import { Transform } from 'class-transformer';
+import { IsBoolean, IsOptional, IsString, MaxLength } from 'class-validator';
+import { INT4_MAX, IntQuery } from '../numeric-params';
 
 export class ApplyQuery {
   @ApiPropertyOptional({ description: 'Only return the plan; change nothing', default: false })
@@ -25,11 +26,7 @@ export class RestoreQuery {
 }
 
 export class DiffQuery {
-  @ApiPropertyOptional({ description: 'The version to compare with (default: the one before; 0 = empty)' })
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(0)
+  @IntQuery(0, INT4_MAX, { description: 'The version to compare with (default: the one before; 0 = empty)' })
   against?: number;
 }
 

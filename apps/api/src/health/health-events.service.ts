@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { Repository } from 'typeorm';
 import { HealthEventEntity } from '@libs/persistence';
+import { boundedInt, INT8_MAX } from '../numeric-params';
 import type { EventPageDto, EventsQuery } from './health.dto';
 import { badField, parseTime } from './time-range';
 
@@ -13,7 +14,8 @@ export const encodeCursor = (id: string) => Buffer.from(CURSOR_PREFIX + id).toSt
 export function decodeCursor(cursor: string): string {
   const text = Buffer.from(cursor, 'base64url').toString('utf8');
   const id = text.startsWith(CURSOR_PREFIX) ? text.slice(CURSOR_PREFIX.length) : '';
-  if (!/^\d{1,19}$/.test(id)) throw badField('cursor', 'expected the `next` of a previous page');
+  if (boundedInt(id, 1, INT8_MAX) === undefined)
+    throw badField('cursor', 'expected the `next` of a previous page');
   return id;
 }
 

@@ -7,7 +7,7 @@ import { LimitParam } from '../pagination';
 export const STATE_NAMES: readonly HealthStateName[] = ['UNKNOWN', 'HEALTHY', 'DEGRADED', 'UNHEALTHY'];
 export const EVENT_KINDS = ['endpoint', 'idc', 'vantage', 'alert'] as const;
 
-const TIME_DOC = 'ISO 8601 timestamp (2030-01-02T03:04:05Z) or epoch milliseconds';
+const TIME_DOC = 'ISO 8601 timestamp (2030-01-02T03:04:05Z) or epoch milliseconds, from 1970 to 9999';
 const TIME_MESSAGE = { message: 'expected an ISO 8601 timestamp or epoch milliseconds' };
 
 // ---------------------------------------------------------------- queries
@@ -25,12 +25,15 @@ export class ServiceStatusQuery {
 }
 
 class TimeRangeQuery {
-  @ApiPropertyOptional({ description: `Start (inclusive): ${TIME_DOC}` })
+  @ApiPropertyOptional({ description: `Start (inclusive): ${TIME_DOC}`, pattern: TIME_PATTERN.source })
   @IsOptional()
   @Matches(TIME_PATTERN, TIME_MESSAGE)
   from?: string;
 
-  @ApiPropertyOptional({ description: `End (exclusive): ${TIME_DOC}; default now` })
+  @ApiPropertyOptional({
+    description: `End (exclusive): ${TIME_DOC}; default now`,
+    pattern: TIME_PATTERN.source,
+  })
   @IsOptional()
   @Matches(TIME_PATTERN, TIME_MESSAGE)
   to?: string;

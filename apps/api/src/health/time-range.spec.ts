@@ -18,6 +18,9 @@ describe('history query parsing', () => {
     expect(parseTime('from', '2024-01-01T10:00:00.000+01:00')).toBe(Date.UTC(2024, 0, 1, 9));
     expect(parseTime('from', '1704103200000')).toBe(Date.UTC(2024, 0, 1, 10));
     expect(fieldOf(() => parseTime('to', 'yesterday'))).toBe('to');
+    expect(fieldOf(() => parseTime('from', '999999999999999'))).toBe('from');
+    expect(fieldOf(() => parseTime('from', '0000-01-01'))).toBe('from');
+    expect(parseTime('to', '9999-12-31T23:59:59.999Z')).toBe(253402300799999);
   });
 
   it('defaults the range and wants from before to', () => {

@@ -18,11 +18,20 @@ export function badField(path: string, message: string): BadRequestException {
 /** `?from=`/`?to=` values: an ISO 8601 timestamp or epoch milliseconds. */
 export const TIME_PATTERN = /^(\d{1,15}|\d{4}-\d{2}-\d{2}(T[\d:.]+(Z|[+-]\d{2}:?\d{2})?)?)$/;
 
-/** Epoch ms of a `from`/`to` value (already format-checked by the DTO); 400 naming `field` if it is no date. */
+/** The latest time a query may name: the end of year 9999, as far as a 4-digit ISO year goes. */
+export const MAX_TIME_MS = Date.UTC(9999, 11, 31, 23, 59, 59, 999);
+
+/**
+ * Epoch ms of a `from`/`to` value (already format-checked by the DTO); 400 naming `field` if it is
+ * no date, or one before 1970 or after 9999.
+ */
 export function parseTime(field: string, text: string): number {
   const ms = /^\d+$/.test(text) ? Number(text) : Date.parse(text);
   if (!Number.isFinite(ms) || !TIME_PATTERN.test(text)) {
     throw badField(field, 'expected an ISO 8601 timestamp or epoch milliseconds');
+  }
+  if (ms < 0 || ms > MAX_TIME_MS) {
+    throw badField(field, `must be a time from 1970-01-01 to 9999-12-31 (epoch ms 0 to ${MAX_TIME_MS})`);
   }
   return ms;
 }
