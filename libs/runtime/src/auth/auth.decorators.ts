@@ -1,6 +1,7 @@
-import { applyDecorators, SetMetadata } from '@nestjs/common';
+import { applyDecorators, SetMetadata, UseInterceptors } from '@nestjs/common';
 import { ApiBearerAuth, ApiForbiddenResponse, ApiHeader, ApiUnauthorizedResponse } from '@nestjs/swagger';
 import type { ApiRole } from '@libs/domain';
+import { SignatureSettlement } from './signature-settlement.interceptor';
 
 export const PUBLIC_ROUTE = 'vigil:public';
 export const MIN_ROLE = 'vigil:min-role';
@@ -22,12 +23,14 @@ export const MinRole = (role: ApiRole) =>
  * A route for monitoring systems (`/api/v1/webhooks/*`): only a webhook-role key may call it (other
  * roles get 403), or, without an `Authorization` header, a body signed with config
  * `alerts.signingSecret` (X-Vigil-Timestamp with X-Vigil-Signature or X-Grafana-Alerting-Signature;
- * needs the raw body, which the body parser keeps for `/api/v1/webhooks/` paths only).
+ * needs the raw body, which the body parser keeps for `/api/v1/webhooks/` paths only). A signature
+ * counts as used only once its request succeeded (SignatureSettlement).
  */
 export const WebhookRoute = () =>
   applyDecorators(
     SetMetadata(MIN_ROLE, 'webhook'),
     SetMetadata(WEBHOOK_ROUTE, true),
+    UseInterceptors(SignatureSettlement),
     ApiBearerAuth(),
     ApiHeader({
       name: 'X-Vigil-Timestamp',
@@ -37,7 +40,9 @@ export const WebhookRoute = () =>
     ApiHeader({
       name: 'X-Vigil-Signature',
       required: false,
-      description: 'sha256=<hex HMAC-SHA256(alerts.signingSecret, "<timestamp>.<raw body>")>, usable once',
+      description:
+        'sha256=<hex HMAC-SHA256(alerts.signingSecret, "<timestamp>.<raw body>")>, usable once: a request ' +
+        'that fails (4xx, 5xx) does not use it up',
     }),
     ApiHeader({
       name: 'X-Grafana-Alerting-Signature',

@@ -13,6 +13,27 @@ import { redisKey } from '../redis.provider';
 
 export type SignatureCheck = { ok: true } | { ok: false; reason: string };
 
+/** What a signature's Redis key holds: a request with it is running, or one has succeeded. */
+const IN_FLIGHT = 'in-flight';
+const USED = 'used';
+
+/** The Redis key a request's signature is remembered under, whichever scheme signed it. */
+export function signatureKey(env: Env, headers: HeaderBag): string | undefined {
+  const grafana = headerValue(headers, GRAFANA_SIGNATURE_HEADER) !== undefined;
+  const signature = headerValue(headers, grafana ? GRAFANA_SIGNATURE_HEADER : SIGNATURE_HEADER);
+  return signature === undefined ? undefined : redisKey(env, 'webhook-signatures', String(signature));
+}
+
+/**
+ * Ends the reservation {@link WebhookSignatures.check} made: a request that succeeded leaves its
+ * signature used (a replay is refused), one that failed frees it, so that the sender's retry of the
+ * same bytes is taken. Throws what Redis throws.
+ */
+export async function settleSignature(redis: Redis, key: string, succeeded: boolean): Promise<void> {
+  if (succeeded) await redis.set(key, USED, 'KEEPTTL', 'XX');
+  else await redis.del(key);
+}
+
 /** The signing secret of one config version: opened once, or why it cannot be. */
 interface SecretOfVersion {
   version: number;
@@ -24,8 +45,14 @@ interface SecretOfVersion {
  * Signed webhooks (`X-Vigil-Timestamp`, `X-Vigil-Signature`, see @libs/traffic signature.ts; or
  * Grafana's own scheme, see grafana-signature.ts) checked with config `alerts.signingSecret`: the MAC
  * over the raw body, the timestamp within 5 minutes of now either way, and each signature accepted
- * once (Redis SET NX, kept until its timestamp leaves the window), so a captured request cannot be
- * replayed, not even at once.
+ * once, so a captured request cannot be replayed, not even at once.
+ *
+ * "Once" means once successfully. A good signature is reserved as in flight (Redis SET NX), which
+ * refuses a parallel copy; the request's outcome then settles it (SignatureSettlement, after the
+ * handler): used on success, deleted on failure so that the sender may retry the same bytes. The key
+ * lives until the timestamp leaves the window either way, after which the verifier refuses it anyway;
+ * so a reservation left by a process that died mid-request never lets a copy in twice, it only blocks
+ * that signature until it would be stale.
  *
  * The secret comes from the newest config version, read when it changes (one `max(version)` query per
  * signed request), so a rotation applies to the next request on every API replica.
@@ -53,10 +80,16 @@ export class WebhookSignatures {
     if (!verified.ok) return { ok: false, reason: `bad signature: ${verified.reason}` };
     // Remembered until the timestamp is out of the window, after which the verifier refuses it anyway.
     const ttlMs = Math.max((verified.timestamp + DEFAULT_TOLERANCE_S) * 1000 - nowMs, 0) + 1000;
-    const signature = String(headerValue(headers, grafana ? GRAFANA_SIGNATURE_HEADER : SIGNATURE_HEADER));
-    const key = redisKey(this.env, 'webhook-signatures', signature);
-    const first = await this.redis.set(key, String(nowMs), 'PX', ttlMs, 'NX');
-    return first === 'OK' ? { ok: true } : { ok: false, reason: 'replayed: this signature was already used' };
+    const key = signatureKey(this.env, headers)!;
+    if ((await this.redis.set(key, IN_FLIGHT, 'PX', ttlMs, 'NX')) === 'OK') return { ok: true };
+    const seen = await this.redis.get(key);
+    return {
+      ok: false,
+      reason:
+        seen === IN_FLIGHT
+          ? 'replayed: a request with this signature is still being processed'
+          : 'replayed: this signature was already used',
+    };
   }
 
   private async secretOfHead(): Promise<SecretOfVersion> {
