@@ -43,6 +43,16 @@ describe('validateConfig: rule conditions (CEL)', () => {
       'endpoint.state == "UNHEALTHY"',
       'unknown fact endpoint: only rules with a drain-endpoint action are evaluated per endpoint (column 1)',
     ],
+    [
+      'a matches() pattern RE2 refuses (a backreference)',
+      'idc.name.matches("(s)\\\\1")',
+      'matches(): not a valid RE2 regular expression: invalid escape sequence: `\\1` (column 18)',
+    ],
+    [
+      'a matches() pattern RE2 refuses (a lookahead)',
+      'service.name.matches("live(?!-canary)")',
+      'matches(): not a valid RE2 regular expression: invalid or unsupported Perl syntax: `(?!` (column 22)',
+    ],
   ])('reports %s at rules[i].when', (_title, expression, message) => {
     expect(details(when(expression))).toEqual([{ path: 'rules[0].when', message }]);
   });

@@ -1,9 +1,10 @@
 /**
  * Rule conditions: CEL expressions compiled (parsed and type-checked) against the declared facts, so
- * a syntax error, an unknown fact or field, a type error or a non-bool condition is found when the
- * config is applied; evaluation never throws.
+ * a syntax error, an unknown fact or field, a type error, a non-bool condition or a `matches()`
+ * pattern RE2 refuses is found when the config is applied; evaluation never throws.
  */
 import type { ParseResult } from '@marcbachmann/cel-js';
+import { RE2_MATCHES, useRe2Matches } from './cel-regex';
 import {
   celContext,
   FACT_FIELDS,
@@ -56,10 +57,15 @@ function compileUncached(expression: string, subject: RuleSubject): CompileResul
   } catch (error) {
     return { ok: false, message: describeError(error, expression, subject) };
   }
+  const badPatterns = useRe2Matches(program.ast);
   const checked = program.check();
   if (!checked.valid) return { ok: false, message: describeError(checked.error, expression, subject) };
   if (checked.type !== 'bool')
     return { ok: false, message: `expected a bool condition, got ${prettyTypes(checked.type ?? 'dyn')}` };
+  if (badPatterns.length > 0) {
+    const [{ message, start }] = badPatterns;
+    return { ok: false, message: `${message} (${position(expression, start)})` };
+  }
   return { ok: true, rule: { expression, subject, program } };
 }
 
@@ -101,7 +107,8 @@ function summaryOf(error: unknown): string {
 function describeError(error: unknown, expression: string, subject: RuleSubject): string {
   const e = (error ?? {}) as CelError;
   const at = e.range ? ` (${position(expression, e.range.start)})` : '';
-  const summary = summaryOf(error);
+  // What runs `matches()` is named otherwise (see cel-regex.ts); operators wrote `matches`.
+  const summary = summaryOf(error).replaceAll(RE2_MATCHES, 'matches');
   if (e.name === 'ParseError')
     return `syntax error: ${lowerFirst(summary.replace(/\bEOF\b/, 'end of expression'))}${at}`;
   if (e.code === 'unknown_variable') {
