@@ -57,6 +57,17 @@ describe('validateConfig: rule conditions (CEL)', () => {
     expect(details(when(expression))).toEqual([{ path: 'rules[0].when', message }]);
   });
 
+  it('refuses a rule too costly to evaluate (nested comprehensions), naming rules[i].when', () => {
+    const list = '[1, 2, 3, 4, 5, 6]';
+    const expression = `${list}.all(a, ${list}.all(b, ${list}.all(c, ${list}.all(d, ${list}.all(e, ${list}.all(f, ${list}.all(g, a + b + c + d + e + f + g < idc.score)))))))`;
+    expect(details(when(expression))).toEqual([
+      {
+        path: 'rules[0].when',
+        message: expect.stringMatching(/^too costly to evaluate: up to [\d,]+ steps/),
+      },
+    ]);
+  });
+
   it('lets drain-endpoint rules use endpoint', () => {
     const drain: Mutation = (c) =>
       c.rules.push({

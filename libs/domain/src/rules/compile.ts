@@ -1,10 +1,12 @@
 /**
  * Rule conditions: CEL expressions compiled (parsed and type-checked) against the declared facts, so
- * a syntax error, an unknown fact or field, a type error, a non-bool condition or a `matches()`
- * pattern RE2 refuses is found when the config is applied; evaluation never throws.
+ * a syntax error, an unknown fact or field, a type error, a non-bool condition, a `matches()` pattern
+ * RE2 refuses or a condition too costly to evaluate is found when the config is applied; evaluation
+ * never throws.
  */
 import type { ParseResult } from '@marcbachmann/cel-js';
 import { RE2_MATCHES, useRe2Matches } from './cel-regex';
+import { estimateCost, MAX_RULE_COST } from './cost';
 import {
   celContext,
   FACT_FIELDS,
@@ -22,6 +24,8 @@ export interface CompiledRule {
   readonly subject: RuleSubject;
   /** The library's parsed, type-checked program. */
   readonly program: ParseResult;
+  /** The estimated worst-case cost of one evaluation (see cost.ts), at most MAX_RULE_COST. */
+  readonly cost: number;
 }
 
 export type CompileResult = { ok: true; rule: CompiledRule } | { ok: false; message: string };
@@ -66,7 +70,15 @@ function compileUncached(expression: string, subject: RuleSubject): CompileResul
     const [{ message, start }] = badPatterns;
     return { ok: false, message: `${message} (${position(expression, start)})` };
   }
-  return { ok: true, rule: { expression, subject, program } };
+  const cost = estimateCost(program.ast);
+  if (cost > MAX_RULE_COST) {
+    const message =
+      `too costly to evaluate: up to ${Math.round(cost).toLocaleString('en-US')} steps, the limit is ` +
+      `${MAX_RULE_COST.toLocaleString('en-US')} (nested all/exists/map/filter multiply: each runs its ` +
+      'body once per element of the list it iterates)';
+    return { ok: false, message };
+  }
+  return { ok: true, rule: { expression, subject, program, cost } };
 }
 
 export interface RuleEvaluation {
