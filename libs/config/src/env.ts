@@ -63,6 +63,8 @@ const envSchema = z.object({
   VIGIL_NOTIFY_ATTEMPTS: integer(1, 50, 6),
   /** First retry delay; doubles with each attempt (1, 2, 4, 8, 16 s by default). */
   VIGIL_NOTIFY_BACKOFF_MS: integer(10, 3_600_000, 1000),
+  /** Milliseconds a rule's evaluations may take in one rules tick (each second); over it, the rule is off until the next config. */
+  VIGIL_RULE_EVAL_BUDGET_MS: integer(1, 60_000, 500),
   LOG_LEVEL: z.enum(LOG_LEVELS, { message: `expected one of ${LOG_LEVELS.join(', ')}` }).default('info'),
 });
 

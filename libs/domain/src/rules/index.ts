@@ -4,3 +4,4 @@ export * from './compile';
 export * from './cost';
 export * from './rule-state';
 export * from './scope';
+export * from './rule-budget';
