@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'yaml';
 import { call } from './support/http';
+import { poll } from './support/poll';
 import { startVigil, type VigilUnderTest } from './support/vigil-app';
 
 const EXAMPLE = readFileSync(join(__dirname, '..', 'examples', 'multi-idc.yaml'), 'utf8');
@@ -72,5 +73,72 @@ describe('untrusted patterns and conditions (api)', () => {
         message: 'is not a valid RE2 regular expression: invalid escape sequence: `\\1`',
       },
     ]);
+  });
+});
+
+/** The run-time bound: a rule whose evaluations overrun VIGIL_RULE_EVAL_BUDGET_MS is disabled. */
+describe('rule evaluation budget (api, controller)', () => {
+  let vigil: VigilUnderTest;
+  // Within the cost limit, but no machine evaluates 8,000 iterations under the 1 ms budget set here.
+  const list = `[${Array.from({ length: 20 }, (_v, i) => i + 1).join(', ')}]`;
+  const heavy = `${list}.all(a, ${list}.all(b, ${list}.all(c, a + b + c < idc.score + 100)))`;
+
+  beforeAll(async () => {
+    vigil = await startVigil({ VIGIL_ROLES: 'api,controller', VIGIL_RULE_EVAL_BUDGET_MS: '1' });
+  });
+  afterAll(() => vigil.close());
+
+  it('disables the rule that overruns, with an event and a notification, while another rule fires', async () => {
+    const notify = [{ type: 'notify', channels: ['hook'] }];
+    const config = {
+      apiVersion: 'vigil/v1',
+      idcs: [{ name: 'sha', capacity: 10 }],
+      services: [
+        {
+          name: 'live',
+          endpoints: [{ idc: 'sha', name: 'a', url: 'http://127.0.0.1:9/' }],
+          checks: [{ name: 'http', type: 'http' }],
+        },
+      ],
+      rules: [
+        { name: 'heavy', when: heavy, for: '0s', actions: notify },
+        { name: 'light', when: 'idc.name == "sha"', for: '0s', actions: notify },
+      ],
+      channels: [{ name: 'hook', type: 'webhook', url: 'http://127.0.0.1:9/hook' }],
+    };
+    const applied = await call(vigil.url, 'PUT', '/api/v1/config', { token: vigil.adminToken, json: config });
+    expect(applied.status).toBe(200);
+    const [event] = await poll(
+      async () => {
+        const res = await call(vigil.url, 'GET', '/api/v1/events?kind=rule', { token: vigil.adminToken });
+        return res.body.items?.length ? res.body.items : undefined;
+      },
+      30_000,
+      'the rule event',
+    );
+    expect(event).toMatchObject({
+      kind: 'rule',
+      before: 'enabled',
+      after: 'disabled',
+      reason: expect.stringMatching(/^rule heavy disabled: its evaluations took \d+ ms in one tick/),
+      details: { rule: 'heavy', budgetMs: 1, evaluations: 1 },
+    });
+    const notices = await poll(
+      async () => {
+        const rows = await vigil.sql<{ event: string; rule: string }>(
+          `SELECT event, labels->>'rule' AS rule FROM notifications WHERE event LIKE 'rule.%' ORDER BY event, rule`,
+        );
+        return rows.length >= 2 ? rows : undefined;
+      },
+      30_000,
+      'the rule.disabled and rule.notify notifications',
+    );
+    expect(notices).toEqual([
+      { event: 'rule.disabled', rule: 'heavy' },
+      { event: 'rule.notify', rule: 'light' },
+    ]);
+    // Disabled once, not again on every tick.
+    const events = await call(vigil.url, 'GET', '/api/v1/events?kind=rule', { token: vigil.adminToken });
+    expect(events.body.items).toHaveLength(1);
   });
 });
