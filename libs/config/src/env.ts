@@ -67,6 +67,8 @@ const envSchema = z.object({
   VIGIL_STREAMS_PER_KEY: integer(1, 100_000, 10),
   /** Live `/events/stream` connections one process holds open, all keys together; more get 429. */
   VIGIL_STREAMS_MAX: integer(1, 1_000_000, 500),
+  /** Milliseconds a rule's evaluations may take in one rules tick (each second); over it, the rule is off until the next config. */
+  VIGIL_RULE_EVAL_BUDGET_MS: integer(1, 60_000, 500),
   LOG_LEVEL: z.enum(LOG_LEVELS, { message: `expected one of ${LOG_LEVELS.join(', ')}` }).default('info'),
 });
 

@@ -1,3 +1,4 @@
+import { compileRe2 } from '@libs/domain';
 import { formatDuration, parseDuration } from './duration';
 import { defaultEndpointName } from './endpoint';
 import { ConfigIssue, issueAt, Path } from './path';
@@ -88,14 +89,11 @@ function checkHttpOptions(http: HttpOptions, timeout: number, at: Path): ConfigI
     const message = `maxLatency (${http.maxLatency}) must not exceed timeout (${formatDuration(timeout)})`;
     issues.push(issueAt([...at, 'http', 'maxLatency'], message));
   }
-  if (http.bodyRegex !== undefined) {
-    try {
-      new RegExp(http.bodyRegex);
-    } catch (err) {
-      issues.push(
-        issueAt([...at, 'http', 'bodyRegex'], `invalid regular expression: ${(err as Error).message}`),
-      );
-    }
+  // RE2, as the prober runs it: a backreference or a lookaround is refused here, not at probe time.
+  const regex = http.bodyRegex === undefined ? undefined : compileRe2(http.bodyRegex);
+  if (regex && !regex.ok) {
+    const message = `not a valid RE2 regular expression: ${regex.message}`;
+    issues.push(issueAt([...at, 'http', 'bodyRegex'], message));
   }
   return issues;
 }

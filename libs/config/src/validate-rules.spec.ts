@@ -43,8 +43,29 @@ describe('validateConfig: rule conditions (CEL)', () => {
       'endpoint.state == "UNHEALTHY"',
       'unknown fact endpoint: only rules with a drain-endpoint action are evaluated per endpoint (column 1)',
     ],
+    [
+      'a matches() pattern RE2 refuses (a backreference)',
+      'idc.name.matches("(s)\\\\1")',
+      'matches(): not a valid RE2 regular expression: invalid escape sequence: `\\1` (column 18)',
+    ],
+    [
+      'a matches() pattern RE2 refuses (a lookahead)',
+      'service.name.matches("live(?!-canary)")',
+      'matches(): not a valid RE2 regular expression: invalid or unsupported Perl syntax: `(?!` (column 22)',
+    ],
   ])('reports %s at rules[i].when', (_title, expression, message) => {
     expect(details(when(expression))).toEqual([{ path: 'rules[0].when', message }]);
+  });
+
+  it('refuses a rule too costly to evaluate (nested comprehensions), naming rules[i].when', () => {
+    const list = '[1, 2, 3, 4, 5, 6]';
+    const expression = `${list}.all(a, ${list}.all(b, ${list}.all(c, ${list}.all(d, ${list}.all(e, ${list}.all(f, ${list}.all(g, a + b + c + d + e + f + g < idc.score)))))))`;
+    expect(details(when(expression))).toEqual([
+      {
+        path: 'rules[0].when',
+        message: expect.stringMatching(/^too costly to evaluate: up to [\d,]+ steps/),
+      },
+    ]);
   });
 
   it('lets drain-endpoint rules use endpoint', () => {

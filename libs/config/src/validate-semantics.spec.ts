@@ -286,14 +286,24 @@ describe('validateConfig: semantic problems', () => {
     ]);
   });
 
-  it('reports an invalid bodyRegex with the engine message', () => {
-    const details = problems((c) => (c.services[0].checks[0].http = { bodyRegex: 'ok(' }));
+  it.each<[string, string, string]>([
+    ['a pattern that does not parse', 'ok(', 'missing closing ): `ok(`'],
+    ['a backreference', '(ok)\\1', 'invalid escape sequence: `\\1`'],
+    ['a lookahead', 'up(?=time)', 'invalid or unsupported Perl syntax: `(?=`'],
+  ])('refuses a bodyRegex RE2 cannot compile, with its message: %s', (_name, bodyRegex, message) => {
+    const details = problems((c) => (c.services[0].checks[0].http = { bodyRegex }));
     expect(details).toEqual([
       {
         path: 'services[0].checks[0].http.bodyRegex',
-        message: expect.stringMatching(/^invalid regular expression: /),
+        message: `not a valid RE2 regular expression: ${message}`,
       },
     ]);
+  });
+
+  it('accepts a bodyRegex that backtracks catastrophically in JavaScript: RE2 runs it in linear time', () => {
+    const config = baseConfig();
+    config.services[0].checks[0].http = { bodyRegex: '(.*){24}!' };
+    expect(validateConfig(config).ok).toBe(true);
   });
 
   it('accepts routes naming defined channels, services and IDCs, and distinct alert labels', () => {

@@ -5,3 +5,4 @@ export * from './rules';
 export * from './shift';
 export * from './notify';
 export * from './alerts';
+export * from './regex';

@@ -1,10 +1,10 @@
 import type Redis from 'ioredis';
 import type { EntityManager } from 'typeorm';
-import type { AlertEvent, HealthEvent } from '@libs/domain';
+import type { AlertEvent, HealthEvent, RuleEvent } from '@libs/domain';
 import { HealthEventEntity } from './entities/health-event.entity';
 
-/** A timeline entry to store: a health event (endpoint, idc, vantage) or an alert event. */
-export type TimelineEvent = HealthEvent | AlertEvent;
+/** A timeline entry to store: a health event (endpoint, idc, vantage), an alert event or a rule disabled. */
+export type TimelineEvent = HealthEvent | AlertEvent | RuleEvent;
 
 /**
  * Appends events to `health_events`, in slices: a whole fleet changing state at once must stay under

@@ -7,7 +7,9 @@ describe('compileProbe', () => {
     const check = makeCheck({ type: 'http', http: { bodyRegex: '(' } });
     const outcome = await compileProbe(check, makeEndpoint({ url: 'http://127.0.0.1:1/' }), makeContext())();
     expect(outcome).toMatchObject({ ok: false, errorKind: 'other', latencyMs: 0 });
-    expect(outcome.detail).toMatch(/^check probe cannot run: Invalid regular expression/);
+    expect(outcome.detail).toMatch(
+      /^check probe cannot run: bodyRegex is not a valid RE2 regular expression/,
+    );
   });
 
   it('fails an endpoint without a usable address', async () => {

@@ -1,4 +1,5 @@
 import type { Readable } from 'node:stream';
+import { compileRe2 } from '@libs/domain';
 import { shorten } from './errors';
 import type { HttpCheck } from './types';
 
@@ -52,7 +53,11 @@ export function getJsonPath(value: unknown, steps: readonly PathStep[]): unknown
 /** A compiled body check: undefined when the body is fine, else why not. */
 export type BodyCheck = (body: string, truncated: boolean) => string | undefined;
 
-/** Compiles bodyContains / bodyRegex / jsonPath into one function; undefined when the check has none. */
+/**
+ * Compiles bodyContains / bodyRegex (RE2 syntax) / jsonPath into one function; undefined when the check
+ * has none.
+ * @throws Error for a bodyRegex RE2 refuses or a JSON path outside the subset.
+ */
 export function compileBodyCheck(http: HttpOptions): BodyCheck | undefined {
   const checks: BodyCheck[] = [];
   const { bodyContains, bodyRegex, jsonPath } = http;
@@ -61,7 +66,10 @@ export function compileBodyCheck(http: HttpOptions): BodyCheck | undefined {
       body.includes(bodyContains) ? undefined : `body lacks "${shorten(bodyContains)}"`,
     );
   if (bodyRegex !== undefined) {
-    const regex = new RegExp(bodyRegex);
+    // RE2 (linear time): a pattern runs over up to 64 KiB of body on every probe.
+    const compiled = compileRe2(bodyRegex);
+    if (!compiled.ok) throw new Error(`bodyRegex is not a valid RE2 regular expression: ${compiled.message}`);
+    const { regex } = compiled;
     checks.push((body) => (regex.test(body) ? undefined : `body does not match /${shorten(bodyRegex)}/`));
   }
   if (jsonPath !== undefined) checks.push(jsonPathCheck(jsonPath.path, jsonPath.equals));

@@ -5,7 +5,7 @@ import { TIME_PATTERN } from './time-range';
 import { LimitParam } from '../pagination';
 
 export const STATE_NAMES: readonly HealthStateName[] = ['UNKNOWN', 'HEALTHY', 'DEGRADED', 'UNHEALTHY'];
-export const EVENT_KINDS = ['endpoint', 'idc', 'vantage', 'alert'] as const;
+export const EVENT_KINDS = ['endpoint', 'idc', 'vantage', 'alert', 'rule'] as const;
 
 const TIME_DOC = 'ISO 8601 timestamp (2030-01-02T03:04:05Z) or epoch milliseconds, from 1970 to 9999';
 const TIME_MESSAGE = { message: 'expected an ISO 8601 timestamp or epoch milliseconds' };

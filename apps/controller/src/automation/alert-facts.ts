@@ -1,9 +1,9 @@
 import type { DataSource } from 'typeorm';
-import type { AlertFact } from '@libs/domain';
+import { MAX_ALERT_FACTS, type AlertFact } from '@libs/domain';
 import type { AlertRecord } from '@libs/persistence';
 
-/** Firing alerts the rules see at most: the most recently received ones. */
-export const ALERT_FACTS_LIMIT = 5000;
+/** Firing alerts the rules see at most: the most recently received ones (the rules' cost assumes it). */
+export const ALERT_FACTS_LIMIT = MAX_ALERT_FACTS;
 /** The alerts table is read at most this often. */
 export const ALERT_FACTS_REFRESH_MS = 1000;
 

@@ -16,13 +16,16 @@ import {
   planFailback,
   planSetWeights,
   planShiftAway,
+  overrunReason,
+  ruleDisabledEvent,
+  type RuleOverrun,
   type ShiftContext,
   type ShiftPlan,
   type ShiftRefusal,
   type Weights,
 } from '@libs/domain';
 import { HEALTH_KEYS, type StatusSnapshot } from '@libs/queue';
-import { publishTimelineEvents } from '@libs/persistence';
+import { insertTimelineEvents, publishTimelineEvents } from '@libs/persistence';
 import { ConfigFollower, REDIS, redisKey } from '@libs/runtime';
 import { createAdapter, type TrafficAdapter } from '@libs/traffic';
 import { HealthService } from '../health/health.service';
@@ -49,7 +52,10 @@ const MODE_STATE = { enforce: 'executing', approval: 'awaiting-approval', 'dry-r
 export class AutomationService {
   private readonly logger = new Logger(AutomationService.name);
   private readonly store: AutomationStore;
-  private readonly runner = new RulesRunner();
+  private readonly runner: RulesRunner;
+  /** Rules disabled in this tick for overrunning their budget: recorded on the timeline after it. */
+  private overruns: RuleOverrun[] = [];
+  private readonly recordRuleEvents: (overruns: readonly RuleOverrun[]) => Promise<void>;
   private readonly executor: Executor;
   private adapters = new Map<string, TrafficAdapter>();
   private config: StoredConfig | null = null;
@@ -79,6 +85,20 @@ export class AutomationService {
     this.alertFacts = new AlertFacts(firingAlertRows(db), (message) => this.logger.warn(message));
     const channel = redisKey(env, HEALTH_KEYS.events);
     this.alertExpiry = new AlertExpiry(db, (events) => publishTimelineEvents(redis, channel, events));
+    this.runner = new RulesRunner({
+      budgetMs: env.VIGIL_RULE_EVAL_BUDGET_MS,
+      clock: () => performance.now(),
+      onOverrun: (overrun) => {
+        this.logger.error(overrunReason(overrun));
+        this.notifier.notifyRuleDisabled(overrun);
+        this.overruns.push(overrun);
+      },
+    });
+    this.recordRuleEvents = async (overruns) => {
+      const events = overruns.map(ruleDisabledEvent);
+      await insertTimelineEvents(db.manager, events);
+      await publishTimelineEvents(redis, channel, events);
+    };
     this.executor = new Executor({
       store: this.store,
       adapter: (service) => this.adapters.get(service),
@@ -131,11 +151,22 @@ export class AutomationService {
       if (last !== undefined && now - last < parseDuration(firing.rule.cooldown)) continue;
       await this.fire(firing, now);
     }
+    await this.recordOverruns();
     await this.failbacks(snapshot, now);
     this.refusals = new Map([...this.refusals].filter(([key]) => this.touched.has(key)));
     await this.executor.tick(now);
     // The next snapshot shows the weights of the step just applied, not those of the tick before.
     this.health.currentWeights = await this.store.allDesired();
+  }
+
+  /** Puts the rules disabled in this tick on the timeline (the notice and the log line are out already). */
+  private async recordOverruns(): Promise<void> {
+    const overruns = this.overruns;
+    if (overruns.length === 0) return;
+    this.overruns = [];
+    await this.recordRuleEvents(overruns).catch((err: unknown) =>
+      this.logger.warn(`rule events not recorded: ${(err as Error).message}`),
+    );
   }
 
   private async fire(firing: RuleFiring, now: number): Promise<void> {

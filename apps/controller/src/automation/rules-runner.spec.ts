@@ -1,5 +1,6 @@
 import { validateConfig, type StoredConfig } from '@libs/config';
 import type { StatusSnapshot } from '@libs/queue';
+import type { RuleOverrun } from '@libs/domain';
 import { RulesRunner } from './rules-runner';
 
 const config = (() => {
@@ -96,5 +97,49 @@ describe('RulesRunner', () => {
     const r = new RulesRunner();
     r.setConfig(config);
     expect(fired(r, snapshot('HEALTHY', 0.2), 0)).toEqual(['core-only:sha!']);
+  });
+
+  describe('with an evaluation budget', () => {
+    // A clock that moves 10 ms on each reading: every evaluation (read before and after) takes 10 ms.
+    function budgeted(budgetMs: number) {
+      let ms = 0;
+      const overruns: RuleOverrun[] = [];
+      const runner = new RulesRunner({
+        budgetMs,
+        clock: () => (ms += 10),
+        onOverrun: (o) => overruns.push(o),
+      });
+      runner.setConfig(config);
+      return { runner, overruns };
+    }
+
+    it('disables a rule whose evaluations overrun the budget in a tick, and the others go on', () => {
+      // low and high run for sha and szx (20 ms a tick), core-only for sha only (10 ms).
+      const { runner, overruns } = budgeted(15);
+      const sick = snapshot('UNHEALTHY', 0.2);
+      expect(fired(runner, sick, 0)).toEqual(['core-only:sha!']);
+      expect(overruns).toEqual([
+        { rule: 'high', spentMs: 20, budgetMs: 15, evaluations: 2, at: 0 },
+        { rule: 'low', spentMs: 20, budgetMs: 15, evaluations: 2, at: 0 },
+      ]);
+      // Disabled: not evaluated again (no new overrun), while core-only still reports its firing.
+      expect(fired(runner, sick, 11_000)).toEqual(['core-only:sha']);
+      expect(overruns).toHaveLength(2);
+    });
+
+    it('enables them again with the next config', () => {
+      const { runner, overruns } = budgeted(15);
+      fired(runner, snapshot('UNHEALTHY'), 0);
+      expect(overruns.map((o) => o.rule)).toEqual(['high', 'low']);
+      runner.setConfig(config);
+      fired(runner, snapshot('UNHEALTHY'), 1000);
+      expect(overruns.map((o) => o.rule)).toEqual(['high', 'low', 'high', 'low']);
+    });
+
+    it('leaves rules within the budget alone', () => {
+      const { runner, overruns } = budgeted(20);
+      expect(fired(runner, snapshot('UNHEALTHY'), 0)).toEqual(['low:szx!']);
+      expect(overruns).toEqual([]);
+    });
   });
 });

@@ -8,6 +8,7 @@ import {
   ruleSubject,
   type AlertFact,
   type CompiledRule,
+  type RuleOverrun,
   type RuleState,
 } from '@libs/domain';
 import type { StatusSnapshot } from '@libs/queue';
@@ -23,18 +24,34 @@ export interface RuleFiring {
   fresh: boolean;
 }
 
+/** The run-time bound of the rules (see rule-budget.ts in libs/domain). */
+export interface RuleBudget {
+  /** Milliseconds a rule's evaluations may take in one tick. */
+  budgetMs: number;
+  /** A monotonic clock in ms (performance.now). */
+  clock: () => number;
+  /** Told once when a rule is disabled. */
+  onOverrun: (overrun: RuleOverrun) => void;
+}
+
 /**
  * Evaluates the config's rules each second for every (service, IDC) in their scope, with the
  * Prometheus `for:` lifecycle per pair. The conditions were compiled and type-checked at config apply,
- * so here they only run. Rules about endpoints (drain-endpoint) are not run yet.
+ * so here they only run. Rules about endpoints (drain-endpoint) are not run yet. A rule whose
+ * evaluations overrun the budget in a tick is stopped there and disabled until the next config.
  */
 export class RulesRunner {
   private rules: Array<{ rule: Rule; compiled: CompiledRule; forMs: number }> = [];
   private states = new Map<string, RuleState>();
   private config: StoredConfig | null = null;
+  /** Rules disabled for overrunning the budget, by name: until the next config. */
+  private disabled = new Set<string>();
+
+  constructor(private readonly budget?: RuleBudget) {}
 
   setConfig(config: StoredConfig): void {
     this.config = config;
+    this.disabled = new Set();
     // Highest priority first: when two rules fire for the same IDC in one evaluation, the first one's
     // action holds the service and the other waits (one action per service at a time).
     const byPriority = [...config.rules].sort((a, b) => b.priority - a.priority);
@@ -61,6 +78,7 @@ export class RulesRunner {
     if (!config) return [];
     const idcs = new Map(config.idcs.map((i) => [i.name, i]));
     const firings: RuleFiring[] = [];
+    const spent = new Map<string, { ms: number; evaluations: number }>();
     for (const status of snapshot.services) {
       const service = config.services.find((s) => s.name === status.service);
       if (!service) continue;
@@ -68,8 +86,9 @@ export class RulesRunner {
         const idc = idcs.get(idcStatus.idc);
         if (!idc) continue;
         for (const { rule, compiled, forMs } of this.rules) {
-          if (!inScope(rule.scope, service, idc)) continue;
+          if (this.disabled.has(rule.name) || !inScope(rule.scope, service, idc)) continue;
           const key = `${rule.name}|${service.name}|${idc.name}`;
+          const startedAt = this.budget?.clock();
           const { matched } = evaluateRule(compiled, {
             idc: {
               name: idc.name,
@@ -86,6 +105,7 @@ export class RulesRunner {
             alerts,
             now,
           });
+          if (this.budget && this.overran(this.budget, rule.name, startedAt ?? 0, spent, now)) continue;
           const step = advanceRuleState(this.states.get(key) ?? INACTIVE, matched, now, forMs);
           this.states.set(key, step.state);
           // Every pair still firing is reported, not only new ones: an action refused (kill switch,
@@ -102,5 +122,29 @@ export class RulesRunner {
       }
     }
     return firings;
+  }
+
+  /** Adds an evaluation's time to its rule's; disables the rule (and says so) once over the budget. */
+  private overran(
+    budget: RuleBudget,
+    rule: string,
+    startedAt: number,
+    spent: Map<string, { ms: number; evaluations: number }>,
+    now: number,
+  ): boolean {
+    const total = spent.get(rule) ?? { ms: 0, evaluations: 0 };
+    total.ms += budget.clock() - startedAt;
+    total.evaluations += 1;
+    spent.set(rule, total);
+    if (total.ms <= budget.budgetMs) return false;
+    this.disabled.add(rule);
+    budget.onOverrun({
+      rule,
+      spentMs: total.ms,
+      budgetMs: budget.budgetMs,
+      evaluations: total.evaluations,
+      at: now,
+    });
+    return true;
   }
 }

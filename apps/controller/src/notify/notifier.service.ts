@@ -17,6 +17,7 @@ import {
   channelPolicy,
   dispatchNotices,
   pruneIncidents,
+  ruleDisabledNotice,
   ruleNotice,
   settleReached,
   stepIncidents,
@@ -32,6 +33,7 @@ import {
   type NotifyInput,
   type NotifySettings,
   type Route,
+  type RuleOverrun,
 } from '@libs/domain';
 import {
   bullPrefix,
@@ -94,7 +96,8 @@ export class NotifierService
   /** Where the next sweep reads on (undefined: from the oldest). */
   private sweepAfter?: SweepPage;
   private events: HealthEvent[] = [];
-  private ruleNotices: Array<{ notice: Notice; channels: readonly string[] }> = [];
+  /** Notices from the rules: a notify action's (to the channels it names) or a rule disabled (routed). */
+  private ruleNotices: Array<{ notice: Notice; channels?: readonly string[] }> = [];
   /**
    * Each channel's rate-limit memory (on this leader; a new one starts afresh, which resolves do not
    * mind: where they go is in the book).
@@ -133,6 +136,11 @@ export class NotifierService
   /** A rule's notify action: sent to the channels the rule names (not routed), once per firing. */
   notifyRule(input: Parameters<typeof ruleNotice>[0], channels: readonly string[]): void {
     this.ruleNotices.push({ notice: ruleNotice(input), channels });
+  }
+
+  /** A rule disabled for overrunning its evaluation budget: routed like any other event. */
+  notifyRuleDisabled(overrun: RuleOverrun): void {
+    this.ruleNotices.push({ notice: ruleDisabledNotice(overrun) });
   }
 
   onApplicationBootstrap(): void {
@@ -265,7 +273,7 @@ export class NotifierService
     routing: Routing,
     now: number,
     events: readonly HealthEvent[],
-    rules: ReadonlyArray<{ notice: Notice; channels: readonly string[] }>,
+    rules: ReadonlyArray<{ notice: Notice; channels?: readonly string[] }>,
   ) {
     const actions = await this.actionChanges();
     const inputs: NotifyInput[] = [

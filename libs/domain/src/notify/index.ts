@@ -10,3 +10,4 @@ export * from './dispatch';
 export * from './prune';
 export * from './settle';
 export * from './action-cursor';
+export * from './rule-disabled';

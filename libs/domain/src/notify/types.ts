@@ -22,6 +22,7 @@ export const NOTIFY_EVENTS = [
   'action.refused', // a guardrail refused a proposed action (other than panic)
   'panic', // fail-static: Vigil refused to shift because too much is unhealthy or stale
   'rule.notify', // a rule's notify action: sent to the channels the rule names, not routed
+  'rule.disabled', // a rule overran its evaluation budget and is off until the config changes
 ] as const;
 export type NotifyEvent = (typeof NOTIFY_EVENTS)[number];
 

@@ -1,9 +1,12 @@
 /**
  * Rule conditions: CEL expressions compiled (parsed and type-checked) against the declared facts, so
- * a syntax error, an unknown fact or field, a type error or a non-bool condition is found when the
- * config is applied; evaluation never throws.
+ * a syntax error, an unknown fact or field, a type error, a non-bool condition, a `matches()` pattern
+ * RE2 refuses or a condition too costly to evaluate is found when the config is applied; evaluation
+ * never throws.
  */
 import type { ParseResult } from '@marcbachmann/cel-js';
+import { RE2_MATCHES, useRe2Matches } from './cel-regex';
+import { estimateCost, MAX_RULE_COST } from './cost';
 import {
   celContext,
   FACT_FIELDS,
@@ -21,6 +24,8 @@ export interface CompiledRule {
   readonly subject: RuleSubject;
   /** The library's parsed, type-checked program. */
   readonly program: ParseResult;
+  /** The estimated worst-case cost of one evaluation (see cost.ts), at most MAX_RULE_COST. */
+  readonly cost: number;
 }
 
 export type CompileResult = { ok: true; rule: CompiledRule } | { ok: false; message: string };
@@ -56,11 +61,24 @@ function compileUncached(expression: string, subject: RuleSubject): CompileResul
   } catch (error) {
     return { ok: false, message: describeError(error, expression, subject) };
   }
+  const badPatterns = useRe2Matches(program.ast);
   const checked = program.check();
   if (!checked.valid) return { ok: false, message: describeError(checked.error, expression, subject) };
   if (checked.type !== 'bool')
     return { ok: false, message: `expected a bool condition, got ${prettyTypes(checked.type ?? 'dyn')}` };
-  return { ok: true, rule: { expression, subject, program } };
+  if (badPatterns.length > 0) {
+    const [{ message, start }] = badPatterns;
+    return { ok: false, message: `${message} (${position(expression, start)})` };
+  }
+  const cost = estimateCost(program.ast);
+  if (cost > MAX_RULE_COST) {
+    const message =
+      `too costly to evaluate: up to ${Math.round(cost).toLocaleString('en-US')} steps, the limit is ` +
+      `${MAX_RULE_COST.toLocaleString('en-US')} (nested all/exists/map/filter multiply: each runs its ` +
+      'body once per element of the list it iterates)';
+    return { ok: false, message };
+  }
+  return { ok: true, rule: { expression, subject, program, cost } };
 }
 
 export interface RuleEvaluation {
@@ -101,7 +119,8 @@ function summaryOf(error: unknown): string {
 function describeError(error: unknown, expression: string, subject: RuleSubject): string {
   const e = (error ?? {}) as CelError;
   const at = e.range ? ` (${position(expression, e.range.start)})` : '';
-  const summary = summaryOf(error);
+  // What runs `matches()` is named otherwise (see cel-regex.ts); operators wrote `matches`.
+  const summary = summaryOf(error).replaceAll(RE2_MATCHES, 'matches');
   if (e.name === 'ParseError')
     return `syntax error: ${lowerFirst(summary.replace(/\bEOF\b/, 'end of expression'))}${at}`;
   if (e.code === 'unknown_variable') {

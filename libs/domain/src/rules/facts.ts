@@ -15,6 +15,7 @@
  */
 import { Environment } from '@marcbachmann/cel-js';
 import type { HealthState } from '../health/types';
+import { registerRe2Matches } from './cel-regex';
 
 /** A (service, IDC): the IDC's attributes and the service's health and weight there. */
 export interface IdcFact {
@@ -174,7 +175,7 @@ export const SUBJECT_FACTS: Record<RuleSubject, readonly string[]> = {
 
 function buildEnvironments(): Record<RuleSubject, Environment> {
   // Declared variables only (unlistedVariablesAreDyn: false), so an unknown fact is a type error.
-  const base = new Environment({ unlistedVariablesAreDyn: false })
+  const base = registerRe2Matches(new Environment({ unlistedVariablesAreDyn: false }))
     .registerType('Idc', { ctor: CelIdc, fields: FACT_FIELDS.Idc })
     .registerType('Service', { ctor: CelService, fields: FACT_FIELDS.Service })
     .registerType('Endpoint', { ctor: CelEndpoint, fields: FACT_FIELDS.Endpoint })
