@@ -22,13 +22,27 @@ export function toAlertFact(row: AlertFactRow): AlertFact {
   };
 }
 
-/** A firing alert held: its fact, what tells a change, and what orders and ends it. */
+/** A firing alert held: its fact, and what orders and ends it. */
 interface Held {
   fact: AlertFact;
-  json: string;
   endsMs: number | null;
   updatedUs: number;
 }
+
+const sameMap = (a: Readonly<Record<string, string>>, b: Readonly<Record<string, string>>) => {
+  const keys = Object.keys(a);
+  return keys.length === Object.keys(b).length && keys.every((k) => Object.hasOwn(b, k) && a[k] === b[k]);
+};
+/** Whether the rules would see two facts alike. */
+const sameFact = (a: AlertFact, b: AlertFact) =>
+  a.name === b.name &&
+  a.status === b.status &&
+  a.service === b.service &&
+  a.idc === b.idc &&
+  a.endpoint === b.endpoint &&
+  a.startsAt === b.startsAt &&
+  sameMap(a.labels, b.labels) &&
+  sameMap(a.annotations, b.annotations);
 
 const fires = (row: AlertFactRow, now: number) =>
   row.status === 'firing' && (row.ends_ms === null || row.ends_ms > now);
@@ -118,9 +132,8 @@ export class AlertFacts {
   /** Holds a row; keeps the entry held before (the same fact object) when what the rules see is the same. */
   private hold(row: AlertFactRow, before: Held | undefined): Held | undefined {
     const fact = toAlertFact(row);
-    const json = JSON.stringify(fact);
-    const same = before?.json === json && before.endsMs === row.ends_ms;
-    const held = same ? before : { fact, json, endsMs: row.ends_ms, updatedUs: row.updated_us };
+    const same = before !== undefined && before.endsMs === row.ends_ms && sameFact(before.fact, fact);
+    const held = same ? before : { fact, endsMs: row.ends_ms, updatedUs: row.updated_us };
     held.updatedUs = row.updated_us;
     this.held.set(row.fingerprint, held);
     return held;
