@@ -840,7 +840,7 @@ describe('alerts received by webhook', () => {
         const a = doc.alerts[random.int(doc.alerts.length)];
         const change = random.int(9);
         if (change === 0) a.labels[random.pick(['idc', 'new'])] = 'v'.repeat(10 * 1024 + 1);
-        else if (change === 1) a.labels['n'.repeat(101)] = 'v';
+        else if (change === 1) a.labels['n'.repeat(129)] = 'v';
         else if (change === 2 && route === 'generic' && random.next() < 0.5) a.name = 'nul\u0000name';
         else if (change === 2) a.annotations.summary = `nul\u0000byte`;
         else if (change === 3) a.labels.idc = 'half \ud83d';

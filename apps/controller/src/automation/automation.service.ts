@@ -31,7 +31,8 @@ import { createAdapter, type TrafficAdapter } from '@libs/traffic';
 import { HealthService } from '../health/health.service';
 import { NotifierService } from '../notify/notifier.service';
 import { AlertExpiry } from './alert-expiry';
-import { AlertFacts, firingAlertRows } from './alert-facts';
+import { AlertFacts } from './alert-facts';
+import { alertFactsSource } from './alert-facts-source';
 import { AutomationStore } from './automation-store';
 import { Executor } from './executor';
 import { RulesRunner, type RuleFiring } from './rules-runner';
@@ -82,7 +83,7 @@ export class AutomationService {
     follower: ConfigFollower,
   ) {
     this.store = new AutomationStore(db);
-    this.alertFacts = new AlertFacts(firingAlertRows(db), (message) => this.logger.warn(message));
+    this.alertFacts = new AlertFacts(alertFactsSource(db), (message) => this.logger.warn(message));
     const channel = redisKey(env, HEALTH_KEYS.events);
     this.alertExpiry = new AlertExpiry(db, (events) => publishTimelineEvents(redis, channel, events));
     this.runner = new RulesRunner({
@@ -145,7 +146,7 @@ export class AutomationService {
     await this.alertExpiry
       .run(now, resolveAfter ? parseDuration(resolveAfter) : null)
       .catch((err: unknown) => this.logger.warn(`alerts not expired: ${(err as Error).message}`));
-    const alerts = await this.alertFacts.current(now);
+    const alerts = await this.alertFacts.current(now, this.health.fencingToken);
     for (const firing of this.runner.tick(snapshot, now, weightOf, alerts)) {
       const last = this.ruleActionAt.get(`${firing.rule.name}|${firing.service}|${firing.idc}`);
       if (last !== undefined && now - last < parseDuration(firing.rule.cooldown)) continue;

@@ -123,7 +123,7 @@ describe('parseGeneric', () => {
     [
       'an empty name',
       { alerts: [{ name: '', labels: {} }] },
-      [{ path: 'alerts[0].name', message: 'expected 1 character to 10 KiB' }],
+      [{ path: 'alerts[0].name', message: 'expected 1 to 1024 bytes (UTF-8)' }],
     ],
     ['no labels', { alerts: [{ name: 'A' }] }, [{ path: 'alerts[0].labels', message: 'is required' }]],
     [
@@ -152,13 +152,13 @@ describe('parseGeneric', () => {
       [{ path: 'alerts[0].fingerprint', message: 'expected letters, digits, "_", ".", ":" or "-"' }],
     ],
     [
-      'a name that would be the 101st label',
+      'a name that would be the 65th label',
       {
         alerts: [
-          { name: 'A', labels: Object.fromEntries(Array.from({ length: 100 }, (_, i) => [`l${i}`, 'v'])) },
+          { name: 'A', labels: Object.fromEntries(Array.from({ length: 64 }, (_, i) => [`l${i}`, 'v'])) },
         ],
       },
-      [{ path: 'alerts[0].labels', message: 'more than 100 entries with alertname' }],
+      [{ path: 'alerts[0].labels', message: 'more than 64 labels with alertname' }],
     ],
     [
       'an alert that is null',

@@ -1,6 +1,6 @@
 import { labelsFingerprint, utf8Bytes } from './fingerprint';
 import { checkEnd, checkFingerprint, copy, parseAlertList } from './group-body';
-import { isStorable, Reader, type Path } from './reader';
+import { ANNOTATION_LIMITS, isStorable, LABEL_LIMITS, Reader, tooLarge, type Path } from './reader';
 import { ALERT_LIMITS, ALERT_STATUSES, type ParseResult, type ReceivedAlert } from './types';
 
 /**
@@ -29,14 +29,14 @@ function parseAlert(r: Reader, value: unknown, path: Path, receivedAt: number): 
   const alert = r.object(value, path);
   if (!alert) return undefined;
   const name = r.string(alert, 'name', path);
-  if (name !== undefined && (name.length === 0 || utf8Bytes(name) > ALERT_LIMITS.valueBytes)) {
-    r.issue([...path, 'name'], `expected 1 character to ${ALERT_LIMITS.valueBytes / 1024} KiB`);
+  if (name !== undefined && (name.length === 0 || utf8Bytes(name) > ALERT_LIMITS.labelValueBytes)) {
+    r.issue([...path, 'name'], `expected 1 to ${ALERT_LIMITS.labelValueBytes} bytes (UTF-8)`);
   } else if (name !== undefined && !isStorable(name)) {
     r.issue([...path, 'name'], 'contains a NUL character or an unpaired surrogate');
   }
   const status = r.oneOf(alert, 'status', path, ALERT_STATUSES) ?? 'firing';
-  const rawLabels = r.stringMap(alert, 'labels', path, true, true);
-  const annotations = r.stringMap(alert, 'annotations', path, false, true) ?? {};
+  const rawLabels = r.stringMap(alert, 'labels', path, true, LABEL_LIMITS);
+  const annotations = r.stringMap(alert, 'annotations', path, false, ANNOTATION_LIMITS) ?? {};
   const startsAt = r.time(alert, 'startsAt', path, false, false);
   const endsAt = r.time(alert, 'endsAt', path, false, true);
   if (startsAt != null && endsAt != null) checkEnd(r, startsAt, endsAt, path);
@@ -50,10 +50,13 @@ function parseAlert(r: Reader, value: unknown, path: Path, receivedAt: number): 
   } else if (name !== undefined && alertname !== undefined && name !== alertname) {
     r.issue([...path, 'name'], `differs from labels.alertname ("${alertname.slice(0, 100)}")`);
   } else if (name !== undefined && alertname === undefined) {
-    if (Object.keys(labels).length >= ALERT_LIMITS.entries) {
-      r.issue([...path, 'labels'], `more than ${ALERT_LIMITS.entries} entries with alertname`);
-    }
     labels.alertname = name;
+    const bytes = Object.entries(labels).reduce((n, [k, v]) => n + utf8Bytes(k) + utf8Bytes(v), 0);
+    if (Object.keys(labels).length > LABEL_LIMITS.entries) {
+      r.issue([...path, 'labels'], `more than ${LABEL_LIMITS.entries} labels with alertname`);
+    } else if (bytes > LABEL_LIMITS.totalBytes) {
+      r.issue([...path, 'labels'], `${tooLarge(LABEL_LIMITS)} with alertname: ${bytes} bytes`);
+    }
   }
   if (r.failed) return undefined;
   return {

@@ -3,7 +3,7 @@
  * notification group (receiver, status, group and common labels) with its alerts. Validated field by
  * field; fields this code does not know are ignored, since senders add fields across versions.
  */
-import { Reader, type Json, type Path } from './reader';
+import { ANNOTATION_LIMITS, LABEL_LIMITS, Reader, type Json, type Path } from './reader';
 import {
   ALERT_LIMITS,
   ALERT_STATUSES,
@@ -45,7 +45,7 @@ export function parseGroupBody(body: unknown, shape: GroupBodyShape): ParseResul
   for (const key of ['receiver', 'externalURL', 'groupKey', ...(shape.bodyStrings ?? [])])
     r.string(root, key, []);
   for (const key of ['groupLabels', 'commonLabels', 'commonAnnotations'])
-    r.stringMap(root, key, [], false, false);
+    r.stringMap(root, key, [], false, null);
   for (const key of ['truncatedAlerts', ...(shape.bodyIntegers ?? [])]) r.integer(root, key, []);
   return parseAlertList(r, root, (item, path) => parseAlert(r, item, path, shape));
 }
@@ -77,8 +77,8 @@ function parseAlert(r: Reader, value: unknown, path: Path, shape: GroupBodyShape
   const alert = r.object(value, path);
   if (!alert) return undefined;
   const status = r.oneOf(alert, 'status', path, ALERT_STATUSES, true);
-  const labels = r.stringMap(alert, 'labels', path, true, true);
-  const annotations = r.stringMap(alert, 'annotations', path, false, true) ?? {};
+  const labels = r.stringMap(alert, 'labels', path, true, LABEL_LIMITS);
+  const annotations = r.stringMap(alert, 'annotations', path, false, ANNOTATION_LIMITS) ?? {};
   const startsAt = r.time(alert, 'startsAt', path, true, false);
   const endsAt = r.time(alert, 'endsAt', path, false, true) ?? null;
   if (startsAt != null && endsAt !== null) checkEnd(r, startsAt, endsAt, path);

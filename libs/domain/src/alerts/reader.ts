@@ -29,7 +29,34 @@ export const isObject = (value: unknown): value is Json =>
 
 const own = (obj: Json, key: string): unknown => (Object.hasOwn(obj, key) ? obj[key] : undefined);
 
-const kib = (bytes: number) => `${bytes / 1024} KiB`;
+/** How a stored map of strings is bounded (ALERT_LIMITS): labels or annotations. */
+export interface MapLimits {
+  /** What its entries are called in messages. */
+  noun: 'labels' | 'annotations';
+  entries: number;
+  /** UTF-8 bytes of one value. */
+  valueBytes: number;
+  /** UTF-8 bytes of all names and values together. */
+  totalBytes: number;
+}
+
+export const LABEL_LIMITS: MapLimits = {
+  noun: 'labels',
+  entries: ALERT_LIMITS.labels,
+  valueBytes: ALERT_LIMITS.labelValueBytes,
+  totalBytes: ALERT_LIMITS.labelBytes,
+};
+
+export const ANNOTATION_LIMITS: MapLimits = {
+  noun: 'annotations',
+  entries: ALERT_LIMITS.annotations,
+  valueBytes: ALERT_LIMITS.annotationBytes,
+  totalBytes: ALERT_LIMITS.annotationBytes,
+};
+
+/** The message for a map over its total size. */
+export const tooLarge = (limits: MapLimits) =>
+  `larger than ${limits.totalBytes / 1024} KiB in all (names and values, UTF-8)`;
 
 /** Whether Postgres can store a string (text and jsonb refuse NUL and unpaired surrogates). */
 export function isStorable(text: string): boolean {
@@ -114,19 +141,27 @@ export class Reader {
   }
 
   /**
-   * A map of strings: labels or annotations. With `limits`, names are 1-100 characters, values at
-   * most 10 KiB, at most 100 entries (what is stored); without, only the types are checked.
+   * A map of strings: labels or annotations. With `limits`, each name is 1 to ALERT_LIMITS.nameLength
+   * characters and the count, each value and the whole map are bounded (what is stored); without,
+   * only the types are checked.
    */
-  stringMap(obj: Json, key: string, path: Path, required: boolean, limits: boolean): Json | undefined {
+  stringMap(
+    obj: Json,
+    key: string,
+    path: Path,
+    required: boolean,
+    limits: MapLimits | null,
+  ): Json | undefined {
     const value = required ? this.required(obj, key, path) : own(obj, key);
     if (value === undefined) return undefined;
     const at = [...path, key];
     if (!isObject(value)) return this.issue(at, 'expected an object of strings');
     const entries = Object.entries(value);
-    if (limits && entries.length > ALERT_LIMITS.entries) {
-      return this.issue(at, `more than ${ALERT_LIMITS.entries} entries`);
+    if (limits && entries.length > limits.entries) {
+      return this.issue(at, `more than ${limits.entries} ${limits.noun}`);
     }
     const before = this.issues.length + this.dropped;
+    let bytes = 0;
     for (const [name, v] of entries) {
       if (typeof v !== 'string') this.issue([...at, name], 'expected a string');
       else if (!limits) continue;
@@ -134,11 +169,20 @@ export class Reader {
       else if (!isStorable(name)) this.issue(at, `a name ${NOT_STORABLE}`);
       else if (name.length > ALERT_LIMITS.nameLength) {
         this.issue([...at, name], `name longer than ${ALERT_LIMITS.nameLength} characters`);
-      } else if (utf8Bytes(v) > ALERT_LIMITS.valueBytes) {
-        this.issue([...at, name], `value larger than ${kib(ALERT_LIMITS.valueBytes)}`);
       } else if (!isStorable(v)) this.issue([...at, name], NOT_STORABLE);
+      else {
+        const size = utf8Bytes(v);
+        if (size > limits.valueBytes) {
+          this.issue([...at, name], `value longer than ${limits.valueBytes} bytes (UTF-8)`);
+        }
+        bytes += utf8Bytes(name) + size;
+      }
     }
-    return this.issues.length + this.dropped === before ? value : undefined;
+    if (this.issues.length + this.dropped !== before) return undefined;
+    if (limits && bytes > limits.totalBytes) {
+      return this.issue(at, `${tooLarge(limits)}: ${bytes} bytes`);
+    }
+    return value;
   }
 
   /** A map of numbers, or null (Grafana's `values`). */

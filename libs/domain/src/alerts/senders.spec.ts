@@ -83,7 +83,7 @@ describe('parseAlertmanager (Alertmanager 0.25 fixtures)', () => {
     expect(result.ok && result.alerts[0].name).toBe('');
   });
 
-  const LONG = 'x'.repeat(101);
+  const LONG = 'x'.repeat(129);
   it.each<[string, unknown, Array<{ path: string; message: string }>]>([
     ['not an object', [AM.firing], [{ path: '', message: 'expected an object' }]],
     ['null', null, [{ path: '', message: 'expected an object' }]],
@@ -190,9 +190,9 @@ describe('parseAlertmanager (Alertmanager 0.25 fixtures)', () => {
       [{ path: 'alerts[0].fingerprint', message: 'expected 1-128 characters' }],
     ],
     [
-      'a label name over 100 characters',
+      'a label name over 128 characters',
       edit(AM.firing, (b) => (b.alerts[0].labels[LONG] = 'v')),
-      [{ path: `alerts[0].labels.${LONG}`, message: 'name longer than 100 characters' }],
+      [{ path: `alerts[0].labels.${LONG}`, message: 'name longer than 128 characters' }],
     ],
     [
       'an empty label name',
@@ -200,16 +200,16 @@ describe('parseAlertmanager (Alertmanager 0.25 fixtures)', () => {
       [{ path: 'alerts[0].labels', message: 'a name is empty' }],
     ],
     [
-      'an annotation over 10 KiB (in UTF-8 bytes)',
-      edit(AM.firing, (b) => (b.alerts[0].annotations.description = 'é'.repeat(5121))),
-      [{ path: 'alerts[0].annotations.description', message: 'value larger than 10 KiB' }],
+      'an annotation over 16 KiB (in UTF-8 bytes)',
+      edit(AM.firing, (b) => (b.alerts[0].annotations.description = 'é'.repeat(8193))),
+      [{ path: 'alerts[0].annotations.description', message: 'value longer than 16384 bytes (UTF-8)' }],
     ],
     [
-      'more than 100 labels',
+      'more than 64 labels',
       edit(AM.firing, (b) => {
-        for (let i = 0; i < 100; i++) b.alerts[0].labels[`l${i}`] = 'v';
+        for (let i = 0; i < 64; i++) b.alerts[0].labels[`l${i}`] = 'v';
       }),
-      [{ path: 'alerts[0].labels', message: 'more than 100 entries' }],
+      [{ path: 'alerts[0].labels', message: 'more than 64 labels' }],
     ],
     [
       'a label value with a NUL character (Postgres cannot store it)',

@@ -31,16 +31,26 @@ export interface FieldIssue {
 
 export type ParseResult = { ok: true; alerts: ReceivedAlert[] } | { ok: false; details: FieldIssue[] };
 
-/** What one body may hold; larger bodies are refused whole (a 400), never cut. */
+/**
+ * What one body may hold; larger bodies are refused whole (a 400 naming the field), never cut. They
+ * bound what every alert costs where it is kept: its row, its timeline events, and the leader's
+ * memory of the firing alerts that the rules see (at most about 25 KiB each). Sizes are UTF-8 bytes; names are counted in characters.
+ */
 export const ALERT_LIMITS = {
   /** Alerts per body (Alertmanager's `max_alerts` should be at most this). */
   alerts: 1000,
-  /** Labels, and annotations, per alert. */
-  entries: 100,
+  /** Labels per alert. */
+  labels: 64,
+  /** A label value. */
+  labelValueBytes: 1024,
+  /** All label names and values of one alert together. */
+  labelBytes: 8 * 1024,
+  /** Annotations per alert. */
+  annotations: 64,
+  /** All annotation names and values of one alert together (the only bound on one value). */
+  annotationBytes: 16 * 1024,
   /** Characters of a label or annotation name. */
-  nameLength: 100,
-  /** UTF-8 bytes of a label or annotation value. */
-  valueBytes: 10 * 1024,
+  nameLength: 128,
   fingerprintLength: 128,
   urlLength: 4096,
   /** Problems listed in one answer; the rest are counted. */

@@ -3,6 +3,7 @@ import { Column, CreateDateColumn, Entity, Index, PrimaryColumn, UpdateDateColum
 /** An alert received by webhook, kept by fingerprint: a repeat updates it, a resolve marks it resolved. */
 @Entity('alerts')
 @Index(['status', 'updatedAt'])
+@Index(['endsAt'], { where: `"status" = 'firing'` })
 export class AlertEntity {
   /** The sender's fingerprint (Alertmanager, Grafana), or a hash of the sorted labels (generic). */
   @PrimaryColumn('text')
@@ -55,6 +56,15 @@ export class AlertEntity {
 
   @UpdateDateColumn({ name: 'updated_at', type: 'timestamptz' })
   updatedAt!: Date;
+
+  /**
+   * The id of the transaction that last wrote the row (xid8 as a number), set by the trigger
+   * `alerts_stamp_change` on every insert and update: the leader reads the alerts changed since it
+   * last looked (AlertFacts).
+   */
+  @Index()
+  @Column({ type: 'bigint', name: 'change_xid', default: 0, insert: false, update: false })
+  changeXid!: string;
 }
 
 /** A row of `alerts` as raw SQL returns it (column names, not AlertEntity's properties). */
@@ -74,4 +84,6 @@ export interface AlertRecord {
   received_count: number;
   first_received_at: Date;
   updated_at: Date;
+  /** A bigint, as text. */
+  change_xid: string;
 }
