@@ -114,7 +114,7 @@ describe('planConfig', () => {
       c.idcs.push({ name: 'hkg', capacity: 10 });
       c.services[1].endpoints[1].idc = 'hkg';
       c.rules[0].mode = 'enforce';
-      c.channels = [{ name: 'slack', type: 'slack', webhookUrl: { secretRef: 'SLACK_URL' } }];
+      c.channels = [{ name: 'slack', type: 'slack', webhookUrl: { secretRef: 'VIGIL_REF_SLACK_URL' } }];
       c.rules[0].actions[1].channels = ['slack'];
     });
     const plan = planConfig(config(), after);
@@ -133,7 +133,7 @@ describe('planConfig', () => {
     const withSettings = () =>
       config((c) => {
         c.notifications = { groupWait: '30s', routes: [{ channels: ['oncall'], minSeverity: 'warning' }] };
-        c.alerts = { labels: { endpoint: 'node' }, signingSecret: { secretRef: 'ALERT_KEY' } };
+        c.alerts = { labels: { endpoint: 'node' }, signingSecret: { secretRef: 'VIGIL_REF_ALERT_KEY' } };
       });
     expect(planConfig(withSettings(), withSettings()).changes).toEqual([]);
   });
@@ -267,12 +267,16 @@ describe('planConfig and secrets', () => {
   });
 
   it('shows secretRef names, which are not secret', () => {
-    const after = config((c) => (c.channels[0].secret = { secretRef: 'NEW_HOOK' }));
+    const after = config((c) => (c.channels[0].secret = { secretRef: 'VIGIL_REF_NEW_HOOK' }));
     expect(planConfig(config(), after).changes[0].fields).toEqual([
-      { path: 'secret', before: { secretRef: 'HOOK_SECRET' }, after: { secretRef: 'NEW_HOOK' } },
+      {
+        path: 'secret',
+        before: { secretRef: 'VIGIL_REF_HOOK_SECRET' },
+        after: { secretRef: 'VIGIL_REF_NEW_HOOK' },
+      },
     ]);
     expect(planConfig(sealed('x'), after).changes[0].fields).toEqual([
-      { path: 'secret', before: '<secret>', after: { secretRef: 'NEW_HOOK' } },
+      { path: 'secret', before: '<secret>', after: { secretRef: 'VIGIL_REF_NEW_HOOK' } },
     ]);
   });
 

@@ -1,3 +1,4 @@
+import { DEFAULT_SECRET_REF_PREFIX } from './env';
 import { Config, StoredConfig } from './schema';
 import { openSecret, redactSecrets, sealSecrets } from './secrets';
 import { REDACTED, SealedSecret } from './secret-types';
@@ -6,6 +7,9 @@ import { baseConfig } from './spec-fixtures';
 import { validateConfig } from './validate';
 
 const KEY = 'operator-secret-key';
+/** What openSecret reads of the environment: the key and the default secretRef prefix. */
+const ENV = { VIGIL_SECRET_KEY: KEY, VIGIL_SECRET_REF_PREFIX: DEFAULT_SECRET_REF_PREFIX };
+const NO_KEY = { ...ENV, VIGIL_SECRET_KEY: undefined };
 
 /** The base config with plaintext secrets in a header and two channels. */
 function withPlainSecrets(hook = 'hook-plain', slack = 'https://hooks.slack.example/T0/B0'): Config {
@@ -41,12 +45,12 @@ describe('sealSecrets', () => {
     expect(JSON.stringify(stored)).not.toContain('hook-plain');
     expect(JSON.stringify(stored)).not.toContain('Bearer probe');
     const sealed = seal(validateConfigOk(baseConfig()));
-    expect(hookOf(sealed)).toEqual({ secretRef: 'HOOK_SECRET' });
+    expect(hookOf(sealed)).toEqual({ secretRef: 'VIGIL_REF_HOOK_SECRET' });
   });
 
   it('round-trips through openSecret', () => {
     const stored = seal(withPlainSecrets());
-    expect(openSecret(hookOf(stored) as SealedSecret, KEY, {})).toBe('hook-plain');
+    expect(openSecret(hookOf(stored) as SealedSecret, ENV, {})).toBe('hook-plain');
   });
 
   it('reports every plaintext secret when no key is configured', () => {
@@ -75,7 +79,7 @@ describe('sealSecrets', () => {
     expect((hookOf(second) as SealedSecret).fingerprint).not.toBe(
       (hookOf(first) as SealedSecret).fingerprint,
     );
-    expect(openSecret(hookOf(second) as SealedSecret, KEY, {})).toBe('hook-rotated');
+    expect(openSecret(hookOf(second) as SealedSecret, ENV, {})).toBe('hook-rotated');
   });
 
   it('keeps the previous secret for "<redacted>", matched by name even when lists are reordered', () => {
@@ -86,8 +90,8 @@ describe('sealSecrets', () => {
     expect(again.ok).toBe(true);
     const channels = again.ok ? again.config.channels : [];
     expect(channels.map((c) => c.name)).toEqual(['slack-sre', 'oncall']);
-    expect(openSecret((channels[1] as { secret: SealedSecret }).secret, KEY, {})).toBe('hook-plain');
-    expect(openSecret((channels[0] as { webhookUrl: SealedSecret }).webhookUrl, KEY, {})).toBe(
+    expect(openSecret((channels[1] as { secret: SealedSecret }).secret, ENV, {})).toBe('hook-plain');
+    expect(openSecret((channels[0] as { webhookUrl: SealedSecret }).webhookUrl, ENV, {})).toBe(
       'https://hooks.slack.example/T0/B0',
     );
   });
@@ -131,7 +135,7 @@ describe('a secret outside the named lists: alerts.signingSecret', () => {
       fingerprint: expect.stringMatching(/^[0-9a-f]{16}$/),
     });
     expect(JSON.stringify(stored)).not.toContain('alert-hmac-key');
-    expect(openSecret(signingOf(stored) as SealedSecret, KEY, {})).toBe('alert-hmac-key');
+    expect(openSecret(signingOf(stored) as SealedSecret, ENV, {})).toBe('alert-hmac-key');
     const shown = redactSecrets(stored);
     expect(signingOf(shown)).toEqual({ value: REDACTED });
     expect(JSON.stringify(shown)).not.toMatch(/encrypted|fingerprint|alert-hmac-key/);
@@ -168,10 +172,10 @@ describe('a secret outside the named lists: alerts.signingSecret', () => {
 
   it('keeps a secretRef as it is', () => {
     const raw = baseConfig();
-    raw.alerts = { signingSecret: { secretRef: 'ALERT_SIGNING_KEY' } };
+    raw.alerts = { signingSecret: { secretRef: 'VIGIL_REF_ALERT_SIGNING_KEY' } };
     const stored = seal(validateConfigOk(raw));
-    expect(signingOf(stored)).toEqual({ secretRef: 'ALERT_SIGNING_KEY' });
-    expect(signingOf(redactSecrets(stored))).toEqual({ secretRef: 'ALERT_SIGNING_KEY' });
+    expect(signingOf(stored)).toEqual({ secretRef: 'VIGIL_REF_ALERT_SIGNING_KEY' });
+    expect(signingOf(redactSecrets(stored))).toEqual({ secretRef: 'VIGIL_REF_ALERT_SIGNING_KEY' });
   });
 });
 
@@ -185,7 +189,7 @@ describe('redactSecrets', () => {
     });
     const stored = seal(validateConfigOk(raw));
     const shown = redactSecrets(stored);
-    expect(shown.channels[0]).toMatchObject({ secret: { secretRef: 'HOOK_SECRET' } });
+    expect(shown.channels[0]).toMatchObject({ secret: { secretRef: 'VIGIL_REF_HOOK_SECRET' } });
     expect(shown.channels[1]).toMatchObject({ routingKey: { value: REDACTED } });
     expect(JSON.stringify(shown)).not.toMatch(/encrypted|fingerprint|pd-key/);
     expect(stored.channels[1]).toMatchObject({ routingKey: { fingerprint: expect.any(String) } });
@@ -194,32 +198,38 @@ describe('redactSecrets', () => {
 
 describe('openSecret', () => {
   it('reads a secretRef from the given environment', () => {
-    expect(openSecret({ secretRef: 'HOOK' }, undefined, { HOOK: 's3cret' })).toBe('s3cret');
+    expect(openSecret({ secretRef: 'VIGIL_REF_HOOK' }, NO_KEY, { VIGIL_REF_HOOK: 's3cret' })).toBe('s3cret');
   });
 
   it.each<[string, Parameters<typeof openSecret>, RegExp]>([
-    ['an unset variable', [{ secretRef: 'HOOK' }, KEY, {}], /environment variable HOOK is not set/],
-    ['a redacted value', [{ value: REDACTED }, KEY, {}], /redacted/],
+    [
+      'an unset variable',
+      [{ secretRef: 'VIGIL_REF_HOOK' }, ENV, {}],
+      /environment variable VIGIL_REF_HOOK is not set/,
+    ],
+    ['a redacted value', [{ value: REDACTED }, ENV, {}], /redacted/],
     [
       'a sealed secret without key',
-      [{ encrypted: 'v1:AAAA', fingerprint: 'x' }, undefined, {}],
+      [{ encrypted: 'v1:AAAA', fingerprint: 'x' }, NO_KEY, {}],
       /VIGIL_SECRET_KEY/,
     ],
-    ['garbage ciphertext', [{ encrypted: 'nope', fingerprint: 'x' }, KEY, {}], /unknown format/],
+    ['garbage ciphertext', [{ encrypted: 'nope', fingerprint: 'x' }, ENV, {}], /unknown format/],
   ])('refuses %s', (_title, args, error) => {
     expect(() => openSecret(...args)).toThrow(error);
   });
 
   it('refuses the wrong key', () => {
     const hook = hookOf(seal(withPlainSecrets())) as SealedSecret;
-    expect(() => openSecret(hook, 'another-key', {})).toThrow(/wrong VIGIL_SECRET_KEY/);
+    expect(() => openSecret(hook, { ...ENV, VIGIL_SECRET_KEY: 'another-key' }, {})).toThrow(
+      /wrong VIGIL_SECRET_KEY/,
+    );
   });
 });
 
 describe('visitSecrets', () => {
   it('visits every secret with an index path and a name-based id', () => {
     const config = withPlainSecrets();
-    config.alerts.signingSecret = { secretRef: 'ALERT_SIGNING_KEY' };
+    config.alerts.signingSecret = { secretRef: 'VIGIL_REF_ALERT_SIGNING_KEY' };
     const seen: string[] = [];
     visitSecrets(config, (_secret, at) => seen.push(`${at.path} | ${at.id}`));
     expect(seen).toEqual([

@@ -1,3 +1,4 @@
+import type { Env } from './env';
 import { ConfigIssue } from './path';
 import { Config, StoredConfig, VigilConfig } from './schema';
 import { decrypt, deriveKey, encrypt, fingerprintOf } from './secret-crypto';
@@ -10,6 +11,7 @@ import {
   REDACTED,
   SealedSecret,
 } from './secret-types';
+import { refusedSecretRef, secretRefPolicy } from './secret-policy';
 import { mapSecrets, visitSecrets } from './secret-walk';
 
 export type SealResult = { ok: true; config: StoredConfig } | { ok: false; details: ConfigIssue[] };
@@ -68,18 +70,25 @@ export function redactSecrets(config: VigilConfig): Config {
   return mapSecrets(config, (secret) => (isSecretRef(secret) ? secret : { value: REDACTED })) as Config;
 }
 
+/** What opening a secret needs from the environment: the sealing key and the secretRef prefix. */
+export type SecretEnv = Pick<Env, 'VIGIL_SECRET_KEY' | 'VIGIL_SECRET_REF_PREFIX'>;
+
 /**
- * The plaintext of a secret, for adapters that use it: a secretRef reads `env`, a sealed secret is
- * decrypted with `key` (VIGIL_SECRET_KEY).
- * @throws Error when the variable is unset, the key is missing or wrong, or the secret is redacted.
+ * The plaintext of a secret, for adapters that use it: a secretRef reads `source` (the process
+ * environment) when the secretRef policy allows the name (a stored config may predate the policy), a
+ * sealed secret is decrypted with VIGIL_SECRET_KEY.
+ * @throws Error when the name is refused, the variable is unset, the key is missing or wrong, or the
+ * secret is redacted. The message never holds a secret.
  */
 export function openSecret(
   secret: AnySecret,
-  key: string | undefined,
-  env: Readonly<Record<string, string | undefined>>,
+  env: SecretEnv,
+  source: Readonly<Record<string, string | undefined>>,
 ): string {
   if (isSecretRef(secret)) {
-    const value = env[secret.secretRef];
+    const refused = refusedSecretRef(secret.secretRef, secretRefPolicy(env));
+    if (refused) throw new Error(`secretRef ${secret.secretRef} is refused: ${refused}`);
+    const value = source[secret.secretRef];
     if (value === undefined) throw new Error(`environment variable ${secret.secretRef} is not set`);
     return value;
   }
@@ -87,6 +96,6 @@ export function openSecret(
     if (secret.value === REDACTED) throw new Error('cannot open a redacted secret');
     return secret.value;
   }
-  if (!key) throw new Error('VIGIL_SECRET_KEY is not set: cannot decrypt a stored secret');
-  return decrypt(deriveKey(key), secret.encrypted);
+  if (!env.VIGIL_SECRET_KEY) throw new Error('VIGIL_SECRET_KEY is not set: cannot decrypt a stored secret');
+  return decrypt(deriveKey(env.VIGIL_SECRET_KEY), secret.encrypted);
 }
