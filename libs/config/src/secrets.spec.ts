@@ -120,6 +120,94 @@ describe('sealSecrets', () => {
   });
 });
 
+describe('a redacted secret whose destination changed', () => {
+  /** Every kind of secret that is sent somewhere, sealed. */
+  const stored = () => {
+    const raw = baseConfig();
+    raw.services[0].checks[0].http = { headers: { Authorization: { value: 'Bearer probe' } } };
+    raw.services[0].trafficManager = {
+      type: 'webhook',
+      url: 'https://gslb.example/w',
+      secret: { value: 'tm' },
+    };
+    raw.channels[0].secret = { value: 'hook-plain' };
+    raw.channels.push({ name: 'pd', type: 'pagerduty', routingKey: { value: 'p'.repeat(32) } });
+    raw.channels.push({
+      name: 'slack-sre',
+      type: 'slack',
+      webhookUrl: { value: 'https://hooks.slack.example/T' },
+    });
+    return seal(validateConfigOk(raw));
+  };
+  const resealed = (edit: (shown: Config) => void) => {
+    const previous = stored();
+    const shown = redactSecrets(previous);
+    edit(shown);
+    return sealSecrets(validateConfigOk(shown), previous, KEY);
+  };
+  const moved = (path: string) => ({
+    path,
+    message: 'is "<redacted>" but where this secret is sent changed; send the value again to send it there',
+  });
+
+  it('keeps every secret while nothing it is sent to changes', () => {
+    const result = resealed((c) => {
+      c.services[0].checks[0].interval = '30s';
+      c.channels[1].name = 'pd';
+      (c.services[0].endpoints[0] as { capacity: number }).capacity = 3;
+    });
+    expect(result.ok).toBe(true);
+  });
+
+  it.each<[string, (c: Config) => void, string[]]>([
+    [
+      "an endpoint's url (the probe header)",
+      (c) => (c.services[0].endpoints[0].url = 'http://attacker.example:8080/healthz'),
+      ['services[0].checks[0].http.headers.Authorization'],
+    ],
+    [
+      'an endpoint added to the service (the header goes to every endpoint)',
+      (c) =>
+        c.services[0].endpoints.push({ ...c.services[0].endpoints[0], name: 'x', url: 'http://10.9.9.9/' }),
+      ['services[0].checks[0].http.headers.Authorization'],
+    ],
+    [
+      'certificate verification turned off',
+      (c) => {
+        const check = c.services[0].checks[0] as { http: { tlsVerify: boolean } };
+        check.http.tlsVerify = false;
+      },
+      ['services[0].checks[0].http.headers.Authorization'],
+    ],
+    [
+      "the traffic manager's url",
+      (c) => ((c.services[0].trafficManager as { url: string }).url = 'https://attacker.example/w'),
+      ['services[0].trafficManager.secret'],
+    ],
+    [
+      "a webhook channel's url",
+      (c) => ((c.channels[0] as { url: string }).url = 'https://hooks.example/other-tenant'),
+      ['channels[0].secret'],
+    ],
+    [
+      "a PagerDuty channel's url",
+      (c) => ((c.channels[1] as { url: string }).url = 'https://attacker.example/v2/enqueue'),
+      ['channels[1].routingKey'],
+    ],
+  ])('refuses it after a change of %s, naming the path', (_title, edit, paths) => {
+    expect(resealed(edit)).toEqual({ ok: false, details: paths.map(moved) });
+  });
+
+  it('accepts the moved secret when its value is given again', () => {
+    const result = resealed((c) => {
+      c.services[0].endpoints[0].url = 'http://10.0.0.9:8080/healthz';
+      const check = c.services[0].checks[0] as { http: { headers: Record<string, unknown> } };
+      check.http.headers.Authorization = { value: 'Bearer new' };
+    });
+    expect(result.ok).toBe(true);
+  });
+});
+
 describe('a secret outside the named lists: alerts.signingSecret', () => {
   const withSigningKey = (key: string) => {
     const raw = baseConfig();

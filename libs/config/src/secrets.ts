@@ -12,6 +12,7 @@ import {
   SealedSecret,
 } from './secret-types';
 import { refusedSecretRef, secretRefPolicy } from './secret-policy';
+import { secretDestinations } from './secret-destination';
 import { mapSecrets, visitSecrets } from './secret-walk';
 
 export type SealResult = { ok: true; config: StoredConfig } | { ok: false; details: ConfigIssue[] };
@@ -20,8 +21,10 @@ export type SealResult = { ok: true; config: StoredConfig } | { ok: false; detai
  * Prepares a validated config for storage: every `{value}` secret is encrypted (AES-256-GCM with a key
  * derived from `key`, the operator's VIGIL_SECRET_KEY) and fingerprinted. `{value: "<redacted>"}`, as
  * returned by redactSecrets, keeps the stored secret at the same place of `previous` (places are
- * matched by name, so reordering lists is safe). An unchanged value keeps its stored ciphertext.
- * secretRefs are kept as they are. Reports every secret that cannot be sealed, with its path.
+ * matched by name, so reordering lists is safe), but only while that secret is sent where it was
+ * (secretDestinations): a redacted secret must not follow a re-pointed url to a new receiver.
+ * An unchanged value keeps its stored ciphertext. secretRefs are kept as they are. Reports every
+ * secret that cannot be sealed, with its path.
  */
 export function sealSecrets(
   config: VigilConfig,
@@ -30,29 +33,42 @@ export function sealSecrets(
 ): SealResult {
   const stored = new Map<string, AnySecret>();
   if (previous) visitSecrets(previous, (secret, at) => stored.set(at.id, secret));
+  const moved = previous ? movedSecrets(previous, config) : new Set<string>();
   const aesKey = key ? deriveKey(key) : undefined;
   const details: ConfigIssue[] = [];
   const sealed = mapSecrets(config, (secret, at) => {
     if (!isPlainSecret(secret)) return secret;
     const before = stored.get(at.id);
     const kept = before && isSealedSecret(before) ? before : undefined;
-    const result = sealOne(secret, kept, aesKey);
+    const result = sealOne(secret, kept, moved.has(at.id), aesKey);
     if (typeof result === 'string') details.push({ path: at.path, message: result });
     return result;
   });
   return details.length ? { ok: false, details } : { ok: true, config: sealed as StoredConfig };
 }
 
+/** The ids of the secrets whose destination differs between the two versions. */
+function movedSecrets(previous: VigilConfig, next: VigilConfig): Set<string> {
+  const before = secretDestinations(previous);
+  const after = secretDestinations(next);
+  const ids = [...new Set([...before.keys(), ...after.keys()])];
+  return new Set(ids.filter((id) => before.get(id) !== after.get(id)));
+}
+
 /** The sealed form of one plain secret, or a message saying why it cannot be sealed. */
 function sealOne(
   secret: PlainSecret,
   previous: SealedSecret | undefined,
+  moved: boolean,
   aesKey: Buffer | undefined,
 ): SealedSecret | string {
   if (secret.value === REDACTED) {
-    return (
-      previous ?? `is "${REDACTED}" but no stored secret exists at this path to keep; send the value again`
-    );
+    if (!previous)
+      return `is "${REDACTED}" but no stored secret exists at this path to keep; send the value again`;
+    if (moved) {
+      return `is "${REDACTED}" but where this secret is sent changed; send the value again to send it there`;
+    }
+    return previous;
   }
   if (!aesKey) {
     return 'a plaintext secret needs VIGIL_SECRET_KEY to be set on the server; set it, or use {secretRef: ENV_NAME}';
