@@ -236,11 +236,17 @@ describe('planConfig and secrets', () => {
     return result.config;
   };
 
-  it('sees no change when the fingerprint is the same, even with a new ciphertext', () => {
+  it('sees a change whenever a value was sealed anew, even the same one (no guessing oracle)', () => {
     const a = sealed('hook-1');
-    const b = sealed('hook-1');
-    expect(JSON.stringify(a)).not.toBe(JSON.stringify(b));
-    expect(planConfig(a, b).changes).toEqual([]);
+    const change = {
+      kind: 'channel',
+      name: 'oncall',
+      op: 'update',
+      fields: [{ path: 'secret', before: '<secret>', after: '<secret changed>' }],
+    };
+    expect(planConfig(a, sealed('hook-1')).changes).toEqual([change]);
+    expect(planConfig(a, sealed('hook-2')).changes).toEqual([change]);
+    expect(planConfig(a, structuredClone(a)).changes).toEqual([]);
   });
 
   it('masks a changed secret and never shows values or ciphertext', () => {
@@ -308,9 +314,10 @@ describe('planConfig and secrets', () => {
       return result.config;
     };
 
-    it('compares by fingerprint: the same key is no change, another key is <secret changed>', () => {
-      expect(planConfig(signed('sign-1'), signed('sign-1')).changes).toEqual([]);
-      const plan = planConfig(signed('sign-1'), signed('sign-2'));
+    it('compares by sealed secret: the same one is no change, a key given again is <secret changed>', () => {
+      const first = signed('sign-1');
+      expect(planConfig(first, structuredClone(first)).changes).toEqual([]);
+      const plan = planConfig(first, signed('sign-1'));
       expect(plan.changes).toEqual([
         {
           kind: 'settings',

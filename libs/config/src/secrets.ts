@@ -23,8 +23,9 @@ export type SealResult = { ok: true; config: StoredConfig } | { ok: false; detai
  * returned by redactSecrets, keeps the stored secret at the same place of `previous` (places are
  * matched by name, so reordering lists is safe), but only while that secret is sent where it was
  * (secretDestinations): a redacted secret must not follow a re-pointed url to a new receiver.
- * An unchanged value keeps its stored ciphertext. secretRefs are kept as they are. Reports every
- * secret that cannot be sealed, with its path.
+ * A given value is always sealed anew, even when it equals the stored one, so that neither the plan
+ * nor the apply tells whether a guessed value was right. secretRefs are kept as they are. Reports
+ * every secret that cannot be sealed, with its path.
  */
 export function sealSecrets(
   config: VigilConfig,
@@ -73,9 +74,7 @@ function sealOne(
   if (!aesKey) {
     return 'a plaintext secret needs VIGIL_SECRET_KEY to be set on the server; set it, or use {secretRef: ENV_NAME}';
   }
-  const fingerprint = fingerprintOf(aesKey, secret.value);
-  if (previous?.fingerprint === fingerprint) return previous;
-  return { encrypted: encrypt(aesKey, secret.value), fingerprint };
+  return { encrypted: encrypt(aesKey, secret.value), fingerprint: fingerprintOf(aesKey, secret.value) };
 }
 
 /**
