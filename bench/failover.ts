@@ -95,10 +95,10 @@ interface Run {
 async function run(receivers?: Receivers): Promise<Run> {
   const id = randomBytes(4).toString('hex');
   const secret = `bench-${id}`;
-  process.env.VIGIL_BENCH_GSLB_SECRET = secret;
+  process.env.VIGIL_REF_BENCH_GSLB_SECRET = secret;
   if (receivers) {
-    process.env.VIGIL_BENCH_SLACK_URL = receivers.slackUrl;
-    process.env.VIGIL_BENCH_PD_KEY = `bench-routing-${id}`;
+    process.env.VIGIL_REF_BENCH_SLACK_URL = receivers.slackUrl;
+    process.env.VIGIL_REF_BENCH_PD_KEY = `bench-routing-${id}`;
   }
   const base = loadEnv();
   const db = new URL(base.DATABASE_URL);
@@ -147,7 +147,7 @@ async function run(receivers?: Receivers): Promise<Run> {
     doc.services![0].trafficManager = {
       type: 'webhook',
       url: gslb.url,
-      secret: { secretRef: 'VIGIL_BENCH_GSLB_SECRET' },
+      secret: { secretRef: 'VIGIL_REF_BENCH_GSLB_SECRET' },
       timeout: '2s',
     };
     const actions: RuleAction[] = [{ type: 'shift-away' }];
@@ -161,10 +161,10 @@ async function run(receivers?: Receivers): Promise<Run> {
           name: 'pd',
           type: 'pagerduty',
           url: `${receivers.error.url}/v2/enqueue`,
-          routingKey: { secretRef: 'VIGIL_BENCH_PD_KEY' },
+          routingKey: { secretRef: 'VIGIL_REF_BENCH_PD_KEY' },
           rateLimit,
         },
-        { name: 'slack', type: 'slack', webhookUrl: { secretRef: 'VIGIL_BENCH_SLACK_URL' }, rateLimit },
+        { name: 'slack', type: 'slack', webhookUrl: { secretRef: 'VIGIL_REF_BENCH_SLACK_URL' }, rateLimit },
       ];
       doc.notifications = { groupWait: '0s', routes: [{ channels: ['hang', 'error', 'pd', 'slack'] }] };
       actions.push({ type: 'notify', channels: ['hang', 'error', 'pd', 'slack'] });

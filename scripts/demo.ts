@@ -136,7 +136,7 @@ async function main(): Promise<number> {
   const since = () => (downAt ? `+${((Date.now() - downAt) / 1000).toFixed(1)}s ` : '');
   // The on-call side: a signed webhook that checks every signature (the secret reaches Vigil by secretRef).
   const hookSecret = randomBytes(16).toString('hex');
-  process.env.VIGIL_DEMO_HOOK_SECRET = hookSecret;
+  process.env.VIGIL_REF_DEMO_HOOK_SECRET = hookSecret;
   const receiver = await startNotificationReceiver(hookSecret, {
     arrived: (arrival) => process.stdout.write(`\n${since()}${notifyLine(arrival)}\n`),
     refused: (reason) => process.stdout.write(`\n${since()}notify  REFUSED: ${reason}\n`),
@@ -157,8 +157,9 @@ async function main(): Promise<number> {
   const dir = mkdtempSync(join(tmpdir(), 'vigil-demo-'));
   const file = join(dir, 'fleet.yaml');
   // The GSLB that Vigil steers: a fake one on loopback that checks signatures and dedupes steps.
-  process.env.VIGIL_DEMO_GSLB_SECRET = token;
-  const gslb = await startTrafficManager({ secret: token });
+  const gslbSecret = randomBytes(16).toString('hex');
+  process.env.VIGIL_REF_DEMO_GSLB_SECRET = gslbSecret;
+  const gslb = await startTrafficManager({ secret: gslbSecret });
   const config = {
     ...fleetConfig(fleet, {
       service: 'live-edge',
@@ -188,7 +189,7 @@ async function main(): Promise<number> {
         name: 'on-call',
         type: 'webhook',
         url: receiver.url,
-        secret: { secretRef: 'VIGIL_DEMO_HOOK_SECRET' },
+        secret: { secretRef: 'VIGIL_REF_DEMO_HOOK_SECRET' },
       },
     ],
     // A short groupWait keeps the demo quick; endpoints failing together still send one notice.
@@ -199,7 +200,7 @@ async function main(): Promise<number> {
   service.trafficManager = {
     type: 'webhook',
     url: gslb.url,
-    secret: { secretRef: 'VIGIL_DEMO_GSLB_SECRET' },
+    secret: { secretRef: 'VIGIL_REF_DEMO_GSLB_SECRET' },
   };
   writeFileSync(file, stringify(config));
 

@@ -20,7 +20,7 @@ const AM = {
 const GRAFANA = { firing: fixture('grafana-11-firing'), resolved: fixture('grafana-11-resolved') };
 
 const JSON_TYPE = 'application/json';
-const SIGNING_ENV = 'VIGIL_TEST_ALERT_SIGNING_SECRET';
+const SIGNING_ENV = 'VIGIL_REF_TEST_ALERT_SIGNING_SECRET';
 const SIGNING_SECRET = 'alert-signing-secret-for-tests';
 const BODY_LIMIT = 64 * 1024;
 

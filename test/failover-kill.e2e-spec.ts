@@ -58,7 +58,7 @@ describe('a controller leader killed mid-action (two controller processes, fake 
           REDIS_URL: vigil.env.REDIS_URL,
           VIGIL_REDIS_PREFIX: vigil.env.VIGIL_REDIS_PREFIX,
           VIGIL_ADMIN_TOKEN: vigil.adminToken,
-          VIGIL_TEST_GSLB_KILL_SECRET: SECRET,
+          VIGIL_REF_TEST_GSLB_KILL_SECRET: SECRET,
           VIGIL_SHUTDOWN_TIMEOUT_MS: '3000',
           LOG_LEVEL: 'info',
           PORT: '0',
@@ -86,7 +86,7 @@ describe('a controller leader killed mid-action (two controller processes, fake 
   const config = () =>
     drillConfig(fleet, {
       gslbUrl: gslb.url,
-      secretEnv: 'VIGIL_TEST_GSLB_KILL_SECRET',
+      secretEnv: 'VIGIL_REF_TEST_GSLB_KILL_SECRET',
       mode: 'enforce',
       policy: { stepInterval: '2s', recoveryHold: '1h' }, // no failback during the test
     });

@@ -142,7 +142,7 @@ describe('failover operations (fleet, all roles, fake traffic manager)', () => {
   const config = () =>
     drillConfig(fleet, {
       gslbUrl: gslb.url,
-      secretEnv: 'VIGIL_TEST_GSLB_OPS_SECRET',
+      secretEnv: 'VIGIL_REF_TEST_GSLB_OPS_SECRET',
       mode: 'approval',
       // The drills take the same IDC down again and again: that is not the flapping damping is for.
       policy: { flapping: { maxTransitions: 1000, window: '1m', hold: '1s' } },
@@ -150,7 +150,7 @@ describe('failover operations (fleet, all roles, fake traffic manager)', () => {
     });
 
   beforeAll(async () => {
-    process.env.VIGIL_TEST_GSLB_OPS_SECRET = SECRET;
+    process.env.VIGIL_REF_TEST_GSLB_OPS_SECRET = SECRET;
     fleet = await startFleet({ idcs: ['sha', 'bjs', 'szx'], endpointsPerIdc: 4, basePort: 23700 });
     gslb = await startTrafficManager({ secret: SECRET });
     vigil = await startVigil();

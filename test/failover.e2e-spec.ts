@@ -40,7 +40,7 @@ describe('automatic shift and failback (fleet, all roles, fake traffic manager)'
     vigil.sql<ActionRow>(`SELECT * FROM actions WHERE ${where} ORDER BY created_at`);
 
   const config = (mode: 'enforce' | 'approval') => ({
-    ...drillConfig(fleet, { gslbUrl: gslb.url, secretEnv: 'VIGIL_TEST_GSLB_SECRET', mode }),
+    ...drillConfig(fleet, { gslbUrl: gslb.url, secretEnv: 'VIGIL_REF_TEST_GSLB_SECRET', mode }),
     channels: [{ name: 'pager', type: 'webhook', url: `${pager.url}/pager` }],
     notifications: {
       routes: [{ channels: ['pager'], events: ['action.proposed', 'action.executed', 'panic'] }],
@@ -48,7 +48,7 @@ describe('automatic shift and failback (fleet, all roles, fake traffic manager)'
   });
 
   beforeAll(async () => {
-    process.env.VIGIL_TEST_GSLB_SECRET = SECRET; // the secretRef of the traffic manager
+    process.env.VIGIL_REF_TEST_GSLB_SECRET = SECRET; // the secretRef of the traffic manager
     // Fixed ports below the ephemeral range: a port closed for "refused" cannot be taken meanwhile.
     fleet = await startFleet({ idcs: ['sha', 'bjs', 'szx'], endpointsPerIdc: 4, basePort: 23600 });
     gslb = await startTrafficManager({ secret: SECRET });

@@ -26,7 +26,7 @@ interface NotificationRow {
 
 const ATTEMPTS = 8;
 const PD_KEY = 'pd0routing0key0for0the0e2e0test0';
-const LATE_SECRET = 'VIGIL_TEST_LATE_HOOK_SECRET';
+const LATE_SECRET = 'VIGIL_REF_TEST_LATE_HOOK_SECRET';
 
 /**
  * Delivery of notification rows written straight into the table (as the notifier records them) and
@@ -127,7 +127,7 @@ describe('notification delivery (rows and jobs on the real Postgres and Redis)',
 
   beforeAll(async () => {
     rx = await startReceiver((req) => scripts.get(req.path)?.shift() ?? { status: 200 });
-    process.env.VIGIL_TEST_DELIVERY_PD_KEY = PD_KEY;
+    process.env.VIGIL_REF_TEST_DELIVERY_PD_KEY = PD_KEY;
     delete process.env[LATE_SECRET];
     vigil = await startVigil({
       VIGIL_NOTIFY_ATTEMPTS: String(ATTEMPTS),
@@ -146,7 +146,7 @@ describe('notification delivery (rows and jobs on the real Postgres and Redis)',
           name: 'pd',
           type: 'pagerduty',
           url: `${rx.url}/pd/v2/enqueue`,
-          routingKey: { secretRef: 'VIGIL_TEST_DELIVERY_PD_KEY' },
+          routingKey: { secretRef: 'VIGIL_REF_TEST_DELIVERY_PD_KEY' },
         },
       ],
     };

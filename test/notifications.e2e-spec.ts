@@ -80,9 +80,9 @@ describe('notifications (fleet, all roles, a receiver for every channel)', () =>
     rx = await startReceiver(
       (req) => scripts.get(req.path)?.shift() ?? { status: defaults.get(req.path) ?? 200 },
     );
-    process.env.VIGIL_TEST_HOOK_SECRET = HOOK_SECRET;
-    process.env.VIGIL_TEST_SLACK_URL = `${rx.url}/slack`;
-    process.env.VIGIL_TEST_PD_KEY = 'pd-routing-key-0123456789abcdef';
+    process.env.VIGIL_REF_TEST_HOOK_SECRET = HOOK_SECRET;
+    process.env.VIGIL_REF_TEST_SLACK_URL = `${rx.url}/slack`;
+    process.env.VIGIL_REF_TEST_PD_KEY = 'pd-routing-key-0123456789abcdef';
     // Fixed ports below the ephemeral range: a port closed for "refused" cannot be taken meanwhile.
     fleet = await startFleet({ idcs: ['sha', 'bjs', 'szx'], endpointsPerIdc: 50, basePort: 23300 });
     vigil = await startVigil({
@@ -106,14 +106,14 @@ describe('notifications (fleet, all roles, a receiver for every channel)', () =>
         name: 'hook',
         type: 'webhook',
         url: `${rx.url}/hook`,
-        secret: { secretRef: 'VIGIL_TEST_HOOK_SECRET' },
+        secret: { secretRef: 'VIGIL_REF_TEST_HOOK_SECRET' },
       },
-      { name: 'slack', type: 'slack', webhookUrl: { secretRef: 'VIGIL_TEST_SLACK_URL' } },
+      { name: 'slack', type: 'slack', webhookUrl: { secretRef: 'VIGIL_REF_TEST_SLACK_URL' } },
       {
         name: 'pd',
         type: 'pagerduty',
         url: `${rx.url}/pd/v2/enqueue`,
-        routingKey: { secretRef: 'VIGIL_TEST_PD_KEY' },
+        routingKey: { secretRef: 'VIGIL_REF_TEST_PD_KEY' },
       },
       { name: 'flaky', type: 'webhook', url: `${rx.url}/flaky` },
       { name: 'down', type: 'webhook', url: `${rx.url}/down` },

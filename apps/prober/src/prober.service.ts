@@ -33,7 +33,7 @@ export class ProberService implements OnApplicationBootstrap, OnApplicationShutd
   ) {
     this.connection = createBullConnection(env, 'prober');
     const secret = {
-      secret: (s: Parameters<typeof openSecret>[0]) => openSecret(s, env.VIGIL_SECRET_KEY, process.env),
+      secret: (s: Parameters<typeof openSecret>[0]) => openSecret(s, env, process.env),
     };
     this.engine = new ProberEngine({
       proberId: this.instanceId,

@@ -39,7 +39,13 @@ export {
   type PlanOp,
 } from './plan';
 export { SECRET_CHANGED, SECRET_MASK, type FieldChange } from './plan-diff';
-export { sealSecrets, redactSecrets, openSecret, type SealResult } from './secrets';
+export { sealSecrets, redactSecrets, openSecret, type SealResult, type SecretEnv } from './secrets';
+export {
+  checkSecretRefs,
+  secretRefPolicy,
+  DEFAULT_SECRET_REF_POLICY,
+  type SecretRefPolicy,
+} from './secret-policy';
 export { mapSecrets, visitSecrets, type SecretLocation } from './secret-walk';
 export {
   REDACTED,

@@ -8,6 +8,7 @@ describe('loadEnv', () => {
     expect(env.PORT).toBe(3000);
     expect(env.VIGIL_ROLES).toEqual(['api', 'prober', 'controller']);
     expect(env.VIGIL_WEBHOOK_MAX_BODY_BYTES).toBe(1024 * 1024);
+    expect(env.VIGIL_SECRET_REF_PREFIX).toBe('VIGIL_REF_');
     expect(Object.isFrozen(env)).toBe(true);
   });
 
@@ -30,6 +31,11 @@ describe('loadEnv', () => {
       'VIGIL_WEBHOOK_MAX_BODY_BYTES',
       '512',
       'VIGIL_WEBHOOK_MAX_BODY_BYTES: expected an integer from 1024 to 67108864 (got "512")',
+    ],
+    [
+      'VIGIL_SECRET_REF_PREFIX',
+      'vigil_ref_',
+      'VIGIL_SECRET_REF_PREFIX: expected a non-empty variable-name prefix such as "VIGIL_REF_"',
     ],
     ['LOG_LEVEL', 'loud', 'LOG_LEVEL: expected one of fatal, error, warn, info, debug, trace, silent'],
   ])('rejects %s=%s naming the variable', (name, value, message) => {

@@ -27,6 +27,9 @@ const integer = (min: number, max: number, fallback: number) =>
     })
     .transform(Number);
 
+/** The default of VIGIL_SECRET_REF_PREFIX. */
+export const DEFAULT_SECRET_REF_PREFIX = 'VIGIL_REF_';
+
 const envSchema = z.object({
   DATABASE_URL: url(['postgres:', 'postgresql:'], 'postgres://user@host:5432/vigil').default(
     'postgres://postgres@127.0.0.1:5432/vigil',
@@ -70,7 +73,17 @@ const envSchema = z.object({
   /** Milliseconds a rule's evaluations may take in one rules tick (each second); over it, the rule is off until the next config. */
   VIGIL_RULE_EVAL_BUDGET_MS: integer(1, 60_000, 500),
   LOG_LEVEL: z.enum(LOG_LEVELS, { message: `expected one of ${LOG_LEVELS.join(', ')}` }).default('info'),
+  /** A config's `secretRef` may only name variables with this prefix (never one of Vigil's own). */
+  VIGIL_SECRET_REF_PREFIX: z
+    .string()
+    .regex(/^[A-Z_][A-Z0-9_]*$/, {
+      message: 'expected a non-empty variable-name prefix such as "VIGIL_REF_"',
+    })
+    .default(DEFAULT_SECRET_REF_PREFIX),
 });
+
+/** Every variable Vigil itself reads: never readable through a config's `secretRef`. */
+export const ENV_NAMES: readonly string[] = Object.freeze(Object.keys(envSchema.shape));
 
 /** The validated, frozen environment of one process. */
 export type Env = Readonly<z.output<typeof envSchema>>;

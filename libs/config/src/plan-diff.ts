@@ -18,7 +18,7 @@ export interface FieldChange {
 /**
  * The field-level differences between two versions of one object. Objects are compared key by key,
  * named lists (endpoints, checks) element by element by name (`endpoints[sha-1].capacity`), other lists
- * as a whole. Secrets compare by secretRef or fingerprint and are never shown, only masked.
+ * as a whole. Secrets compare by secretRef or ciphertext and are never shown, only masked.
  */
 export function diffFields(before: unknown, after: unknown): FieldChange[] {
   const out: FieldChange[] = [];
@@ -63,13 +63,14 @@ function diffSecret(a: unknown, b: unknown, path: PathSegment[], out: FieldChang
 }
 
 /**
- * Same secretRef, same fingerprint, or same plaintext. A redacted value stands for the stored secret
- * it keeps. A plaintext and a sealed secret cannot be compared without the key: they count as changed.
+ * Same secretRef, same sealed secret (ciphertext), or same plaintext. A value is sealed anew each time
+ * it is given, so giving one is always a change, right guess of the stored value or not. A redacted value
+ * stands for the stored secret it keeps. A plaintext and a sealed secret count as changed.
  */
 function sameSecret(a: AnySecret, b: AnySecret): boolean {
   if (isSecretRef(a) || isSecretRef(b))
     return isSecretRef(a) && isSecretRef(b) && a.secretRef === b.secretRef;
-  if (isSealedSecret(a) && isSealedSecret(b)) return a.fingerprint === b.fingerprint;
+  if (isSealedSecret(a) && isSealedSecret(b)) return a.encrypted === b.encrypted;
   if (isPlainSecret(a) && isPlainSecret(b)) return a.value === b.value;
   const plain = isPlainSecret(a) ? a : (b as { value: string });
   return plain.value === REDACTED;

@@ -114,7 +114,7 @@ describe('planConfig', () => {
       c.idcs.push({ name: 'hkg', capacity: 10 });
       c.services[1].endpoints[1].idc = 'hkg';
       c.rules[0].mode = 'enforce';
-      c.channels = [{ name: 'slack', type: 'slack', webhookUrl: { secretRef: 'SLACK_URL' } }];
+      c.channels = [{ name: 'slack', type: 'slack', webhookUrl: { secretRef: 'VIGIL_REF_SLACK_URL' } }];
       c.rules[0].actions[1].channels = ['slack'];
     });
     const plan = planConfig(config(), after);
@@ -133,7 +133,7 @@ describe('planConfig', () => {
     const withSettings = () =>
       config((c) => {
         c.notifications = { groupWait: '30s', routes: [{ channels: ['oncall'], minSeverity: 'warning' }] };
-        c.alerts = { labels: { endpoint: 'node' }, signingSecret: { secretRef: 'ALERT_KEY' } };
+        c.alerts = { labels: { endpoint: 'node' }, signingSecret: { secretRef: 'VIGIL_REF_ALERT_KEY' } };
       });
     expect(planConfig(withSettings(), withSettings()).changes).toEqual([]);
   });
@@ -236,11 +236,17 @@ describe('planConfig and secrets', () => {
     return result.config;
   };
 
-  it('sees no change when the fingerprint is the same, even with a new ciphertext', () => {
+  it('sees a change whenever a value was sealed anew, even the same one (no guessing oracle)', () => {
     const a = sealed('hook-1');
-    const b = sealed('hook-1');
-    expect(JSON.stringify(a)).not.toBe(JSON.stringify(b));
-    expect(planConfig(a, b).changes).toEqual([]);
+    const change = {
+      kind: 'channel',
+      name: 'oncall',
+      op: 'update',
+      fields: [{ path: 'secret', before: '<secret>', after: '<secret changed>' }],
+    };
+    expect(planConfig(a, sealed('hook-1')).changes).toEqual([change]);
+    expect(planConfig(a, sealed('hook-2')).changes).toEqual([change]);
+    expect(planConfig(a, structuredClone(a)).changes).toEqual([]);
   });
 
   it('masks a changed secret and never shows values or ciphertext', () => {
@@ -267,12 +273,16 @@ describe('planConfig and secrets', () => {
   });
 
   it('shows secretRef names, which are not secret', () => {
-    const after = config((c) => (c.channels[0].secret = { secretRef: 'NEW_HOOK' }));
+    const after = config((c) => (c.channels[0].secret = { secretRef: 'VIGIL_REF_NEW_HOOK' }));
     expect(planConfig(config(), after).changes[0].fields).toEqual([
-      { path: 'secret', before: { secretRef: 'HOOK_SECRET' }, after: { secretRef: 'NEW_HOOK' } },
+      {
+        path: 'secret',
+        before: { secretRef: 'VIGIL_REF_HOOK_SECRET' },
+        after: { secretRef: 'VIGIL_REF_NEW_HOOK' },
+      },
     ]);
     expect(planConfig(sealed('x'), after).changes[0].fields).toEqual([
-      { path: 'secret', before: '<secret>', after: { secretRef: 'NEW_HOOK' } },
+      { path: 'secret', before: '<secret>', after: { secretRef: 'VIGIL_REF_NEW_HOOK' } },
     ]);
   });
 
@@ -304,9 +314,10 @@ describe('planConfig and secrets', () => {
       return result.config;
     };
 
-    it('compares by fingerprint: the same key is no change, another key is <secret changed>', () => {
-      expect(planConfig(signed('sign-1'), signed('sign-1')).changes).toEqual([]);
-      const plan = planConfig(signed('sign-1'), signed('sign-2'));
+    it('compares by sealed secret: the same one is no change, a key given again is <secret changed>', () => {
+      const first = signed('sign-1');
+      expect(planConfig(first, structuredClone(first)).changes).toEqual([]);
+      const plan = planConfig(first, signed('sign-1'));
       expect(plan.changes).toEqual([
         {
           kind: 'settings',

@@ -37,7 +37,9 @@ function httpOptions<S extends AnySecret>(secret: z.ZodType<S, S>) {
         )
         .transform(sortKeys)
         .optional()
-        .describe('Request headers; a value may be a secret, e.g. Authorization: {secretRef: PROBE_TOKEN}.'),
+        .describe(
+          'Request headers; a value may be a secret, e.g. Authorization: {secretRef: VIGIL_REF_PROBE_TOKEN}.',
+        ),
       body: z.string().max(65_536).optional().describe('Request body.'),
       expectStatus: z
         .array(statusSchema)

@@ -103,7 +103,10 @@ export function secretSchema<T extends AnySecret>(forms: readonly SecretForm[]):
     shape.secretRef = z
       .string()
       .regex(ENV_NAME_PATTERN, { error: 'must be an environment variable name (A-Z, 0-9, "_")' })
-      .describe('Name of the environment variable holding the secret.')
+      .describe(
+        'Name of the environment variable holding the secret. It must start with the prefix the server ' +
+          "allows (VIGIL_SECRET_REF_PREFIX, default VIGIL_REF_) and never be one of Vigil's own variables.",
+      )
       .optional();
   }
   if (forms.includes('value')) {

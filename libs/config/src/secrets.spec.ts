@@ -1,3 +1,4 @@
+import { DEFAULT_SECRET_REF_PREFIX } from './env';
 import { Config, StoredConfig } from './schema';
 import { openSecret, redactSecrets, sealSecrets } from './secrets';
 import { REDACTED, SealedSecret } from './secret-types';
@@ -6,6 +7,9 @@ import { baseConfig } from './spec-fixtures';
 import { validateConfig } from './validate';
 
 const KEY = 'operator-secret-key';
+/** What openSecret reads of the environment: the key and the default secretRef prefix. */
+const ENV = { VIGIL_SECRET_KEY: KEY, VIGIL_SECRET_REF_PREFIX: DEFAULT_SECRET_REF_PREFIX };
+const NO_KEY = { ...ENV, VIGIL_SECRET_KEY: undefined };
 
 /** The base config with plaintext secrets in a header and two channels. */
 function withPlainSecrets(hook = 'hook-plain', slack = 'https://hooks.slack.example/T0/B0'): Config {
@@ -41,12 +45,12 @@ describe('sealSecrets', () => {
     expect(JSON.stringify(stored)).not.toContain('hook-plain');
     expect(JSON.stringify(stored)).not.toContain('Bearer probe');
     const sealed = seal(validateConfigOk(baseConfig()));
-    expect(hookOf(sealed)).toEqual({ secretRef: 'HOOK_SECRET' });
+    expect(hookOf(sealed)).toEqual({ secretRef: 'VIGIL_REF_HOOK_SECRET' });
   });
 
   it('round-trips through openSecret', () => {
     const stored = seal(withPlainSecrets());
-    expect(openSecret(hookOf(stored) as SealedSecret, KEY, {})).toBe('hook-plain');
+    expect(openSecret(hookOf(stored) as SealedSecret, ENV, {})).toBe('hook-plain');
   });
 
   it('reports every plaintext secret when no key is configured', () => {
@@ -63,10 +67,11 @@ describe('sealSecrets', () => {
     });
   });
 
-  it('keeps the stored ciphertext when the value did not change (no churn, no false plan change)', () => {
+  it('seals a value given again anew, so that a right guess looks like a wrong one', () => {
     const first = seal(withPlainSecrets());
-    const second = seal(withPlainSecrets(), first);
-    expect(second).toEqual(first);
+    const again = seal(withPlainSecrets(), first);
+    expect((hookOf(again) as SealedSecret).encrypted).not.toBe((hookOf(first) as SealedSecret).encrypted);
+    expect(openSecret(hookOf(again) as SealedSecret, ENV, {})).toBe('hook-plain');
   });
 
   it('re-encrypts a changed value with a new fingerprint', () => {
@@ -75,7 +80,7 @@ describe('sealSecrets', () => {
     expect((hookOf(second) as SealedSecret).fingerprint).not.toBe(
       (hookOf(first) as SealedSecret).fingerprint,
     );
-    expect(openSecret(hookOf(second) as SealedSecret, KEY, {})).toBe('hook-rotated');
+    expect(openSecret(hookOf(second) as SealedSecret, ENV, {})).toBe('hook-rotated');
   });
 
   it('keeps the previous secret for "<redacted>", matched by name even when lists are reordered', () => {
@@ -86,8 +91,8 @@ describe('sealSecrets', () => {
     expect(again.ok).toBe(true);
     const channels = again.ok ? again.config.channels : [];
     expect(channels.map((c) => c.name)).toEqual(['slack-sre', 'oncall']);
-    expect(openSecret((channels[1] as { secret: SealedSecret }).secret, KEY, {})).toBe('hook-plain');
-    expect(openSecret((channels[0] as { webhookUrl: SealedSecret }).webhookUrl, KEY, {})).toBe(
+    expect(openSecret((channels[1] as { secret: SealedSecret }).secret, ENV, {})).toBe('hook-plain');
+    expect(openSecret((channels[0] as { webhookUrl: SealedSecret }).webhookUrl, ENV, {})).toBe(
       'https://hooks.slack.example/T0/B0',
     );
   });
@@ -116,6 +121,94 @@ describe('sealSecrets', () => {
   });
 });
 
+describe('a redacted secret whose destination changed', () => {
+  /** Every kind of secret that is sent somewhere, sealed. */
+  const stored = () => {
+    const raw = baseConfig();
+    raw.services[0].checks[0].http = { headers: { Authorization: { value: 'Bearer probe' } } };
+    raw.services[0].trafficManager = {
+      type: 'webhook',
+      url: 'https://gslb.example/w',
+      secret: { value: 'tm' },
+    };
+    raw.channels[0].secret = { value: 'hook-plain' };
+    raw.channels.push({ name: 'pd', type: 'pagerduty', routingKey: { value: 'p'.repeat(32) } });
+    raw.channels.push({
+      name: 'slack-sre',
+      type: 'slack',
+      webhookUrl: { value: 'https://hooks.slack.example/T' },
+    });
+    return seal(validateConfigOk(raw));
+  };
+  const resealed = (edit: (shown: Config) => void) => {
+    const previous = stored();
+    const shown = redactSecrets(previous);
+    edit(shown);
+    return sealSecrets(validateConfigOk(shown), previous, KEY);
+  };
+  const moved = (path: string) => ({
+    path,
+    message: 'is "<redacted>" but where this secret is sent changed; send the value again to send it there',
+  });
+
+  it('keeps every secret while nothing it is sent to changes', () => {
+    const result = resealed((c) => {
+      c.services[0].checks[0].interval = '30s';
+      c.channels[1].name = 'pd';
+      (c.services[0].endpoints[0] as { capacity: number }).capacity = 3;
+    });
+    expect(result.ok).toBe(true);
+  });
+
+  it.each<[string, (c: Config) => void, string[]]>([
+    [
+      "an endpoint's url (the probe header)",
+      (c) => (c.services[0].endpoints[0].url = 'http://attacker.example:8080/healthz'),
+      ['services[0].checks[0].http.headers.Authorization'],
+    ],
+    [
+      'an endpoint added to the service (the header goes to every endpoint)',
+      (c) =>
+        c.services[0].endpoints.push({ ...c.services[0].endpoints[0], name: 'x', url: 'http://10.9.9.9/' }),
+      ['services[0].checks[0].http.headers.Authorization'],
+    ],
+    [
+      'certificate verification turned off',
+      (c) => {
+        const check = c.services[0].checks[0] as { http: { tlsVerify: boolean } };
+        check.http.tlsVerify = false;
+      },
+      ['services[0].checks[0].http.headers.Authorization'],
+    ],
+    [
+      "the traffic manager's url",
+      (c) => ((c.services[0].trafficManager as { url: string }).url = 'https://attacker.example/w'),
+      ['services[0].trafficManager.secret'],
+    ],
+    [
+      "a webhook channel's url",
+      (c) => ((c.channels[0] as { url: string }).url = 'https://hooks.example/other-tenant'),
+      ['channels[0].secret'],
+    ],
+    [
+      "a PagerDuty channel's url",
+      (c) => ((c.channels[1] as { url: string }).url = 'https://attacker.example/v2/enqueue'),
+      ['channels[1].routingKey'],
+    ],
+  ])('refuses it after a change of %s, naming the path', (_title, edit, paths) => {
+    expect(resealed(edit)).toEqual({ ok: false, details: paths.map(moved) });
+  });
+
+  it('accepts the moved secret when its value is given again', () => {
+    const result = resealed((c) => {
+      c.services[0].endpoints[0].url = 'http://10.0.0.9:8080/healthz';
+      const check = c.services[0].checks[0] as { http: { headers: Record<string, unknown> } };
+      check.http.headers.Authorization = { value: 'Bearer new' };
+    });
+    expect(result.ok).toBe(true);
+  });
+});
+
 describe('a secret outside the named lists: alerts.signingSecret', () => {
   const withSigningKey = (key: string) => {
     const raw = baseConfig();
@@ -131,16 +224,15 @@ describe('a secret outside the named lists: alerts.signingSecret', () => {
       fingerprint: expect.stringMatching(/^[0-9a-f]{16}$/),
     });
     expect(JSON.stringify(stored)).not.toContain('alert-hmac-key');
-    expect(openSecret(signingOf(stored) as SealedSecret, KEY, {})).toBe('alert-hmac-key');
+    expect(openSecret(signingOf(stored) as SealedSecret, ENV, {})).toBe('alert-hmac-key');
     const shown = redactSecrets(stored);
     expect(signingOf(shown)).toEqual({ value: REDACTED });
     expect(JSON.stringify(shown)).not.toMatch(/encrypted|fingerprint|alert-hmac-key/);
   });
 
-  it('keeps the stored key for "<redacted>" and when the value is unchanged', () => {
+  it('keeps the stored key for "<redacted>"', () => {
     const stored = seal(withSigningKey('alert-hmac-key'));
     expect(seal(redactSecrets(stored), stored, undefined)).toEqual(stored);
-    expect(seal(withSigningKey('alert-hmac-key'), stored)).toEqual(stored);
     const rotated = seal(withSigningKey('rotated-key'), stored);
     expect((signingOf(rotated) as SealedSecret).fingerprint).not.toBe(
       (signingOf(stored) as SealedSecret).fingerprint,
@@ -168,10 +260,10 @@ describe('a secret outside the named lists: alerts.signingSecret', () => {
 
   it('keeps a secretRef as it is', () => {
     const raw = baseConfig();
-    raw.alerts = { signingSecret: { secretRef: 'ALERT_SIGNING_KEY' } };
+    raw.alerts = { signingSecret: { secretRef: 'VIGIL_REF_ALERT_SIGNING_KEY' } };
     const stored = seal(validateConfigOk(raw));
-    expect(signingOf(stored)).toEqual({ secretRef: 'ALERT_SIGNING_KEY' });
-    expect(signingOf(redactSecrets(stored))).toEqual({ secretRef: 'ALERT_SIGNING_KEY' });
+    expect(signingOf(stored)).toEqual({ secretRef: 'VIGIL_REF_ALERT_SIGNING_KEY' });
+    expect(signingOf(redactSecrets(stored))).toEqual({ secretRef: 'VIGIL_REF_ALERT_SIGNING_KEY' });
   });
 });
 
@@ -185,7 +277,7 @@ describe('redactSecrets', () => {
     });
     const stored = seal(validateConfigOk(raw));
     const shown = redactSecrets(stored);
-    expect(shown.channels[0]).toMatchObject({ secret: { secretRef: 'HOOK_SECRET' } });
+    expect(shown.channels[0]).toMatchObject({ secret: { secretRef: 'VIGIL_REF_HOOK_SECRET' } });
     expect(shown.channels[1]).toMatchObject({ routingKey: { value: REDACTED } });
     expect(JSON.stringify(shown)).not.toMatch(/encrypted|fingerprint|pd-key/);
     expect(stored.channels[1]).toMatchObject({ routingKey: { fingerprint: expect.any(String) } });
@@ -194,32 +286,38 @@ describe('redactSecrets', () => {
 
 describe('openSecret', () => {
   it('reads a secretRef from the given environment', () => {
-    expect(openSecret({ secretRef: 'HOOK' }, undefined, { HOOK: 's3cret' })).toBe('s3cret');
+    expect(openSecret({ secretRef: 'VIGIL_REF_HOOK' }, NO_KEY, { VIGIL_REF_HOOK: 's3cret' })).toBe('s3cret');
   });
 
   it.each<[string, Parameters<typeof openSecret>, RegExp]>([
-    ['an unset variable', [{ secretRef: 'HOOK' }, KEY, {}], /environment variable HOOK is not set/],
-    ['a redacted value', [{ value: REDACTED }, KEY, {}], /redacted/],
+    [
+      'an unset variable',
+      [{ secretRef: 'VIGIL_REF_HOOK' }, ENV, {}],
+      /environment variable VIGIL_REF_HOOK is not set/,
+    ],
+    ['a redacted value', [{ value: REDACTED }, ENV, {}], /redacted/],
     [
       'a sealed secret without key',
-      [{ encrypted: 'v1:AAAA', fingerprint: 'x' }, undefined, {}],
+      [{ encrypted: 'v1:AAAA', fingerprint: 'x' }, NO_KEY, {}],
       /VIGIL_SECRET_KEY/,
     ],
-    ['garbage ciphertext', [{ encrypted: 'nope', fingerprint: 'x' }, KEY, {}], /unknown format/],
+    ['garbage ciphertext', [{ encrypted: 'nope', fingerprint: 'x' }, ENV, {}], /unknown format/],
   ])('refuses %s', (_title, args, error) => {
     expect(() => openSecret(...args)).toThrow(error);
   });
 
   it('refuses the wrong key', () => {
     const hook = hookOf(seal(withPlainSecrets())) as SealedSecret;
-    expect(() => openSecret(hook, 'another-key', {})).toThrow(/wrong VIGIL_SECRET_KEY/);
+    expect(() => openSecret(hook, { ...ENV, VIGIL_SECRET_KEY: 'another-key' }, {})).toThrow(
+      /wrong VIGIL_SECRET_KEY/,
+    );
   });
 });
 
 describe('visitSecrets', () => {
   it('visits every secret with an index path and a name-based id', () => {
     const config = withPlainSecrets();
-    config.alerts.signingSecret = { secretRef: 'ALERT_SIGNING_KEY' };
+    config.alerts.signingSecret = { secretRef: 'VIGIL_REF_ALERT_SIGNING_KEY' };
     const seen: string[] = [];
     visitSecrets(config, (_secret, at) => seen.push(`${at.path} | ${at.id}`));
     expect(seen).toEqual([

@@ -55,7 +55,10 @@ describe('serializeConfig', () => {
 
   it('writes notifications and alerts after channels, their keys in schema order', () => {
     const raw = baseConfig();
-    raw.alerts = { signingSecret: { secretRef: 'ALERT_KEY' }, labels: { endpoint: 'node', service: 'job' } };
+    raw.alerts = {
+      signingSecret: { secretRef: 'VIGIL_REF_ALERT_KEY' },
+      labels: { endpoint: 'node', service: 'job' },
+    };
     raw.notifications = {
       routes: [{ idcs: ['sha'], minSeverity: 'warning', events: ['panic'], channels: ['oncall'] }],
       remindEvery: '4h',
@@ -83,7 +86,7 @@ describe('serializeConfig', () => {
         '    idc: idc',
         '    endpoint: node',
         '  signingSecret:',
-        '    secretRef: ALERT_KEY',
+        '    secretRef: VIGIL_REF_ALERT_KEY',
         '',
       ].join('\n'),
     );
@@ -101,7 +104,7 @@ describe('serializeConfig', () => {
         '    type: webhook',
         '    url: https://hooks.example/vigil',
         '    secret:',
-        '      secretRef: HOOK_SECRET',
+        '      secretRef: VIGIL_REF_HOOK_SECRET',
         '    rateLimit:',
         '      max: 20',
         '      per: 1m',

@@ -43,7 +43,7 @@ export function baseConfig(): any {
         name: 'oncall',
         type: 'webhook',
         url: 'https://hooks.example/vigil',
-        secret: { secretRef: 'HOOK_SECRET' },
+        secret: { secretRef: 'VIGIL_REF_HOOK_SECRET' },
       },
     ],
   };

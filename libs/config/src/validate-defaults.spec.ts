@@ -87,13 +87,13 @@ describe('validateConfig: defaults', () => {
   it('fills in rule, channel and traffic manager defaults', () => {
     const config = validated((c) => {
       c.services[0].trafficManager = { type: 'webhook', url: 'https://gslb.example/w' };
-      c.channels.push({ name: 'pd', type: 'pagerduty', routingKey: { secretRef: 'PD_KEY' } });
+      c.channels.push({ name: 'pd', type: 'pagerduty', routingKey: { secretRef: 'VIGIL_REF_PD_KEY' } });
     });
     expect(config.rules[0]).toMatchObject({ for: '0s', priority: 0, cooldown: '5m', mode: 'approval' });
     expect(config.channels[1]).toEqual({
       name: 'pd',
       type: 'pagerduty',
-      routingKey: { secretRef: 'PD_KEY' },
+      routingKey: { secretRef: 'VIGIL_REF_PD_KEY' },
       url: 'https://events.pagerduty.com/v2/enqueue',
       rateLimit: { max: 20, per: '1m' },
     });
@@ -124,7 +124,7 @@ describe('validateConfig: defaults', () => {
   it('fills in route defaults and keeps given notification settings', () => {
     const config = validated((c) => {
       c.notifications = { remindEvery: '4h', routes: [{ channels: ['oncall'] }] };
-      c.alerts = { labels: { endpoint: 'node' }, signingSecret: { secretRef: 'ALERT_KEY' } };
+      c.alerts = { labels: { endpoint: 'node' }, signingSecret: { secretRef: 'VIGIL_REF_ALERT_KEY' } };
     });
     expect(config.notifications).toEqual({
       groupWait: '10s',
@@ -133,7 +133,7 @@ describe('validateConfig: defaults', () => {
     });
     expect(config.alerts).toEqual({
       labels: { service: 'service', idc: 'idc', endpoint: 'node' },
-      signingSecret: { secretRef: 'ALERT_KEY' },
+      signingSecret: { secretRef: 'VIGIL_REF_ALERT_KEY' },
     });
   });
 

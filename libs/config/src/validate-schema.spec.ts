@@ -322,7 +322,7 @@ describe('validateConfig: schema problems', () => {
         (c.channels[0] = {
           name: 'oncall',
           type: 'pagerduty',
-          routingKey: { secretRef: 'PD' },
+          routingKey: { secretRef: 'VIGIL_REF_PD' },
           severity: 'high',
         }),
       'channels[0].severity',
@@ -352,7 +352,7 @@ describe('validateConfig: schema problems', () => {
         (c.channels[0] = {
           name: 'oncall',
           type: 'pagerduty',
-          routingKey: { secretRef: 'PD' },
+          routingKey: { secretRef: 'VIGIL_REF_PD' },
           url: 'ftp://events.example/v2',
         }),
       'channels[0].url',
@@ -415,7 +415,7 @@ describe('validateConfig: schema problems', () => {
     ['secret as a string', (c) => (c.channels[0].secret = 'hunter2'), 'channels[0].secret', SECRET_HELP],
     [
       'secret with two forms',
-      (c) => (c.channels[0].secret = { secretRef: 'A', value: 'b' }),
+      (c) => (c.channels[0].secret = { secretRef: 'VIGIL_REF_A', value: 'b' }),
       'channels[0].secret',
       SECRET_HELP,
     ],
@@ -442,7 +442,7 @@ describe('validateConfig: schema problems', () => {
 
   it.each([
     ['a 32-character value', { value: 'R0UT1NGKEY0123456789abcdefghijkl' }],
-    ['a secretRef (read where it is used)', { secretRef: 'PD_KEY' }],
+    ['a secretRef (read where it is used)', { secretRef: 'VIGIL_REF_PD_KEY' }],
     ['a redacted value (the stored key)', { value: '<redacted>' }],
   ])('takes a pagerduty routing key given as %s', (_title, routingKey) => {
     const config = baseConfig();

@@ -35,7 +35,7 @@ describe('validateConfig: semantic problems', () => {
     ],
     [
       'duplicate channel',
-      (c) => c.channels.push({ name: 'oncall', type: 'slack', webhookUrl: { secretRef: 'SLACK' } }),
+      (c) => c.channels.push({ name: 'oncall', type: 'slack', webhookUrl: { secretRef: 'VIGIL_REF_SLACK' } }),
       'channels[1].name',
       'duplicate channel name "oncall"',
     ],
@@ -308,7 +308,7 @@ describe('validateConfig: semantic problems', () => {
 
   it('accepts routes naming defined channels, services and IDCs, and distinct alert labels', () => {
     const config = baseConfig();
-    config.channels.push({ name: 'pager', type: 'pagerduty', routingKey: { secretRef: 'PD_KEY' } });
+    config.channels.push({ name: 'pager', type: 'pagerduty', routingKey: { secretRef: 'VIGIL_REF_PD_KEY' } });
     config.notifications = {
       groupWait: '30s',
       remindEvery: '4h',

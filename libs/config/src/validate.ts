@@ -4,21 +4,30 @@ import { ConfigIssue } from './path';
 import { partialFromConfig, salvageConfig } from './salvage';
 import { Config, configSchema } from './schema';
 import { checkSemantics } from './semantics';
+import { checkSecretRefs, DEFAULT_SECRET_REF_POLICY, SecretRefPolicy } from './secret-policy';
 
 /** The outcome of validateConfig: the config with defaults applied, or every problem found. */
 export type ValidationResult = { ok: true; config: Config } | { ok: false; details: ConfigIssue[] };
 
 /**
  * Validates a parsed config document (from YAML or JSON): the schema (types, ranges, unknown keys),
- * then the semantics (unique names, references, timings, weights), reporting every problem with its
- * path. Semantic checks also run on the parts that passed the schema when other parts did not.
+ * then the semantics (unique names, references, timings, weights, secretRefs the `secretRefs` policy
+ * allows), reporting every problem with its path. Semantic checks also run on the parts that passed
+ * the schema when other parts did not.
  * On success the config has its defaults applied and every endpoint has a name.
  */
-export function validateConfig(raw: unknown): ValidationResult {
+export function validateConfig(
+  raw: unknown,
+  secretRefs: SecretRefPolicy = DEFAULT_SECRET_REF_POLICY,
+): ValidationResult {
   const parsed = configSchema.safeParse(raw, { error: configErrorMap });
   const schemaIssues = parsed.success ? [] : parsed.error.issues.flatMap(zodIssueToIssues);
   const partial = parsed.success ? partialFromConfig(parsed.data) : salvageConfig(raw);
-  const details = byLocation(uniqueIssues([...schemaIssues, ...checkSemantics(partial)]));
+  const semanticIssues = [
+    ...checkSemantics(partial),
+    ...checkSecretRefs(parsed.success ? parsed.data : raw, secretRefs),
+  ];
+  const details = byLocation(uniqueIssues([...schemaIssues, ...semanticIssues]));
   if (parsed.success && details.length === 0) return { ok: true, config: parsed.data };
   return { ok: false, details };
 }

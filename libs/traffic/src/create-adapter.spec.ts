@@ -1,4 +1,4 @@
-import { openSecret, type StoredConfig, type TrafficManager } from '@libs/config';
+import { loadEnv, openSecret, type StoredConfig, type TrafficManager } from '@libs/config';
 import { startTrafficManager } from '@libs/fleet';
 import { createAdapter, TrafficManagerSpec } from './create-adapter';
 import { LogAdapter } from './log-adapter';
@@ -11,8 +11,8 @@ const change = {
   step: 1,
   idempotencyKey: 'a/1',
 };
-const env = { TM_SECRET: 'from-env' };
-const deps = { secret: (s: Parameters<typeof openSecret>[0]) => openSecret(s, undefined, env) };
+const env = { VIGIL_REF_TM_SECRET: 'from-env' };
+const deps = { secret: (s: Parameters<typeof openSecret>[0]) => openSecret(s, loadEnv({}), env) };
 
 describe('createAdapter', () => {
   it('gives the log adapter for {type: log}', async () => {
@@ -30,7 +30,7 @@ describe('createAdapter', () => {
       const spec: TrafficManager = {
         type: 'webhook',
         url: manager.url,
-        secret: { secretRef: 'TM_SECRET' },
+        secret: { secretRef: 'VIGIL_REF_TM_SECRET' },
         timeout: '2s',
       };
       const adapter = createAdapter(spec, deps);
@@ -65,9 +65,9 @@ describe('createAdapter', () => {
     const spec: TrafficManagerSpec = {
       type: 'webhook',
       url: 'http://127.0.0.1:1/',
-      secret: { secretRef: 'UNSET_VAR' },
+      secret: { secretRef: 'VIGIL_REF_UNSET_VAR' },
     };
-    expect(() => createAdapter(spec, deps)).toThrow(/UNSET_VAR is not set/);
+    expect(() => createAdapter(spec, deps)).toThrow(/VIGIL_REF_UNSET_VAR is not set/);
     expect(() => createAdapter({ type: 'route53' } as unknown as TrafficManagerSpec, deps)).toThrow(
       /unknown traffic manager type "route53"/,
     );

@@ -11,7 +11,7 @@ export type TrafficManagerSpec =
   { type: 'log' } | { type: 'webhook'; url: string; secret?: AnySecret; timeout?: string };
 
 export interface AdapterDeps {
-  /** Opens a secret, e.g. `(s) => openSecret(s, env.VIGIL_SECRET_KEY, process.env)`. */
+  /** Opens a secret, e.g. `(s) => openSecret(s, env, process.env)`. */
   secret: (secret: AnySecret) => string;
   log?: AdapterLog;
   /** Overrides for the webhook adapter's retry policy (tests, benchmarks). */

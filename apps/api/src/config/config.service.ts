@@ -10,10 +10,12 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import Redis from 'ioredis';
 import { DataSource, EntityManager } from 'typeorm';
 import {
+  checkSecretRefs,
   ENV,
   planConfig,
   redactSecrets,
   sealSecrets,
+  secretRefPolicy,
   validateConfig,
   type ConfigPlan,
   type Env,
@@ -68,7 +70,7 @@ export class ConfigService {
 
   /** Validates `raw` (already parsed YAML or JSON) and applies it, or only plans it with `dryRun`. */
   async apply(raw: unknown, options: ApplyOptions): Promise<ApplyResult> {
-    const validated = validateConfig(raw);
+    const validated = validateConfig(raw, secretRefPolicy(this.env));
     if (!validated.ok)
       throw invalid(`invalid config: ${validated.details.length} problem(s)`, validated.details);
     const result = await this.db.transaction(async (m) => {
@@ -100,6 +102,9 @@ export class ConfigService {
     const result = await this.db.transaction(async (m) => {
       const head = await this.lockHead(m, options.ifMatch);
       const target = await this.getVersion(n, m);
+      // A version stored before secretRefs were restricted may name a variable that is refused now.
+      const refused = checkSecretRefs(documentOf(target), secretRefPolicy(this.env));
+      if (refused.length) throw invalid(`cannot restore version ${n}: ${refused.length} problem(s)`, refused);
       const meta = { message: options.message ?? `restore of version ${n}`, restoredFrom: n };
       return this.commit(m, head, documentOf(target), meta, options);
     });

@@ -120,7 +120,7 @@ export class AutomationService {
         adapters.set(
           service.name,
           createAdapter(service.trafficManager, {
-            secret: (s) => openSecret(s, this.env.VIGIL_SECRET_KEY, process.env),
+            secret: (s) => openSecret(s, this.env, process.env),
             log: (message, fields) => this.logger.log(`${message} ${JSON.stringify(fields)}`),
           }),
         );

@@ -191,8 +191,7 @@ export class DeliveryProcessor implements OnApplicationBootstrap, OnApplicationS
     if (!this.channels.has(name)) await this.follower.refresh();
     const channel = this.channels.get(name);
     if (!channel) throw new DeliveryError(`channel "${name}" is no longer configured`, { retryable: false });
-    const open = (secret: Parameters<typeof openSecret>[0]) =>
-      openSecret(secret, this.env.VIGIL_SECRET_KEY, process.env);
+    const open = (secret: Parameters<typeof openSecret>[0]) => openSecret(secret, this.env, process.env);
     switch (channel.type) {
       case 'webhook':
         return {

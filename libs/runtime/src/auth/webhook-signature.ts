@@ -107,7 +107,7 @@ export class WebhookSignatures {
     let next: SecretOfVersion = { version, secret: null };
     if (row?.secret) {
       try {
-        next = { version, secret: openSecret(row.secret, this.env.VIGIL_SECRET_KEY, process.env) };
+        next = { version, secret: openSecret(row.secret, this.env, process.env) };
       } catch (err) {
         next = { version, secret: null, error: (err as Error).message };
         this.warn(`config version ${version}: alerts.signingSecret cannot be opened: ${next.error}`);
