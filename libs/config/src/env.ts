@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { parseTrustProxy } from './trust-proxy';
 
 /** The roles one Vigil process can take; `npm start` runs all of them. */
 export const ROLES = ['api', 'prober', 'controller'] as const;
@@ -63,6 +64,18 @@ const envSchema = z.object({
   VIGIL_NOTIFY_ATTEMPTS: integer(1, 50, 6),
   /** First retry delay; doubles with each attempt (1, 2, 4, 8, 16 s by default). */
   VIGIL_NOTIFY_BACKOFF_MS: integer(10, 3_600_000, 1000),
+  /** Which proxies' X-Forwarded-For is believed for the caller's address (Express `trust proxy`). */
+  VIGIL_TRUST_PROXY: z
+    .string()
+    .default('loopback')
+    .transform((text, ctx) => {
+      const parsed = parseTrustProxy(text);
+      if (typeof parsed === 'object' && 'error' in parsed) {
+        ctx.addIssue({ code: 'custom', message: parsed.error });
+        return z.NEVER;
+      }
+      return parsed;
+    }),
   LOG_LEVEL: z.enum(LOG_LEVELS, { message: `expected one of ${LOG_LEVELS.join(', ')}` }).default('info'),
 });
 

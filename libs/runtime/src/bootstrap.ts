@@ -89,7 +89,7 @@ export async function createVigilApp(
   };
   const app = await NestFactory.create<NestExpressApplication>(root, { bufferLogs: true, bodyParser: false });
   app.useLogger(app.get(PinoLogger));
-  app.set('trust proxy', 'loopback');
+  app.set('trust proxy', env.VIGIL_TRUST_PROXY);
   app.use(refuseNulInUrl);
   app.use(WEBHOOK_PATH, ...webhookBodies(env));
   app.useBodyParser('json', { limit: env.VIGIL_MAX_BODY_BYTES });
