@@ -76,6 +76,8 @@ const envSchema = z.object({
       }
       return parsed;
     }),
+  /** A Redis command of the API's shared connection fails after this long instead of waiting for a reconnect. */
+  VIGIL_REDIS_COMMAND_TIMEOUT_MS: integer(100, 60_000, 2000),
   LOG_LEVEL: z.enum(LOG_LEVELS, { message: `expected one of ${LOG_LEVELS.join(', ')}` }).default('info'),
 });
 

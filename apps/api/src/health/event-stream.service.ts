@@ -11,7 +11,7 @@ import Redis from 'ioredis';
 import { filter, map, merge, Observable, Subject, takeUntil, timer } from 'rxjs';
 import { ENV, type Env } from '@libs/config';
 import { HEALTH_KEYS } from '@libs/queue';
-import { REDIS, redisKey } from '@libs/runtime';
+import { REDIS, redisKey, subscriberOf } from '@libs/runtime';
 
 /** A comment line this often keeps proxies and load balancers from closing an idle stream. */
 export const HEARTBEAT_MS = 15_000;
@@ -56,7 +56,7 @@ export class EventStreamService
   }
 
   async onApplicationBootstrap(): Promise<void> {
-    this.subscriber = this.redis.duplicate({ connectionName: 'vigil-health-events' });
+    this.subscriber = subscriberOf(this.redis, 'vigil-health-events');
     this.subscriber.on('message', (_channel: string, message: string) => this.publish(message));
     await this.subscriber.subscribe(redisKey(this.env, HEALTH_KEYS.events));
   }
