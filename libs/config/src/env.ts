@@ -52,6 +52,7 @@ const envSchema = z.object({
     .default('vigil'),
   VIGIL_ADMIN_TOKEN: z.string().min(16, { message: 'expected at least 16 characters' }).optional(),
   VIGIL_SECRET_KEY: z.string().min(16, { message: 'expected at least 16 characters' }).optional(),
+  /** Bodies of PUT /config (JSON or YAML): larger ones get 413. */
   VIGIL_MAX_BODY_BYTES: integer(1024, 64 * 1024 * 1024, 5 * 1024 * 1024),
   /** Bodies of `/api/v1/webhooks/*` (alerts): larger ones get 413. */
   VIGIL_WEBHOOK_MAX_BODY_BYTES: integer(1024, 64 * 1024 * 1024, 1024 * 1024),
@@ -64,6 +65,8 @@ const envSchema = z.object({
   VIGIL_NOTIFY_ATTEMPTS: integer(1, 50, 6),
   /** First retry delay; doubles with each attempt (1, 2, 4, 8, 16 s by default). */
   VIGIL_NOTIFY_BACKOFF_MS: integer(10, 3_600_000, 1000),
+  /** JSON bodies of every route but PUT /config (which has VIGIL_MAX_BODY_BYTES) and webhooks: 413 beyond. */
+  VIGIL_MAX_JSON_BYTES: integer(1024, 64 * 1024 * 1024, 256 * 1024),
   /** Which proxies' X-Forwarded-For is believed for the caller's address (Express `trust proxy`). */
   VIGIL_TRUST_PROXY: z
     .string()
