@@ -10,7 +10,7 @@ describe('loadEnv', () => {
     expect(env.VIGIL_WEBHOOK_MAX_BODY_BYTES).toBe(1024 * 1024);
     expect(env.VIGIL_MAX_JSON_BYTES).toBe(256 * 1024);
     expect(env.VIGIL_TRUST_PROXY).toEqual(['loopback']);
-    expect(env.VIGIL_REDIS_COMMAND_TIMEOUT_MS).toBe(2000);
+    expect(env.VIGIL_REDIS_COMMAND_TIMEOUT_MS).toBe(5000);
     expect(Object.isFrozen(env)).toBe(true);
   });
 

@@ -79,8 +79,11 @@ const envSchema = z.object({
       }
       return parsed;
     }),
-  /** A Redis command of the API's shared connection fails after this long instead of waiting for a reconnect. */
-  VIGIL_REDIS_COMMAND_TIMEOUT_MS: integer(100, 60_000, 2000),
+  /**
+   * A command on the shared Redis connection fails after this long instead of waiting for a
+   * reconnect; well above an event-loop stall on a busy host, well below ioredis' ~30 s of retries.
+   */
+  VIGIL_REDIS_COMMAND_TIMEOUT_MS: integer(100, 60_000, 5000),
   LOG_LEVEL: z.enum(LOG_LEVELS, { message: `expected one of ${LOG_LEVELS.join(', ')}` }).default('info'),
 });
 
