@@ -6,10 +6,11 @@ import { ENV, type Env } from '@libs/config';
 export const REDIS = Symbol('REDIS');
 
 /**
- * While Redis is away, a command on the shared connection fails within VIGIL_REDIS_COMMAND_TIMEOUT_MS
- * (queued or sent), and the offline queue is flushed after two reconnect attempts, instead of
- * ioredis' default of 20 (about 30 s): a request that needs Redis answers 503 quickly. BullMQ's
- * connections are separate (libs/queue `createBullConnection`) and keep waiting, as BullMQ requires.
+ * While Redis is away, a command on the shared connection fails after VIGIL_REDIS_COMMAND_TIMEOUT_MS,
+ * queued or sent, instead of after ioredis' 20 reconnect attempts (about 30 s): a request that needs
+ * Redis answers 503 soon, and a blip shorter than the timeout is still ridden out by the offline
+ * queue. BullMQ's connections are separate (libs/queue `createBullConnection`) and keep waiting
+ * (`maxRetriesPerRequest: null`), as BullMQ requires.
  */
 export const redisProvider: Provider = {
   provide: REDIS,
@@ -19,7 +20,6 @@ export const redisProvider: Provider = {
       lazyConnect: false,
       connectionName: 'vigil',
       commandTimeout: env.VIGIL_REDIS_COMMAND_TIMEOUT_MS,
-      maxRetriesPerRequest: 2,
     }),
 };
 
