@@ -494,7 +494,7 @@ describe('rate limiting of failed authentications', () => {
   });
   afterAll(() => vigil.close());
 
-  it('blocks an address after too many failures, valid keys included, but never /healthz', async () => {
+  it('blocks an address after too many failures, but never a valid key, nor /healthz', async () => {
     // Valid keys do not count as failures.
     for (let i = 0; i < 6; i++) {
       expect((await call(vigil.url, 'GET', '/api/v1/idcs', { token: viewerToken })).status).toBe(200);
@@ -507,20 +507,22 @@ describe('rate limiting of failed authentications', () => {
     expect(sixth.body.message).toMatch(/too many failed authentications; retry in \d+s/);
     expect(Number(sixth.headers.get('retry-after'))).toBeGreaterThan(0);
     expect(sixth.body.retryAfterSeconds).toBeUndefined();
+    expectApiError(await call(vigil.url, 'GET', '/api/v1/idcs'), 429);
 
-    expectApiError(await call(vigil.url, 'GET', '/api/v1/idcs', { token: viewerToken }), 429);
-    expectApiError(await call(vigil.url, 'GET', '/api/v1/api-keys', { token: vigil.adminToken }), 429);
-    expectApiError(await call(vigil.url, 'GET', '/docs-json', { token: vigil.adminToken }), 429);
+    // Behind an ingress every caller has the same address: a blocked address must not lock them out.
+    expect((await call(vigil.url, 'GET', '/api/v1/idcs', { token: viewerToken })).status).toBe(200);
+    expect((await call(vigil.url, 'GET', '/api/v1/api-keys', { token: vigil.adminToken })).status).toBe(200);
+    expect((await call(vigil.url, 'GET', '/docs-json', { token: vigil.adminToken })).status).toBe(200);
     expect((await call(vigil.url, 'GET', '/healthz')).status).toBe(200);
     expect((await call(vigil.url, 'GET', '/readyz')).status).toBe(200);
   });
 
   it('counts per address: another client (behind the loopback proxy) is not blocked', async () => {
-    expectApiError(await call(vigil.url, 'GET', '/api/v1/idcs', { token: viewerToken }), 429);
+    expectApiError(await call(vigil.url, 'GET', '/api/v1/idcs', { token: unknownToken() }), 429);
     const other = await call(vigil.url, 'GET', '/api/v1/idcs', {
-      token: viewerToken,
+      token: unknownToken(),
       headers: { 'x-forwarded-for': '192.0.2.10' },
     });
-    expect(other.status).toBe(200);
+    expectApiError(other, 401);
   });
 });

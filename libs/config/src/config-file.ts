@@ -30,6 +30,7 @@ export {
   type ParseResult,
 } from './parse';
 export { serializeConfig } from './serialize';
+export { MAX_NESTING_DEPTH, jsonNestsDeeperThan } from './nesting';
 export {
   planConfig,
   diffConfigs,

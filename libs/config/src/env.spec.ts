@@ -9,6 +9,9 @@ describe('loadEnv', () => {
     expect(env.VIGIL_ROLES).toEqual(['api', 'prober', 'controller']);
     expect(env.VIGIL_WEBHOOK_MAX_BODY_BYTES).toBe(1024 * 1024);
     expect(env.VIGIL_SECRET_REF_PREFIX).toBe('VIGIL_REF_');
+    expect(env.VIGIL_MAX_JSON_BYTES).toBe(256 * 1024);
+    expect(env.VIGIL_TRUST_PROXY).toEqual(['loopback']);
+    expect(env.VIGIL_REDIS_COMMAND_TIMEOUT_MS).toBe(5000);
     expect(Object.isFrozen(env)).toBe(true);
   });
 
@@ -20,7 +23,24 @@ describe('loadEnv', () => {
     expect(loadEnv({ VIGIL_ROLES: 'prober, prober,api' }).VIGIL_ROLES).toEqual(['prober', 'api']);
   });
 
+  it.each<[string, number | string[]]>([
+    ['2', 2],
+    ['0', 0],
+    ['loopback, 10.0.0.0/8,fd00::/8', ['loopback', '10.0.0.0/8', 'fd00::/8']],
+    ['192.0.2.7', ['192.0.2.7']],
+  ])('reads VIGIL_TRUST_PROXY=%s as Express trust proxy', (text, expected) => {
+    expect(loadEnv({ VIGIL_TRUST_PROXY: text }).VIGIL_TRUST_PROXY).toEqual(expected);
+  });
+
   it.each([
+    [
+      'VIGIL_TRUST_PROXY',
+      'true',
+      'VIGIL_TRUST_PROXY: trusting every hop lets any client choose its own address',
+    ],
+    ['VIGIL_TRUST_PROXY', '10.0.0.0/33', 'VIGIL_TRUST_PROXY: "10.0.0.0/33" is not a proxy'],
+    ['VIGIL_TRUST_PROXY', 'loopback,', 'VIGIL_TRUST_PROXY: "" is not a proxy'],
+    ['VIGIL_TRUST_PROXY', '500', 'VIGIL_TRUST_PROXY: expected a hop count from 0 to 100'],
     ['PORT', 'abc', 'PORT: expected an integer from 0 to 65535 (got "abc")'],
     ['PORT', '70000', 'PORT: expected an integer from 0 to 65535 (got "70000")'],
     ['VIGIL_ROLES', 'api,web', 'VIGIL_ROLES: expected a comma-separated list of api, prober, controller'],

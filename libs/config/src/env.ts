@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { parseTrustProxy } from './trust-proxy';
 
 /** The roles one Vigil process can take; `npm start` runs all of them. */
 export const ROLES = ['api', 'prober', 'controller'] as const;
@@ -54,6 +55,7 @@ const envSchema = z.object({
     .default('vigil'),
   VIGIL_ADMIN_TOKEN: z.string().min(16, { message: 'expected at least 16 characters' }).optional(),
   VIGIL_SECRET_KEY: z.string().min(16, { message: 'expected at least 16 characters' }).optional(),
+  /** Bodies of PUT /config (JSON or YAML): larger ones get 413. */
   VIGIL_MAX_BODY_BYTES: integer(1024, 64 * 1024 * 1024, 5 * 1024 * 1024),
   /** Bodies of `/api/v1/webhooks/*` (alerts): larger ones get 413. */
   VIGIL_WEBHOOK_MAX_BODY_BYTES: integer(1024, 64 * 1024 * 1024, 1024 * 1024),
@@ -72,6 +74,25 @@ const envSchema = z.object({
   VIGIL_STREAMS_MAX: integer(1, 1_000_000, 500),
   /** Milliseconds a rule's evaluations may take in one rules tick (each second); over it, the rule is off until the next config. */
   VIGIL_RULE_EVAL_BUDGET_MS: integer(1, 60_000, 500),
+  /** JSON bodies of every route but PUT /config (which has VIGIL_MAX_BODY_BYTES) and webhooks: 413 beyond. */
+  VIGIL_MAX_JSON_BYTES: integer(1024, 64 * 1024 * 1024, 256 * 1024),
+  /** Which proxies' X-Forwarded-For is believed for the caller's address (Express `trust proxy`). */
+  VIGIL_TRUST_PROXY: z
+    .string()
+    .default('loopback')
+    .transform((text, ctx) => {
+      const parsed = parseTrustProxy(text);
+      if (typeof parsed === 'object' && 'error' in parsed) {
+        ctx.addIssue({ code: 'custom', message: parsed.error });
+        return z.NEVER;
+      }
+      return parsed;
+    }),
+  /**
+   * A command on the shared Redis connection fails after this long instead of waiting for a
+   * reconnect; well above an event-loop stall on a busy host, well below ioredis' ~30 s of retries.
+   */
+  VIGIL_REDIS_COMMAND_TIMEOUT_MS: integer(100, 60_000, 5000),
   LOG_LEVEL: z.enum(LOG_LEVELS, { message: `expected one of ${LOG_LEVELS.join(', ')}` }).default('info'),
   /** A config's `secretRef` may only name variables with this prefix (never one of Vigil's own). */
   VIGIL_SECRET_REF_PREFIX: z

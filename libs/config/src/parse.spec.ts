@@ -52,6 +52,28 @@ describe('parseConfigText: YAML', () => {
     expect(!result.ok && result.details[0].message).toMatch(/alias/i);
   });
 
+  const nested = (depth: number) => `a: ${'['.repeat(depth - 1)}1${']'.repeat(depth - 1)}`;
+  const block = (depth: number) =>
+    Array.from({ length: depth }, (_, i) => `${' '.repeat(i)}k:`).join('\n') + ' 1';
+
+  it.each<[string, string]>([
+    ['flow collections', nested(10_000)],
+    ['flow collections one level too deep', nested(65)],
+    ['block mappings', block(65)],
+    ['an alias inside its own anchor', 'a: &a [1, *a]'],
+  ])('refuses %s nested deeper than 64 levels, before the parser runs out of memory', (_name, text) => {
+    const result = parseConfigText(text, 'yaml');
+    expect(result.ok).toBe(false);
+    expect(!result.ok && result.details[0].message).toBe(
+      'invalid YAML: arrays and objects nested deeper than 64 levels',
+    );
+  });
+
+  it('accepts nesting up to 64 levels', () => {
+    expect(parseConfigText(nested(64), 'yaml').ok).toBe(true);
+    expect(parseConfigText(block(64), 'yaml').ok).toBe(true);
+  });
+
   it('parses an empty document as null (validation then reports it)', () => {
     expect(parseConfigText('', 'yaml')).toEqual({ ok: true, value: null });
   });
@@ -63,6 +85,15 @@ describe('parseConfigText: YAML', () => {
 });
 
 describe('parseConfigText: JSON', () => {
+  it('refuses arrays and objects nested deeper than 64 levels', () => {
+    const deep = `${'{"a":'.repeat(65)}1${'}'.repeat(65)}`;
+    expect(parseConfigText(deep, 'json')).toMatchObject({
+      ok: false,
+      details: [{ message: 'invalid JSON: arrays and objects nested deeper than 64 levels' }],
+    });
+    expect(parseConfigText(`${'['.repeat(64)}${']'.repeat(64)}`, 'json').ok).toBe(true);
+  });
+
   it('parses JSON', () => {
     expect(parseConfigText('{"a": [1, true, null, "x"], "b": {"c": -1.5e3}}', 'json')).toEqual({
       ok: true,

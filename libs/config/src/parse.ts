@@ -1,5 +1,6 @@
-import { parseDocument } from 'yaml';
+import { CST, Lexer, parseDocument } from 'yaml';
 import { findJsonError } from './json-text';
+import { jsonNestsDeeperThan, MAX_NESTING_DEPTH, valueNestsDeeperThan } from './nesting';
 
 /** The formats a config file may be written in. */
 export type ConfigFormat = 'yaml' | 'json';
@@ -20,6 +21,8 @@ export const MAX_CONFIG_TEXT_LENGTH = 16 * 1024 * 1024;
 /** Bounds alias expansion ("billion laughs"). */
 const MAX_ALIAS_COUNT = 100;
 
+const TOO_DEEP = `arrays and objects nested deeper than ${MAX_NESTING_DEPTH} levels`;
+
 /**
  * Parses config text into a plain value, without validating it (see validateConfig). Duplicate keys
  * are errors in both formats; YAML allows anchors, aliases and merge keys (`<<`). On failure, reports
@@ -33,23 +36,42 @@ export function parseConfigText(text: string, format: ConfigFormat): ParseResult
 }
 
 function parseJson(text: string): ParseResult {
+  if (jsonNestsDeeperThan(text, MAX_NESTING_DEPTH)) return failure(`invalid JSON: ${TOO_DEEP}`, text, 0);
   const error = findJsonError(text);
   if (error) return failure(`invalid JSON: ${error.message}`, text, error.offset);
   return { ok: true, value: JSON.parse(text) as unknown };
 }
 
 function parseYaml(text: string): ParseResult {
+  // Deep flow nesting (`[[[[...`) exhausts the YAML parser's memory: refuse it from the tokens first.
+  if (flowNestsDeeperThan(text, MAX_NESTING_DEPTH)) return failure(`invalid YAML: ${TOO_DEEP}`, text, 0);
   const doc = parseDocument(text, { uniqueKeys: true, merge: true, prettyErrors: false });
   const error = doc.errors[0];
   if (error) {
     const message = error.code === 'DUPLICATE_KEY' ? duplicateKey(text.slice(...error.pos)) : error.message;
     return failure(`invalid YAML: ${message}`, text, error.pos[0]);
   }
+  let value: unknown;
   try {
-    return { ok: true, value: doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT }) as unknown };
+    value = doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
   } catch (err) {
     return failure(`invalid YAML: ${(err as Error).message}`, text, 0);
   }
+  // Block nesting and aliases add depth that the flow tokens do not show.
+  if (valueNestsDeeperThan(value, MAX_NESTING_DEPTH)) return failure(`invalid YAML: ${TOO_DEEP}`, text, 0);
+  return { ok: true, value };
+}
+
+/** Whether YAML flow collections nest deeper than `max`; stops at the first token past it. */
+function flowNestsDeeperThan(text: string, max: number): boolean {
+  let depth = 0;
+  for (const token of new Lexer().lex(text)) {
+    const type = CST.tokenType(token);
+    if (type === 'flow-map-start' || type === 'flow-seq-start') {
+      if (++depth > max) return true;
+    } else if (type === 'flow-map-end' || type === 'flow-seq-end') depth--;
+  }
+  return false;
 }
 
 function duplicateKey(source: string): string {

@@ -1,16 +1,8 @@
-import {
-  DynamicModule,
-  ForbiddenException,
-  INestApplication,
-  Logger,
-  Module,
-  PayloadTooLargeException,
-  Type,
-} from '@nestjs/common';
+import { DynamicModule, ForbiddenException, INestApplication, Logger, Module, Type } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
-import { raw, type NextFunction, type Request, type Response } from 'express';
+import type { NextFunction, Request, Response } from 'express';
 import { Logger as PinoLogger, LoggerModule } from 'nestjs-pino';
 import { configJsonSchema, EnvError, loadEnv, type Env } from '@libs/config';
 import { roleAtLeast } from '@libs/domain';
@@ -20,21 +12,11 @@ import { EnvModule } from './env.module';
 import { HttpExceptionFilter } from './http-exception.filter';
 import { loggerOptions } from './logger';
 import { RuntimeModule } from './runtime.module';
+import { useRequestBodies } from './request-bodies';
 import { validationPipe } from './validation.pipe';
 
 /** Routes outside `/api/v1`. */
 const UNPREFIXED = ['healthz', 'readyz', 'metrics'];
-const CONFIG_MEDIA_TYPES = [
-  'application/yaml',
-  'application/x-yaml',
-  'text/yaml',
-  'text/x-yaml',
-  'text/plain',
-];
-
-/** Where monitoring systems post alerts: their own body limit, and the raw bytes kept for signatures. */
-export const WEBHOOK_PATH = '/api/v1/webhooks';
-
 @Module({})
 class VigilModule {}
 
@@ -47,34 +29,9 @@ function refuseNulInUrl(req: Request, res: Response, next: NextFunction): void {
 }
 
 /**
- * Webhook bodies are read as raw bytes (any content type, at most VIGIL_WEBHOOK_MAX_BODY_BYTES, a 413
- * beyond) into `req.rawBody`: a signature is over the exact bytes sent, and the route itself answers
- * 415 for a type other than JSON, after authentication. The JSON parser then skips these requests.
- */
-function webhookBodies(env: Env) {
-  const limit = env.VIGIL_WEBHOOK_MAX_BODY_BYTES;
-  const parser = raw({ type: () => true, limit });
-  const read = (req: Request, res: Response, next: NextFunction) =>
-    parser(req, res, (err?: unknown) =>
-      next(
-        (err as { type?: string } | undefined)?.type === 'entity.too.large'
-          ? new PayloadTooLargeException(
-              `the body is larger than ${limit} bytes (VIGIL_WEBHOOK_MAX_BODY_BYTES)`,
-            )
-          : err,
-      ),
-    );
-  const keep = (req: Request & { rawBody?: Buffer }, _res: Response, next: NextFunction) => {
-    req.rawBody = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
-    req.body = undefined;
-    next();
-  };
-  return [read, keep];
-}
-
-/**
  * Builds a Vigil app with the given feature modules: creates the database if needed, applies
- * pending migrations, wires logging, body limits, the `/api/v1` prefix and (with the API) `/docs`.
+ * pending migrations, wires logging, the caller's key before any body, body limits, the `/api/v1`
+ * prefix and (with the API) `/docs`.
  * Used by every entry point and by the e2e tests, so they run exactly what production runs.
  */
 export async function createVigilApp(
@@ -89,11 +46,9 @@ export async function createVigilApp(
   };
   const app = await NestFactory.create<NestExpressApplication>(root, { bufferLogs: true, bodyParser: false });
   app.useLogger(app.get(PinoLogger));
-  app.set('trust proxy', 'loopback');
+  app.set('trust proxy', env.VIGIL_TRUST_PROXY);
   app.use(refuseNulInUrl);
-  app.use(WEBHOOK_PATH, ...webhookBodies(env));
-  app.useBodyParser('json', { limit: env.VIGIL_MAX_BODY_BYTES });
-  app.useBodyParser('text', { limit: env.VIGIL_MAX_BODY_BYTES, type: CONFIG_MEDIA_TYPES });
+  useRequestBodies(app, env, app.get(AuthService));
   app.setGlobalPrefix('api/v1', { exclude: UNPREFIXED });
   app.useGlobalPipes(validationPipe);
   if (env.VIGIL_ROLES.includes('api')) setUpDocs(app);

@@ -4,7 +4,7 @@ import Redis from 'ioredis';
 import { Repository } from 'typeorm';
 import { ENV, type Env, type StoredConfig } from '@libs/config';
 import { ConfigVersionEntity } from '@libs/persistence';
-import { CONFIG_CHANNEL, REDIS, redisKey } from './redis.provider';
+import { CONFIG_CHANNEL, REDIS, redisKey, subscriberOf } from './redis.provider';
 
 /** Called with each new config version, in order, one call at a time. */
 export type ConfigListener = (config: StoredConfig, version: number) => Promise<void> | void;
@@ -39,7 +39,7 @@ export class ConfigFollower implements OnApplicationBootstrap, OnApplicationShut
   }
 
   async onApplicationBootstrap(): Promise<void> {
-    this.subscriber = this.redis.duplicate({ connectionName: 'vigil-config-follower' });
+    this.subscriber = subscriberOf(this.redis, 'vigil-config-follower');
     this.subscriber.on('message', () => void this.refresh());
     await this.subscriber.subscribe(redisKey(this.env, CONFIG_CHANNEL));
     await this.refresh();

@@ -1,6 +1,7 @@
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, HttpStatus, Logger } from '@nestjs/common';
 import type { Response } from 'express';
 import { STATUS_CODES } from 'node:http';
+import { isRedisUnavailable, REDIS_RETRY_AFTER_SECONDS } from './redis-unavailable';
 
 /** The one error shape of the API: `{statusCode, error, message, details?}`. */
 export interface ApiError {
@@ -25,18 +26,24 @@ interface BodyParserError {
 const isBodyParserError = (e: unknown): e is BodyParserError =>
   typeof e === 'object' && e !== null && typeof (e as BodyParserError).type === 'string' && 'status' in e;
 
-/** Maps every error to {@link ApiError}; unexpected ones are logged and answered without internals. */
+/**
+ * Maps every error to {@link ApiError}; unexpected ones are logged and answered without internals.
+ * A request that needed Redis while it is unreachable gets 503 with `Retry-After`, not 500.
+ */
 @Catch()
 export class HttpExceptionFilter implements ExceptionFilter {
   private readonly logger = new Logger('http');
 
   catch(exception: unknown, host: ArgumentsHost): void {
     const res = host.switchToHttp().getResponse<Response>();
-    const body = this.toApiError(exception);
-    if (body.statusCode >= 500) this.logger.error(exception);
+    const redisDown = isRedisUnavailable(exception);
+    const body = redisDown ? redisUnavailable(exception) : this.toApiError(exception);
+    if (redisDown) this.logger.warn(`answered 503: ${body.message}`);
+    else if (body.statusCode >= 500) this.logger.error(exception);
     if (res.headersSent) return;
-    const retryAfter =
-      exception instanceof HttpException && (exception.getResponse() as RetryAfter).retryAfterSeconds;
+    const retryAfter = redisDown
+      ? REDIS_RETRY_AFTER_SECONDS
+      : exception instanceof HttpException && (exception.getResponse() as RetryAfter).retryAfterSeconds;
     if (retryAfter) res.setHeader('Retry-After', String(retryAfter));
     res.status(body.statusCode).json(body);
   }
@@ -65,4 +72,12 @@ export class HttpExceptionFilter implements ExceptionFilter {
       message: 'internal error; see the server log',
     };
   }
+}
+
+function redisUnavailable(err: Error): ApiError {
+  return {
+    statusCode: HttpStatus.SERVICE_UNAVAILABLE,
+    error: 'Service Unavailable',
+    message: `Redis is unreachable (${err.message}); this request needs it, retry in a few seconds`,
+  };
 }

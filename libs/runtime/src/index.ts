@@ -8,4 +8,5 @@ export * from './config-follower.service';
 export * from './http-exception.filter';
 export * from './metrics/metrics.service';
 export * from './redis.provider';
+export { WEBHOOK_PATH } from './request-bodies';
 export * from './runtime.module';

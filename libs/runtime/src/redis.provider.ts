@@ -5,11 +5,31 @@ import { ENV, type Env } from '@libs/config';
 /** Injection token of the process's shared ioredis connection (commands, not blocking reads). */
 export const REDIS = Symbol('REDIS');
 
+/**
+ * While Redis is away, a command on the shared connection fails after VIGIL_REDIS_COMMAND_TIMEOUT_MS,
+ * queued or sent, instead of after ioredis' 20 reconnect attempts (about 30 s): a request that needs
+ * Redis answers 503 soon, and a blip shorter than the timeout is still ridden out by the offline
+ * queue. BullMQ's connections are separate (libs/queue `createBullConnection`) and keep waiting
+ * (`maxRetriesPerRequest: null`), as BullMQ requires.
+ */
 export const redisProvider: Provider = {
   provide: REDIS,
   inject: [ENV],
-  useFactory: (env: Env) => new Redis(env.REDIS_URL, { lazyConnect: false, connectionName: 'vigil' }),
+  useFactory: (env: Env) =>
+    new Redis(env.REDIS_URL, {
+      lazyConnect: false,
+      connectionName: 'vigil',
+      commandTimeout: env.VIGIL_REDIS_COMMAND_TIMEOUT_MS,
+    }),
 };
+
+/**
+ * A connection of its own for SUBSCRIBE, without the command timeout: ioredis re-subscribes by itself
+ * after a reconnect and nobody awaits that promise, so a timeout there would be an unhandled rejection.
+ */
+export function subscriberOf(redis: Redis, connectionName: string): Redis {
+  return redis.duplicate({ connectionName, commandTimeout: undefined });
+}
 
 /** Closes the shared connection when the app shuts down. */
 @Injectable()

@@ -1,4 +1,5 @@
 import { BadRequestException, UnsupportedMediaTypeException } from '@nestjs/common';
+import { jsonNestsDeeperThan, MAX_NESTING_DEPTH } from '@libs/config';
 import type { FieldIssue } from '@libs/domain';
 
 /** A webhook request as the body parser of webhook routes leaves it (see bootstrap.ts). */
@@ -18,7 +19,7 @@ export function badBody(details: readonly FieldIssue[]): BadRequestException {
 
 /**
  * The JSON value of a webhook body: 415 unless the type is JSON (application/json or +json, UTF-8),
- * 400 for an empty body, bytes that are not UTF-8, or text that is not JSON.
+ * 400 for an empty body, bytes that are not UTF-8, text that is not JSON, or nesting past 64 levels.
  */
 export function jsonBody(req: WebhookRequest): unknown {
   const header = req.headers['content-type'];
@@ -37,6 +38,11 @@ export function jsonBody(req: WebhookRequest): unknown {
   }
   const raw = req.rawBody;
   if (!raw || raw.length === 0) throw badBody([{ path: '', message: 'empty body; expected JSON' }]);
+  if (jsonNestsDeeperThan(raw, MAX_NESTING_DEPTH)) {
+    throw badBody([
+      { path: '', message: `arrays and objects nested deeper than ${MAX_NESTING_DEPTH} levels` },
+    ]);
+  }
   let text: string;
   try {
     text = utf8.decode(raw);

@@ -14,7 +14,7 @@ import { Gauge } from 'prom-client';
 import { filter, map, merge, Observable, Subject, takeUntil, timer } from 'rxjs';
 import { ENV, type Env } from '@libs/config';
 import { HEALTH_KEYS } from '@libs/queue';
-import { MetricsService, REDIS, redisKey } from '@libs/runtime';
+import { MetricsService, REDIS, redisKey, subscriberOf } from '@libs/runtime';
 import { StreamSlots, type SlotRefusal } from './stream-slots';
 
 /** A comment line this often keeps proxies and load balancers from closing an idle stream. */
@@ -75,7 +75,7 @@ export class EventStreamService
   }
 
   async onApplicationBootstrap(): Promise<void> {
-    this.subscriber = this.redis.duplicate({ connectionName: 'vigil-health-events' });
+    this.subscriber = subscriberOf(this.redis, 'vigil-health-events');
     this.subscriber.on('message', (_channel: string, message: string) => this.publish(message));
     await this.subscriber.subscribe(redisKey(this.env, HEALTH_KEYS.events));
   }

@@ -7,7 +7,7 @@ import { SIGNATURE_HEADER, TIMESTAMP_HEADER } from '@libs/traffic';
 import { REDIS } from '../redis.provider';
 import { ApiKeyService } from './api-key.service';
 import { AuthFailureLimiter } from './auth-failure-limiter';
-import type { Principal, VigilRequest } from './principal';
+import type { Credential, Principal, VigilRequest } from './principal';
 import { GRAFANA_SIGNATURE_HEADER } from './grafana-signature';
 import { WebhookSignatures } from './webhook-signature';
 
@@ -33,19 +33,30 @@ export class AuthService {
     this.signatures = new WebhookSignatures(db, redis, env, (message) => this.logger.warn(message));
   }
 
-  async authenticate(req: VigilRequest): Promise<Principal> {
-    const ip = await this.notBlocked(req);
+  /**
+   * Resolves the request's bearer key once (a hash lookup) and keeps the result on the request; it
+   * neither counts nor refuses anything, so it can run before the body is read. See `authenticate`.
+   */
+  async identify(req: VigilRequest): Promise<Credential> {
+    if (req.credential) return req.credential;
     const header = req.headers.authorization;
     const match = typeof header === 'string' ? /^Bearer\s+(\S+)$/i.exec(header) : null;
     const principal = match ? await this.keys.verify(match[1]) : null;
-    if (!principal) {
-      await this.limiter.recordFailure(ip);
-      throw new UnauthorizedException(
-        match ? 'unknown or revoked API key' : 'missing API key (Authorization: Bearer <key>)',
-      );
-    }
-    req.principal = principal;
-    return principal;
+    req.credential = principal
+      ? { principal }
+      : { refused: match ? 'unknown or revoked API key' : 'missing API key (Authorization: Bearer <key>)' };
+    return req.credential;
+  }
+
+  /**
+   * The caller of a request with a valid key. A valid key is always let in, even from an address
+   * that failed too often; only a failed attempt is counted, and it gets 429 past the limit, else 401.
+   */
+  async authenticate(req: VigilRequest): Promise<Principal> {
+    const credential = await this.identify(req);
+    if ('refused' in credential) return this.refuse(req, credential.refused);
+    req.principal = credential.principal;
+    return credential.principal;
   }
 
   /** A request that carries a signature and no API key: it is checked by its signature alone. */
@@ -62,31 +73,27 @@ export class AuthService {
    * webhook routes), a fresh timestamp and a signature not seen before. Failures count like bad keys.
    */
   async authenticateSignature(req: VigilRequest & { rawBody?: unknown }): Promise<Principal> {
-    const ip = await this.notBlocked(req);
     const check = await this.signatures.check(req.headers, req.rawBody, Date.now());
-    if (!check.ok) {
-      await this.limiter.recordFailure(ip);
-      throw new UnauthorizedException(check.reason);
-    }
+    if (!check.ok) return this.refuse(req, check.reason);
     req.principal = SIGNED_WEBHOOK;
     return SIGNED_WEBHOOK;
   }
 
-  /** The caller's address, unless it failed too often (429). */
-  private async notBlocked(req: VigilRequest): Promise<string> {
-    const ip = req.ip ?? 'unknown';
-    const wait = await this.limiter.blockedFor(ip);
-    if (wait > 0) {
+  /** Counts a failed attempt from the caller's address: 429 past the limit, else 401 with the reason. */
+  private async refuse(req: VigilRequest, reason: string): Promise<never> {
+    const verdict = await this.limiter.recordFailure(req.ip ?? 'unknown');
+    if (verdict.blocked) {
+      const seconds = Math.ceil(verdict.retryAfterMs / 1000);
       throw new HttpException(
         {
           statusCode: HttpStatus.TOO_MANY_REQUESTS,
           error: 'Too Many Requests',
-          message: `too many failed authentications; retry in ${Math.ceil(wait / 1000)}s`,
-          retryAfterSeconds: Math.ceil(wait / 1000),
+          message: `too many failed authentications; retry in ${seconds}s`,
+          retryAfterSeconds: seconds,
         },
         HttpStatus.TOO_MANY_REQUESTS,
       );
     }
-    return ip;
+    throw new UnauthorizedException(reason);
   }
 }

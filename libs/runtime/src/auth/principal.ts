@@ -8,9 +8,14 @@ export interface Principal {
   role: ApiRole;
 }
 
+/** What a request's `Authorization` header came to: its caller, or why it is refused. */
+export type Credential = { principal: Principal } | { refused: string };
+
 /** The request fields Vigil adds and reads. */
 export interface VigilRequest {
   principal?: Principal;
+  /** Set once by `AuthService.identify` (the authentication middleware), read again by the guard. */
+  credential?: Credential;
   ip?: string;
   headers: Record<string, string | string[] | undefined>;
 }
