@@ -42,10 +42,14 @@ export class HealthController {
           .check('redis')
           .attempt(async () => void (await this.redis.ping()))
           .withTimeout(CHECK_TIMEOUT_MS),
-      async () => {
-        const check = this.indicators.check('migrations');
-        return (await this.db.showMigrations()) ? check.down('pending migrations') : check.up();
-      },
+      // Inside an attempt: a query that throws (Postgres gone) is a 503 naming the check, not a 500.
+      () =>
+        this.indicators
+          .check('migrations')
+          .attempt(async () => {
+            if (await this.db.showMigrations()) throw new Error('pending migrations');
+          })
+          .withTimeout(CHECK_TIMEOUT_MS),
     ]);
   }
 }
