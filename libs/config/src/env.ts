@@ -63,6 +63,8 @@ const envSchema = z.object({
   VIGIL_NOTIFY_ATTEMPTS: integer(1, 50, 6),
   /** First retry delay; doubles with each attempt (1, 2, 4, 8, 16 s by default). */
   VIGIL_NOTIFY_BACKOFF_MS: integer(10, 3_600_000, 1000),
+  /** The controller leader lease's TTL: a dead leader is replaced within it; renewed at a third of it. */
+  VIGIL_LEASE_TTL_MS: integer(1000, 600_000, 10_000),
   LOG_LEVEL: z.enum(LOG_LEVELS, { message: `expected one of ${LOG_LEVELS.join(', ')}` }).default('info'),
 });
 

@@ -9,11 +9,11 @@ export class HealthMetrics {
   private readonly idcScore: Gauge<'service' | 'idc'>;
   private readonly idcState: Gauge<'service' | 'idc' | 'state'>;
   private readonly events: Counter<'kind'>;
-  readonly leader: Gauge;
   readonly ingested: Counter<'vantage'>;
   readonly lag: Gauge;
 
-  constructor(registry: Registry) {
+  /** `isLeader` is read at each scrape. */
+  constructor(registry: Registry, isLeader: () => boolean) {
     const registers = [registry];
     this.endpointStates = new Gauge({
       name: 'vigil_endpoint_states',
@@ -45,10 +45,13 @@ export class HealthMetrics {
       labelNames: ['kind'],
       registers,
     });
-    this.leader = new Gauge({
+    new Gauge({
       name: 'vigil_controller_leader',
       help: '1 while this controller leads',
       registers,
+      collect() {
+        this.set(isLeader() ? 1 : 0);
+      },
     });
     this.ingested = new Counter({
       name: 'vigil_results_ingested_total',

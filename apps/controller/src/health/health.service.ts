@@ -15,6 +15,7 @@ import {
 } from '@libs/queue';
 import { ConfigFollower, MetricsService, REDIS, redisKey } from '@libs/runtime';
 import { LeaderLease } from '../leader-lease';
+import { withTimeout } from '../with-timeout';
 import { HealthEngine } from './health-engine';
 import { HealthMetrics } from './health-metrics';
 import { HealthStore } from './health-store';
@@ -31,7 +32,8 @@ export type EvaluatedListener = (
 const DETAILS_MS = 5000;
 const ROLLUPS_MS = 10_000;
 const RETENTION_MS = 3_600_000;
-const LEASE_TTL_MS = 10_000;
+/** A step-down waits at most this long for the results worker to close. */
+const CLOSE_MS = 2000;
 
 /**
  * The controller's health model. Partitioned ownership with one partition: only the leader (a Redis
@@ -66,13 +68,14 @@ export class HealthService implements OnApplicationBootstrap, OnApplicationShutd
   ) {
     const key = (name: string) => redisKey(env, name);
     this.store = new HealthStore(redis, db, key);
-    this.metrics = new HealthMetrics(metrics.registry);
+    this.metrics = new HealthMetrics(metrics.registry, () => this.lease.isLeader);
     this.lease = new LeaderLease({
       redis,
       key: key('leader:controller'),
       holder: this.instanceId,
-      ttlMs: LEASE_TTL_MS,
+      ttlMs: env.VIGIL_LEASE_TTL_MS,
       onChange: (token) => (token === null ? this.follow() : this.lead(token)),
+      onError: (err) => this.logger.warn(err.message),
     });
     follower.onConfig(async (config, version) => {
       this.config = { config, version };
@@ -110,15 +113,23 @@ export class HealthService implements OnApplicationBootstrap, OnApplicationShutd
     await this.lease.stop();
   }
 
+  /**
+   * Takes over: the state first, then the worker and timers, started only if this leadership still
+   * holds once everything is loaded (a step-down may have run meanwhile, or a later take-over).
+   */
   private async lead(token: number): Promise<void> {
+    const current = () => this.lease.fencingToken === token;
     this.logger.log(`leading the controllers (fencing token ${token})`);
-    this.metrics.leader.set(1);
     await this.follower.refresh(); // the config first: state is restored per endpoint of it
     const status = await this.store.loadStatus();
+    if (!current()) return;
     if (status) this.engine.restoreStatus(status);
-    const restored = this.engine.restore(await this.store.loadDetails());
+    const details = await this.store.loadDetails();
+    if (!current()) return;
+    const restored = this.engine.restore(details);
     if (restored) this.logger.log(`took over the state of ${restored} endpoints`);
     await this.refreshVantages();
+    if (!current() || this.worker) return;
     this.connection = createBullConnection(this.env, 'controller');
     this.worker = new Worker<ResultBatchJob>(QUEUES.results, async (job) => this.ingest(job.data), {
       connection: this.connection,
@@ -137,13 +148,25 @@ export class HealthService implements OnApplicationBootstrap, OnApplicationShutd
     every(RETENTION_MS, () => this.retention());
   }
 
+  /**
+   * Steps down without waiting on Redis: everything is detached at once (a take-over may follow
+   * before this ends). The worker is closed with force: a graceful close first waits for its
+   * blocking connection to end, which never happens while that connection is reconnecting (it
+   * stayed pending after Redis was back), and for the batch in progress, whose completion needs Redis
+   * too. A batch cut short stalls and is taken again by the next leader. Then the connection is
+   * dropped, not quit: QUIT waits for a reconnection.
+   */
   private async follow(): Promise<void> {
-    this.metrics.leader.set(0);
     for (const timer of this.timers.splice(0)) clearInterval(timer);
-    await this.worker?.close();
-    await this.connection?.quit().catch(() => this.connection?.disconnect());
+    const { worker, connection } = this;
     this.worker = undefined;
     this.connection = undefined;
+    if (!worker) return;
+    this.logger.log('no longer leading the controllers');
+    await withTimeout(worker.close(true), CLOSE_MS, 'closing the results worker').catch((err: Error) =>
+      this.logger.warn(err.message),
+    );
+    connection?.disconnect();
   }
 
   private ingest(batch: ResultBatchJob): number {
