@@ -1,5 +1,5 @@
 import { Counter, Gauge, type Registry } from 'prom-client';
-import type { HealthEvent } from '@libs/domain';
+import type { HealthEvent, Leadership } from '@libs/domain';
 import type { StatusSnapshot } from '@libs/queue';
 
 /** The health model's Prometheus metrics, refreshed from each published snapshot. */
@@ -12,8 +12,8 @@ export class HealthMetrics {
   readonly ingested: Counter<'vantage'>;
   readonly lag: Gauge;
 
-  /** `isLeader` is read at each scrape. */
-  constructor(registry: Registry, isLeader: () => boolean) {
+  /** `leadership` is read at each scrape. */
+  constructor(registry: Registry, leadership: () => Leadership) {
     const registers = [registry];
     this.endpointStates = new Gauge({
       name: 'vigil_endpoint_states',
@@ -50,7 +50,15 @@ export class HealthMetrics {
       help: '1 while this controller leads',
       registers,
       collect() {
-        this.set(isLeader() ? 1 : 0);
+        this.set(leadership().self ? 1 : 0);
+      },
+    });
+    new Gauge({
+      name: 'vigil_controller_leaderless_seconds',
+      help: 'Seconds since this controller last saw the leader lease held (0 while it leads; under a third of the lease TTL while another does)',
+      registers,
+      collect() {
+        this.set(leadership().leaderlessSeconds);
       },
     });
     this.ingested = new Counter({

@@ -5,7 +5,7 @@ import Redis from 'ioredis';
 import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { ENV, type Env, type StoredConfig } from '@libs/config';
-import type { HealthEvent } from '@libs/domain';
+import { leadership, type HealthEvent, type Leadership } from '@libs/domain';
 import {
   bullPrefix,
   createBullConnection,
@@ -13,7 +13,7 @@ import {
   type ResultBatchJob,
   type StatusSnapshot,
 } from '@libs/queue';
-import { ConfigFollower, MetricsService, REDIS, redisKey } from '@libs/runtime';
+import { ConfigFollower, MetricsService, Readiness, REDIS, redisKey } from '@libs/runtime';
 import { LeaderLease } from '../leader-lease';
 import { withTimeout } from '../with-timeout';
 import { HealthEngine } from './health-engine';
@@ -65,10 +65,11 @@ export class HealthService implements OnApplicationBootstrap, OnApplicationShutd
     @InjectDataSource() db: DataSource,
     metrics: MetricsService,
     private readonly follower: ConfigFollower,
+    readiness: Readiness,
   ) {
     const key = (name: string) => redisKey(env, name);
     this.store = new HealthStore(redis, db, key);
-    this.metrics = new HealthMetrics(metrics.registry, () => this.lease.isLeader);
+    this.metrics = new HealthMetrics(metrics.registry, () => this.leadership());
     this.lease = new LeaderLease({
       redis,
       key: key('leader:controller'),
@@ -76,6 +77,15 @@ export class HealthService implements OnApplicationBootstrap, OnApplicationShutd
       ttlMs: env.VIGIL_LEASE_TTL_MS,
       onChange: (token) => (token === null ? this.follow() : this.lead(token)),
       onError: (err) => this.logger.warn(err.message),
+    });
+    readiness.add('leader', () => {
+      const { ready, ...detail } = this.leadership();
+      return {
+        up: ready,
+        detail: ready
+          ? detail
+          : { ...detail, message: 'no controller has held the leader lease for too long' },
+      };
     });
     follower.onConfig(async (config, version) => {
       this.config = { config, version };
@@ -90,6 +100,11 @@ export class HealthService implements OnApplicationBootstrap, OnApplicationShutd
 
   get fencingToken(): number | null {
     return this.lease.fencingToken;
+  }
+
+  /** Who leads the controllers as this replica last saw the lease, and whether one is missing too long. */
+  leadership(): Leadership {
+    return leadership(this.lease.sighting, this.lease.isLeader, Date.now(), this.env.VIGIL_LEASE_TTL_MS);
   }
 
   /**
