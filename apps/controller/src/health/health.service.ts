@@ -143,14 +143,16 @@ export class HealthService implements OnApplicationBootstrap, OnApplicationShutd
     if (!current()) return;
     const restored = this.engine.restore(details);
     if (restored) this.logger.log(`took over the state of ${restored} endpoints`);
-    await this.refreshVantages();
-    if (!current() || this.worker) return;
+    // Live vantages are not read here: each evaluation reads them first, and the SCAN takes seconds
+    // on a large keyspace, which would hold the take-over past its bound.
+    if (this.worker) return;
     this.connection = createBullConnection(this.env, 'controller');
     this.worker = new Worker<ResultBatchJob>(QUEUES.results, async (job) => this.ingest(job.data), {
       connection: this.connection,
       prefix: bullPrefix(this.env),
       concurrency: 1, // the model is one in-memory state: batches in order, one at a time
     });
+    this.worker.on('error', (err) => this.logger.warn(`results worker: ${err.message}`));
     this.worker.on('failed', (job, err) =>
       this.logger.warn(`result batch ${job?.id} failed: ${err.message}`),
     );
