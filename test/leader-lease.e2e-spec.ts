@@ -3,6 +3,7 @@ import Redis from 'ioredis';
 import { LeaderLease } from '@apps/controller';
 import { loadEnv } from '@libs/config';
 import { poll } from './support/poll';
+import { TcpProxy } from './support/tcp-proxy';
 
 const env = loadEnv();
 
@@ -51,6 +52,55 @@ describe('controller leader lease (real Redis)', () => {
     await b.stop();
     await a.stop();
     expect(b.isLeader).toBe(false);
+  });
+});
+
+describe('leader lease through a Redis outage (real Redis behind a TCP proxy)', () => {
+  const key = `vigil-e2e-${randomBytes(4).toString('hex')}:leader:controller`;
+  let proxy: TcpProxy;
+  let redis: Redis;
+
+  beforeAll(async () => {
+    const target = new URL(env.REDIS_URL);
+    proxy = new TcpProxy({ host: target.hostname, port: Number(target.port || 6379) });
+    await proxy.start();
+    redis = new Redis(proxy.rewrite(env.REDIS_URL));
+  });
+  afterAll(async () => {
+    await proxy.restore();
+    await redis.del(key, `${key}:token`);
+    redis.disconnect();
+    await proxy.stop();
+  });
+
+  it('takes the lease again after the outage even though its step-down never settles', async () => {
+    const changes: Array<number | null> = [];
+    const lease = new LeaderLease({
+      redis,
+      key,
+      holder: 'a',
+      ttlMs: 1000,
+      // The step-down hangs, as BullMQ's graceful worker close did while Redis was unreachable.
+      onChange: (token) => {
+        changes.push(token);
+        return token === null ? new Promise<void>(() => undefined) : undefined;
+      },
+    });
+    await lease.start();
+    const first = lease.fencingToken!;
+    expect(first).toBeGreaterThan(0);
+
+    await proxy.cut('blackhole');
+    await poll(async () => (lease.isLeader ? undefined : true), 10_000, 'the lease lost in the outage');
+    await proxy.restore();
+    try {
+      // The take-over runs too, at most the step-down's bound later.
+      await poll(async () => (changes.length === 3 ? true : undefined), 10_000, 'the lease taken again');
+      expect(changes).toEqual([first, null, lease.fencingToken]);
+      expect(lease.fencingToken).toBeGreaterThan(first);
+    } finally {
+      await lease.stop();
+    }
   });
 });
 

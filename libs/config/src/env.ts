@@ -93,6 +93,8 @@ const envSchema = z.object({
    * reconnect; well above an event-loop stall on a busy host, well below ioredis' ~30 s of retries.
    */
   VIGIL_REDIS_COMMAND_TIMEOUT_MS: integer(100, 60_000, 5000),
+  /** The controller leader lease's TTL: a dead leader is replaced within it; renewed at a third of it. */
+  VIGIL_LEASE_TTL_MS: integer(1000, 600_000, 10_000),
   LOG_LEVEL: z.enum(LOG_LEVELS, { message: `expected one of ${LOG_LEVELS.join(', ')}` }).default('info'),
   /** A config's `secretRef` may only name variables with this prefix (never one of Vigil's own). */
   VIGIL_SECRET_REF_PREFIX: z

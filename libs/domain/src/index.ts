@@ -1,3 +1,4 @@
+export * from './leadership';
 export * from './roles';
 export * from './schedule';
 export * from './health';

@@ -5,6 +5,7 @@ export * from './auth/principal';
 export { grafanaSignature, GRAFANA_SIGNATURE_HEADER } from './auth/grafana-signature';
 export * from './bootstrap';
 export * from './config-follower.service';
+export * from './health/readiness';
 export * from './http-exception.filter';
 export * from './metrics/metrics.service';
 export * from './redis.provider';

@@ -9,6 +9,7 @@ import { AuthGuard } from './auth/auth.guard';
 import { AuthService } from './auth/auth.service';
 import { ConfigFollower } from './config-follower.service';
 import { HealthController } from './health/health.controller';
+import { Readiness } from './health/readiness';
 import { HttpExceptionFilter } from './http-exception.filter';
 import { HttpMetricsMiddleware } from './metrics/http-metrics.middleware';
 import { MetricsController } from './metrics/metrics.controller';
@@ -32,6 +33,7 @@ import { REDIS, RedisCloser, redisProvider } from './redis.provider';
     AuditService,
     MetricsService,
     ConfigFollower,
+    Readiness,
     { provide: APP_GUARD, useClass: AuthGuard },
     { provide: APP_FILTER, useClass: HttpExceptionFilter },
   ],
@@ -43,6 +45,7 @@ import { REDIS, RedisCloser, redisProvider } from './redis.provider';
     AuditService,
     MetricsService,
     ConfigFollower,
+    Readiness,
   ],
 })
 export class RuntimeModule implements NestModule {

@@ -1,5 +1,5 @@
 import { Counter, Gauge, type Registry } from 'prom-client';
-import type { HealthEvent } from '@libs/domain';
+import type { HealthEvent, Leadership } from '@libs/domain';
 import type { StatusSnapshot } from '@libs/queue';
 
 /** The health model's Prometheus metrics, refreshed from each published snapshot. */
@@ -9,11 +9,11 @@ export class HealthMetrics {
   private readonly idcScore: Gauge<'service' | 'idc'>;
   private readonly idcState: Gauge<'service' | 'idc' | 'state'>;
   private readonly events: Counter<'kind'>;
-  readonly leader: Gauge;
   readonly ingested: Counter<'vantage'>;
   readonly lag: Gauge;
 
-  constructor(registry: Registry) {
+  /** `leadership` is read at each scrape. */
+  constructor(registry: Registry, leadership: () => Leadership) {
     const registers = [registry];
     this.endpointStates = new Gauge({
       name: 'vigil_endpoint_states',
@@ -45,10 +45,21 @@ export class HealthMetrics {
       labelNames: ['kind'],
       registers,
     });
-    this.leader = new Gauge({
+    new Gauge({
       name: 'vigil_controller_leader',
       help: '1 while this controller leads',
       registers,
+      collect() {
+        this.set(leadership().self ? 1 : 0);
+      },
+    });
+    new Gauge({
+      name: 'vigil_controller_leaderless_seconds',
+      help: 'Seconds since this controller last saw the leader lease held (0 while it leads; under a third of the lease TTL while another does)',
+      registers,
+      collect() {
+        this.set(leadership().leaderlessSeconds);
+      },
     });
     this.ingested = new Counter({
       name: 'vigil_results_ingested_total',

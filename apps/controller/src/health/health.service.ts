@@ -5,7 +5,7 @@ import Redis from 'ioredis';
 import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { ENV, type Env, type StoredConfig } from '@libs/config';
-import type { HealthEvent } from '@libs/domain';
+import { leadership, type HealthEvent, type Leadership } from '@libs/domain';
 import {
   bullPrefix,
   createBullConnection,
@@ -13,8 +13,9 @@ import {
   type ResultBatchJob,
   type StatusSnapshot,
 } from '@libs/queue';
-import { ConfigFollower, MetricsService, REDIS, redisKey } from '@libs/runtime';
+import { ConfigFollower, MetricsService, Readiness, REDIS, redisKey } from '@libs/runtime';
 import { LeaderLease } from '../leader-lease';
+import { withTimeout } from '../with-timeout';
 import { HealthEngine } from './health-engine';
 import { HealthMetrics } from './health-metrics';
 import { HealthStore } from './health-store';
@@ -31,7 +32,8 @@ export type EvaluatedListener = (
 const DETAILS_MS = 5000;
 const ROLLUPS_MS = 10_000;
 const RETENTION_MS = 3_600_000;
-const LEASE_TTL_MS = 10_000;
+/** A step-down waits at most this long for the results worker to close. */
+const CLOSE_MS = 2000;
 
 /**
  * The controller's health model. Partitioned ownership with one partition: only the leader (a Redis
@@ -63,16 +65,27 @@ export class HealthService implements OnApplicationBootstrap, OnApplicationShutd
     @InjectDataSource() db: DataSource,
     metrics: MetricsService,
     private readonly follower: ConfigFollower,
+    readiness: Readiness,
   ) {
     const key = (name: string) => redisKey(env, name);
     this.store = new HealthStore(redis, db, key);
-    this.metrics = new HealthMetrics(metrics.registry);
+    this.metrics = new HealthMetrics(metrics.registry, () => this.leadership());
     this.lease = new LeaderLease({
       redis,
       key: key('leader:controller'),
       holder: this.instanceId,
-      ttlMs: LEASE_TTL_MS,
+      ttlMs: env.VIGIL_LEASE_TTL_MS,
       onChange: (token) => (token === null ? this.follow() : this.lead(token)),
+      onError: (err) => this.logger.warn(err.message),
+    });
+    readiness.add('leader', () => {
+      const { ready, ...detail } = this.leadership();
+      return {
+        up: ready,
+        detail: ready
+          ? detail
+          : { ...detail, message: 'no controller has held the leader lease for too long' },
+      };
     });
     follower.onConfig(async (config, version) => {
       this.config = { config, version };
@@ -87,6 +100,11 @@ export class HealthService implements OnApplicationBootstrap, OnApplicationShutd
 
   get fencingToken(): number | null {
     return this.lease.fencingToken;
+  }
+
+  /** Who leads the controllers as this replica last saw the lease, and whether one is missing too long. */
+  leadership(): Leadership {
+    return leadership(this.lease.sighting, this.lease.isLeader, Date.now(), this.env.VIGIL_LEASE_TTL_MS);
   }
 
   /**
@@ -110,21 +128,31 @@ export class HealthService implements OnApplicationBootstrap, OnApplicationShutd
     await this.lease.stop();
   }
 
+  /**
+   * Takes over: the state first, then the worker and timers, started only if this leadership still
+   * holds once everything is loaded (a step-down may have run meanwhile, or a later take-over).
+   */
   private async lead(token: number): Promise<void> {
+    const current = () => this.lease.fencingToken === token;
     this.logger.log(`leading the controllers (fencing token ${token})`);
-    this.metrics.leader.set(1);
     await this.follower.refresh(); // the config first: state is restored per endpoint of it
     const status = await this.store.loadStatus();
+    if (!current()) return;
     if (status) this.engine.restoreStatus(status);
-    const restored = this.engine.restore(await this.store.loadDetails());
+    const details = await this.store.loadDetails();
+    if (!current()) return;
+    const restored = this.engine.restore(details);
     if (restored) this.logger.log(`took over the state of ${restored} endpoints`);
-    await this.refreshVantages();
+    // Live vantages are not read here: each evaluation reads them first, and the SCAN takes seconds
+    // on a large keyspace, which would hold the take-over past its bound.
+    if (this.worker) return;
     this.connection = createBullConnection(this.env, 'controller');
     this.worker = new Worker<ResultBatchJob>(QUEUES.results, async (job) => this.ingest(job.data), {
       connection: this.connection,
       prefix: bullPrefix(this.env),
       concurrency: 1, // the model is one in-memory state: batches in order, one at a time
     });
+    this.worker.on('error', (err) => this.logger.warn(`results worker: ${err.message}`));
     this.worker.on('failed', (job, err) =>
       this.logger.warn(`result batch ${job?.id} failed: ${err.message}`),
     );
@@ -137,13 +165,25 @@ export class HealthService implements OnApplicationBootstrap, OnApplicationShutd
     every(RETENTION_MS, () => this.retention());
   }
 
+  /**
+   * Steps down without waiting on Redis: everything is detached at once (a take-over may follow
+   * before this ends). The worker is closed with force: a graceful close first waits for its
+   * blocking connection to end, which never happens while that connection is reconnecting (it
+   * stayed pending after Redis was back), and for the batch in progress, whose completion needs Redis
+   * too. A batch cut short stalls and is taken again by the next leader. Then the connection is
+   * dropped, not quit: QUIT waits for a reconnection.
+   */
   private async follow(): Promise<void> {
-    this.metrics.leader.set(0);
     for (const timer of this.timers.splice(0)) clearInterval(timer);
-    await this.worker?.close();
-    await this.connection?.quit().catch(() => this.connection?.disconnect());
+    const { worker, connection } = this;
     this.worker = undefined;
     this.connection = undefined;
+    if (!worker) return;
+    this.logger.log('no longer leading the controllers');
+    await withTimeout(worker.close(true), CLOSE_MS, 'closing the results worker').catch((err: Error) =>
+      this.logger.warn(err.message),
+    );
+    connection?.disconnect();
   }
 
   private ingest(batch: ResultBatchJob): number {

@@ -6,6 +6,7 @@ import Redis from 'ioredis';
 import { DataSource } from 'typeorm';
 import { Public } from '../auth/auth.decorators';
 import { REDIS } from '../redis.provider';
+import { Readiness } from './readiness';
 
 const CHECK_TIMEOUT_MS = 2000;
 
@@ -19,6 +20,7 @@ export class HealthController {
     private readonly indicators: HealthIndicatorService,
     @InjectDataSource() private readonly db: DataSource,
     @Inject(REDIS) private readonly redis: Redis,
+    private readonly readiness: Readiness,
   ) {}
 
   @Get('healthz')
@@ -29,7 +31,10 @@ export class HealthController {
 
   @Get('readyz')
   @HealthCheck()
-  @ApiOperation({ summary: 'Readiness: Postgres and Redis reachable, migrations applied' })
+  @ApiOperation({
+    summary:
+      'Readiness: Postgres and Redis reachable, migrations applied, and on a controller a leader known; 503 naming what is not',
+  })
   readyz() {
     return this.health.check([
       () =>
@@ -42,10 +47,18 @@ export class HealthController {
           .check('redis')
           .attempt(async () => void (await this.redis.ping()))
           .withTimeout(CHECK_TIMEOUT_MS),
-      async () => {
-        const check = this.indicators.check('migrations');
-        return (await this.db.showMigrations()) ? check.down('pending migrations') : check.up();
-      },
+      // Inside an attempt: a query that throws (Postgres gone) is a 503 naming the check, not a 500.
+      () =>
+        this.indicators
+          .check('migrations')
+          .attempt(async () => {
+            if (await this.db.showMigrations()) throw new Error('pending migrations');
+          })
+          .withTimeout(CHECK_TIMEOUT_MS),
+      ...this.readiness.entries().map(([name, check]) => async () => {
+        const { up, detail } = await check();
+        return up ? this.indicators.check(name).up(detail) : this.indicators.check(name).down(detail);
+      }),
     ]);
   }
 }
