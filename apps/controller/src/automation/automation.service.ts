@@ -83,7 +83,8 @@ export class AutomationService {
       store: this.store,
       adapter: (service) => this.adapters.get(service),
       context: (service, idc, now) => this.context(service, idc, now),
-      isLeader: () => this.health.isLeader,
+      fencingToken: () => this.health.fencingToken,
+      holdsLease: (token) => this.health.holdsLease(token),
       log: (message) => this.logger.log(message),
     });
     follower.onConfig((config) => this.setConfig(config));
