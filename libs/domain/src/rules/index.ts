@@ -3,3 +3,4 @@ export * from './facts';
 export * from './compile';
 export * from './rule-state';
 export * from './scope';
+export * from './rule-book';
