@@ -142,6 +142,14 @@ export class AutomationStore {
     return this.db.getRepository(ActionStepEntity).findOneBy({ actionId, index });
   }
 
+  /** The newest fencing token recorded on a step or a service's weights (0 when none). */
+  async newestFencingToken(): Promise<number> {
+    const [row] = (await this.db.query(
+      `SELECT greatest((SELECT max(fencing_token) FROM action_steps), (SELECT max(fencing_token) FROM service_traffic)) AS n`,
+    )) as Array<{ n: string | null }>;
+    return Number(row?.n ?? 0);
+  }
+
   /**
    * Marks a step as being sent (before the call) by the leader with fencing token `token`, so a crash
    * leaves a trace and the retry reuses its key. False, and nothing written, when the step is no

@@ -90,6 +90,7 @@ export class AutomationService {
       fencingToken: () => this.health.fencingToken,
       holdsLease: (token) => this.health.holdsLease(token),
       log: (message) => this.logger.log(message),
+      error: (message) => this.logger.error(message),
     });
     follower.onConfig((config) => this.setConfig(config));
     health.onEvaluated((snapshot, now) => this.tick(snapshot, now));

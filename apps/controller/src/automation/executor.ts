@@ -16,6 +16,8 @@ export interface ExecutorDeps {
   /** Whether this controller still holds the lease under the token, asked of Redis. */
   holdsLease: (token: number) => Promise<boolean>;
   log: (message: string) => void;
+  /** For what an operator must fix. */
+  error: (message: string) => void;
 }
 
 /**
@@ -34,6 +36,8 @@ export interface ExecutorDeps {
  */
 export class Executor {
   private busy = false;
+  /** The token whose leadership was checked against the database (see checkToken). */
+  private checked: number | null = null;
 
   constructor(private readonly deps: ExecutorDeps) {}
 
@@ -43,12 +47,27 @@ export class Executor {
     if (token === null) return;
     this.busy = true;
     try {
+      if (token !== this.checked) await this.checkToken(token);
       for (const action of await this.deps.store.executing()) {
         if (this.deps.fencingToken() !== token) return;
         await this.advance(action, now, token);
       }
     } finally {
       this.busy = false;
+    }
+  }
+
+  /**
+   * Once per leadership: a token older than one the database holds means the Redis counter went
+   * back (Redis lost its data). Every fenced write would then be refused, so say it loudly.
+   */
+  private async checkToken(token: number): Promise<void> {
+    const newest = await this.deps.store.newestFencingToken();
+    this.checked = token;
+    if (newest > token) {
+      this.deps.error(
+        `fencing token ${token} is older than ${newest}, recorded in the database: the lease's token counter in Redis went back (data lost?). Set it to at least ${newest}; until then steps are not recorded`,
+      );
     }
   }
 
