@@ -1,13 +1,17 @@
-import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { startFleet, startTrafficManager, type FakeTrafficManager, type Fleet } from '@libs/fleet';
+import {
+  LEADING,
+  startController,
+  stopController,
+  type ControllerProcess,
+} from './support/controller-process';
 import { drillConfig } from './support/failover-config';
 import { call } from './support/http';
 import { poll } from './support/poll';
 import { startVigil, type VigilUnderTest } from './support/vigil-app';
 
 type Weights = Record<string, number>;
-type Controller = ChildProcess & { output: () => string; name: string };
 
 interface Action {
   id: string;
@@ -21,7 +25,6 @@ interface Action {
   steps: Array<{ index: number; weights: Weights; state: string; idempotencyKey: string; attempts: number }>;
 }
 
-const LEADING = 'leading the controllers';
 const LEASE_TTL_MS = 10_000;
 
 /**
@@ -34,52 +37,10 @@ describe('a controller leader killed mid-action (two controller processes, fake 
   let fleet: Fleet;
   let gslb: FakeTrafficManager;
   let vigil: VigilUnderTest;
-  const controllers: Controller[] = [];
+  const controllers: ControllerProcess[] = [];
 
   const api = <T = any>(method: string, path: string, json?: unknown) =>
     call<T>(vigil.url, method, `/api/v1${path}`, { token: vigil.adminToken, json });
-
-  /** `apps/controller/src/main.ts` as its own process, on the same database and Redis prefix. */
-  function startController(name: string): Controller {
-    const child = spawn(
-      process.execPath,
-      [
-        '-r',
-        'ts-node/register/transpile-only',
-        '-r',
-        'tsconfig-paths/register',
-        'apps/controller/src/main.ts',
-      ],
-      {
-        env: {
-          ...process.env,
-          TS_NODE_PROJECT: 'tsconfig.json',
-          DATABASE_URL: vigil.env.DATABASE_URL,
-          REDIS_URL: vigil.env.REDIS_URL,
-          VIGIL_REDIS_PREFIX: vigil.env.VIGIL_REDIS_PREFIX,
-          VIGIL_ADMIN_TOKEN: vigil.adminToken,
-          VIGIL_REF_TEST_GSLB_KILL_SECRET: SECRET,
-          VIGIL_SHUTDOWN_TIMEOUT_MS: '3000',
-          LOG_LEVEL: 'info',
-          PORT: '0',
-        },
-        stdio: ['ignore', 'pipe', 'pipe'],
-      },
-    );
-    let out = '';
-    child.stdout!.on('data', (d: Buffer) => (out += d.toString()));
-    child.stderr!.on('data', (d: Buffer) => (out += d.toString()));
-    return Object.assign(child, { output: () => out, name });
-  }
-
-  async function stopController(child: Controller): Promise<void> {
-    if (child.exitCode !== null || child.signalCode !== null) return;
-    const exited = once(child, 'exit');
-    child.kill('SIGTERM');
-    const timer = setTimeout(() => child.kill('SIGKILL'), 5000);
-    await exited;
-    clearTimeout(timer);
-  }
 
   const leaders = () => controllers.filter((c) => c.output().includes(LEADING));
 
@@ -97,7 +58,11 @@ describe('a controller leader killed mid-action (two controller processes, fake 
     vigil = await startVigil({ VIGIL_ROLES: 'api,prober' });
     const applied = await api('PUT', '/config', config());
     expect(applied.status).toBe(200);
-    controllers.push(startController('controller-a'), startController('controller-b'));
+    const env = { VIGIL_REF_TEST_GSLB_KILL_SECRET: SECRET };
+    controllers.push(
+      startController(vigil, 'controller-a', env),
+      startController(vigil, 'controller-b', env),
+    );
     await poll(
       async () => (leaders().length ? true : undefined),
       60_000,

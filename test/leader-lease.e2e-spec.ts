@@ -162,4 +162,20 @@ describe('writes of the leader state (real Redis)', () => {
     expect(await c.setIfLeader({ [state]: 'stale c' }, before)).toBe(false);
     expect(await redis.get(state)).toBe('from c');
   });
+
+  it('holds(token) asks Redis, not the local flag: false once the lease moved or the token did', async () => {
+    const d = lease('d');
+    const e = lease('e');
+    await redis.del(key);
+    await d.start();
+    const token = d.fencingToken!;
+    expect(await d.holds(token)).toBe(true);
+    expect(await d.holds(token - 1)).toBe(false);
+
+    await redis.del(key); // d paused past its TTL; e takes over
+    await e.tick();
+    expect([d.isLeader, e.isLeader]).toEqual([true, true]);
+    expect(await d.holds(token)).toBe(false);
+    expect(await e.holds(e.fencingToken!)).toBe(true);
+  });
 });

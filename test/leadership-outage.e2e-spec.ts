@@ -74,7 +74,7 @@ describe('leadership and readiness through Redis and Postgres outages', () => {
   };
 
   beforeAll(async () => {
-    process.env.VIGIL_TEST_GSLB_SECRET = SECRET;
+    process.env.VIGIL_REF_TEST_GSLB_SECRET = SECRET;
     await redis.start();
     await postgres.start();
     // Fixed ports below the ephemeral range: a port closed for "refused" cannot be taken meanwhile.
@@ -90,7 +90,7 @@ describe('leadership and readiness through Redis and Postgres outages', () => {
     });
     const applied = await call(vigil.url, 'PUT', '/api/v1/config', {
       token: vigil.adminToken,
-      json: drillConfig(fleet, { gslbUrl: gslb.url, secretEnv: 'VIGIL_TEST_GSLB_SECRET', mode: 'enforce' }),
+      json: drillConfig(fleet, { gslbUrl: gslb.url, secretEnv: 'VIGIL_REF_TEST_GSLB_SECRET', mode: 'enforce' }),
     });
     expect(applied.status).toBe(200);
     await poll(

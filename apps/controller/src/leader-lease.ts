@@ -17,6 +17,7 @@ const RELEASE = `if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call
 const SET_IF_HOLDER = `if redis.call('get', KEYS[1]) ~= ARGV[1] or redis.call('get', KEYS[2]) ~= ARGV[2] then return 0 end
 for i = 3, #KEYS do redis.call('set', KEYS[i], ARGV[i]) end
 return 1`;
+const HOLDS = `if redis.call('get', KEYS[1]) == ARGV[1] and redis.call('get', KEYS[2]) == ARGV[2] then return 1 else return 0 end`;
 
 export interface LeaderLeaseOptions {
   redis: Redis;
@@ -108,6 +109,19 @@ export class LeaderLease {
       ...keys.map((k) => entries[k]),
     );
     return written === 1;
+  }
+
+  /**
+   * Whether this holder has the lease under fencing token `token` now, asked of Redis (not the local
+   * flag, which a paused process still believes): the check right before a call to the outside world.
+   * False when Redis cannot say.
+   */
+  async holds(token: number): Promise<boolean> {
+    const { redis, key, holder } = this.opts;
+    const held = await this.bounded(redis.eval(HOLDS, 2, key, `${key}:token`, holder, String(token)), 'check').catch(
+      () => 0,
+    );
+    return held === 1;
   }
 
   /** Makes a first attempt and waits for what it changed, then renews or tries again at a third of the TTL. */

@@ -75,6 +75,19 @@ describe('startTrafficManager (fake GSLB)', () => {
     expect(manager.requests).toBe(3);
   });
 
+  it('refuses (409) a fencing token older than the newest accepted; a new token replays an old key', async () => {
+    expect((await post(manager, change({ fencingToken: 7 }))).status).toBe(200);
+    const older = await post(manager, change({ fencingToken: 6, idempotencyKey: 'act-9/3' }), {
+      key: 'act-9/3',
+    });
+    expect(older).toMatchObject({ status: 409, body: { error: expect.stringMatching(/older than 7/) } });
+    const newer = await post(manager, change({ fencingToken: 8 }));
+    expect(newer).toMatchObject({ status: 200, headers: { 'idempotent-replayed': 'true' } });
+    expect((await post(manager, change({ fencingToken: 7 }))).status).toBe(409);
+    expect(manager.fencingToken).toBe(8);
+    expect(manager.applied().map((c) => c.fencingToken)).toEqual([7]);
+  });
+
   it('answers 400 to an invalid change or mismatched keys', async () => {
     expect((await post(manager, 'not json')).status).toBe(400);
     const bad = await post(manager, change({ weights: { sha: 40, bjs: 40 } }));

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { createServer, IncomingMessage, ServerResponse } from 'node:http';
 import { AddressInfo } from 'node:net';
-import { checkWeightChange, verifySignature, type WeightChange } from '@libs/traffic';
+import { checkWeightChange, FENCING_TOKEN_HEADER, verifySignature, type WeightChange } from '@libs/traffic';
 
 /**
  * What the fake does to a request instead of its normal answer: answer `status` (with `Retry-After` and
@@ -38,6 +38,8 @@ export interface ReceivedRequest {
   contentType?: string;
   status?: number;
   signed: boolean;
+  /** The `X-Vigil-Fencing-Token` header, when sent. */
+  fencingToken?: number;
 }
 
 export interface FakeTrafficManager {
@@ -49,6 +51,8 @@ export interface FakeTrafficManager {
   readonly replays: number;
   /** Requests refused with 401. */
   readonly unauthorized: number;
+  /** The newest fencing token accepted (0 before any). */
+  readonly fencingToken: number;
   /** Applied changes, oldest first; only `service`'s when given. */
   applied(service?: string): AppliedChange[];
   /** The service's current weights (its last applied change), if any. */
@@ -75,9 +79,13 @@ interface StoredAnswer {
  *
  * - `POST <any path>` with the JSON weight change. The signature is checked first (401 with the reason
  *   when it does not verify), then the body (400 when it is not a valid change; 413 above 64 KiB).
+ * - Fencing: a change whose `fencingToken` (body, and `X-Vigil-Fencing-Token` header when sent: they
+ *   must agree) is older than the newest accepted is refused with 409: it comes from a controller
+ *   that lost the lease. A change without a token is not fenced.
  * - Dedupe by `Idempotency-Key` (or the body's `idempotencyKey`): a repeated key is answered with the
  *   first answer (header `Idempotent-Replayed: true`) and not applied again; the same key with a
- *   different body is a 422.
+ *   different change is a 422 (the fencing token is not part of the change: a new leader retries the
+ *   old one's key under its own token).
  * - A valid new change is applied: recorded with the time (`applied()`), and 200
  *   `{ok: true, service, weights, appliedAt}`.
  * - `GET <any path>`: `{services: {<name>: <current weights>}}`.
@@ -89,7 +97,7 @@ export async function startTrafficManager(options: TrafficManagerOptions = {}): 
   const changes: AppliedChange[] = [];
   const answers = new Map<string, StoredAnswer>();
   const log: ReceivedRequest[] = [];
-  const counters = { requests: 0, replays: 0, unauthorized: 0 };
+  const counters = { requests: 0, replays: 0, unauthorized: 0, fencingToken: 0 };
 
   const failNext = (count: number, fault: TrafficFault) => {
     for (let i = 0; i < count; i++) faults.push(fault);
@@ -102,11 +110,13 @@ export async function startTrafficManager(options: TrafficManagerOptions = {}): 
   const handle = (req: IncomingMessage, res: ServerResponse, raw: Buffer | undefined) => {
     counters.requests++;
     const key = headerValue(req, 'idempotency-key');
+    const tokenHeader = headerValue(req, FENCING_TOKEN_HEADER);
     const entry: ReceivedRequest = {
       method: req.method ?? '',
       ...(key === undefined ? {} : { idempotencyKey: key }),
       ...(req.headers['content-type'] === undefined ? {} : { contentType: req.headers['content-type'] }),
       signed: headerValue(req, 'x-vigil-signature') !== undefined,
+      ...(tokenHeader === undefined ? {} : { fencingToken: Number(tokenHeader) }),
     };
     log.push(entry);
     const send = (status: number, body: unknown, headers: Record<string, string> = {}) => {
@@ -143,7 +153,17 @@ export async function startTrafficManager(options: TrafficManagerOptions = {}): 
     if (key !== undefined && key !== parsed.idempotencyKey) {
       return send(400, { error: 'Idempotency-Key header and body idempotencyKey differ' });
     }
-    const fingerprint = createHash('sha256').update(raw).digest('hex');
+    const { fencingToken, ...fingerprinted } = parsed;
+    if (tokenHeader !== undefined && Number(tokenHeader) !== fencingToken) {
+      return send(400, { error: `${FENCING_TOKEN_HEADER} header and body fencingToken differ` });
+    }
+    if (fencingToken !== undefined && fencingToken < counters.fencingToken) {
+      return send(409, {
+        error: `fencing token ${fencingToken} is older than ${counters.fencingToken}, the newest accepted`,
+      });
+    }
+    if (fencingToken !== undefined) counters.fencingToken = fencingToken;
+    const fingerprint = createHash('sha256').update(JSON.stringify(fingerprinted)).digest('hex');
     const stored = answers.get(parsed.idempotencyKey);
     if (stored !== undefined) {
       if (stored.fingerprint !== fingerprint) {
@@ -196,6 +216,9 @@ export async function startTrafficManager(options: TrafficManagerOptions = {}): 
     get unauthorized() {
       return counters.unauthorized;
     },
+    get fencingToken() {
+      return counters.fencingToken;
+    },
     applied: (service) =>
       changes
         .filter((c) => service === undefined || c.service === service)
@@ -228,8 +251,12 @@ function parseChange(raw: Buffer): WeightChange | string {
     return 'body is not JSON';
   }
   if (typeof body !== 'object' || body === null || Array.isArray(body)) return 'body is not a JSON object';
-  const { service, weights, actionId, step, idempotencyKey, reason } = body as Record<string, unknown>;
+  const { service, weights, actionId, step, idempotencyKey, reason, fencingToken } = body as Record<
+    string,
+    unknown
+  >;
   const change = { service, weights, actionId, step, idempotencyKey } as WeightChange;
   if (typeof reason === 'string') change.reason = reason;
+  if (fencingToken !== undefined) change.fencingToken = fencingToken as number;
   return checkWeightChange(change) ?? change;
 }

@@ -21,6 +21,11 @@
  *    5xx) set `uncertain: true`: the executor must retry with the same key (or read the target back)
  *    before it assumes the old weights are still in place.
  * 5. **No secrets in results or logs.** `detail` is shown to operators and stored in the action history.
+ * 6. **Fenced.** When a `fence` is given, it is asked right before every request (retries too); once it
+ *    answers false nothing more is sent and the result is `{ok: false, fenced: true}`. The request
+ *    carries the sender's `fencingToken`, so that a target that can compare tokens refuses a request
+ *    from a leader older than the newest it has seen (a paused leader whose request was already
+ *    out of the process when it lost the lease).
  *
  * How other targets would map `weights` (percent per IDC, sum 100):
  * - **Route 53 weighted records**: one record set per IDC with the same name and type and
@@ -45,8 +50,14 @@ export interface TrafficAdapter {
    * Applies one weight change. Resolves (never rejects) within the adapter's deadline, or soon after
    * `signal` aborts. See the interface's documentation for the guarantees.
    */
-  apply(req: WeightChange, signal?: AbortSignal): Promise<AdapterResult>;
+  apply(req: WeightChange, signal?: AbortSignal, fence?: Fence): Promise<AdapterResult>;
 }
+
+/**
+ * Asked right before each request an adapter sends: true while the sender still leads under the
+ * request's fencing token. False (or a rejection) means send nothing more.
+ */
+export type Fence = () => Promise<boolean>;
 
 /** One step of a traffic shift: the service's new weights, absolute. */
 export interface WeightChange {
@@ -62,6 +73,11 @@ export interface WeightChange {
   idempotencyKey: string;
   /** Why, for humans (rule name, operator's note). */
   reason?: string;
+  /**
+   * The sending controller leader's fencing token: it only ever increases from one leadership to the
+   * next. A receiver should refuse a request whose token is older than the newest it has accepted.
+   */
+  fencingToken?: number;
 }
 
 /** What happened to a change. */
@@ -81,7 +97,12 @@ export interface AdapterResult {
    * abort after sending, 5xx): retry with the same idempotency key before assuming the old weights.
    */
   uncertain?: boolean;
+  /** True when the fence said the sender no longer leads: nothing more was sent (see `Fence`). */
+  fenced?: boolean;
 }
+
+/** The header that carries `WeightChange.fencingToken` (also in the webhook body). */
+export const FENCING_TOKEN_HEADER = 'x-vigil-fencing-token';
 
 /** Log function injected into adapters (e.g. `(msg, fields) => pino.info(fields, msg)`). */
 export type AdapterLog = (message: string, fields: Record<string, unknown>) => void;
@@ -98,6 +119,9 @@ export function checkWeightChange(req: WeightChange): string | undefined {
   if (typeof req.actionId !== 'string' || req.actionId === '') return 'actionId is empty';
   if (typeof req.idempotencyKey !== 'string' || req.idempotencyKey === '') return 'idempotencyKey is empty';
   if (!Number.isInteger(req.step) || req.step < 1) return `step must be an integer ≥ 1, got ${req.step}`;
+  if (req.fencingToken !== undefined && !(Number.isSafeInteger(req.fencingToken) && req.fencingToken >= 0)) {
+    return `fencingToken must be an integer ≥ 0, got ${String(req.fencingToken)}`;
+  }
   if (typeof req.weights !== 'object' || req.weights === null || Array.isArray(req.weights)) {
     return 'weights must be an object of IDC name to percent';
   }

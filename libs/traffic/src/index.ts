@@ -1,9 +1,11 @@
 /** Traffic-manager adapters: how Vigil applies weight changes (see adapter.ts for the contract). */
 export {
   checkWeightChange,
+  FENCING_TOKEN_HEADER,
   WEIGHT_SUM_TOLERANCE,
   type AdapterLog,
   type AdapterResult,
+  type Fence,
   type TrafficAdapter,
   type WeightChange,
 } from './adapter';

@@ -60,6 +60,8 @@ describe('LogAdapter', () => {
     expect(invalid).toMatchObject({ ok: false, attempts: 0, detail: expect.stringMatching(/weight of sha/) });
     const aborted = await adapter.apply(change(2), AbortSignal.abort());
     expect(aborted).toMatchObject({ ok: false, attempts: 0 });
+    const fenced = await adapter.apply(change(2), undefined, () => Promise.resolve(false));
+    expect(fenced).toMatchObject({ ok: false, attempts: 0, fenced: true });
     await adapter.apply(change(3));
     adapter.recent()[0].weights.sha = 0;
     expect(adapter.recent()[0].weights.sha).toBe(70);

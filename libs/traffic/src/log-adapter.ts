@@ -1,4 +1,4 @@
-import { AdapterLog, AdapterResult, checkWeightChange, TrafficAdapter, WeightChange } from './adapter';
+import { AdapterLog, AdapterResult, checkWeightChange, Fence, TrafficAdapter, WeightChange } from './adapter';
 
 export interface LogAdapterOptions {
   /** Where each change is logged; nothing is logged without one. */
@@ -33,10 +33,18 @@ export class LogAdapter implements TrafficAdapter {
     this.now = options.now ?? Date.now;
   }
 
-  async apply(req: WeightChange, signal?: AbortSignal): Promise<AdapterResult> {
+  async apply(req: WeightChange, signal?: AbortSignal, fence?: Fence): Promise<AdapterResult> {
     const invalid = checkWeightChange(req);
     if (invalid !== undefined) return { ok: false, attempts: 0, detail: `invalid weight change: ${invalid}` };
     if (signal?.aborted) return { ok: false, attempts: 0, detail: 'aborted before recording' };
+    if (fence && !(await fence().catch(() => false))) {
+      return {
+        ok: false,
+        attempts: 0,
+        detail: 'not recorded: this controller no longer leads',
+        fenced: true,
+      };
+    }
     const earlier = this.records.find((r) => r.idempotencyKey === req.idempotencyKey);
     if (earlier !== undefined) return this.result(earlier, 'already recorded under this idempotency key');
     const record: RecordedChange = { ...req, weights: { ...req.weights }, at: this.now() };

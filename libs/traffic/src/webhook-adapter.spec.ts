@@ -67,6 +67,29 @@ describe('WebhookAdapter against the fake traffic manager', () => {
     expect(manager.applied()).toHaveLength(1);
   });
 
+  it('sends the fencing token in the signed body and a header; the receiver refuses an older one', async () => {
+    expect(await adapter().apply(change({ fencingToken: 4 }))).toMatchObject({ ok: true });
+    expect(manager.received()[0].fencingToken).toBe(4);
+    expect(manager.applied()[0].fencingToken).toBe(4);
+    const stale = await adapter().apply(change({ fencingToken: 3, idempotencyKey: 'act-1/2', step: 2 }));
+    expect(stale).toMatchObject({ ok: false, attempts: 1, status: 409, uncertain: false });
+    expect(manager.applied()).toHaveLength(1);
+  });
+
+  it('asks the fence before every attempt and sends nothing more once it says no', async () => {
+    manager.failNext(1, { status: 503 });
+    const answers = [true, false];
+    const fence = () => Promise.resolve(answers.shift() ?? false);
+    const result = await adapter().apply(change({ fencingToken: 2 }), undefined, fence);
+    expect(result).toMatchObject({ ok: false, attempts: 1, fenced: true, uncertain: true });
+    expect(result.detail).toMatch(/no longer leads .*HTTP 503/);
+    expect(manager.requests).toBe(1);
+    const refused = await adapter().apply(change(), undefined, () => Promise.reject(new Error('redis down')));
+    expect(refused).toMatchObject({ ok: false, attempts: 0, fenced: true });
+    expect(refused.uncertain).toBeUndefined();
+    expect(manager.requests).toBe(1);
+  });
+
   it('a retry after an answer lost (applied, then 503) is deduped by key: applied once', async () => {
     manager.failNext(1, { status: 503, afterApply: true });
     const result = await adapter().apply(change());

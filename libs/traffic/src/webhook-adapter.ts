@@ -1,9 +1,20 @@
 import { request, type Dispatcher } from 'undici';
-import { AdapterLog, AdapterResult, checkWeightChange, TrafficAdapter, WeightChange } from './adapter';
+import {
+  AdapterLog,
+  AdapterResult,
+  checkWeightChange,
+  Fence,
+  FENCING_TOKEN_HEADER,
+  TrafficAdapter,
+  WeightChange,
+} from './adapter';
 import { signatureHeaders } from './signature';
 
 export interface WebhookAdapterOptions {
-  /** Receives `POST` with the JSON body `{service, weights, actionId, step, idempotencyKey, reason?}`. */
+  /**
+   * Receives `POST` with the JSON body `{service, weights, actionId, step, idempotencyKey, reason?,
+   * fencingToken?}`.
+   */
   url: string;
   /** HMAC key (see signature.ts). Without one, requests are sent unsigned. */
   secret?: string;
@@ -45,7 +56,11 @@ type Attempt =
  * The `webhook` traffic adapter: POSTs each weight change as signed JSON to the traffic manager.
  *
  * - Headers: `Content-Type: application/json`, `Idempotency-Key` (= `idempotencyKey`, the same on every
- *   retry), and `X-Vigil-Timestamp` / `X-Vigil-Signature` when a secret is set (signed again per attempt).
+ *   retry), `X-Vigil-Fencing-Token` (= `fencingToken`, also in the signed body), and
+ *   `X-Vigil-Timestamp` / `X-Vigil-Signature` when a secret is set (signed again per attempt).
+ * - Fencing: the receiver should keep the newest fencing token it accepted and refuse an older one
+ *   (409): such a request comes from a leader that lost the lease. With a `fence`, it is asked before
+ *   each attempt, and nothing more is sent once it says no.
  * - 2xx: applied. Network error, timeout, 5xx or 429: retried with exponential backoff and jitter
  *   (`Retry-After`, seconds or HTTP date, is honoured up to `retryAfterMaxMs`), at most `maxAttempts`
  *   requests within `deadlineMs`. Any other status (3xx, 4xx): failed at once, with the start of the body.
@@ -74,7 +89,7 @@ export class WebhookAdapter implements TrafficAdapter {
     new URL(options.url); // throws early on a bad url
   }
 
-  async apply(req: WeightChange, signal?: AbortSignal): Promise<AdapterResult> {
+  async apply(req: WeightChange, signal?: AbortSignal, fence?: Fence): Promise<AdapterResult> {
     const invalid = checkWeightChange(req);
     if (invalid !== undefined) return { ok: false, attempts: 0, detail: `invalid weight change: ${invalid}` };
     if (signal?.aborted) return { ok: false, attempts: 0, detail: 'aborted before sending' };
@@ -85,7 +100,10 @@ export class WebhookAdapter implements TrafficAdapter {
       step: req.step,
       idempotencyKey: req.idempotencyKey,
       ...(req.reason === undefined ? {} : { reason: req.reason }),
+      ...(req.fencingToken === undefined ? {} : { fencingToken: req.fencingToken }),
     });
+    const headers: Record<string, string> =
+      req.fencingToken === undefined ? {} : { [FENCING_TOKEN_HEADER]: String(req.fencingToken) };
     const deadline = this.now() + this.deadlineMs;
     const context = { service: req.service, actionId: req.actionId, step: req.step, key: req.idempotencyKey };
     let last: Attempt | undefined;
@@ -93,8 +111,15 @@ export class WebhookAdapter implements TrafficAdapter {
     while (attempts < this.maxAttempts) {
       const remaining = deadline - this.now();
       if (remaining < MIN_ATTEMPT_MS) break;
+      if (fence && !(await fence().catch(() => false))) return fenced(attempts, last);
       attempts++;
-      last = await this.attempt(req.idempotencyKey, body, Math.min(this.timeoutMs, remaining), signal);
+      last = await this.attempt(
+        req.idempotencyKey,
+        body,
+        headers,
+        Math.min(this.timeoutMs, remaining),
+        signal,
+      );
       const of = `attempt ${attempts} of ${this.maxAttempts}`;
       if (last.kind === 'aborted') return failure(attempts, last, `aborted (${of})`);
       if (last.kind === 'response' && isOk(last.status)) {
@@ -132,7 +157,13 @@ export class WebhookAdapter implements TrafficAdapter {
   }
 
   /** One POST; never throws. */
-  private async attempt(key: string, body: string, limitMs: number, signal?: AbortSignal): Promise<Attempt> {
+  private async attempt(
+    key: string,
+    body: string,
+    extraHeaders: Record<string, string>,
+    limitMs: number,
+    signal?: AbortSignal,
+  ): Promise<Attempt> {
     const controller = new AbortController();
     let timedOut = false;
     const timer = setTimeout(() => {
@@ -146,6 +177,7 @@ export class WebhookAdapter implements TrafficAdapter {
         'content-type': 'application/json',
         'idempotency-key': key,
         'user-agent': 'vigil-traffic-webhook',
+        ...extraHeaders,
         ...(this.options.secret === undefined ? {} : signatureHeaders(this.options.secret, body, this.now())),
       };
       const response = await request(this.options.url, {
@@ -191,6 +223,18 @@ function failure(attempts: number, last: Attempt, detail: string): AdapterResult
   // A 4xx (other than 429) is the receiver's refusal: nothing applied. Anything else may have been.
   const uncertain = status === undefined ? attempts > 0 : isRetryable(status);
   return { ok: false, attempts, ...(status === undefined ? {} : { status }), detail, uncertain };
+}
+
+/** The fence said no before attempt `attempts + 1`: an earlier attempt may have landed. */
+function fenced(attempts: number, last: Attempt | undefined): AdapterResult {
+  const before = last === undefined ? '' : ` after ${describe(last)}`;
+  return {
+    ok: false,
+    attempts,
+    detail: `not sent: this controller no longer leads (fenced${before})`,
+    fenced: true,
+    ...(attempts > 0 ? { uncertain: true } : {}),
+  };
 }
 
 const isOk = (status: number) => status >= 200 && status < 300;

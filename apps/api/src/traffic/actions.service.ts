@@ -72,6 +72,7 @@ export async function loadAction(m: EntityManager, id: string): Promise<ActionDt
       result: s.result,
       startedAt: s.startedAt,
       finishedAt: s.finishedAt,
+      fencingToken: s.fencingToken,
     })),
   };
 }

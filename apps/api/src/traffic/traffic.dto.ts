@@ -87,6 +87,10 @@ export class ActionStepDto {
   result!: object | null;
   @ApiPropertyOptional({ nullable: true, type: Date }) startedAt!: Date | null;
   @ApiPropertyOptional({ nullable: true, type: Date }) finishedAt!: Date | null;
+  @ApiProperty({
+    description: 'The fencing token of the controller leader that last sent the step (0: never sent)',
+  })
+  fencingToken!: string;
 }
 
 export class ActionDto extends ActionSummaryDto {

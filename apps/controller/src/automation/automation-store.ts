@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { DataSource, In } from 'typeorm';
+import { DataSource, In, type EntityManager } from 'typeorm';
 import type { Weights } from '@libs/domain';
 import {
   ActionEntity,
@@ -142,25 +142,57 @@ export class AutomationStore {
     return this.db.getRepository(ActionStepEntity).findOneBy({ actionId, index });
   }
 
-  /** Marks a step as being sent (before the call), so a crash leaves a trace and the retry reuses its key. */
-  async startStep(step: ActionStepEntity): Promise<void> {
-    await this.db
-      .getRepository(ActionStepEntity)
-      .update(
-        { actionId: step.actionId, index: step.index },
-        { state: 'applying', attempts: step.attempts + 1, startedAt: step.startedAt ?? new Date() },
-      );
+  /** The newest fencing token recorded on a step or a service's weights (0 when none). */
+  async newestFencingToken(): Promise<number> {
+    const [row] = (await this.db.query(
+      `SELECT greatest((SELECT max(fencing_token) FROM action_steps), (SELECT max(fencing_token) FROM service_traffic)) AS n`,
+    )) as Array<{ n: string | null }>;
+    return Number(row?.n ?? 0);
   }
 
-  /** Records a step that the traffic manager took, and the weights now in force, in one transaction. */
+  /**
+   * Marks a step as being sent (before the call) by the leader with fencing token `token`, so a crash
+   * leaves a trace and the retry reuses its key. False, and nothing written, when the step is no
+   * longer to be sent or a newer leader has sent it: this one lost the lease.
+   */
+  async startStep(step: ActionStepEntity, token: number): Promise<boolean> {
+    const claimed = await this.db
+      .createQueryBuilder()
+      .update(ActionStepEntity)
+      .set({
+        state: 'applying',
+        attempts: step.attempts + 1,
+        startedAt: step.startedAt ?? new Date(),
+        fencingToken: String(token),
+      })
+      .where(
+        `action_id = :id AND index = :index AND state IN ('pending', 'applying') AND fencing_token <= :token`,
+        {
+          id: step.actionId,
+          index: step.index,
+          token,
+        },
+      )
+      .execute();
+    return (claimed.affected ?? 0) > 0;
+  }
+
+  /**
+   * Records a step that the traffic manager took, and the weights now in force, in one transaction,
+   * under fencing token `token`: nothing is written when a newer leader sent the step since, and the
+   * service's weights only move when no newer leader recorded some. False when fenced off.
+   */
   async stepApplied(
     action: ActionEntity,
     step: ActionStepEntity,
     result: object,
     at: Date,
+    token: number,
   ): Promise<boolean> {
     return this.db.transaction(async (m) => {
-      const moved = await m
+      if (!(await this.finishStep(m, step, token, { state: 'applied', result, finishedAt: at })))
+        return false;
+      await m
         .createQueryBuilder()
         .update(ActionEntity)
         .set({
@@ -173,40 +205,65 @@ export class AutomationStore {
           done: step.index,
         })
         .execute();
-      await m
-        .getRepository(ActionStepEntity)
-        .update({ actionId: step.actionId, index: step.index }, { state: 'applied', result, finishedAt: at });
       await m.query(
-        `INSERT INTO service_traffic (service, desired, applied, applied_at) VALUES ($1, $2, $2, $3)
-         ON CONFLICT (service) DO UPDATE SET desired = $2, applied = $2, applied_at = $3`,
-        [action.service, JSON.stringify(step.weights), at],
+        `INSERT INTO service_traffic (service, desired, applied, applied_at, fencing_token) VALUES ($1, $2, $2, $3, $4)
+         ON CONFLICT (service) DO UPDATE SET desired = $2, applied = $2, applied_at = $3, fencing_token = $4
+         WHERE service_traffic.fencing_token <= $4`,
+        [action.service, JSON.stringify(step.weights), at, token],
       );
-      return (moved.affected ?? 0) > 0;
+      return true;
     });
   }
 
+  /** Records a failed step and fails its action, under fencing token `token` (see stepApplied). */
   async stepFailed(
     action: ActionEntity,
     step: ActionStepEntity,
     result: object,
     error: string,
-  ): Promise<void> {
-    await this.db.transaction(async (m) => {
-      await m
-        .getRepository(ActionStepEntity)
-        .update(
-          { actionId: step.actionId, index: step.index },
-          { state: 'failed', result, finishedAt: new Date() },
-        );
+    token: number,
+  ): Promise<boolean> {
+    return this.db.transaction(async (m) => {
+      const finished = { state: 'failed', result, finishedAt: new Date() };
+      if (!(await this.finishStep(m, step, token, finished))) return false;
       await m
         .getRepository(ActionEntity)
         .update({ id: action.id, state: 'executing' }, { state: 'failed', error });
+      return true;
     });
   }
 
-  async hold(action: ActionEntity, reason: string, guardrail: string): Promise<void> {
+  /** Ends a step sent under `token`, unless a newer leader has sent it since. */
+  private async finishStep(
+    m: EntityManager,
+    step: ActionStepEntity,
+    token: number,
+    end: Pick<ActionStepEntity, 'state' | 'result' | 'finishedAt'>,
+  ): Promise<boolean> {
+    const ended = await m
+      .createQueryBuilder()
+      .update(ActionStepEntity)
+      .set(end)
+      .where('action_id = :id AND index = :index AND fencing_token <= :token', {
+        id: step.actionId,
+        index: step.index,
+        token,
+      })
+      .execute();
+    return (ended.affected ?? 0) > 0;
+  }
+
+  /** Holds an executing action, unless a leader newer than `token` has sent one of its steps. */
+  async hold(action: ActionEntity, reason: string, guardrail: string, token: number): Promise<void> {
     await this.db
-      .getRepository(ActionEntity)
-      .update({ id: action.id, state: 'executing' }, { state: 'held', error: `${guardrail}: ${reason}` });
+      .createQueryBuilder()
+      .update(ActionEntity)
+      .set({ state: 'held', error: `${guardrail}: ${reason}` })
+      .where(
+        `id = :id AND state = 'executing'
+         AND NOT EXISTS (SELECT 1 FROM action_steps s WHERE s.action_id = :id AND s.fencing_token > :token)`,
+        { id: action.id, token },
+      )
+      .execute();
   }
 }

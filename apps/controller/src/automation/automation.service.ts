@@ -35,6 +35,7 @@ import { AlertFacts } from './alert-facts';
 import { alertFactsSource } from './alert-facts-source';
 import { AutomationStore } from './automation-store';
 import { Executor } from './executor';
+import { RuleMemory } from './rule-memory';
 import { RulesRunner, type RuleFiring } from './rules-runner';
 import { shiftContext } from './shift-context';
 
@@ -65,10 +66,8 @@ export class AutomationService {
   private refusals = new Map<string, string>();
   /** Refusal keys proposed in this tick; the memory of the others is dropped (their condition ended). */
   private touched = new Set<string>();
-  /** When each (rule, service, IDC) last created an action: the rule's own cooldown. */
-  private readonly ruleActionAt = new Map<string, number>();
-  /** When each (rule, service, IDC) last sent its notify action: the rule's cooldown applies to it too. */
-  private readonly ruleNotifiedAt = new Map<string, number>();
+  /** The rules' `for:` states and cooldowns, kept with the leader state for the next leader. */
+  private readonly memory: RuleMemory;
   /** The firing alerts received by webhook, for the rules' `alerts` fact. */
   private readonly alertFacts: AlertFacts;
   /** Resolves the alerts no resolve will come for, before the rules see them. */
@@ -95,6 +94,11 @@ export class AutomationService {
         this.overruns.push(overrun);
       },
     });
+    const bookKey = redisKey(env, 'rules', 'book');
+    this.memory = new RuleMemory(this.runner, {
+      load: () => redis.get(bookKey),
+      save: (text, token) => health.setIfLeader({ [bookKey]: text }, token),
+    });
     this.recordRuleEvents = async (overruns) => {
       const events = overruns.map(ruleDisabledEvent);
       await insertTimelineEvents(db.manager, events);
@@ -104,8 +108,10 @@ export class AutomationService {
       store: this.store,
       adapter: (service) => this.adapters.get(service),
       context: (service, idc, now) => this.context(service, idc, now),
-      isLeader: () => this.health.isLeader,
+      fencingToken: () => this.health.fencingToken,
+      holdsLease: (token) => this.health.holdsLease(token),
       log: (message) => this.logger.log(message),
+      error: (message) => this.logger.error(message),
     });
     follower.onConfig((config) => this.setConfig(config));
     health.onEvaluated((snapshot, now) => this.tick(snapshot, now));
@@ -133,7 +139,9 @@ export class AutomationService {
 
   private async tick(snapshot: StatusSnapshot, now: number): Promise<void> {
     this.snapshot = snapshot;
-    if (!this.config) return;
+    const token = this.health.fencingToken;
+    if (!this.config || token === null) return;
+    await this.memory.begin(token, now);
     const desired = await this.store.allDesired();
     this.health.currentWeights = desired;
     const weightOf = (service: string, idc: string) => {
@@ -148,12 +156,13 @@ export class AutomationService {
       .catch((err: unknown) => this.logger.warn(`alerts not expired: ${(err as Error).message}`));
     const alerts = await this.alertFacts.current(now, this.health.fencingToken);
     for (const firing of this.runner.tick(snapshot, now, weightOf, alerts)) {
-      const last = this.ruleActionAt.get(`${firing.rule.name}|${firing.service}|${firing.idc}`);
-      if (last !== undefined && now - last < parseDuration(firing.rule.cooldown)) continue;
+      const key = `${firing.rule.name}|${firing.service}|${firing.idc}`;
+      if (this.memory.coolingDown('actedAt', key, now, parseDuration(firing.rule.cooldown))) continue;
       await this.fire(firing, now);
     }
     await this.recordOverruns();
     await this.failbacks(snapshot, now);
+    await this.memory.end(token, now, new Set(this.config.rules.map((r) => r.name)));
     this.refusals = new Map([...this.refusals].filter(([key]) => this.touched.has(key)));
     await this.executor.tick(now);
     // The next snapshot shows the weights of the step just applied, not those of the tick before.
@@ -196,9 +205,9 @@ export class AutomationService {
   private notify(firing: RuleFiring, channels: readonly string[], now: number): void {
     const { rule, service, idc } = firing;
     const key = `${rule.name}|${service}|${idc}`;
-    const last = this.ruleNotifiedAt.get(key);
-    if (!firing.fresh || (last !== undefined && now - last < parseDuration(rule.cooldown))) return;
-    this.ruleNotifiedAt.set(key, now);
+    if (!firing.fresh || this.memory.coolingDown('notifiedAt', key, now, parseDuration(rule.cooldown)))
+      return;
+    this.memory.record('notifiedAt', key, now);
     const state = this.idcState(service, idc);
     if (rule.mode === 'dry-run') {
       this.logger.log(
@@ -252,7 +261,7 @@ export class AutomationService {
       return;
     }
     this.refusals.delete(key);
-    if (rule) this.ruleActionAt.set(`${rule.name}|${serviceName}|${idc}`, now);
+    if (rule) this.memory.record('actedAt', `${rule.name}|${serviceName}|${idc}`, now);
     const state = MODE_STATE[mode as keyof typeof MODE_STATE] ?? 'awaiting-approval';
     const steps = `${plan.steps.length} step(s)`;
     const reason =

@@ -11,8 +11,13 @@ export interface ExecutorDeps {
   adapter: (service: string) => TrafficAdapter | undefined;
   /** The planner's view of the service now, to re-check receivers before each next step. */
   context: (service: string, idc: string, now: number) => Promise<ShiftContext | null>;
-  isLeader: () => boolean;
+  /** The lease's fencing token while this controller leads (its local view), else null. */
+  fencingToken: () => number | null;
+  /** Whether this controller still holds the lease under the token, asked of Redis. */
+  holdsLease: (token: number) => Promise<boolean>;
   log: (message: string) => void;
+  /** For what an operator must fix. */
+  error: (message: string) => void;
 }
 
 /**
@@ -22,26 +27,51 @@ export interface ExecutorDeps {
  * call retries the same key (the traffic manager applies a key once), so no step is applied twice
  * or lost. Automatic actions wait `stepInterval` between steps and re-check their receivers first;
  * manual ones (set-weights, rollback) run at once.
+ *
+ * Fencing: a tick runs under the fencing token it started with. Right before each traffic-manager
+ * request (retries too) the lease is checked in Redis under that token, and the request carries it, so
+ * a receiver can refuse an older leader's; each step and the service's weights are recorded only if no
+ * newer leader has written them (SQL conditions on the token). A leader paused past its lease (GC,
+ * SIGSTOP, a slow disk) sends nothing more once it resumes, and overwrites nothing.
  */
 export class Executor {
   private busy = false;
+  /** The token whose leadership was checked against the database (see checkToken). */
+  private checked: number | null = null;
 
   constructor(private readonly deps: ExecutorDeps) {}
 
   async tick(now: number): Promise<void> {
     if (this.busy) return; // a slow traffic manager must not stack ticks
+    const token = this.deps.fencingToken();
+    if (token === null) return;
     this.busy = true;
     try {
+      if (token !== this.checked) await this.checkToken(token);
       for (const action of await this.deps.store.executing()) {
-        if (!this.deps.isLeader()) return;
-        await this.advance(action, now);
+        if (this.deps.fencingToken() !== token) return;
+        await this.advance(action, now, token);
       }
     } finally {
       this.busy = false;
     }
   }
 
-  private async advance(action: ActionEntity, now: number): Promise<void> {
+  /**
+   * Once per leadership: a token older than one the database holds means the Redis counter went
+   * back (Redis lost its data). Every fenced write would then be refused, so say it loudly.
+   */
+  private async checkToken(token: number): Promise<void> {
+    const newest = await this.deps.store.newestFencingToken();
+    this.checked = token;
+    if (newest > token) {
+      this.deps.error(
+        `fencing token ${token} is older than ${newest}, recorded in the database: the lease's token counter in Redis went back (data lost?). Set it to at least ${newest}; until then steps are not recorded`,
+      );
+    }
+  }
+
+  private async advance(action: ActionEntity, now: number, token: number): Promise<void> {
     const { store, log } = this.deps;
     const step = await store.step(action.id, action.stepsDone);
     if (!step) return;
@@ -56,7 +86,7 @@ export class Executor {
           ? nextStep(plan, action.stepsDone, ctx)
           : { kind: 'hold' as const, guardrail: 'stale' as const, reason: 'no health data' };
         if (decision.kind === 'hold') {
-          await store.hold(action, decision.reason, decision.guardrail);
+          await store.hold(action, decision.reason, decision.guardrail, token);
           log(
             `action ${action.id} (${action.service}) held before step ${action.stepsDone + 1}: ${decision.guardrail}: ${decision.reason}`,
           );
@@ -71,20 +101,35 @@ export class Executor {
         step,
         { detail: 'no traffic manager for the service' },
         'no traffic manager',
+        token,
       );
       return;
     }
-    await store.startStep(step);
-    const result = await adapter.apply({
-      service: action.service,
-      weights: step.weights,
-      actionId: action.id,
-      step: step.index + 1, // 1-based for the traffic manager
-      idempotencyKey: step.idempotencyKey,
-      reason: action.reason,
-    });
+    const fence = () => this.deps.holdsLease(token);
+    const fenced = (why: string) =>
+      log(
+        `action ${action.id} step ${step.index + 1}: ${why}: fencing token ${token} is no longer the leader's`,
+      );
+    if (!(await fence())) return fenced('not sent');
+    if (!(await store.startStep(step, token))) return fenced('not sent (a newer leader has sent it)');
+    const result = await adapter.apply(
+      {
+        service: action.service,
+        weights: step.weights,
+        actionId: action.id,
+        step: step.index + 1, // 1-based for the traffic manager
+        idempotencyKey: step.idempotencyKey,
+        reason: action.reason,
+        fencingToken: token,
+      },
+      undefined,
+      fence,
+    );
+    if (result.fenced) return fenced(result.attempts ? 'not sent again' : 'not sent');
     if (result.ok) {
-      await store.stepApplied(action, step, result, new Date(result.appliedAt ?? Date.now()));
+      const at = new Date(result.appliedAt ?? Date.now());
+      if (!(await store.stepApplied(action, step, result, at, token)))
+        return fenced('applied but not recorded');
       log(
         `action ${action.id} (${action.service}) step ${step.index + 1}/${action.stepsTotal} applied: ${JSON.stringify(step.weights)}`,
       );
@@ -92,9 +137,10 @@ export class Executor {
       log(
         `action ${action.id} step ${step.index + 1} not confirmed (${result.detail}); retrying with the same key`,
       );
-    } else {
-      await store.stepFailed(action, step, result, result.detail);
+    } else if (await store.stepFailed(action, step, result, result.detail, token)) {
       log(`action ${action.id} (${action.service}) failed at step ${step.index + 1}: ${result.detail}`);
+    } else {
+      fenced(`failed (${result.detail}) but not recorded`);
     }
   }
 }

@@ -60,7 +60,23 @@ export class RulesRunner {
       const compiled = compileRule(rule.when, 'idc');
       return compiled.ok ? [{ rule, compiled: compiled.rule, forMs: parseDuration(rule.for) }] : [];
     });
-    const names = new Set(config.rules.map((r) => r.name));
+    this.pruneStates();
+  }
+
+  /** The `for:` state of every (rule, service, IDC) not inactive, to keep with the leader state. */
+  exportStates(): Record<string, RuleState> {
+    return Object.fromEntries([...this.states].filter(([, state]) => state.phase !== 'inactive'));
+  }
+
+  /** Goes on from the states another leader kept (exportStates); those of rules gone are dropped. */
+  restoreStates(states: Readonly<Record<string, RuleState>>): void {
+    this.states = new Map(Object.entries(states));
+    this.pruneStates();
+  }
+
+  private pruneStates(): void {
+    if (!this.config) return; // no config yet: nothing to tell the rules gone by
+    const names = new Set(this.config.rules.map((r) => r.name));
     for (const key of this.states.keys()) if (!names.has(key.split('|')[0])) this.states.delete(key);
   }
 

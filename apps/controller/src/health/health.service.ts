@@ -115,6 +115,11 @@ export class HealthService implements OnApplicationBootstrap, OnApplicationShutd
     return this.lease.setIfLeader(entries, token);
   }
 
+  /** Whether this controller still holds the lease under `token`, asked of Redis (LeaderLease.holds). */
+  holdsLease(token: number): Promise<boolean> {
+    return this.lease.holds(token);
+  }
+
   /** Runs after each evaluation on the leader, with the snapshot just published and the events of this evaluation. */
   onEvaluated(listener: EvaluatedListener): void {
     this.evaluated.push(listener);

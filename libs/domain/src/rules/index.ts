@@ -5,3 +5,4 @@ export * from './cost';
 export * from './rule-state';
 export * from './scope';
 export * from './rule-budget';
+export * from './rule-book';

@@ -32,4 +32,11 @@ export class ActionStepEntity {
 
   @Column('timestamptz', { name: 'finished_at', nullable: true })
   finishedAt!: Date | null;
+
+  /**
+   * The fencing token of the controller leader that last sent the step: a leader with an older one
+   * (it lost the lease without knowing) can no longer record it.
+   */
+  @Column('bigint', { name: 'fencing_token', default: 0 })
+  fencingToken!: string;
 }

@@ -15,6 +15,10 @@ export class ServiceTrafficEntity {
   @Column('timestamptz', { name: 'applied_at', nullable: true })
   appliedAt!: Date | null;
 
+  /** The fencing token of the leader that last recorded applied weights: an older one changes nothing. */
+  @Column('bigint', { name: 'fencing_token', default: 0 })
+  fencingToken!: string;
+
   /** Set by PUT /services/{name}/weights: automation is paused for the service until released. */
   @Column('jsonb', { nullable: true })
   override!: { weights: Record<string, number>; reason: string; by: string; at: string } | null;

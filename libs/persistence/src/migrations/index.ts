@@ -2,6 +2,7 @@ import { Initial1795450415245 } from './1795450415245-Initial';
 import { HealthHistory1795453467834 } from './1795453467834-HealthHistory';
 import { TrafficActions1795455299955 } from './1795455299955-TrafficActions';
 import { Notifications1795464818363 } from './1795464818363-Notifications';
+import { StepFencing1796225496538 } from './1796225496538-StepFencing';
 import { AlertChanges1796226000000 } from './1796226000000-AlertChanges';
 
 // Every migration, in order. A new one is generated with `npm run migration:generate` and listed here.
@@ -10,5 +11,6 @@ export const MIGRATIONS = [
   HealthHistory1795453467834,
   TrafficActions1795455299955,
   Notifications1795464818363,
+  StepFencing1796225496538,
   AlertChanges1796226000000,
 ];

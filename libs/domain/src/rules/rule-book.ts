@@ -1,0 +1,84 @@
+import type { RuleState } from './rule-state';
+
+/**
+ * What the rules engine remembers between evaluations, kept with the leader's state so that a new
+ * leader goes on from it: a `for:` started by the last leader ends when it would have, and a rule in
+ * its cooldown stays in it. Keys are `<rule>|<service>|<idc>`.
+ */
+export interface RuleBook {
+  /** The `for:` state per key; inactive ones are left out. */
+  states: Record<string, RuleState>;
+  /** When each key last created an action (epoch ms): the rule's cooldown runs from there. */
+  actedAt: Record<string, number>;
+  /** When each key last sent its notify action (epoch ms): the cooldown applies to it too. */
+  notifiedAt: Record<string, number>;
+}
+
+export const EMPTY_RULE_BOOK: RuleBook = Object.freeze({
+  states: Object.freeze({}),
+  actedAt: Object.freeze({}),
+  notifiedAt: Object.freeze({}),
+}) as RuleBook;
+
+/**
+ * A book saved longer ago than this has its `for:` states dropped on restore (its cooldowns are
+ * kept): no leader watched the conditions meanwhile, so a condition pending then has not been seen
+ * holding since. As Prometheus' `for` grace period.
+ */
+export const RULE_STATE_GRACE_MS = 10 * 60_000;
+
+/** The book as saved (`savedAt`: epoch ms, the saving leader's clock). */
+export function encodeRuleBook(book: RuleBook, savedAt: number): string {
+  return JSON.stringify({ v: 1, savedAt, ...book });
+}
+
+/**
+ * The book saved by `encodeRuleBook`, as restored at `now`: entries that are not well formed are
+ * dropped (a bad book must not stop the rules), the whole book when it is not one, and the `for:`
+ * states when it was saved more than `graceMs` ago (see RULE_STATE_GRACE_MS).
+ */
+export function decodeRuleBook(text: string | null, now: number, graceMs = RULE_STATE_GRACE_MS): RuleBook {
+  if (text === null) return EMPTY_RULE_BOOK;
+  let raw: unknown;
+  try {
+    raw = JSON.parse(text);
+  } catch {
+    return EMPTY_RULE_BOOK;
+  }
+  if (!isRecord(raw) || raw.v !== 1 || !isTime(raw.savedAt)) return EMPTY_RULE_BOOK;
+  const fresh = now - raw.savedAt <= graceMs;
+  return {
+    states: fresh ? entries(raw.states, toRuleState) : {},
+    actedAt: entries(raw.actedAt, (v) => (isTime(v) ? v : undefined)),
+    notifiedAt: entries(raw.notifiedAt, (v) => (isTime(v) ? v : undefined)),
+  };
+}
+
+function entries<T>(value: unknown, read: (v: unknown) => T | undefined): Record<string, T> {
+  const out: Record<string, T> = {};
+  if (!isRecord(value)) return out;
+  for (const [key, v] of Object.entries(value)) {
+    const got = read(v);
+    if (got !== undefined) out[key] = got;
+  }
+  return out;
+}
+
+function toRuleState(v: unknown): RuleState | undefined {
+  if (!isRecord(v) || !isTime(v.since)) return undefined;
+  if (v.phase === 'pending') return { phase: 'pending', since: v.since };
+  if (!isTime(v.firedAt) || v.firedAt < v.since) return undefined;
+  if (v.phase === 'firing') return { phase: 'firing', since: v.since, firedAt: v.firedAt };
+  if (v.phase === 'resolved' && isTime(v.resolvedAt) && v.resolvedAt >= v.firedAt) {
+    return { phase: 'resolved', since: v.since, firedAt: v.firedAt, resolvedAt: v.resolvedAt };
+  }
+  return undefined;
+}
+
+function isRecord(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+function isTime(v: unknown): v is number {
+  return typeof v === 'number' && Number.isSafeInteger(v) && v >= 0;
+}
