@@ -90,7 +90,11 @@ describe('leadership and readiness through Redis and Postgres outages', () => {
     });
     const applied = await call(vigil.url, 'PUT', '/api/v1/config', {
       token: vigil.adminToken,
-      json: drillConfig(fleet, { gslbUrl: gslb.url, secretEnv: 'VIGIL_REF_TEST_GSLB_SECRET', mode: 'enforce' }),
+      json: drillConfig(fleet, {
+        gslbUrl: gslb.url,
+        secretEnv: 'VIGIL_REF_TEST_GSLB_SECRET',
+        mode: 'enforce',
+      }),
     });
     expect(applied.status).toBe(200);
     await poll(

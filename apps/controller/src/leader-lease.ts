@@ -118,9 +118,10 @@ export class LeaderLease {
    */
   async holds(token: number): Promise<boolean> {
     const { redis, key, holder } = this.opts;
-    const held = await this.bounded(redis.eval(HOLDS, 2, key, `${key}:token`, holder, String(token)), 'check').catch(
-      () => 0,
-    );
+    const held = await this.bounded(
+      redis.eval(HOLDS, 2, key, `${key}:token`, holder, String(token)),
+      'check',
+    ).catch(() => 0);
     return held === 1;
   }
 
