@@ -1,5 +1,5 @@
 import { compileRule } from './compile';
-import { estimateCost, MAX_ALERT_FACTS, MAX_RULE_COST, UNKNOWN_LIST_BOUND } from './cost';
+import { estimateCost, MAX_ALERT_FACTS, MAX_RULE_COST, SPLIT_BOUND } from './cost';
 import { ruleEnvironment } from './facts';
 
 const cost = (expression: string) => estimateCost(ruleEnvironment('idc').parse(expression).ast);
@@ -27,7 +27,11 @@ describe('estimateCost', () => {
     ['one comprehension: its body once per element', '[1, 2, 3].all(x, x > 0)', 1 + 4 + 3 * 3],
     ['nested comprehensions multiply', '[1, 2].all(x, [1, 2, 3].all(y, x < y))', 1 + 3 + 2 * (1 + 4 + 3 * 3)],
     ['alerts: the most the rules see', 'alerts.exists(a, a.name == "X")', 1 + 1 + MAX_ALERT_FACTS * 4],
-    ['a split list: assumed', 'idc.name.split("-").exists(p, p == "x")', 1 + 4 + UNKNOWN_LIST_BOUND * 3],
+    [
+      'a split list: as long as the longest string',
+      'idc.name.split("-").exists(p, p == "x")',
+      1 + 4 + SPLIT_BOUND * 3,
+    ],
   ])('%s', (_name, expression, expected) => {
     expect(cost(expression)).toBe(expected);
   });
@@ -39,6 +43,15 @@ describe('estimateCost', () => {
 });
 
 describe('compileRule refuses a rule over MAX_RULE_COST', () => {
+  it.each([
+    ['dyn()', 'dyn(alerts).all(a, dyn(alerts).all(b, a.name == b.name))'],
+    ['a ternary', '(idc.score > 0 ? alerts : []).all(a, alerts.all(b, a.name == b.name))'],
+    ['split()', 'alerts.exists(a, a.annotations["x"].split("").exists(c, c == "!"))'],
+  ])('sees through %s to the size of what it wraps', (_what, when) => {
+    const compiled = compileRule(when, 'idc');
+    expect(compiled.ok).toBe(false);
+  });
+
   it('refuses the 271-character rule of nested .all that stalled the leader', () => {
     expect(PATHOLOGICAL_RULE).toHaveLength(271);
     expect(compileRule(PATHOLOGICAL_RULE)).toEqual({

@@ -3,9 +3,12 @@
  * number of AST nodes one evaluation may visit. A comprehension (`all`, `exists`, `exists_one`, `map`,
  * `filter`) runs its body once per element, so nested ones multiply by the most elements each iterated
  * list can hold: a list literal its length, `alerts` MAX_ALERT_FACTS, a labels or annotations map
- * MAP_ENTRIES_BOUND, any other list UNKNOWN_LIST_BOUND. A rule over MAX_RULE_COST is refused.
+ * MAP_ENTRIES_BOUND, a `split()` SPLIT_BOUND, what an operator or function makes of lists (`dyn(x)`,
+ * `c ? x : y`, `x[i]`) the largest of them, any other list UNKNOWN_LIST_BOUND. A rule over
+ * MAX_RULE_COST is refused.
  */
 import type { ASTNode } from '@marcbachmann/cel-js';
+import { ALERT_LIMITS } from '../alerts/types';
 import { childNodes } from './cel-ast';
 
 /** The most nodes one evaluation of a rule may visit (about 50-100 ms of cel-js on one core). */
@@ -16,6 +19,8 @@ export const MAX_ALERT_FACTS = 5000;
 export const MAP_ENTRIES_BOUND = 64;
 /** Elements assumed of a list whose size is not known before evaluation (`split()`, a list in a list). */
 export const UNKNOWN_LIST_BOUND = 100;
+/** Elements of a `split()`: a string of the facts split into characters (an alert's annotations). */
+export const SPLIT_BOUND = ALERT_LIMITS.annotationBytes;
 
 const COMPREHENSIONS = new Set(['all', 'exists', 'exists_one', 'map', 'filter']);
 const MAP_FIELDS = new Set(['labels', 'annotations']);
@@ -51,8 +56,14 @@ function estimate(node: ASTNode, sizes: ReadonlyMap<string, number>): Estimate {
       const [a, b] = node.args.map((arg) => estimate(arg, sizes));
       return { cost: 1 + a.cost + b.cost, size: a.size + b.size };
     }
-    default:
-      return { cost: 1 + sumCost(childNodes(node), sizes), size: UNKNOWN_LIST_BOUND };
+    default: {
+      // `dyn(alerts)` or `c ? alerts : []` is as large as what it wraps: never assume it smaller.
+      const parts = childNodes(node).map((child) => estimate(child, sizes));
+      return {
+        cost: 1 + parts.reduce((total, part) => total + part.cost, 0),
+        size: Math.max(UNKNOWN_LIST_BOUND, ...parts.map((part) => part.size)),
+      };
+    }
   }
 }
 
@@ -71,7 +82,7 @@ function estimateCall(node: Extract<ASTNode, { op: 'rcall' }>, sizes: ReadonlyMa
     const body = estimate(args[2], new Map(sizes).set(iterVar, value.size));
     return { cost: 1 + value.cost + body.cost, size: body.size };
   }
-  const size = name === 'split' ? UNKNOWN_LIST_BOUND : 1;
+  const size = name === 'split' ? SPLIT_BOUND : 1;
   return { cost: 1 + target.cost + sumCost(args, sizes), size };
 }
 
