@@ -154,7 +154,7 @@ export class AutomationService {
     await this.alertExpiry
       .run(now, resolveAfter ? parseDuration(resolveAfter) : null)
       .catch((err: unknown) => this.logger.warn(`alerts not expired: ${(err as Error).message}`));
-    const alerts = await this.alertFacts.current(now, this.health.fencingToken);
+    const alerts = await this.alertFacts.current(now, token);
     for (const firing of this.runner.tick(snapshot, now, weightOf, alerts)) {
       const key = `${firing.rule.name}|${firing.service}|${firing.idc}`;
       if (this.memory.coolingDown('actedAt', key, now, parseDuration(firing.rule.cooldown))) continue;

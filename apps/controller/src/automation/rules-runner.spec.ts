@@ -127,6 +127,18 @@ describe('RulesRunner', () => {
       expect(overruns).toHaveLength(2);
     });
 
+    it('drops the for: states of a rule it disables, so no leader resumes them', () => {
+      let ms = 0;
+      let step = 1; // ms an evaluation takes: 1 at first, then 10
+      const runner = new RulesRunner({ budgetMs: 15, clock: () => (ms += step), onOverrun: () => undefined });
+      runner.setConfig(config);
+      fired(runner, snapshot('UNHEALTHY'), 0);
+      expect(runner.exportStates()).toHaveProperty(['high|live|szx', 'phase'], 'pending');
+      step = 10;
+      fired(runner, snapshot('UNHEALTHY'), 1000);
+      expect(Object.keys(runner.exportStates()).filter((key) => /^(high|low)\|/.test(key))).toEqual([]);
+    });
+
     it('enables them again with the next config', () => {
       const { runner, overruns } = budgeted(15);
       fired(runner, snapshot('UNHEALTHY'), 0);

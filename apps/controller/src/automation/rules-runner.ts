@@ -154,6 +154,9 @@ export class RulesRunner {
     spent.set(rule, total);
     if (total.ms <= budget.budgetMs) return false;
     this.disabled.add(rule);
+    // Its `for:` states go too: kept, they would be exported to the next leader (or outlive the next
+    // config) and could fire at once although nobody watched the condition meanwhile.
+    for (const key of this.states.keys()) if (key.split('|')[0] === rule) this.states.delete(key);
     budget.onOverrun({
       rule,
       spentMs: total.ms,
