@@ -10,6 +10,7 @@ import {
 } from '@libs/traffic';
 import { GRAFANA_SIGNATURE_HEADER, verifyGrafanaSignature } from './grafana-signature';
 import { redisKey } from '../redis.provider';
+import { requireRedisReady } from '../redis-unavailable';
 
 export type SignatureCheck = { ok: true } | { ok: false; reason: string };
 
@@ -81,6 +82,7 @@ export class WebhookSignatures {
     // Remembered until the timestamp is out of the window, after which the verifier refuses it anyway.
     const ttlMs = Math.max((verified.timestamp + DEFAULT_TOLERANCE_S) * 1000 - nowMs, 0) + 1000;
     const key = signatureKey(this.env, headers)!;
+    requireRedisReady(this.redis);
     if ((await this.redis.set(key, IN_FLIGHT, 'PX', ttlMs, 'NX')) === 'OK') return { ok: true };
     const seen = await this.redis.get(key);
     return {
