@@ -118,6 +118,17 @@ describe('request bodies', () => {
     expect(res.body.dryRun).toBe(true);
   });
 
+  it("reads a large config only from a key that may apply it: a viewer's stops at the small limit", async () => {
+    const viewer = await createKey(vigil, 'viewer');
+    const res = await call(vigil.url, 'PUT', '/api/v1/config?dryRun=true', {
+      token: viewer,
+      body: `${EXAMPLE}\n# ${'x'.repeat(1024 * 1024)}\n`,
+      contentType: 'application/yaml',
+    });
+    expect(res.status).toBe(413);
+    expect(res.body.message).toContain('VIGIL_MAX_JSON_BYTES');
+  });
+
   it('keeps the webhook limit (VIGIL_WEBHOOK_MAX_BODY_BYTES) for webhooks', async () => {
     const padded = `{"alerts": []${' '.repeat(512 * 1024)}}`;
     expect((await post('/api/v1/webhooks/generic', padded, webhook)).status).toBe(200);

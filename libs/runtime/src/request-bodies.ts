@@ -9,6 +9,7 @@ import {
   type Response,
 } from 'express';
 import { jsonNestsDeeperThan, MAX_NESTING_DEPTH, type Env } from '@libs/config';
+import { roleAtLeast } from '@libs/domain';
 import type { AuthService } from './auth/auth.service';
 import type { VigilRequest } from './auth/principal';
 
@@ -32,6 +33,16 @@ type Middleware = (req: Request, res: Response, next: NextFunction) => void;
 function hasCaller(req: Request): boolean {
   const credential = (req as VigilRequest).credential;
   return credential !== undefined && 'principal' in credential;
+}
+
+/** Whether the caller's key may apply a config: only then is the large config limit worth reading. */
+function mayApplyConfig(req: Request): boolean {
+  const credential = (req as VigilRequest).credential;
+  return (
+    credential !== undefined &&
+    'principal' in credential &&
+    roleAtLeast(credential.principal.role, 'operator')
+  );
 }
 
 /**
@@ -86,7 +97,11 @@ function parsed(env: Env, parse: typeof json | typeof text, options: object): Mi
     'VIGIL_MAX_JSON_BYTES',
   );
   return (req, res, next) =>
-    (req.method === 'PUT' && CONFIG_ROUTE.test(req.path) ? forConfig : elsewhere)(req, res, next);
+    (req.method === 'PUT' && CONFIG_ROUTE.test(req.path) && mayApplyConfig(req) ? forConfig : elsewhere)(
+      req,
+      res,
+      next,
+    );
 }
 
 /**
