@@ -4,6 +4,7 @@ import { fleetConfig, startFleet, startReceiver, type Fleet, type Receiver } fro
 import { bullPrefix, HEALTH_KEYS, JOBS, QUEUES, type ProbeResult, type StatusSnapshot } from '@libs/queue';
 import { call } from './support/http';
 import { poll } from './support/poll';
+import { HealthService } from '../apps/controller/src/health/health.service';
 import { startVigil, type VigilUnderTest } from './support/vigil-app';
 
 interface EventRow {
@@ -182,5 +183,21 @@ describe('health model (fleet, all roles)', () => {
       pager.requests.length ? pager.requests.map((r) => JSON.parse(r.body)) : undefined,
     );
     expect(told).toMatchObject({ event: 'vantage.suspect', phase: 'trigger', labels: { vantage: 'hkg' } });
+  });
+
+  it('an evaluation slower than the 1 s timer delays the next one: they never overlap', async () => {
+    // A listener as slow as the rules engine on a starved machine: overlapping evaluations would hand
+    // the listeners (the notifier among them) their events out of order.
+    let running = 0;
+    let most = 0;
+    let calls = 0;
+    vigil.app.get(HealthService).onEvaluated(async () => {
+      running++;
+      most = Math.max(most, running);
+      if (calls++ < 3) await new Promise((r) => setTimeout(r, 2500));
+      running--;
+    });
+    await waitFor('five evaluations', async () => (calls >= 5 ? true : undefined), 30_000);
+    expect(most).toBe(1);
   });
 });

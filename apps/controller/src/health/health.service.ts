@@ -53,6 +53,8 @@ export class HealthService implements OnApplicationBootstrap, OnApplicationShutd
   private worker?: Worker<ResultBatchJob>;
   private timers: NodeJS.Timeout[] = [];
   private config: { config: StoredConfig; version: number } | null = null;
+  /** An evaluation (with its listeners) is in progress: the next one waits for a later tick. */
+  private evaluating = false;
   private readonly evaluated: EvaluatedListener[] = [];
   /** The weights in force per service, kept up to date by the executor; the status shows them. */
   currentWeights: ReadonlyMap<string, Record<string, number>> = new Map();
@@ -160,8 +162,23 @@ export class HealthService implements OnApplicationBootstrap, OnApplicationShutd
     return taken;
   }
 
+  /**
+   * One evaluation at a time. On a busy machine one can outlast the 1 s timer; overlapping ones would
+   * record their events and hand them to the listeners out of order (a recovery seen before the
+   * outage it ends: the notifier would resolve, then open the incident again). A skipped tick loses
+   * nothing: the next evaluation looks at the whole model.
+   */
   private async evaluate(): Promise<void> {
-    if (!this.lease.isLeader || !this.config) return;
+    if (this.evaluating || !this.lease.isLeader || !this.config) return;
+    this.evaluating = true;
+    try {
+      await this.evaluateOnce();
+    } finally {
+      this.evaluating = false;
+    }
+  }
+
+  private async evaluateOnce(): Promise<void> {
     await this.refreshVantages(); // a few keys: cheap, and a new prober counts at once
     const now = Date.now();
     const events = this.engine.evaluate(now);
