@@ -22,7 +22,9 @@ interface EventRow {
 
 /**
  * The health model end to end: the fleet on loopback, every role of Vigil, probes from three IDCs
- * every second, unhealthyThreshold 2. A fourth vantage, "hkg", is played by the test: it sends its
+ * every 2 s with a 1.5 s timeout, unhealthyThreshold 2. Margins a busy machine cannot cross: the
+ * fleet, the probers and the controller share one starved event loop there, and a tight timeout (or a
+ * staleness horizon of 3 short intervals) would make the healthy fleet flap on its own. A fourth vantage, "hkg", is played by the test: it sends its
  * own results (and heartbeat) through the same queue, to show what one vantage alone can and cannot do.
  */
 describe('health model (fleet, all roles)', () => {
@@ -32,7 +34,6 @@ describe('health model (fleet, all roles)', () => {
   let results: Queue;
   /** On-call's webhook, told about suspect vantages. */
   let pager: Receiver;
-  const INTERVAL_MS = 1000;
   const THRESHOLD = 2;
 
   const snapshot = async () =>
@@ -72,8 +73,8 @@ describe('health model (fleet, all roles)', () => {
     const doc = {
       ...fleetConfig(fleet, {
         service: 'live',
-        interval: '1s',
-        timeout: '500ms',
+        interval: '2s',
+        timeout: '1500ms',
         healthyThreshold: THRESHOLD,
         unhealthyThreshold: THRESHOLD,
       }),
@@ -107,17 +108,17 @@ describe('health model (fleet, all roles)', () => {
     expect(s.services[0].endpoints.HEALTHY).toBe(12);
   });
 
-  it('an IDC going down is UNHEALTHY within interval x threshold + one interval, with one event each, and recovers', async () => {
+  // How soon (threshold probes, then one evaluation) is HealthEngine's unit test, on its own clock: here
+  // a busy machine may delay any step, so this shows what is detected and in which order, not how fast.
+  it('an IDC going down is UNHEALTHY from the failures after the cut, with one event each, and recovers', async () => {
     const downAt = Date.now();
     await fleet.set({ idc: 'bjs' }, 'refused');
-    await waitFor('bjs UNHEALTHY', async () =>
-      (await idcState('bjs'))?.state === 'UNHEALTHY' ? true : undefined,
-    );
-    const [idcDown] = await events(`kind = 'idc' AND idc = 'bjs' AND after = 'UNHEALTHY'`);
-    // Detection bound: threshold probes one interval apart, plus one interval for the evaluation and slack.
-    const bound = INTERVAL_MS * THRESHOLD + INTERVAL_MS + 3000; // slack for a busy two-core machine
-    expect(idcDown.at.getTime() - downAt).toBeLessThan(bound);
-    expect(idcDown.details.firstFailureAt).toEqual(expect.any(Number));
+    const [idcDown] = await waitFor('the bjs UNHEALTHY event', async () => {
+      const rows = await events(`kind = 'idc' AND idc = 'bjs' AND after = 'UNHEALTHY'`);
+      return rows.length ? rows : undefined;
+    });
+    expect(idcDown.details.firstFailureAt).toBeGreaterThanOrEqual(downAt);
+    expect(idcDown.at.getTime()).toBeGreaterThan(idcDown.details.firstFailureAt as number);
     const endpointDown = await waitFor('every bjs endpoint UNHEALTHY', async () => {
       const rows = await events(`kind = 'endpoint' AND idc = 'bjs' AND after = 'UNHEALTHY'`);
       return rows.length === 4 ? rows : undefined;
@@ -132,14 +133,18 @@ describe('health model (fleet, all roles)', () => {
     expect((await idcState('sha'))?.state).toBe('HEALTHY');
 
     await fleet.set({ idc: 'bjs' }, 'up');
-    await waitFor('bjs HEALTHY again', async () =>
-      (await idcState('bjs'))?.state === 'HEALTHY' ? true : undefined,
-    );
-    const changes = (await events(`kind = 'idc' AND idc = 'bjs'`)).map((e) => `${e.before}->${e.after}`);
+    // The event, not the status: the status is published before the evaluation's events are recorded.
+    const changes = await waitFor('bjs HEALTHY again', async () => {
+      const rows = (await events(`kind = 'idc' AND idc = 'bjs'`)).map((e) => `${e.before}->${e.after}`);
+      return rows.length > 1 && rows[rows.length - 1].endsWith('->HEALTHY') ? rows : undefined;
+    });
     // Endpoints come back one by one, so the IDC may pass through DEGRADED on the way up.
     expect(changes[0]).toBe('UNKNOWN->HEALTHY');
-    expect(changes.filter((c) => c.endsWith('->UNHEALTHY'))).toEqual(['HEALTHY->UNHEALTHY']);
-    expect(changes[changes.length - 1]).toMatch(/->HEALTHY$/);
+    // Down the same way: through DEGRADED when its endpoints' probes (at their own phases) fail apart.
+    expect(changes.filter((c) => c.endsWith('->UNHEALTHY'))).toEqual([
+      expect.stringMatching(/^(HEALTHY|DEGRADED)->UNHEALTHY$/),
+    ]);
+    expect((await idcState('bjs'))?.state).toBe('HEALTHY');
   });
 
   it('a failure seen from one vantage only is DEGRADED (path), never UNHEALTHY', async () => {
