@@ -35,6 +35,7 @@ describe('health model (fleet, all roles)', () => {
   /** On-call's webhook, told about suspect vantages. */
   let pager: Receiver;
   const THRESHOLD = 2;
+  const TIMEOUT_MS = 1500;
 
   const snapshot = async () =>
     JSON.parse(
@@ -108,6 +109,51 @@ describe('health model (fleet, all roles)', () => {
     expect(s.services[0].endpoints.HEALTHY).toBe(12);
   });
 
+  it('a failure seen from one vantage only is DEGRADED (path), never UNHEALTHY', async () => {
+    await redis.set(`${vigil.env.VIGIL_REDIS_PREFIX}:probers:hkg:test`, 'now', 'PX', 60_000);
+    await waitFor('hkg live', async () =>
+      (await snapshot())?.vantages.live.includes('hkg') ? true : undefined,
+    );
+    for (let i = 0; i < 3; i++) await fromHkg(['szx-1'], false);
+    const [degraded] = await waitFor('szx-1 DEGRADED', async () => {
+      const rows = await events(`endpoint = 'live.szx-1' AND after = 'DEGRADED'`);
+      return rows.length ? rows : undefined;
+    });
+    expect(degraded).toMatchObject({ reason: 'path' });
+    expect(degraded.details.downFrom).toEqual(['hkg']);
+    expect(await events(`endpoint = 'live.szx-1' AND after = 'UNHEALTHY'`)).toEqual([]);
+    for (let i = 0; i < 3; i++) await fromHkg(['szx-1'], true);
+    await waitFor('szx-1 HEALTHY', async () => {
+      const rows = await events(`endpoint = 'live.szx-1' AND after = 'HEALTHY' AND before = 'DEGRADED'`);
+      return rows.length ? rows : undefined;
+    });
+  });
+
+  // Before the outage below: suspicion compares hkg's failure rate with the other vantages' over the last
+  // minute, and the outage's failures (more of them the more a busy machine stretches it) count there.
+  it('a vantage that sees everything down is marked suspect and changes no verdict', async () => {
+    const all = fleet.endpoints.map((e) => e.id);
+    const before = (await events(`kind IN ('endpoint', 'idc')`)).length;
+    for (let i = 0; i < 4; i++) await fromHkg(all, false);
+    const [suspect] = await waitFor('hkg suspect', async () => {
+      const rows = await events(`kind = 'vantage' AND vantage = 'hkg' AND after = 'SUSPECT'`);
+      return rows.length ? rows : undefined;
+    });
+    expect(suspect.reason).toMatch(/fails \d+ of \d+ probes/);
+    expect((await snapshot())!.vantages.suspect).toEqual(['hkg']);
+    // Two more evaluations: still no endpoint or IDC changed state because of hkg.
+    await waitFor('two more snapshots', async () =>
+      (await snapshot())!.generatedAt > suspect.at.getTime() + 2000 ? true : undefined,
+    );
+    const changed = (await events(`kind IN ('endpoint', 'idc')`)).slice(before);
+    expect(changed.filter((e) => e.after !== 'HEALTHY')).toEqual([]);
+    // On-call hears of it once (a vantage incident), not of what it alone claims is down.
+    const [told] = await waitFor('the suspect-vantage notice', async () =>
+      pager.requests.length ? pager.requests.map((r) => JSON.parse(r.body)) : undefined,
+    );
+    expect(told).toMatchObject({ event: 'vantage.suspect', phase: 'trigger', labels: { vantage: 'hkg' } });
+  });
+
   // How soon (threshold probes, then one evaluation) is HealthEngine's unit test, on its own clock: here
   // a busy machine may delay any step, so this shows what is detected and in which order, not how fast.
   it('an IDC going down is UNHEALTHY from the failures after the cut, with one event each, and recovers', async () => {
@@ -117,7 +163,8 @@ describe('health model (fleet, all roles)', () => {
       const rows = await events(`kind = 'idc' AND idc = 'bjs' AND after = 'UNHEALTHY'`);
       return rows.length ? rows : undefined;
     });
-    expect(idcDown.details.firstFailureAt).toBeGreaterThanOrEqual(downAt);
+    // A probe in flight at the cut (started up to a timeout before it) fails because of it too.
+    expect(idcDown.details.firstFailureAt).toBeGreaterThanOrEqual(downAt - TIMEOUT_MS);
     expect(idcDown.at.getTime()).toBeGreaterThan(idcDown.details.firstFailureAt as number);
     const endpointDown = await waitFor('every bjs endpoint UNHEALTHY', async () => {
       const rows = await events(`kind = 'endpoint' AND idc = 'bjs' AND after = 'UNHEALTHY'`);
@@ -145,49 +192,6 @@ describe('health model (fleet, all roles)', () => {
       expect.stringMatching(/^(HEALTHY|DEGRADED)->UNHEALTHY$/),
     ]);
     expect((await idcState('bjs'))?.state).toBe('HEALTHY');
-  });
-
-  it('a failure seen from one vantage only is DEGRADED (path), never UNHEALTHY', async () => {
-    await redis.set(`${vigil.env.VIGIL_REDIS_PREFIX}:probers:hkg:test`, 'now', 'PX', 60_000);
-    await waitFor('hkg live', async () =>
-      (await snapshot())?.vantages.live.includes('hkg') ? true : undefined,
-    );
-    for (let i = 0; i < 3; i++) await fromHkg(['szx-1'], false);
-    const [degraded] = await waitFor('szx-1 DEGRADED', async () => {
-      const rows = await events(`endpoint = 'live.szx-1' AND after = 'DEGRADED'`);
-      return rows.length ? rows : undefined;
-    });
-    expect(degraded).toMatchObject({ reason: 'path' });
-    expect(degraded.details.downFrom).toEqual(['hkg']);
-    expect(await events(`endpoint = 'live.szx-1' AND after = 'UNHEALTHY'`)).toEqual([]);
-    for (let i = 0; i < 3; i++) await fromHkg(['szx-1'], true);
-    await waitFor('szx-1 HEALTHY', async () => {
-      const rows = await events(`endpoint = 'live.szx-1' AND after = 'HEALTHY' AND before = 'DEGRADED'`);
-      return rows.length ? rows : undefined;
-    });
-  });
-
-  it('a vantage that sees everything down is marked suspect and changes no verdict', async () => {
-    const all = fleet.endpoints.map((e) => e.id);
-    const before = (await events(`kind IN ('endpoint', 'idc')`)).length;
-    for (let i = 0; i < 4; i++) await fromHkg(all, false);
-    const [suspect] = await waitFor('hkg suspect', async () => {
-      const rows = await events(`kind = 'vantage' AND vantage = 'hkg' AND after = 'SUSPECT'`);
-      return rows.length ? rows : undefined;
-    });
-    expect(suspect.reason).toMatch(/fails \d+ of \d+ probes/);
-    expect((await snapshot())!.vantages.suspect).toEqual(['hkg']);
-    // Two more evaluations: still no endpoint or IDC changed state because of hkg.
-    await waitFor('two more snapshots', async () =>
-      (await snapshot())!.generatedAt > suspect.at.getTime() + 2000 ? true : undefined,
-    );
-    const changed = (await events(`kind IN ('endpoint', 'idc')`)).slice(before);
-    expect(changed.filter((e) => e.after !== 'HEALTHY')).toEqual([]);
-    // On-call hears of it once (a vantage incident), not of what it alone claims is down.
-    const [told] = await waitFor('the suspect-vantage notice', async () =>
-      pager.requests.length ? pager.requests.map((r) => JSON.parse(r.body)) : undefined,
-    );
-    expect(told).toMatchObject({ event: 'vantage.suspect', phase: 'trigger', labels: { vantage: 'hkg' } });
   });
 
   it('an evaluation slower than the 1 s timer delays the next one: they never overlap', async () => {
