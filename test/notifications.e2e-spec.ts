@@ -165,7 +165,16 @@ describe('notifications (fleet, all roles, a receiver for every channel)', () =>
 
   it('50 endpoints of one IDC going down and back give one IDC notification and its resolve per channel', async () => {
     await fleet.set({ idc: 'sha' }, 'refused');
-    await poll(async () => (at('/hook').some(forIdc('sha')) ? true : undefined), 60_000, 'the sha trigger');
+    await poll(
+      async () =>
+        at('/hook')
+          .filter(forIdc('sha'))
+          .some((r) => r.json.event === 'idc.state')
+          ? true
+          : undefined,
+      60_000,
+      'the sha trigger',
+    );
     await fleet.set({ idc: 'sha' }, 'up');
     await poll(
       async () =>
