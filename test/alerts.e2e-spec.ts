@@ -942,6 +942,6 @@ describe('alerts received by webhook', () => {
       expect(statuses.get(413)).toBeGreaterThan(0);
       expect(statuses.get(415)).toBeGreaterThan(50);
       expect(await stored()).toEqual(before);
-    });
+    }, 240_000); // 2,000 requests: a busy machine takes minutes where a free one takes seconds
   });
 });

@@ -21,6 +21,8 @@ import { HealthMetrics } from './health-metrics';
 import { HealthStore } from './health-store';
 
 const EVALUATE_MS = 1000;
+/** An evaluation still running after this long is stuck (a query that never returns): the next one starts anyway. */
+const EVALUATION_STUCK_MS = 30_000;
 
 /** What runs after each evaluation: the rules engine, the notifier. */
 export type EvaluatedListener = (
@@ -55,6 +57,8 @@ export class HealthService implements OnApplicationBootstrap, OnApplicationShutd
   private worker?: Worker<ResultBatchJob>;
   private timers: NodeJS.Timeout[] = [];
   private config: { config: StoredConfig; version: number } | null = null;
+  /** When the evaluation in progress (with its listeners) started: the next one waits for a later tick. */
+  private evaluatingSince?: number;
   private readonly evaluated: EvaluatedListener[] = [];
   /** The weights in force per service, kept up to date by the executor; the status shows them. */
   currentWeights: ReadonlyMap<string, Record<string, number>> = new Map();
@@ -205,8 +209,27 @@ export class HealthService implements OnApplicationBootstrap, OnApplicationShutd
     return taken;
   }
 
+  /**
+   * One evaluation at a time. On a busy machine one can outlast the 1 s timer; overlapping ones would
+   * record their events and hand them to the listeners out of order (a recovery seen before the
+   * outage it ends: the notifier would resolve, then open the incident again). A skipped tick loses
+   * nothing: the next evaluation looks at the whole model. One stuck for good must not stop health.
+   */
   private async evaluate(): Promise<void> {
     if (!this.lease.isLeader || !this.config) return;
+    const since = this.evaluatingSince;
+    if (since !== undefined && Date.now() - since < EVALUATION_STUCK_MS) return;
+    if (since !== undefined) this.logger.warn(`an evaluation has run since ${new Date(since).toISOString()}`);
+    const started = Date.now();
+    this.evaluatingSince = started;
+    try {
+      await this.evaluateOnce();
+    } finally {
+      if (this.evaluatingSince === started) this.evaluatingSince = undefined;
+    }
+  }
+
+  private async evaluateOnce(): Promise<void> {
     await this.refreshVantages(); // a few keys: cheap, and a new prober counts at once
     const now = Date.now();
     const events = this.engine.evaluate(now);
