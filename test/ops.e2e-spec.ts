@@ -14,11 +14,11 @@ describe('own health, metrics and docs', () => {
     expect(res.body).toEqual({ status: 'ok' });
   });
 
-  it('/readyz checks Postgres, Redis and migrations', async () => {
+  it('/readyz checks Postgres, Redis, migrations and, with the controller role, a leader', async () => {
     const res = await call(vigil.url, 'GET', '/readyz');
     expect(res.status).toBe(200);
     expect(res.body.status).toBe('ok');
-    expect(Object.keys(res.body.info)).toEqual(['postgres', 'redis', 'migrations']);
+    expect(Object.keys(res.body.info)).toEqual(['postgres', 'redis', 'migrations', 'leader']);
   });
 
   it('/readyz says 503 when migrations are pending', async () => {
