@@ -8,28 +8,16 @@
  * Postgres read from `alerts` per second meanwhile, in all and by sequential scan and by index
  * (pg_stat_user_tables and pg_stat_user_indexes; the statistics lag by a second or so). Prints JSON.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
-import { once } from 'node:events';
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { cpus } from 'node:os';
-import { join } from 'node:path';
-import Redis from 'ioredis';
 import { Client } from 'pg';
 import { loadEnv } from '@libs/config';
 import { flags, round } from './stats';
+import { startBenchVigil } from './vigil-child';
 
 const opts = flags({ alerts: '2000', kib: '9', duration: '30', perBody: '50' });
 const CLOCK_TICKS = 100; // USER_HZ on Linux: /proc/<pid>/stat counts CPU time in 1/100 s
-
-async function freePort(): Promise<number> {
-  const server = createServer().listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  const { port } = server.address() as { port: number };
-  server.close();
-  return port;
-}
 
 /** User plus system CPU seconds of a process so far (what process.cpuUsage() gives inside it). */
 function cpuOf(pid: number): number {
@@ -78,41 +66,11 @@ function alert(i: number) {
 
 async function main() {
   const env = loadEnv();
-  const id = randomBytes(4).toString('hex');
-  const prefix = `vigil-bench-${id}`;
-  const db = new URL(env.DATABASE_URL);
-  db.pathname = `/vigil_bench_${id}`;
-  const port = await freePort();
-  const token = `bench-${randomBytes(16).toString('hex')}`;
-  const url = `http://127.0.0.1:${port}`;
-  const vigil: ChildProcess = spawn(
-    process.execPath,
-    [join(__dirname, '..', 'apps', 'api', 'src', 'main.js')],
-    {
-      env: {
-        ...process.env,
-        PORT: String(port),
-        DATABASE_URL: db.toString(),
-        VIGIL_REDIS_PREFIX: prefix,
-        VIGIL_ROLES: 'api,controller',
-        VIGIL_ADMIN_TOKEN: token,
-        LOG_LEVEL: 'warn',
-      },
-      stdio: ['ignore', 'inherit', 'inherit'],
-    },
-  );
+  const vigil = await startBenchVigil(env);
+  const { url, token } = vigil;
   const headers = (key: string) => ({ authorization: `Bearer ${key}`, 'content-type': 'application/json' });
-  const pg = new Client({ connectionString: db.toString() });
+  const pg = new Client({ connectionString: vigil.databaseUrl });
   try {
-    for (const deadline = Date.now() + 60_000; ;) {
-      const ok = await fetch(`${url}/readyz`).then(
-        (r) => r.ok,
-        () => false,
-      );
-      if (ok) break;
-      if (Date.now() > deadline) throw new Error('Vigil did not become ready');
-      await new Promise((r) => setTimeout(r, 250));
-    }
     await pg.connect();
     const post = async (path: string, key: string, body: unknown) => {
       const res = await fetch(`${url}/api/v1/${path}`, {
@@ -137,9 +95,9 @@ async function main() {
     const durationS = Number(opts.duration);
     /** CPU % of one core and rows read from `alerts` per second, over `durationS`. */
     const measure = async () => {
-      const [cpu0, rows0, t0] = [cpuOf(vigil.pid!), await rowsRead(), Date.now()];
+      const [cpu0, rows0, t0] = [cpuOf(vigil.process.pid!), await rowsRead(), Date.now()];
       await new Promise((r) => setTimeout(r, durationS * 1000));
-      const [cpu1, rows1, t1] = [cpuOf(vigil.pid!), await rowsRead(), Date.now()];
+      const [cpu1, rows1, t1] = [cpuOf(vigil.process.pid!), await rowsRead(), Date.now()];
       const seconds = (t1 - t0) / 1000;
       const perSecond = Object.fromEntries(
         Object.keys(rows1).map((how) => [how, round((rows1[how] - (rows0[how] ?? 0)) / seconds, 0)]),
@@ -178,16 +136,7 @@ async function main() {
     process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
   } finally {
     await pg.end().catch(() => undefined);
-    vigil.kill('SIGTERM');
-    await once(vigil, 'exit');
-    const admin = new Client({ connectionString: env.DATABASE_URL.replace(/\/[^/]*$/, '/postgres') });
-    await admin.connect();
-    await admin.query(`DROP DATABASE IF EXISTS "vigil_bench_${id}" WITH (FORCE)`);
-    await admin.end();
-    const redis = new Redis(env.REDIS_URL);
-    const keys = await redis.keys(`${prefix}:*`);
-    for (let i = 0; i < keys.length; i += 1000) await redis.del(...keys.slice(i, i + 1000));
-    await redis.quit();
+    await vigil.stop();
   }
 }
 

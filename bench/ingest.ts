@@ -7,18 +7,15 @@
  * ingests them, while autocannon (a real HTTP load tool, its own process) loads GET /api/v1/status.
  * Prints JSON with the figures and the targets (>= 20,000 results/s; /status p99 < 50 ms).
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { randomBytes } from 'node:crypto';
-import { createServer } from 'node:net';
 import { cpus } from 'node:os';
-import { join } from 'node:path';
 import { Queue } from 'bullmq';
 import Redis from 'ioredis';
-import { Client } from 'pg';
 import { loadEnv } from '@libs/config';
 import { JOBS, QUEUES, type ProbeResult } from '@libs/queue';
 import { flags, round } from './stats';
+import { startBenchVigil } from './vigil-child';
 
 const opts = flags({
   endpoints: '10000',
@@ -32,14 +29,6 @@ const ENDPOINTS = Number(opts.endpoints);
 const IDCS = ['sha', 'bjs', 'szx', 'hkg', 'sgp', 'fra'].slice(0, Number(opts.idcs));
 const SERVICES = Number(opts.services);
 const BATCH = 1000;
-
-async function freePort(): Promise<number> {
-  const server = createServer().listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  const { port } = server.address() as { port: number };
-  server.close();
-  return port;
-}
 
 function config() {
   const perService = Math.ceil(ENDPOINTS / SERVICES);
@@ -60,41 +49,10 @@ function config() {
 
 async function main() {
   const env = loadEnv();
-  const id = randomBytes(4).toString('hex');
-  const prefix = `vigil-bench-${id}`;
-  const db = new URL(env.DATABASE_URL);
-  db.pathname = `/vigil_bench_${id}`;
-  const port = await freePort();
-  const token = `bench-${randomBytes(16).toString('hex')}`;
-  const url = `http://127.0.0.1:${port}`;
-  const vigil: ChildProcess = spawn(
-    process.execPath,
-    [join(__dirname, '..', 'apps', 'api', 'src', 'main.js')],
-    {
-      env: {
-        ...process.env,
-        PORT: String(port),
-        DATABASE_URL: db.toString(),
-        VIGIL_REDIS_PREFIX: prefix,
-        VIGIL_ROLES: 'api,controller',
-        VIGIL_ADMIN_TOKEN: token,
-        LOG_LEVEL: 'warn',
-        VIGIL_MAX_BODY_BYTES: String(64 * 1024 * 1024),
-      },
-      stdio: ['ignore', 'inherit', 'inherit'],
-    },
-  );
+  const vigil = await startBenchVigil(env, { VIGIL_MAX_BODY_BYTES: String(64 * 1024 * 1024) });
+  const { url, token, prefix } = vigil;
   const headers = { authorization: `Bearer ${token}`, 'content-type': 'application/json' };
   try {
-    for (const deadline = Date.now() + 60_000; ;) {
-      const ok = await fetch(`${url}/readyz`).then(
-        (r) => r.ok,
-        () => false,
-      );
-      if (ok) break;
-      if (Date.now() > deadline) throw new Error('Vigil did not become ready');
-      await new Promise((r) => setTimeout(r, 250));
-    }
     const applied = await fetch(`${url}/api/v1/config`, {
       method: 'PUT',
       headers,
@@ -220,16 +178,7 @@ async function main() {
     };
     process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
   } finally {
-    vigil.kill('SIGTERM');
-    await once(vigil, 'exit');
-    const admin = new Client({ connectionString: env.DATABASE_URL.replace(/\/[^/]*$/, '/postgres') });
-    await admin.connect();
-    await admin.query(`DROP DATABASE IF EXISTS "vigil_bench_${id}" WITH (FORCE)`);
-    await admin.end();
-    const redis = new Redis(env.REDIS_URL);
-    const keys = await redis.keys(`${prefix}:*`);
-    for (let i = 0; i < keys.length; i += 1000) await redis.del(...keys.slice(i, i + 1000));
-    await redis.quit();
+    await vigil.stop();
   }
 }
 
