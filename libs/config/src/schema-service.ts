@@ -104,7 +104,23 @@ export const policySchema = z
         hold: durationSchema('How long a flapping state is held. Default 2m.').default('2m'),
       })
       .prefault({})
-      .describe('Flap damping.'),
+      .describe(
+        'Flap damping: holds a flapping endpoint out of HEALTHY (never out of UNHEALTHY) until stable.',
+      ),
+    failbackBackoff: z
+      .strictObject({
+        window: durationSchema(
+          'Outages of the same (service, IDC) within this window lengthen the hold before failback. Default 1h.',
+        ).default('1h'),
+        maxHold: durationSchema(
+          'The backed-off hold never exceeds this (nor falls below recoveryHold). Default 1h.',
+        ).default('1h'),
+      })
+      .prefault({})
+      .describe(
+        'Failback backs off: the hold before failback is recoveryHold x 2^(n-1) for the n-th outage of the ' +
+          '(service, IDC) within window, capped at maxHold.',
+      ),
   })
   .describe('Guardrails for automatic traffic shifts; every field has a default.');
 

@@ -73,6 +73,7 @@ describe('validateConfig: defaults', () => {
       degradedBelow: 0.9,
       unhealthyBelow: 0.5,
       flapping: { maxTransitions: 5, window: '5m', hold: '2m' },
+      failbackBackoff: { window: '1h', maxHold: '1h' },
     });
   });
 

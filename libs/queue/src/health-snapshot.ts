@@ -19,6 +19,12 @@ export interface IdcStatus {
   /** Epoch ms of the last state change. */
   since: number;
   endpoints: Record<HealthStateName, number>;
+  /**
+   * Epoch ms at which the (service, IDC) went UNHEALTHY, within the service's
+   * `policy.failbackBackoff.window`, oldest first: each one lengthens the hold before failback.
+   * Missing in snapshots of older versions (read as none).
+   */
+  outages?: number[];
 }
 
 export interface ServiceStatus {
