@@ -15,7 +15,8 @@ const rateLimitSchema = z
   })
   .describe(
     'At most `max` notifications per `per` to this channel; the rest are kept as "suppressed", not sent. ' +
-      'A resolve whose trigger was sent is never suppressed.',
+      'A resolve whose trigger was sent is never suppressed, nor a notice that traffic moves or cannot ' +
+      '(action.proposed, action.awaiting-approval, action.executed, action.failed, action.held, panic).',
   );
 
 /** The length of a PagerDuty integration (routing) key. */

@@ -69,6 +69,25 @@ describe('dispatch', () => {
       ['pending', 'suppressed', 'pending'],
     ],
     [
+      'a shift is never suppressed: it goes past the limit, and spends a token when one is left',
+      [
+        { ...notice('trigger', 'action/a1:executing', 'sha'), event: 'action.proposed', resolvable: false },
+        notice('trigger', 'idc/live/bjs/0', 'bjs'),
+        notice('trigger', 'idc/live/szx/0', 'szx'),
+        { ...notice('trigger', 'action/a2:held', 'szx'), event: 'action.held' },
+        { ...notice('trigger', 'action/a3:refused', 'szx'), event: 'action.refused', resolvable: false },
+        { ...notice('trigger', 'panic/live', 'szx'), event: 'panic', resolvable: false },
+      ],
+      [],
+      ['pending', 'suppressed', 'suppressed', 'pending', 'suppressed', 'pending'],
+    ],
+    [
+      'a silence still applies to a shift: muting it is a human choice',
+      [{ ...notice('trigger', 'action/a1:executing', 'sha'), event: 'action.executed', resolvable: false }],
+      [silence('sha')],
+      ['silenced'],
+    ],
+    [
       'a resolve costs no token',
       [notice('resolve', undefined, 'sha', ['pd']), notice('trigger', 'idc/live/bjs/0', 'bjs')],
       [],

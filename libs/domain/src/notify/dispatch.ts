@@ -1,7 +1,7 @@
 import { admitRate } from './rate-limit';
 import { routeChannels } from './routing';
 import { activeSilence } from './silences';
-import type { Notice, Route, Silence } from './types';
+import { TRAFFIC_EVENTS, type Notice, type Route, type Silence } from './types';
 
 /** One channel's rate-limit memory: recent send times, oldest first. */
 export interface ChannelBudget {
@@ -39,8 +39,10 @@ export interface Dispatched {
  * (`notice.reached`) always goes (`pending`), past silences and rate limits, and costs nothing: a
  * PagerDuty incident must not stay open because a silence was created meanwhile or tokens ran out.
  * Anything else (triggers, reminders, one-shot notices) is `silenced` when an active silence matches
- * its labels (plus `channel`), else sent within the channel's rate limit, or `suppressed` beyond it.
- * Returns the channel's budget after the decision (the policy's `limit`).
+ * its labels (plus `channel`), else sent within the channel's rate limit, or `suppressed` beyond it;
+ * except a notice of a TRAFFIC_EVENTS event (a shift, an approval request, a hold, a panic): it spends a
+ * token when one is left but is sent even when none is, since a flapping IDC's notices must never
+ * fold away the news that traffic moved. Returns the channel's budget after the decision.
  */
 export function dispatch(
   notice: Notice,
@@ -56,7 +58,8 @@ export function dispatch(
   const silenceId = activeSilence({ ...notice.labels, channel }, silences, now);
   if (silenceId) return { outcome: { state: 'silenced', silenceId }, budget };
   const { admitted, history } = admitRate(budget.sent, now, policy.limit);
-  return { outcome: { state: admitted ? 'pending' : 'suppressed' }, budget: { sent: history } };
+  const sent = admitted || TRAFFIC_EVENTS.has(notice.event);
+  return { outcome: { state: sent ? 'pending' : 'suppressed' }, budget: { sent: history } };
 }
 
 /**

@@ -599,4 +599,35 @@ describe('stepIncidents: actions', () => {
     ]);
     expect(Object.keys(step.book.incidents)).toEqual(['idc/live-edge/sha']);
   });
+
+  it('a flapping IDC folds into one open incident, but every new shift of it is news', () => {
+    const shift = (id: string, kind: string, t: number): NotifyInput => ({
+      kind: 'action',
+      action: {
+        id,
+        service: 'live-edge',
+        idc: 'sha',
+        kind,
+        reason: 'r',
+        rule: 'r1',
+        mode: 'enforce',
+        state: 'executing',
+        at: s(t),
+      },
+    });
+    const { notices } = run([
+      [0, [idc(0, 'HEALTHY', 'UNHEALTHY'), shift('a1', 'shift-away', 0)]],
+      [10, [idc(10, 'UNHEALTHY', 'DEGRADED', 0.6)]],
+      [20, [idc(20, 'DEGRADED', 'UNHEALTHY'), shift('a2', 'shift-away', 20)]],
+      [30, [idc(30, 'UNHEALTHY', 'DEGRADED', 0.6), shift('a3', 'failback', 30)]],
+      [40, [idc(40, 'DEGRADED', 'UNHEALTHY'), shift('a4', 'shift-away', 40)]],
+    ]);
+    expect(notices.map((step) => step.map(short))).toEqual([
+      ['trigger action.proposed info action/a1 @0'],
+      ['trigger idc.state warning idc/live-edge/sha/0 @10'],
+      ['trigger idc.state critical idc/live-edge/sha/0 @20', 'trigger action.proposed info action/a2 @20'],
+      ['trigger action.proposed info action/a3 @30'],
+      ['trigger action.proposed info action/a4 @40'],
+    ]);
+  });
 });

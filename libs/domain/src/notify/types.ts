@@ -26,6 +26,19 @@ export const NOTIFY_EVENTS = [
 ] as const;
 export type NotifyEvent = (typeof NOTIFY_EVENTS)[number];
 
+/**
+ * Events that say traffic moves, or should and cannot: never suppressed by a channel's rate limit, so
+ * a storm of health notices can never hide a new shift (silences, a human's choice, still apply).
+ */
+export const TRAFFIC_EVENTS: ReadonlySet<NotifyEvent> = new Set<NotifyEvent>([
+  'action.proposed',
+  'action.awaiting-approval',
+  'action.executed',
+  'action.failed',
+  'action.held',
+  'panic',
+]);
+
 /** An action as the notifier sees it: a row of `actions` whose state changed. */
 export interface ActionChange {
   id: string;
