@@ -1,0 +1,206 @@
+import { parseDuration } from '@libs/config';
+import {
+  startFleet,
+  startTrafficManager,
+  type AppliedChange,
+  type FakeTrafficManager,
+  type Fleet,
+} from '@libs/fleet';
+import { drillConfig } from './support/failover-config';
+import { call } from './support/http';
+import { poll } from './support/poll';
+import { startVigil, type VigilUnderTest } from './support/vigil-app';
+
+type Weights = Record<string, number>;
+
+interface IdcStatus {
+  idc: string;
+  state: string;
+  reason: string;
+  healthyRatio: number;
+  since: number;
+  outages?: number[];
+}
+
+interface Status {
+  generatedAt: number | null;
+  services: Array<{ service: string; idcs: IdcStatus[] }>;
+}
+
+/** One sha entry of /status, with the time of the snapshot it came from. */
+interface Sample extends IdcStatus {
+  at: number;
+}
+
+/** The drill's baseline (test/support/failover-config.ts). */
+const BASELINE: Weights = { bjs: 40, sha: 40, szx: 20 };
+/**
+ * Slack on top of the checks' own detection time before sha must carry no weight: the result reaches
+ * the leader, the next evaluation (1 s), the rule tick, the executor's call to the GSLB, all on a busy
+ * 2-core machine (another process may keep a core busy).
+ */
+const SLACK_MS = 5_000;
+
+/**
+ * Issue 12 end to end: flap damping damps the way back, never the way out. The fleet (three IDCs of
+ * four HTTP endpoints), one Vigil with every role per case (a new database and Redis prefix each, so
+ * flapping history, outages and actions never carry over), a fake GSLB that records every signed
+ * weight change with its time, and the drill's rule: shift away from an UNHEALTHY IDC.
+ *
+ * Checks: every 1 s, timeout 500 ms, healthy threshold 2; the unhealthy threshold is set per case
+ * (the issue's 3, or the drill's 2). The all-in-one prober probes from all three IDCs, so an endpoint
+ * is UNHEALTHY on a quorum of 2 vantages.
+ */
+describe('flap damping never keeps a dead IDC in rotation (fleet, all roles, fake GSLB)', () => {
+  const SECRET = 'gslb-flap-secret';
+  const SECRET_ENV = 'VIGIL_REF_TEST_GSLB_FLAP_SECRET';
+  let fleet: Fleet;
+  let gslb: FakeTrafficManager | undefined;
+  let vigil: VigilUnderTest | undefined;
+  let doc: Record<string, any>;
+
+  beforeAll(async () => {
+    process.env[SECRET_ENV] = SECRET;
+    // Fixed ports below the ephemeral range: a port closed for "refused" cannot be taken meanwhile.
+    fleet = await startFleet({ idcs: ['sha', 'bjs', 'szx'], endpointsPerIdc: 4, basePort: 27200 });
+  });
+  afterEach(async () => {
+    await fleet.set('all', 'up');
+    await vigil?.close();
+    await gslb?.close();
+    vigil = undefined;
+    gslb = undefined;
+  });
+  afterAll(async () => {
+    await fleet?.close();
+  });
+
+  const api = <T = any>(method: string, path: string, json?: unknown) =>
+    call<T>(vigil!.url, method, `/api/v1${path}`, { token: vigil!.adminToken, json });
+  const status = async () => (await api<Status>('GET', '/status')).body;
+  const idcOf = (s: Status, idc: string) =>
+    s.services.find((x) => x.service === 'live')?.idcs.find((i) => i.idc === idc);
+
+  /**
+   * A new Vigil and GSLB (on `gslbPort`) with the drill's config, `policy` over the drill's and the
+   * check's `unhealthyThreshold`; resolves once every IDC is HEALTHY.
+   */
+  async function start(gslbPort: number, unhealthyThreshold: number, policy: Record<string, unknown>) {
+    gslb = await startTrafficManager({ secret: SECRET, port: gslbPort });
+    vigil = await startVigil();
+    doc = drillConfig(fleet, { gslbUrl: gslb.url, secretEnv: SECRET_ENV, mode: 'enforce', policy });
+    doc.services[0].checks[0].unhealthyThreshold = unhealthyThreshold;
+    const applied = await api('PUT', '/config', doc);
+    expect(applied.status).toBe(200);
+    await poll(
+      async () => {
+        const s = await status();
+        return ['sha', 'bjs', 'szx'].every((i) => idcOf(s, i)?.state === 'HEALTHY') ? true : undefined;
+      },
+      30_000,
+      'every IDC HEALTHY',
+    );
+  }
+
+  /**
+   * How long after a hard fault sha may still carry weight: unhealthyThreshold failed probes one
+   * interval apart (the last one up to its timeout late), the shift's steps after the first, and
+   * SLACK_MS. From the config, so a change of the drill shows here.
+   */
+  function detectionBound(): number {
+    const check = doc.services[0].checks[0];
+    const policy = doc.services[0].policy;
+    const steps = Math.ceil(BASELINE.sha / policy.maxStepPercent);
+    return (
+      check.unhealthyThreshold * parseDuration(check.interval) +
+      parseDuration(check.timeout) +
+      (steps - 1) * parseDuration(policy.stepInterval) +
+      SLACK_MS
+    );
+  }
+
+  /** The weights in force at the GSLB at time `t`: its last change at or before t, else the baseline. */
+  const weightsAt = (t: number): Weights =>
+    gslb!
+      .applied('live')
+      .filter((c) => c.at <= t)
+      .at(-1)?.weights ?? BASELINE;
+
+  /** The changes sent to the GSLB in (from, to] that gave sha any weight. */
+  const shaWeighted = (from: number, to: number): AppliedChange[] =>
+    gslb!.applied('live').filter((c) => c.at > from && c.at <= to && (c.weights.sha ?? 0) > 0);
+
+  /**
+   * Waits until the leader has published a snapshot generated at or after `until` (epoch ms): its
+   * evaluations, not a sleep. Each new snapshot's entry for `idc` goes to `seen`.
+   */
+  async function observeUntil(until: number, seen: Sample[] = [], idc = 'sha'): Promise<Sample[]> {
+    let last = 0;
+    await poll(
+      async () => {
+        const s = await status();
+        const at = s.generatedAt ?? 0;
+        if (at !== last) {
+          last = at;
+          const entry = idcOf(s, idc);
+          if (entry) seen.push({ ...entry, at });
+        }
+        return at >= until ? true : undefined;
+      },
+      Math.max(0, until - Date.now()) + 15_000,
+      `the leader's evaluations up to ${new Date(until).toISOString()}`,
+    );
+    return seen;
+  }
+
+  it('an IDC flaky for a minute and then hard down is shifted away within the detection time of the hard outage', async () => {
+    // The default flap damping (5 changes in 5m, held 2m): the configuration the bug was seen with.
+    // The issue's checks: every 1 s, 3 failures to go down (the default threshold).
+    await start(27290, 3, { maxStepPercent: 100 });
+    expect(doc.services[0].policy.flapping).toBeUndefined();
+    const bound = detectionBound();
+
+    await fleet.set({ idc: 'sha' }, { mode: 'flap', p: 0.5 });
+    const flakyFrom = Date.now();
+    const flaky = await observeUntil(flakyFrom + 60_000);
+    // The precondition: every sha endpoint changed state often enough to be damped as flapping.
+    const changes: Record<string, number> = {};
+    for (const n of [1, 2, 3, 4]) {
+      const health = await api<{ transitions: number[] }>('GET', `/endpoints/live.sha-${n}/health`);
+      expect(health.status).toBe(200);
+      changes[`sha-${n}`] = health.body.transitions.filter((t) => t > Date.now() - 5 * 60_000).length;
+    }
+    expect(Object.entries(changes).filter(([, n]) => n <= 5)).toEqual([]);
+
+    await fleet.set({ idc: 'sha' }, 'refused');
+    const downAt = Date.now();
+    const down = await observeUntil(downAt + bound + 10_000);
+
+    // At the bound: no weight on sha at the GSLB (it may have been drained while flaky already), and
+    // down is never damped: sha UNHEALTHY, not DEGRADED 'flapping' at full capacity.
+    const late = down.filter((s) => s.at >= downAt + bound);
+    expect(late.length).toBeGreaterThanOrEqual(5);
+    const { state, reason, healthyRatio } = late[0];
+    expect({ weight: weightsAt(downAt + bound).sha, state, reason, healthyRatio }).toMatchObject({
+      weight: 0,
+      state: 'UNHEALTHY',
+    });
+    // And so it stays while sha is down: no change gives it weight, no snapshot shows it otherwise.
+    expect(shaWeighted(downAt + bound, Date.now())).toEqual([]);
+    expect(
+      late
+        .filter((s) => s.state !== 'UNHEALTHY')
+        .map((s) => ({ at: s.at, state: s.state, reason: s.reason, healthyRatio: s.healthyRatio })),
+    ).toEqual([]);
+    expect(Math.max(...late.map((s) => s.healthyRatio))).toBeLessThan(
+      doc.services[0].policy.unhealthyBelow ?? 0.5,
+    );
+
+    // While it was only flaky (half its requests reset), sha never looked HEALTHY, nor at full capacity:
+    // a flapping endpoint that is up counts at its success ratio (the last 30 s: flapping by then).
+    const settled = flaky.filter((s) => s.at >= flakyFrom + 30_000);
+    expect(settled.length).toBeGreaterThanOrEqual(20);
+    expect(settled.filter((s) => s.state === 'HEALTHY').map((s) => s.at)).toEqual([]);
+    expect(Math.max(...settled.map((s) => s.healthyRatio))).toBeLessThan(0.9);
+  }, 150_000);
+});
