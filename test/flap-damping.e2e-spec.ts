@@ -34,6 +34,8 @@ interface Sample extends IdcStatus {
 
 /** The drill's baseline (test/support/failover-config.ts). */
 const BASELINE: Weights = { bjs: 40, sha: 40, szx: 20 };
+/** policy.failbackBackoff's defaults (window and maxHold 1h): the cap never bites in these cases. */
+const MAX_HOLD_MS = 3_600_000;
 /**
  * Slack on top of the checks' own detection time before sha must carry no weight: the result reaches
  * the leader, the next evaluation (1 s), the rule tick, the executor's call to the GSLB, all on a busy
@@ -132,9 +134,10 @@ describe('flap damping never keeps a dead IDC in rotation (fleet, all roles, fak
 
   /**
    * Waits until the leader has published a snapshot generated at or after `until` (epoch ms): its
-   * evaluations, not a sleep. Each new snapshot's entry for `idc` goes to `seen`.
+   * evaluations, not a sleep. Returns the entries of `idcs` in every new snapshot seen meanwhile.
    */
-  async function observeUntil(until: number, seen: Sample[] = [], idc = 'sha'): Promise<Sample[]> {
+  async function observeUntil(until: number, idcs = ['sha']): Promise<Record<string, Sample[]>> {
+    const seen: Record<string, Sample[]> = Object.fromEntries(idcs.map((i) => [i, []]));
     let last = 0;
     await poll(
       async () => {
@@ -142,8 +145,10 @@ describe('flap damping never keeps a dead IDC in rotation (fleet, all roles, fak
         const at = s.generatedAt ?? 0;
         if (at !== last) {
           last = at;
-          const entry = idcOf(s, idc);
-          if (entry) seen.push({ ...entry, at });
+          for (const idc of idcs) {
+            const entry = idcOf(s, idc);
+            if (entry) seen[idc].push({ ...entry, at });
+          }
         }
         return at >= until ? true : undefined;
       },
@@ -162,7 +167,7 @@ describe('flap damping never keeps a dead IDC in rotation (fleet, all roles, fak
 
     await fleet.set({ idc: 'sha' }, { mode: 'flap', p: 0.5 });
     const flakyFrom = Date.now();
-    const flaky = await observeUntil(flakyFrom + 60_000);
+    const flaky = (await observeUntil(flakyFrom + 60_000)).sha;
     // The precondition: every sha endpoint changed state often enough to be damped as flapping.
     const changes: Record<string, number> = {};
     for (const n of [1, 2, 3, 4]) {
@@ -174,7 +179,7 @@ describe('flap damping never keeps a dead IDC in rotation (fleet, all roles, fak
 
     await fleet.set({ idc: 'sha' }, 'refused');
     const downAt = Date.now();
-    const down = await observeUntil(downAt + bound + 10_000);
+    const down = (await observeUntil(downAt + bound + 10_000)).sha;
 
     // At the bound: no weight on sha at the GSLB (it may have been drained while flaky already), and
     // down is never damped: sha UNHEALTHY, not DEGRADED 'flapping' at full capacity.
@@ -203,4 +208,70 @@ describe('flap damping never keeps a dead IDC in rotation (fleet, all roles, fak
     expect(settled.filter((s) => s.state === 'HEALTHY').map((s) => s.at)).toEqual([]);
     expect(Math.max(...settled.map((s) => s.healthyRatio))).toBeLessThan(0.9);
   }, 150_000);
+
+  it('three hard outages of one IDC within five minutes: drained at once each time, failback only after a growing hold', async () => {
+    // One step per shift, a 4 s recovery hold backed off to 4, 8 and 16 s; the rule's cooldown is the
+    // default 5m, which must not keep sha in rotation on its second and third outage. Flap damping
+    // counts changes as usual (5 in 5m) but holds 10 s, not 2m, so that the suite stays short: the
+    // third outage finds sha flapping, and its way back is damped for those 10 s.
+    const RECOVERY_HOLD_MS = 4_000;
+    await start(27291, 3, {
+      maxStepPercent: 100,
+      recoveryHold: `${RECOVERY_HOLD_MS}ms`,
+      maxActionsPerHour: 20,
+      flapping: { hold: '10s' },
+    });
+    expect(doc.rules[0].cooldown).toBeUndefined();
+    const bound = detectionBound();
+    const startedAt = Date.now();
+    const holds: number[] = [];
+    /** The length of sha's `outages` in /status at each failback. */
+    const outages: Array<number | undefined> = [];
+
+    for (const n of [1, 2, 3]) {
+      const hold = Math.min(MAX_HOLD_MS, RECOVERY_HOLD_MS * 2 ** (n - 1));
+      await fleet.set({ idc: 'sha' }, 'refused');
+      const downAt = Date.now();
+      // sha stays down well past the detection bound; every snapshot is kept.
+      const down = (await observeUntil(downAt + bound + 5_000)).sha;
+      const late = down.filter((s) => s.at >= downAt + bound);
+      expect({ outage: n, weight: weightsAt(downAt + bound).sha, state: late[0]?.state }).toEqual({
+        outage: n,
+        weight: 0,
+        state: 'UNHEALTHY',
+      });
+      await fleet.set({ idc: 'sha' }, 'up');
+      const upAt = Date.now();
+      expect({ outage: n, weighted: shaWeighted(downAt + bound, upAt) }).toEqual({ outage: n, weighted: [] });
+      expect({ outage: n, notUnhealthy: late.filter((s) => s.state !== 'UNHEALTHY').length }).toEqual({
+        outage: n,
+        notUnhealthy: 0,
+      });
+
+      // The failback: its first call to the GSLB gives sha weight again.
+      const failback = await poll(
+        async () => shaWeighted(upAt, Date.now())[0],
+        hold + 30_000,
+        `the failback of sha after outage ${n}`,
+      );
+      const s = idcOf(await status(), 'sha')!;
+      expect({ outage: n, state: s.state }).toEqual({ outage: n, state: 'HEALTHY' });
+      // No earlier than the backed-off hold after sha turned HEALTHY (its `since`, unchanged since).
+      expect(s.since).toBeGreaterThanOrEqual(upAt);
+      const heldFor = failback.at - s.since;
+      expect({ outage: n, heldAtLeast: Math.min(heldFor, hold) }).toEqual({ outage: n, heldAtLeast: hold });
+      holds.push(heldFor);
+      outages.push(s.outages?.length);
+      await poll(
+        async () => (gslb!.weights('live')?.sha === BASELINE.sha ? true : undefined),
+        15_000,
+        `sha back at its baseline after outage ${n}`,
+      );
+    }
+    // /status counted the outages, the held time grew with each, and all three fell within five minutes.
+    expect(outages).toEqual([1, 2, 3]);
+    expect(holds[1]).toBeGreaterThan(holds[0]);
+    expect(holds[2]).toBeGreaterThan(holds[1]);
+    expect(Date.now() - startedAt).toBeLessThan(5 * 60_000);
+  }, 240_000);
 });
