@@ -108,7 +108,11 @@ export class IdcStatusDto {
   @ApiProperty({ example: 'capacity' }) reason!: string;
   @ApiProperty() score!: number;
   @ApiProperty({ description: 'Healthy capacity / total capacity, 0..1' }) healthyRatio!: number;
-  @ApiProperty() healthyCapacity!: number;
+  @ApiProperty({
+    description:
+      'Capacity of the HEALTHY and DEGRADED endpoints; a flapping endpoint counts only by its recent success share',
+  })
+  healthyCapacity!: number;
   @ApiProperty() totalCapacity!: number;
   @ApiProperty({ description: 'Baseline traffic weight from the config' }) weight!: number;
   @ApiProperty({ description: 'Epoch ms of the last state change' }) since!: number;
@@ -194,6 +198,12 @@ export class EndpointHealthDto {
   @ApiProperty() capacity!: number;
   @ApiProperty({ enum: STATE_NAMES }) state!: HealthStateName;
   @ApiProperty() reason!: string;
+  @ApiPropertyOptional({
+    description:
+      'Flap damping applies: held DEGRADED (reason flapping) while up, UNHEALTHY (reason down) while ' +
+      'down, and counted toward its IDC by its recent success share while up',
+  })
+  flapping?: boolean;
   @ApiProperty() score!: number;
   @ApiProperty({
     nullable: true,

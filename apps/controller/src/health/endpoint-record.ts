@@ -32,6 +32,8 @@ export interface EndpointRecord {
   rawTransitions: number[];
   state: HealthState;
   reason: HealthReason;
+  /** Flap damping applies (dampedState): counts toward its IDC by its recent success ratio. */
+  flapping: boolean;
   since: number;
   downFrom: string[];
   upFrom: string[];
@@ -58,6 +60,7 @@ export function newRecord(info: EndpointInfo, now: number): EndpointRecord {
     rawTransitions: [],
     state: 'UNKNOWN',
     reason: 'unknown',
+    flapping: false,
     since: now,
     downFrom: [],
     upFrom: [],

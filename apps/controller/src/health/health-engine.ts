@@ -1,6 +1,7 @@
 import { serviceWeights, type StoredConfig } from '@libs/config';
 import {
   applyObservation,
+  dampedState,
   normalise,
   endpointScore,
   endpointVerdict,
@@ -8,6 +9,7 @@ import {
   initialTrack,
   isFlapping,
   pruneTransitions,
+  recentSuccessRatio,
   suspectVantages,
   type CheckTrack,
   type HealthEvent,
@@ -258,6 +260,7 @@ export class HealthEngine {
       capacity: r.info.capacity,
       state: r.state,
       reason: r.reason,
+      flapping: r.flapping,
       score: r.score.score,
       since: r.since,
       vantages: [...r.tracks.values()].map((t) => ({ ...t })),
@@ -280,6 +283,7 @@ export class HealthEngine {
       r.state = d.state;
       r.raw = d.state === 'DEGRADED' && d.reason === 'flapping' ? r.raw : d.state;
       r.reason = d.reason as HealthReason;
+      r.flapping = d.flapping ?? d.reason === 'flapping';
       r.since = d.since;
       r.rawTransitions = [...d.transitions];
       r.last = [...d.lastResults];
@@ -368,11 +372,14 @@ export class HealthEngine {
       r.rawTransitions = pruneTransitions([...r.rawTransitions, now], now, f.windowMs + f.holdMs);
       r.raw = verdict.state;
     }
-    const flapping = verdict.state !== 'UNKNOWN' && isFlapping(r.rawTransitions, now, f);
-    const state: HealthState = flapping ? 'DEGRADED' : verdict.state;
-    const reason: HealthReason = flapping ? 'flapping' : verdict.reason;
+    const damped = dampedState(verdict, isFlapping(r.rawTransitions, now, f));
+    const { state, reason } = damped;
     r.downFrom = verdict.downFrom;
     r.upFrom = verdict.upFrom;
+    if (damped.flapping !== r.flapping) {
+      r.flapping = damped.flapping;
+      r.dirty = true;
+    }
     this.updateScore(r, now);
     if (state === r.state && reason === r.reason) return;
     events.push({
@@ -406,10 +413,15 @@ export class HealthEngine {
         reason: r.reason,
         capacity: r.info.capacity,
         score: r.score.score,
+        flapping: r.flapping,
+        ...(r.flapping
+          ? { successRatio: recentSuccessRatio(r.last, { live: this.live, suspect: this.suspect }) }
+          : {}),
       })),
       service.policy,
     );
     const previous = this.idcs.get(key);
+    const before = previous?.state ?? 'UNKNOWN';
     const record: IdcRecord = {
       service: service.name,
       idc: records[0].info.idc,
@@ -419,14 +431,14 @@ export class HealthEngine {
       health,
     };
     this.idcs.set(key, record);
-    if ((previous?.state ?? 'UNKNOWN') === health.state) return; // everything starts UNKNOWN
+    if (before === health.state) return; // everything starts UNKNOWN
     const firstFailures = records.map((r) => r.firstFailureAt).filter((t): t is number => t !== undefined);
     events.push({
       kind: 'idc',
       at: now,
       service: record.service,
       idc: record.idc,
-      before: previous?.state ?? 'UNKNOWN',
+      before,
       after: health.state,
       reason: health.reason,
       details: {
