@@ -117,6 +117,14 @@ export class IdcStatusDto {
   @ApiProperty({ description: 'Baseline traffic weight from the config' }) weight!: number;
   @ApiProperty({ description: 'Epoch ms of the last state change' }) since!: number;
   @ApiProperty({ type: StateCountsDto, description: 'Endpoints per state' }) endpoints!: StateCountsDto;
+  @ApiPropertyOptional({
+    type: [Number],
+    description:
+      'Epoch ms at which this (service, IDC) went UNHEALTHY (from any other state) within the ' +
+      "service's policy.failbackBackoff.window, oldest first; each one lengthens the hold before " +
+      'failback. Always present, possibly empty; missing only in a snapshot of an older controller (none)',
+  })
+  outages?: number[];
 }
 
 export class ServiceStatusDto {

@@ -235,4 +235,38 @@ describe('HealthEngine', () => {
       expect(sha(e, 19)).toMatchObject({ state: 'HEALTHY', healthyRatio: 1 });
     });
   });
+
+  describe('outages per (service, IDC)', () => {
+    const S = 1000;
+    const step = (e: HealthEngine, k: number, aOk: boolean) => {
+      e.ingest(
+        round(T0 + k * S, (ep) => ep === 'b' || aOk),
+        T0 + k * S,
+      );
+      return e.evaluate(T0 + k * S + 100);
+    };
+    const outages = (e: HealthEngine, now: number) =>
+      Object.fromEntries(e.snapshot(now).services[0].idcs.map((i) => [i.idc, i.outages]));
+
+    it('records each time an IDC goes UNHEALTHY, prunes them to the window and restores them', () => {
+      const e = engine();
+      [true, false, false, false, true, false, false, false].forEach((ok, k) => step(e, k, ok));
+      const down = [T0 + 2 * S + 100, T0 + 6 * S + 100];
+      expect(outages(e, T0 + 8 * S)).toEqual({ sha: down, bjs: [] });
+
+      // failbackBackoff.window defaults to 1h: the first one drops out on the next evaluation after it.
+      e.evaluate(down[0] + 3_600_000);
+      expect(outages(e, down[0] + 3_600_000).sha).toEqual([down[1]]);
+
+      const next = engine();
+      next.restoreStatus(e.snapshot(down[0] + 3_600_000));
+      expect(outages(next, down[0] + 3_600_000)).toEqual({ sha: [down[1]], bjs: [] });
+
+      const old = e.snapshot(T0);
+      for (const i of old.services[0].idcs) delete i.outages; // a snapshot of an older version
+      const fromOld = engine();
+      fromOld.restoreStatus(old);
+      expect(outages(fromOld, T0)).toEqual({ sha: [], bjs: [] });
+    });
+  });
 });

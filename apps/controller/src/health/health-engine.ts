@@ -1,4 +1,4 @@
-import { serviceWeights, type StoredConfig } from '@libs/config';
+import { parseDuration, serviceWeights, type StoredConfig } from '@libs/config';
 import {
   applyObservation,
   dampedState,
@@ -11,6 +11,7 @@ import {
   pruneTransitions,
   recentSuccessRatio,
   suspectVantages,
+  trackOutages,
   type CheckTrack,
   type HealthEvent,
   type HealthReason,
@@ -56,6 +57,8 @@ interface IdcRecord {
   reason: HealthReason;
   since: number;
   health: IdcHealth;
+  /** Epoch ms it went UNHEALTHY, within policy.failbackBackoff.window, oldest first. */
+  outages: number[];
 }
 
 /** Vantage failure rates are counted over two rotating windows of this length. */
@@ -203,6 +206,7 @@ export class HealthEngine {
           weight: weights[idc] ?? 0,
           since: r?.since ?? now,
           endpoints: health?.counts ?? { UNKNOWN: 0, HEALTHY: 0, DEGRADED: 0, UNHEALTHY: 0 },
+          outages: [...(r?.outages ?? [])],
         };
       });
       const endpoints = { UNKNOWN: 0, HEALTHY: 0, DEGRADED: 0, UNHEALTHY: 0 };
@@ -313,6 +317,7 @@ export class HealthEngine {
           reason: health.reason,
           since: i.since,
           health,
+          outages: [...(i.outages ?? [])],
         });
       }
     }
@@ -422,6 +427,7 @@ export class HealthEngine {
     );
     const previous = this.idcs.get(key);
     const before = previous?.state ?? 'UNKNOWN';
+    const windowMs = parseDuration(service.policy.failbackBackoff.window);
     const record: IdcRecord = {
       service: service.name,
       idc: records[0].info.idc,
@@ -429,6 +435,7 @@ export class HealthEngine {
       reason: health.reason,
       since: previous && previous.state === health.state ? previous.since : now,
       health,
+      outages: trackOutages(previous?.outages ?? [], before, health.state, now, windowMs),
     };
     this.idcs.set(key, record);
     if (before === health.state) return; // everything starts UNKNOWN
