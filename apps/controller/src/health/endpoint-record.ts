@@ -37,7 +37,10 @@ export interface EndpointRecord {
   since: number;
   downFrom: string[];
   upFrom: string[];
-  /** First failed probe of the current failure streak (for MTTD); cleared when HEALTHY again. */
+  /**
+   * First failed probe of the current failure streak (for MTTD); cleared when HEALTHY again, or when
+   * every counting track is UP without a failure while it stayed HEALTHY.
+   */
   firstFailureAt?: number;
   current: MinuteStats;
   /** The last few finished minutes: the score's window. */

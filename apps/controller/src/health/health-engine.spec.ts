@@ -269,4 +269,20 @@ describe('HealthEngine', () => {
       expect(outages(fromOld, T0)).toEqual({ sha: [], bjs: [] });
     });
   });
+
+  it('forgets a lone failed probe that never took the endpoint out of HEALTHY (MTTD)', () => {
+    const e = engine();
+    const at = (k: number, aOk: boolean) => {
+      e.ingest(
+        round(T0 + k * 1000, (ep) => ep === 'b' || aOk),
+        T0 + k * 1000,
+      );
+      return e.evaluate(T0 + k * 1000 + 100);
+    };
+    [true, false, true, true].forEach((ok, k) => at(k, ok)); // one failure at 1 s, HEALTHY throughout
+    expect(e.takeDirtyDetails(T0 + 3100, 0).find((d) => d.id === 'live.a')?.firstFailureAt).toBeUndefined();
+    at(4, false);
+    const down = at(5, false);
+    expect(down.find((x) => x.kind === 'endpoint')?.details).toMatchObject({ firstFailureAt: T0 + 4000 });
+  });
 });

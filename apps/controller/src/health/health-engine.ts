@@ -386,6 +386,11 @@ export class HealthEngine {
       r.dirty = true;
     }
     this.updateScore(r, now);
+    // A lone failure that never took it out of HEALTHY is no streak: a later outage's MTTD must not start there.
+    if (state === 'HEALTHY' && r.state === 'HEALTHY' && r.firstFailureAt !== undefined && this.allUp(r)) {
+      delete r.firstFailureAt;
+      r.dirty = true;
+    }
     if (state === r.state && reason === r.reason) return;
     events.push({
       kind: 'endpoint',
@@ -453,6 +458,15 @@ export class HealthEngine {
         ...(firstFailures.length ? { firstFailureAt: Math.min(...firstFailures) } : {}),
       },
     });
+  }
+
+  /** Every track from a live, non-suspect vantage is UP with no failure since its last success. */
+  private allUp(r: EndpointRecord): boolean {
+    for (const t of r.tracks.values()) {
+      if (!this.live.has(t.vantage) || this.suspect.has(t.vantage)) continue;
+      if (t.state !== 'UP' || t.failures > 0) return false;
+    }
+    return true;
   }
 
   private updateScore(r: EndpointRecord, now: number): void {
