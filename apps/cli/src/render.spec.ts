@@ -268,7 +268,7 @@ describe('renderStatus', () => {
               state: 'UNHEALTHY',
               reason: 'capacity',
               score: 12,
-              healthyCapacity: 1,
+              healthyCapacity: 1.0999999999999999,
               totalCapacity: 4,
               weight: 50,
               since: nowMs - 30_000,
@@ -283,7 +283,7 @@ describe('renderStatus', () => {
         'Health (2s ago) live vantages: bjs, sha; suspect: hkg',
         'SERVICE    IDC  STATE                 SCORE  HEALTHY  WEIGHT  SINCE',
         'live-edge  bjs  HEALTHY                 100      4/4      50  10m',
-        'live-edge  sha  UNHEALTHY (capacity)     12      1/4      50  30s',
+        'live-edge  sha  UNHEALTHY (capacity)     12    1.1/4      50  30s',
       ].join('\n'),
     );
     expect(renderStatus({ ...input, health: { ...health, stale: true } }, now)).toContain(

@@ -238,7 +238,12 @@ export const healthColumns = (now: Date): readonly Column<HealthRow>[] => [
   { header: 'idc', value: (r) => r.idc },
   { header: 'state', value: (r) => (r.reason && r.reason !== 'ok' ? `${r.state} (${r.reason})` : r.state) },
   { header: 'score', value: (r) => String(r.score), align: 'right' },
-  { header: 'healthy', value: (r) => `${r.healthyCapacity}/${r.totalCapacity}`, align: 'right' },
+  // A flapping endpoint counts by its success share, so healthy capacity can be fractional.
+  {
+    header: 'healthy',
+    value: (r) => `${Number(r.healthyCapacity.toFixed(2))}/${r.totalCapacity}`,
+    align: 'right',
+  },
   { header: 'weight', value: (r) => String(r.weight), align: 'right' },
   { header: 'since', value: (r) => formatAge(now.getTime() - r.since) },
 ];

@@ -47,6 +47,14 @@ function routes(req: IncomingMessage, res: ServerResponse): void {
   if (path === '/auth')
     return void res.writeHead(req.headers.authorization === 'Bearer s3cret' ? 200 : 401).end();
   if (path === '/echo') return void req.pipe(res);
+  if (path === '/stall') {
+    // Answers, then stalls this process's event loop past the probe's timeout: the answer waits in
+    // the socket while the timeout is due, as on a machine busy enough to delay the prober.
+    res.end('hello world');
+    const until = performance.now() + 400;
+    while (performance.now() < until);
+    return;
+  }
   res.writeHead(404).end();
 }
 
@@ -159,6 +167,11 @@ describe('http probe', () => {
     expect(outcome.latencyMs).toBeGreaterThanOrEqual(290);
     expect(outcome.latencyMs).toBeLessThan(300 + SLACK_MS);
     expect(outcome.phases?.connectMs).toBeDefined();
+  });
+
+  it('passes an answer that arrived before the timeout even when the loop stalled past it', async () => {
+    const outcome = await probe({}, `${base}/stall`, '200ms');
+    expect(outcome).toMatchObject({ ok: true, statusCode: 200 });
   });
 
   it('reports a reset connection as reset', async () => {

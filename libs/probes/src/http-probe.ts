@@ -12,6 +12,7 @@ import {
 } from './http-body';
 import { httpRequestTarget, openHeaders, type HttpRequest } from './http-request';
 import type { HttpCheck, Probe, ProbeContext, ProbeOutcome } from './types';
+import { probeTimeout } from './probe-timeout';
 
 const MAX_REDIRECTS = 5;
 /**
@@ -95,14 +96,14 @@ class HttpAttempt implements ConnectionTrace {
   constructor(private readonly plan: HttpPlan) {}
 
   async run(): Promise<ProbeOutcome> {
-    const timer = setTimeout(() => this.onTimeout(), this.plan.timeoutMs);
+    const timeout = probeTimeout(this.plan.timeoutMs, () => this.onTimeout());
     try {
       const response = await this.follow();
       return await this.judge(response);
     } catch (err) {
       return this.failure(err);
     } finally {
-      clearTimeout(timer);
+      timeout.clear();
       this.closeClient();
     }
   }

@@ -12,6 +12,7 @@ import type { ProbeOutcome } from './types';
 const SLACK_MS = 1_000;
 let echo: TestServer;
 let silent: TestServer;
+let stalling: TestServer;
 
 beforeAll(async () => {
   // Answers PONG to PING, anything else with NOPE, then closes.
@@ -19,10 +20,19 @@ beforeAll(async () => {
     socket.once('data', (data) => socket.end(data.toString().startsWith('PING') ? 'PONG\n' : 'NOPE\n')),
   );
   silent = await startTcpServer(() => undefined);
+  // Answers, then stalls this process's event loop past the probe's timeout (a busy machine).
+  stalling = await startTcpServer((socket) =>
+    socket.once('data', () => {
+      socket.write('PONG\n');
+      const until = performance.now() + 400;
+      while (performance.now() < until);
+    }),
+  );
 });
 afterAll(async () => {
   await echo.close();
   await silent.close();
+  await stalling.close();
 });
 
 function probe(port: number, tcp?: Record<string, string>, timeout = '1s'): Promise<ProbeOutcome> {
@@ -54,6 +64,11 @@ describe('tcp probe', () => {
     const outcome = await probe(echo.port, { send: 'HELO\n', expect: 'PONG' });
     expect(outcome).toMatchObject({ ok: false, errorKind: 'body' });
     expect(outcome.detail).toBe('got "NOPE\\n", expected "PONG"');
+  });
+
+  it('takes a reply that arrived before the timeout even when the loop stalled past it', async () => {
+    const outcome = await probe(stalling.port, { send: 'PING\n', expect: 'PONG' }, '200ms');
+    expect(outcome).toMatchObject({ ok: true });
   });
 
   it('times out when the server never answers', async () => {

@@ -3,6 +3,7 @@ import { endpointTarget, parseDuration, type Endpoint } from '@libs/config';
 import { errorDetail, errorKindOf, ProbeTimeoutError, shorten, since } from './errors';
 import { MAX_BODY_BYTES } from './http-body';
 import type { Probe, ProbeContext, ProbeOutcome, TcpCheck } from './types';
+import { probeTimeout } from './probe-timeout';
 
 interface TcpPlan {
   host: string;
@@ -40,16 +41,16 @@ function runTcp(plan: TcpPlan): Promise<ProbeOutcome> {
     const finish = (outcome: Omit<ProbeOutcome, 'latencyMs' | 'phases'>): void => {
       if (settled) return;
       settled = true;
-      clearTimeout(timer);
+      timeout.clear();
       socket.destroy();
       resolve({ ...outcome, latencyMs: since(start), phases });
     };
-    const timer = setTimeout(() => {
+    const timeout = probeTimeout(plan.timeoutMs, () => {
       // Something arrived but not the expected text: a wrong answer. Nothing at all: a timeout.
       if (phases.connectMs !== undefined && plan.expect !== undefined && received !== '')
         finish({ ok: false, errorKind: 'body', detail: mismatch(plan.expect, received) });
       else finish({ ok: false, errorKind: 'timeout', detail: new ProbeTimeoutError(plan.timeoutMs).message });
-    }, plan.timeoutMs);
+    });
     socket.on('error', (err) => finish({ ok: false, errorKind: errorKindOf(err), detail: errorDetail(err) }));
     socket.once('connect', () => {
       phases.connectMs = since(start);

@@ -3,6 +3,7 @@ import { checkServerIdentity, connect, type PeerCertificate } from 'node:tls';
 import { endpointTarget, parseDuration, type Endpoint } from '@libs/config';
 import { errorDetail, errorKindOf, ProbeTimeoutError, since } from './errors';
 import type { Probe, ProbeContext, ProbeOutcome, TlsCheck } from './types';
+import { probeTimeout } from './probe-timeout';
 
 const DAY_MS = 86_400_000;
 
@@ -54,14 +55,12 @@ function runTls(plan: TlsPlan): Promise<ProbeOutcome> {
       checkServerIdentity: () => undefined,
     });
     const finish = (outcome: Omit<ProbeOutcome, 'latencyMs' | 'phases'>): void => {
-      clearTimeout(timer);
+      timeout.clear();
       socket.destroy();
       resolve({ ...outcome, latencyMs: since(start), phases });
     };
-    const timer = setTimeout(
-      () =>
-        finish({ ok: false, errorKind: 'timeout', detail: new ProbeTimeoutError(plan.timeoutMs).message }),
-      plan.timeoutMs,
+    const timeout = probeTimeout(plan.timeoutMs, () =>
+      finish({ ok: false, errorKind: 'timeout', detail: new ProbeTimeoutError(plan.timeoutMs).message }),
     );
     socket.on('error', (err) => finish({ ok: false, errorKind: errorKindOf(err), detail: errorDetail(err) }));
     socket.once('connect', () => (phases.connectMs = since(start)));

@@ -55,6 +55,11 @@ export interface EndpointStatus {
 export interface EndpointHealthDetail extends EndpointStatus {
   service: string;
   capacity: number;
+  /**
+   * Flap damping applies: held out of HEALTHY while up (DEGRADED 'flapping'), UNHEALTHY 'down' while
+   * down. Missing in details of older versions.
+   */
+  flapping?: boolean;
   /** Per vantage and check: the hysteresis state and counters. */
   vantages: Array<{
     vantage: string;

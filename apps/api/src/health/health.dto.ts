@@ -108,11 +108,23 @@ export class IdcStatusDto {
   @ApiProperty({ example: 'capacity' }) reason!: string;
   @ApiProperty() score!: number;
   @ApiProperty({ description: 'Healthy capacity / total capacity, 0..1' }) healthyRatio!: number;
-  @ApiProperty() healthyCapacity!: number;
+  @ApiProperty({
+    description:
+      'Capacity of the HEALTHY and DEGRADED endpoints; a flapping endpoint counts only by its recent success share',
+  })
+  healthyCapacity!: number;
   @ApiProperty() totalCapacity!: number;
   @ApiProperty({ description: 'Baseline traffic weight from the config' }) weight!: number;
   @ApiProperty({ description: 'Epoch ms of the last state change' }) since!: number;
   @ApiProperty({ type: StateCountsDto, description: 'Endpoints per state' }) endpoints!: StateCountsDto;
+  @ApiPropertyOptional({
+    type: [Number],
+    description:
+      'Epoch ms at which this (service, IDC) went UNHEALTHY (from any other state) within the ' +
+      "service's policy.failbackBackoff.window, oldest first; each one lengthens the hold before " +
+      'failback. Always present, possibly empty; missing only in a snapshot of an older controller (none)',
+  })
+  outages?: number[];
 }
 
 export class ServiceStatusDto {
@@ -194,6 +206,12 @@ export class EndpointHealthDto {
   @ApiProperty() capacity!: number;
   @ApiProperty({ enum: STATE_NAMES }) state!: HealthStateName;
   @ApiProperty() reason!: string;
+  @ApiPropertyOptional({
+    description:
+      'Flap damping applies: held DEGRADED (reason flapping) while up, UNHEALTHY (reason down) while ' +
+      'down, and counted toward its IDC by its recent success share while up',
+  })
+  flapping?: boolean;
   @ApiProperty() score!: number;
   @ApiProperty({
     nullable: true,

@@ -32,10 +32,15 @@ export interface EndpointRecord {
   rawTransitions: number[];
   state: HealthState;
   reason: HealthReason;
+  /** Flap damping applies (dampedState): counts toward its IDC by its recent success ratio. */
+  flapping: boolean;
   since: number;
   downFrom: string[];
   upFrom: string[];
-  /** First failed probe of the current failure streak (for MTTD); cleared when HEALTHY again. */
+  /**
+   * First failed probe of the current failure streak (for MTTD); cleared when HEALTHY again, or when
+   * every counting track is UP without a failure while it stayed HEALTHY.
+   */
   firstFailureAt?: number;
   current: MinuteStats;
   /** The last few finished minutes: the score's window. */
@@ -58,6 +63,7 @@ export function newRecord(info: EndpointInfo, now: number): EndpointRecord {
     rawTransitions: [],
     state: 'UNKNOWN',
     reason: 'unknown',
+    flapping: false,
     since: now,
     downFrom: [],
     upFrom: [],

@@ -162,4 +162,127 @@ describe('HealthEngine', () => {
       expect.objectContaining({ id: 'live.a', state: 'HEALTHY' }),
     ]);
   });
+
+  describe('flap damping delays the way back, never the way out', () => {
+    const S = 1000;
+    /** One round at second `k` (endpoint b always ok), then an evaluation 100 ms later. */
+    const step = (e: HealthEngine, k: number, aOk: boolean) => {
+      e.ingest(
+        round(T0 + k * S, (ep) => ep === 'b' || aOk),
+        T0 + k * S,
+      );
+      return e.evaluate(T0 + k * S + 100);
+    };
+    const sha = (e: HealthEngine, k: number) =>
+      e.snapshot(T0 + k * S + 100).services[0].idcs.find((i) => i.idc === 'sha')!;
+    const endpointA = (e: HealthEngine) =>
+      e
+        .serviceEndpoints()
+        .get('live')!
+        .find((x) => x.id === 'live.a')!;
+
+    /** Up at 0, then down/up three times: 7 raw changes by second 9, more than 5 in 5m. */
+    const flaky = (): HealthEngine => {
+      const e = engine();
+      [true, false, false, true, false, false, true, false, false, true].forEach((ok, k) => step(e, k, ok));
+      expect(endpointA(e)).toMatchObject({ state: 'DEGRADED', reason: 'flapping' });
+      return e;
+    };
+
+    it('a flaky endpoint that goes hard down is UNHEALTHY at once, and so is its IDC', () => {
+      const e = flaky();
+      for (let k = 10; k <= 15; k++) step(e, k, true);
+      expect(sha(e, 15)).toMatchObject({ state: 'DEGRADED', reason: 'capacity', healthyRatio: 0.8 });
+      expect(step(e, 16, false)).toEqual([]); // one failure: below unhealthyThreshold
+      const down = step(e, 17, false);
+      expect(down.map((x) => [x.kind, x.endpoint ?? x.idc, x.after, x.reason])).toEqual([
+        ['endpoint', 'live.a', 'UNHEALTHY', 'down'],
+        ['idc', 'sha', 'UNHEALTHY', 'capacity'],
+      ]);
+      expect(sha(e, 17)).toMatchObject({ state: 'UNHEALTHY', healthyRatio: 0, healthyCapacity: 0 });
+      const detail = e.takeDirtyDetails(T0 + 17 * S + 100, 0).find((d) => d.id === 'live.a');
+      expect(detail).toMatchObject({ state: 'UNHEALTHY', reason: 'down', flapping: true });
+    });
+
+    it('a flaky endpoint that is up counts by its recent success share', () => {
+      const e = flaky();
+      // Isolated failures: the tracks stay UP, 7 of the last 10 rounds (20 results) succeed.
+      [true, false, true, true, false, true, true, false, true, true].forEach((ok, i) => step(e, 10 + i, ok));
+      expect(endpointA(e)).toMatchObject({ state: 'DEGRADED', reason: 'flapping' });
+      const idc = sha(e, 19);
+      expect(idc).toMatchObject({ state: 'DEGRADED', reason: 'capacity' });
+      expect(idc.healthyRatio).toBeCloseTo(0.7, 10);
+      expect(idc.healthyCapacity).toBeCloseTo(0.7, 10);
+    });
+
+    it('keeps a flaky endpoint out of HEALTHY until the hold has passed without flapping', () => {
+      const e = flaky(); // the last raw change was at 9.1 s; hold 2m
+      const healthyAt: number[] = [];
+      for (let k = 10; k <= 130; k++)
+        for (const x of step(e, k, true))
+          if (x.kind === 'endpoint' && x.after === 'HEALTHY') healthyAt.push(x.at);
+      expect(healthyAt).toEqual([T0 + 129 * S + 100]);
+      // Fully successful again but still held: DEGRADED 'flapping' with all its capacity.
+      const e2 = flaky();
+      for (let k = 10; k <= 20; k++) step(e2, k, true);
+      expect(sha(e2, 20)).toMatchObject({ state: 'DEGRADED', reason: 'flapping', healthyRatio: 1 });
+    });
+
+    it('occasional failures that do not make it flap change nothing', () => {
+      const e = engine();
+      for (let k = 0; k < 20; k++) step(e, k, k % 5 !== 4);
+      expect(endpointA(e)).toMatchObject({ state: 'HEALTHY', reason: 'ok' });
+      expect(sha(e, 19)).toMatchObject({ state: 'HEALTHY', healthyRatio: 1 });
+    });
+  });
+
+  describe('outages per (service, IDC)', () => {
+    const S = 1000;
+    const step = (e: HealthEngine, k: number, aOk: boolean) => {
+      e.ingest(
+        round(T0 + k * S, (ep) => ep === 'b' || aOk),
+        T0 + k * S,
+      );
+      return e.evaluate(T0 + k * S + 100);
+    };
+    const outages = (e: HealthEngine, now: number) =>
+      Object.fromEntries(e.snapshot(now).services[0].idcs.map((i) => [i.idc, i.outages]));
+
+    it('records each time an IDC goes UNHEALTHY, prunes them to the window and restores them', () => {
+      const e = engine();
+      [true, false, false, false, true, false, false, false].forEach((ok, k) => step(e, k, ok));
+      const down = [T0 + 2 * S + 100, T0 + 6 * S + 100];
+      expect(outages(e, T0 + 8 * S)).toEqual({ sha: down, bjs: [] });
+
+      // failbackBackoff.window defaults to 1h: the first one drops out on the next evaluation after it.
+      e.evaluate(down[0] + 3_600_000);
+      expect(outages(e, down[0] + 3_600_000).sha).toEqual([down[1]]);
+
+      const next = engine();
+      next.restoreStatus(e.snapshot(down[0] + 3_600_000));
+      expect(outages(next, down[0] + 3_600_000)).toEqual({ sha: [down[1]], bjs: [] });
+
+      const old = e.snapshot(T0);
+      for (const i of old.services[0].idcs) delete i.outages; // a snapshot of an older version
+      const fromOld = engine();
+      fromOld.restoreStatus(old);
+      expect(outages(fromOld, T0)).toEqual({ sha: [], bjs: [] });
+    });
+  });
+
+  it('forgets a lone failed probe that never took the endpoint out of HEALTHY (MTTD)', () => {
+    const e = engine();
+    const at = (k: number, aOk: boolean) => {
+      e.ingest(
+        round(T0 + k * 1000, (ep) => ep === 'b' || aOk),
+        T0 + k * 1000,
+      );
+      return e.evaluate(T0 + k * 1000 + 100);
+    };
+    [true, false, true, true].forEach((ok, k) => at(k, ok)); // one failure at 1 s, HEALTHY throughout
+    expect(e.takeDirtyDetails(T0 + 3100, 0).find((d) => d.id === 'live.a')?.firstFailureAt).toBeUndefined();
+    at(4, false);
+    const down = at(5, false);
+    expect(down.find((x) => x.kind === 'endpoint')?.details).toMatchObject({ firstFailureAt: T0 + 4000 });
+  });
 });

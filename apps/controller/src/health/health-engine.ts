@@ -1,6 +1,7 @@
-import { serviceWeights, type StoredConfig } from '@libs/config';
+import { parseDuration, serviceWeights, type StoredConfig } from '@libs/config';
 import {
   applyObservation,
+  dampedState,
   normalise,
   endpointScore,
   endpointVerdict,
@@ -8,7 +9,9 @@ import {
   initialTrack,
   isFlapping,
   pruneTransitions,
+  recentSuccessRatio,
   suspectVantages,
+  trackOutages,
   type CheckTrack,
   type HealthEvent,
   type HealthReason,
@@ -54,6 +57,8 @@ interface IdcRecord {
   reason: HealthReason;
   since: number;
   health: IdcHealth;
+  /** Epoch ms it went UNHEALTHY, within policy.failbackBackoff.window, oldest first. */
+  outages: number[];
 }
 
 /** Vantage failure rates are counted over two rotating windows of this length. */
@@ -201,6 +206,7 @@ export class HealthEngine {
           weight: weights[idc] ?? 0,
           since: r?.since ?? now,
           endpoints: health?.counts ?? { UNKNOWN: 0, HEALTHY: 0, DEGRADED: 0, UNHEALTHY: 0 },
+          outages: [...(r?.outages ?? [])],
         };
       });
       const endpoints = { UNKNOWN: 0, HEALTHY: 0, DEGRADED: 0, UNHEALTHY: 0 };
@@ -258,6 +264,7 @@ export class HealthEngine {
       capacity: r.info.capacity,
       state: r.state,
       reason: r.reason,
+      flapping: r.flapping,
       score: r.score.score,
       since: r.since,
       vantages: [...r.tracks.values()].map((t) => ({ ...t })),
@@ -280,6 +287,7 @@ export class HealthEngine {
       r.state = d.state;
       r.raw = d.state === 'DEGRADED' && d.reason === 'flapping' ? r.raw : d.state;
       r.reason = d.reason as HealthReason;
+      r.flapping = d.flapping ?? d.reason === 'flapping';
       r.since = d.since;
       r.rawTransitions = [...d.transitions];
       r.last = [...d.lastResults];
@@ -309,6 +317,7 @@ export class HealthEngine {
           reason: health.reason,
           since: i.since,
           health,
+          outages: [...(i.outages ?? [])],
         });
       }
     }
@@ -368,12 +377,20 @@ export class HealthEngine {
       r.rawTransitions = pruneTransitions([...r.rawTransitions, now], now, f.windowMs + f.holdMs);
       r.raw = verdict.state;
     }
-    const flapping = verdict.state !== 'UNKNOWN' && isFlapping(r.rawTransitions, now, f);
-    const state: HealthState = flapping ? 'DEGRADED' : verdict.state;
-    const reason: HealthReason = flapping ? 'flapping' : verdict.reason;
+    const damped = dampedState(verdict, isFlapping(r.rawTransitions, now, f));
+    const { state, reason } = damped;
     r.downFrom = verdict.downFrom;
     r.upFrom = verdict.upFrom;
+    if (damped.flapping !== r.flapping) {
+      r.flapping = damped.flapping;
+      r.dirty = true;
+    }
     this.updateScore(r, now);
+    // A lone failure that never took it out of HEALTHY is no streak: a later outage's MTTD must not start there.
+    if (state === 'HEALTHY' && r.state === 'HEALTHY' && r.firstFailureAt !== undefined && this.allUp(r)) {
+      delete r.firstFailureAt;
+      r.dirty = true;
+    }
     if (state === r.state && reason === r.reason) return;
     events.push({
       kind: 'endpoint',
@@ -406,10 +423,16 @@ export class HealthEngine {
         reason: r.reason,
         capacity: r.info.capacity,
         score: r.score.score,
+        flapping: r.flapping,
+        ...(r.flapping
+          ? { successRatio: recentSuccessRatio(r.last, { live: this.live, suspect: this.suspect }) }
+          : {}),
       })),
       service.policy,
     );
     const previous = this.idcs.get(key);
+    const before = previous?.state ?? 'UNKNOWN';
+    const windowMs = parseDuration(service.policy.failbackBackoff.window);
     const record: IdcRecord = {
       service: service.name,
       idc: records[0].info.idc,
@@ -417,16 +440,17 @@ export class HealthEngine {
       reason: health.reason,
       since: previous && previous.state === health.state ? previous.since : now,
       health,
+      outages: trackOutages(previous?.outages ?? [], before, health.state, now, windowMs),
     };
     this.idcs.set(key, record);
-    if ((previous?.state ?? 'UNKNOWN') === health.state) return; // everything starts UNKNOWN
+    if (before === health.state) return; // everything starts UNKNOWN
     const firstFailures = records.map((r) => r.firstFailureAt).filter((t): t is number => t !== undefined);
     events.push({
       kind: 'idc',
       at: now,
       service: record.service,
       idc: record.idc,
-      before: previous?.state ?? 'UNKNOWN',
+      before,
       after: health.state,
       reason: health.reason,
       details: {
@@ -434,6 +458,15 @@ export class HealthEngine {
         ...(firstFailures.length ? { firstFailureAt: Math.min(...firstFailures) } : {}),
       },
     });
+  }
+
+  /** Every track from a live, non-suspect vantage is UP with no failure since its last success. */
+  private allUp(r: EndpointRecord): boolean {
+    for (const t of r.tracks.values()) {
+      if (!this.live.has(t.vantage) || this.suspect.has(t.vantage)) continue;
+      if (t.state !== 'UP' || t.failures > 0) return false;
+    }
+    return true;
   }
 
   private updateScore(r: EndpointRecord, now: number): void {

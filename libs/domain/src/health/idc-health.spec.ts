@@ -77,6 +77,37 @@ describe('idcHealth', () => {
     expect(health.healthyRatio).toBeCloseTo(ratio, 10);
   });
 
+  // Flaky is not healthy, down is not damped (the issue-12 fleet: 4 endpoints, sha flaky then dead).
+  const flaky = (successRatio: number): EndpointHealth => ({
+    ...ep('DEGRADED', 1, 50, 'flapping'),
+    flapping: true,
+    successRatio,
+  });
+  const flakyDown: EndpointHealth = { ...ep('UNHEALTHY', 1, 50, 'down'), flapping: true, successRatio: 0.9 };
+  it.each<[string, EndpointHealth[], HealthState, HealthReason, number]>([
+    ['all flaky at 50%', [flaky(0.5), flaky(0.5), flaky(0.5), flaky(0.5)], 'DEGRADED', 'capacity', 0.5],
+    ['all flaky at 40%', [flaky(0.4), flaky(0.4), flaky(0.4), flaky(0.4)], 'UNHEALTHY', 'capacity', 0.4],
+    [
+      'one flaky at 95%',
+      [flaky(0.95), ep('HEALTHY'), ep('HEALTHY'), ep('HEALTHY')],
+      'DEGRADED',
+      'flapping',
+      0.9875,
+    ],
+    ['flaky endpoints gone down', [flakyDown, flakyDown, flakyDown, flakyDown], 'UNHEALTHY', 'capacity', 0],
+    [
+      'noise without flapping changes nothing',
+      [{ ...ep('HEALTHY'), successRatio: 0.95 }, ep('HEALTHY')],
+      'HEALTHY',
+      'ok',
+      1,
+    ],
+  ])('%s: %s %s', (_label, endpoints, state, reason, ratio) => {
+    const health = idcHealth(endpoints, POLICY);
+    expect(health).toMatchObject({ state, reason });
+    expect(health.healthyRatio).toBeCloseTo(ratio, 10);
+  });
+
   it('reports capacities, a capacity-weighted score and counts by state', () => {
     const endpoints = [
       ep('HEALTHY', 6, 100),

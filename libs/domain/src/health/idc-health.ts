@@ -1,6 +1,7 @@
 /**
  * Per (service, IDC): healthy capacity ratio, score and state, from its endpoints.
  */
+import { healthyShare } from './healthy-share';
 import { HEALTH_STATES, type EndpointHealth, type HealthState, type IdcHealth } from './types';
 
 /** Thresholds on the healthy capacity ratio, 0-1. */
@@ -19,9 +20,10 @@ function zeroCounts(): Record<HealthState, number> {
 /**
  * Aggregates a (service, IDC)'s endpoints.
  *
- * Capacity: HEALTHY and DEGRADED endpoints are healthy capacity (a DEGRADED 'path' or 'flapping'
- * endpoint still serves traffic); UNHEALTHY and UNKNOWN ones are not. healthyRatio = healthy capacity
- * / total capacity. Capacities that are negative or not finite count as 0; when the total is 0
+ * Capacity: each endpoint adds capacity x healthyShare to the healthy capacity: all of it when
+ * HEALTHY or DEGRADED (a DEGRADED 'path' endpoint still serves traffic), its recent success ratio
+ * when it flaps while up, none when UNHEALTHY or UNKNOWN. healthyRatio = healthy capacity / total
+ * capacity. Capacities that are negative or not finite count as 0; when the total is 0
  * (capacity not configured) every endpoint weighs 1. score = capacity-weighted mean of the
  * endpoints' scores, rounded.
  *
@@ -59,7 +61,7 @@ export function idcHealth(endpoints: readonly EndpointHealth[], policy: IdcPolic
     const w = weight(e);
     totalCapacity += w;
     weightedScore += w * e.score;
-    if (e.state === 'HEALTHY' || e.state === 'DEGRADED') healthyCapacity += w;
+    healthyCapacity += w * healthyShare(e);
     if (e.state === 'UNKNOWN') unknownCapacity += w;
   }
 

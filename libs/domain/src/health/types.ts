@@ -16,7 +16,7 @@ export type HealthReason =
   | 'down'
   /** Down from a minority of vantages only: a network path problem, not a dead node. */
   | 'path'
-  /** Changed state too often; held DEGRADED until stable. */
+  /** Changed state too often; held DEGRADED (never HEALTHY) until stable while it is up. */
   | 'flapping'
   /** (service, IDC): healthy capacity ratio under the policy's thresholds. */
   | 'capacity';
@@ -89,6 +89,10 @@ export interface EndpointHealth {
   score: number;
   /** The verdict's reason, when known: lets the IDC say 'flapping' or 'stale' rather than guess. */
   reason?: HealthReason;
+  /** Flap damping applies (see dampedState). */
+  flapping?: boolean;
+  /** Recent success share, 0-1 (recentSuccessRatio): a flapping endpoint counts only this much. */
+  successRatio?: number;
 }
 
 export interface IdcHealth {
@@ -96,7 +100,8 @@ export interface IdcHealth {
   reason: HealthReason;
   /**
    * healthyCapacity / totalCapacity, 0-1. HEALTHY and DEGRADED endpoints count as healthy capacity
-   * (DEGRADED ones still serve traffic); UNHEALTHY and UNKNOWN ones do not. See idcHealth.
+   * (DEGRADED ones still serve traffic), a flapping one only by its success ratio; UNHEALTHY and
+   * UNKNOWN ones do not. See idcHealth and healthyShare.
    */
   healthyRatio: number;
   healthyCapacity: number;

@@ -27,7 +27,10 @@ export interface IdcFact {
   score: number;
   /** healthyCapacity / capacity, 0-1. */
   healthyRatio: number;
-  /** Capacity of the service's HEALTHY and DEGRADED endpoints in this IDC. */
+  /**
+   * Capacity of the service's HEALTHY and DEGRADED endpoints in this IDC; a flapping one counts only by
+   * its recent success share (see healthyShare).
+   */
   healthyCapacity: number;
   /** Capacity of all the service's endpoints in this IDC. */
   capacity: number;
