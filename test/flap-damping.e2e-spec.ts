@@ -27,6 +27,15 @@ interface Status {
   services: Array<{ service: string; idcs: IdcStatus[] }>;
 }
 
+/** An IDC's entry in the `failback` of GET /services/{name}/traffic. */
+interface FailbackHold {
+  outages: number;
+  holdMs: number;
+  explanation: string;
+  healthySince?: string;
+  failbackAt?: string;
+}
+
 /** One sha entry of /status, with the time of the snapshot it came from. */
 interface Sample extends IdcStatus {
   at: number;
@@ -255,9 +264,19 @@ describe('flap damping never keeps a dead IDC in rotation (fleet, all roles, fak
         notUnhealthy: 0,
       });
 
-      // The failback: its first call to the GSLB gives sha weight again.
+      // The failback: its first call to the GSLB gives sha weight again. Meanwhile the traffic view
+      // says how long sha is held and until when (its last word before the failback is kept).
+      let view: FailbackHold | undefined;
       const failback = await poll(
-        async () => shaWeighted(upAt, Date.now())[0],
+        async () => {
+          const traffic = await api<{ failback?: Record<string, FailbackHold> }>(
+            'GET',
+            '/services/live/traffic',
+          );
+          const sha = traffic.body.failback?.sha;
+          if (sha?.failbackAt) view = sha;
+          return shaWeighted(upAt, Date.now())[0];
+        },
         hold + 30_000,
         `the failback of sha after outage ${n}`,
       );
@@ -267,6 +286,16 @@ describe('flap damping never keeps a dead IDC in rotation (fleet, all roles, fak
       expect(s.since).toBeGreaterThanOrEqual(upAt);
       const heldFor = failback.at - s.since;
       expect({ outage: n, heldAtLeast: Math.min(heldFor, hold) }).toEqual({ outage: n, heldAtLeast: hold });
+      // The traffic view announced that hold, from the same HEALTHY since, and the failback kept to it.
+      expect({ outage: n, view }).toEqual({
+        outage: n,
+        view: expect.objectContaining({
+          outages: n,
+          holdMs: hold,
+          healthySince: new Date(s.since).toISOString(),
+          failbackAt: new Date(s.since + hold).toISOString(),
+        }),
+      });
       holds.push(heldFor);
       outages.push(s.outages?.length);
       await poll(
