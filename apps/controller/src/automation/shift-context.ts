@@ -35,6 +35,10 @@ export function shiftContext(
       cooldown: parseDuration(p.cooldown),
       maxActionsPerHour: p.maxActionsPerHour,
       recoveryHold: parseDuration(p.recoveryHold),
+      failbackBackoff: {
+        window: parseDuration(p.failbackBackoff.window),
+        maxHold: parseDuration(p.failbackBackoff.maxHold),
+      },
     },
     baseline,
     current: current ?? baseline,
@@ -44,6 +48,7 @@ export function shiftContext(
       healthyCapacity: i.healthyCapacity,
       capacity: i.totalCapacity,
       ...(i.state === 'HEALTHY' ? { healthySince: i.since } : {}),
+      ...(i.outages ? { outages: i.outages } : {}),
     })),
     stale: now - snapshot.generatedAt > STALE_AFTER_MS,
     suspectVantages: snapshot.vantages.suspect.length,

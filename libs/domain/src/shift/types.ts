@@ -17,6 +17,11 @@ export interface IdcSituation {
   capacity: number;
   /** Epoch ms since when the IDC has been HEALTHY without interruption; needed for failback. */
   healthySince?: number;
+  /**
+   * Epoch ms at which the (service, IDC) went UNHEALTHY within failbackBackoff.window, oldest first:
+   * each one lengthens the hold before failback (see failbackHold). Missing: none known.
+   */
+  outages?: number[];
 }
 
 /** The service's `policy`, durations already parsed to milliseconds. The full parsed policy fits. */
@@ -33,8 +38,10 @@ export interface ShiftPolicy {
   cooldown: number;
   /** Max automatic actions per service in any hour. */
   maxActionsPerHour: number;
-  /** Milliseconds an IDC must stay HEALTHY before failback. */
+  /** Milliseconds an IDC must stay HEALTHY before failback, after its only outage in the window. */
   recoveryHold: number;
+  /** Failback backs off: recoveryHold doubles with each outage within `window`, up to `maxHold` (ms). */
+  failbackBackoff: { window: number; maxHold: number };
 }
 
 /** Switches and counters that can forbid an action regardless of health. */
