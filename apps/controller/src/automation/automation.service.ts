@@ -262,6 +262,8 @@ export class AutomationService {
     }
     this.refusals.delete(key);
     if (rule) this.memory.record('actedAt', `${rule.name}|${serviceName}|${idc}`, now);
+    // Should the IDC fail again, no rule's cooldown may delay taking its traffic away once more.
+    if (kind === 'failback') this.memory.forget('actedAt', serviceName, idc);
     const state = MODE_STATE[mode as keyof typeof MODE_STATE] ?? 'awaiting-approval';
     const steps = `${plan.steps.length} step(s)`;
     const reason =

@@ -218,7 +218,7 @@ describe('planFailback', () => {
     ],
     [
       'cooldown',
-      { guards: { ...context().guards, lastActionAt: NOW - 60_000 } },
+      { guards: { ...context().guards, lastAction: { kind: 'shift-away', idc: 'sha', at: NOW - 60_000 } } },
       'cooldown',
       'Cooldown: the last action on checkout was 1m ago and the cooldown is 5m (4m left).',
       NOW + 240_000,

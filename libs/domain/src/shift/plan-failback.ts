@@ -31,7 +31,7 @@ const FAILBACK_GUARDS: ReadonlyArray<[Guardrail, GuardCheck]> = [
   ['kill-switch', killSwitch],
   ['freeze', freeze],
   ['manual-override', manualOverride],
-  ['cooldown', cooldown],
+  ['cooldown', cooldown()],
   ['rate-limit', rateLimit],
   ['stale', stale],
   ['panic', suspectMajority],

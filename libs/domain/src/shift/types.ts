@@ -52,8 +52,11 @@ export interface ShiftGuards {
   frozen: boolean;
   /** An operator set the weights by hand (PUT /services/{name}/weights); automation waits for release. */
   manualOverride: boolean;
-  /** Epoch ms of the start of the service's last automatic action (one plan = one action). */
-  lastActionAt?: number;
+  /**
+   * The service's last automatic action (one plan = one action): its kind (shift-away, failback,
+   * set-weights), its IDC and the epoch ms it started at. The cooldown runs from `at`.
+   */
+  lastAction?: { kind: string; idc: string | null; at: number };
   /** Automatic actions on the service that started in the last hour. */
   actionsInLastHour: number;
 }
