@@ -4,6 +4,7 @@ import Redis from 'ioredis';
 import { DataSource } from 'typeorm';
 import {
   ENV,
+  formatDuration,
   openSecret,
   parseDuration,
   serviceWeights,
@@ -12,6 +13,7 @@ import {
   type StoredConfig,
 } from '@libs/config';
 import {
+  failbackHold,
   normalise,
   planFailback,
   planSetWeights,
@@ -46,7 +48,9 @@ const MODE_STATE = { enforce: 'executing', approval: 'awaiting-approval', 'dry-r
  * rules run; a rule that fires proposes a shift that the planner checks against every guardrail;
  * the result is recorded as an action (executing, awaiting approval, dry run, or refused naming
  * the guardrail), and the executor carries out executing actions step by step. Failback is
- * proposed once a drained IDC has been HEALTHY for the policy's recoveryHold. Rule actions done
+ * proposed once a drained IDC has been HEALTHY for its hold (recoveryHold, backed off after repeated
+ * outages: failbackHold); the way out is never damped: a shift away from an IDC skips the
+ * cooldowns a failback of it started. Rule actions done
  * here: shift-away, set-weights and notify (once per firing, through the notifier); drain-endpoint
  * waits for endpoint-level weights in the traffic adapters (logged as not supported yet).
  */
@@ -266,10 +270,13 @@ export class AutomationService {
     if (kind === 'failback') this.memory.forget('actedAt', serviceName, idc);
     const state = MODE_STATE[mode as keyof typeof MODE_STATE] ?? 'awaiting-approval';
     const steps = `${plan.steps.length} step(s)`;
-    const reason =
-      kind === 'failback'
-        ? `${idc} HEALTHY for the recovery hold; move ${plan.moved}% back in ${steps}`
-        : `rule ${rule?.name ?? '?'}: ${idc} ${this.idcState(serviceName, idc)}; move ${plan.moved}% to ${plan.receivers.join(', ')} in ${steps}`;
+    let reason: string;
+    if (kind === 'failback') {
+      const hold = failbackHold(ctx.policy, ctx.idcs.find((s) => s.idc === idc)?.outages, ctx.now);
+      reason = `${idc} HEALTHY for the failback hold of ${formatDuration(hold.holdMs)} (${hold.explanation}); move ${plan.moved}% back in ${steps}`;
+    } else {
+      reason = `rule ${rule?.name ?? '?'}: ${idc} ${this.idcState(serviceName, idc)}; move ${plan.moved}% to ${plan.receivers.join(', ')} in ${steps}`;
+    }
     const id = await this.store.create({
       service: serviceName,
       rule: rule?.name ?? null,
