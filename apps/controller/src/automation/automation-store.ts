@@ -76,8 +76,28 @@ export class AutomationStore {
     return new Map(rows.map((r) => [r.service, r.desired]));
   }
 
-  async hasOpenAction(service: string): Promise<boolean> {
-    return this.db.getRepository(ActionEntity).existsBy({ service, state: In([...OPEN_ACTION_STATES]) });
+  /** The service's actions that still hold it (awaiting approval, executing or held). */
+  openActions(service: string): Promise<ActionEntity[]> {
+    return this.db.getRepository(ActionEntity).findBy({ service, state: In([...OPEN_ACTION_STATES]) });
+  }
+
+  /**
+   * Ends an open action in favour of a new one: state 'cancelled', `error` says why. Nothing is
+   * written, and false returned, when the action left the open states meanwhile (an operator
+   * decided) or a leader newer than `token` created it or sent one of its steps.
+   */
+  async supersede(action: ActionEntity, reason: string, token: number): Promise<boolean> {
+    const ended = await this.db
+      .createQueryBuilder()
+      .update(ActionEntity)
+      .set({ state: 'cancelled', error: reason })
+      .where(
+        `id = :id AND state IN (:...open) AND fencing_token <= :token
+         AND NOT EXISTS (SELECT 1 FROM action_steps s WHERE s.action_id = :id AND s.fencing_token > :token)`,
+        { id: action.id, open: [...OPEN_ACTION_STATES], token },
+      )
+      .execute();
+    return (ended.affected ?? 0) > 0;
   }
 
   /**
