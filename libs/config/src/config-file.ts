@@ -20,6 +20,7 @@ export type {
   VigilConfig,
 } from './schema';
 export { validateConfig, type ValidationResult } from './validate';
+export { withCurrentDefaults } from './stored';
 export type { ConfigIssue } from './path';
 export { formatPath } from './path';
 export {

@@ -1,4 +1,4 @@
-import { parseDuration, policySchema, serviceWeights, type StoredConfig } from '@libs/config';
+import { parseDuration, serviceWeights, type StoredConfig } from '@libs/config';
 import { normalise, type ShiftContext, type ShiftGuards, type Weights } from '@libs/domain';
 import type { StatusSnapshot } from '@libs/queue';
 
@@ -16,8 +16,6 @@ export function shiftContext(
   const status = snapshot.services.find((s) => s.service === service.name);
   const baseline = normalise(serviceWeights(service));
   const p = service.policy;
-  // A config stored before failbackBackoff existed lacks it: its defaults apply.
-  const backoff = policySchema.shape.failbackBackoff.parse(p.failbackBackoff);
   return {
     service: service.name,
     now,
@@ -30,8 +28,8 @@ export function shiftContext(
       maxActionsPerHour: p.maxActionsPerHour,
       recoveryHold: parseDuration(p.recoveryHold),
       failbackBackoff: {
-        window: parseDuration(backoff.window),
-        maxHold: parseDuration(backoff.maxHold),
+        window: parseDuration(p.failbackBackoff.window),
+        maxHold: parseDuration(p.failbackBackoff.maxHold),
       },
     },
     baseline,
