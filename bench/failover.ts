@@ -140,8 +140,10 @@ async function run(receivers?: Receivers): Promise<Run> {
         cooldown: '1s',
         maxActionsPerHour: 1000,
         maxUtilization: 1,
-        // Injections come back to back: they are not the flapping that damping is for.
+        // Injections come back to back: they are not the flapping that damping (and the failback
+        // backoff, held at recoveryHold by maxHold) is for.
         flapping: { maxTransitions: 1000, window: '1m', hold: '1s' },
+        failbackBackoff: { maxHold: '2s' },
       },
     }) as ConfigInput;
     doc.services![0].trafficManager = {

@@ -3,7 +3,8 @@
  * fleet of three IDCs on loopback, then works as an operator would with the `vigil` CLI: plan and
  * apply the config, see the status, watch the probes from every IDC, take one IDC down and see it
  * in the probes, get one signed notification for the outage (not one per endpoint) and its resolve,
- * and see a broken config refused with every bad path named. `--keep` leaves it all running for
+ * take it down again (shifted as fast, failback backed off to twice the recovery hold), and see a
+ * broken config refused with every bad path named. `--keep` leaves it all running for
  * manual play.
  */
 import 'reflect-metadata';
@@ -172,6 +173,8 @@ async function main(): Promise<number> {
         recoveryHold: '5s',
         cooldown: '5s',
         maxUtilization: 0.9,
+        // Two drills within a minute are not the flapping that damping is for (the backoff counts them).
+        flapping: { maxTransitions: 10 },
       },
     }),
     rules: [
@@ -282,7 +285,59 @@ async function main(): Promise<number> {
   );
   if (gslb.weights('live-edge')?.szx !== 20) failed += 1;
   if (receiver.refused.length || !szxNotice('trigger') || !szxNotice('resolve')) failed += 1;
+  failed += await secondOutage();
   failed += await vigil('the state after the drill', 'status');
+
+  /**
+   * szx fails again within the hour. Damping delays the way back, never the way out: the shift comes
+   * as fast as the first one (no cooldown holds it), and the failback waits twice the recovery hold.
+   */
+  async function secondOutage(): Promise<number> {
+    downAt = Date.now();
+    const downAgainAt = downAt;
+    await fleet.set({ idc: 'szx' }, 'refused');
+    process.stdout.write(bold('szx fails again: the way out is never damped...'));
+    await watch(() => gslb.weights('live-edge')?.szx === 0, 30_000);
+    const shifted = gslb.applied('live-edge').find((c) => c.at >= downAgainAt)?.at;
+    const upAgainAt = Date.now();
+    await fleet.set({ idc: 'szx' }, 'up');
+    process.stdout.write(bold('szx comes back: its failback now backs off (second outage within 1h)...'));
+    type Hold = { holdMs: number; explanation: string; healthySince?: string };
+    const hold = async () =>
+      ((await (await get('/api/v1/services/live-edge/traffic')).json()) as { failback: Record<string, Hold> })
+        .failback.szx;
+    let held: Hold | undefined;
+    for (const end = Date.now() + 20_000; Date.now() < end && !held?.healthySince; await sleep(250))
+      held = await hold();
+    process.stdout.write(`
+GET /api/v1/services/live-edge/traffic: szx ${JSON.stringify(held)}
+`);
+    await watch(() => gslb.weights('live-edge')?.szx === 20, 60_000);
+    // The status snapshot follows the last step within a second: let `vigil status` show the end.
+    for (const end = Date.now() + 5_000; Date.now() < end; await sleep(250)) {
+      const szx = (await status()).services[0]?.idcs.find((i) => i.idc === 'szx');
+      if (szx?.weight === 20) break;
+    }
+    const back = gslb.applied('live-edge').find((c) => c.at >= upAgainAt && c.weights.szx > 0)?.at;
+    const healthySince = held?.healthySince ? new Date(held.healthySince).getTime() : undefined;
+    process.stdout.write(
+      bold('Second outage') +
+        [
+          `time to first shift:   ${shifted ? ((shifted - downAgainAt) / 1000).toFixed(1) : '?'} s (as fast as the first: no damping on the way out)`,
+          `failback hold:         ${held ? `${held.holdMs / 1000} s (${held.explanation})` : '?'}`,
+          `failback started:      ${back && healthySince ? ((back - healthySince) / 1000).toFixed(1) : '?'} s after szx was HEALTHY again`,
+        ].join('\n') +
+        '\n',
+    );
+    const ok =
+      shifted !== undefined &&
+      held?.holdMs === 10_000 &&
+      back !== undefined &&
+      healthySince !== undefined &&
+      back - healthySince >= held.holdMs &&
+      gslb.weights('live-edge')?.szx === 20;
+    return ok ? 0 : 1;
+  }
 
   const broken = structuredClone(config) as {
     services: Array<{ endpoints: Array<{ idc: string }>; checks: Array<{ timeout?: string }> }>;

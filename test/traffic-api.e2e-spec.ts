@@ -1,5 +1,9 @@
+import Redis from 'ioredis';
 import { randomUUID } from 'node:crypto';
+import { HEALTH_KEYS, type IdcStatus, type StatusSnapshot } from '@libs/queue';
+import { redisKey } from '@libs/runtime';
 import { call, type Reply } from './support/http';
+import { poll } from './support/poll';
 import { startVigil, type VigilUnderTest } from './support/vigil-app';
 
 /** Fleet-free: two IDCs, one service with endpoints in both, configured weights 3:1. */
@@ -150,6 +154,11 @@ describe('traffic API: actions, manual weights, freezes, kill switch', () => {
         appliedAt: null,
         override: null,
         latestAction: null,
+        // No health snapshot yet: the policy's recoveryHold (default 5m) for each IDC.
+        failback: {
+          bjs: { outages: 1, holdMs: 300_000, explanation: 'recoveryHold: no earlier outage within 1h' },
+          sha: { outages: 1, holdMs: 300_000, explanation: 'recoveryHold: no earlier outage within 1h' },
+        },
       });
       const missing = await api('GET', '/services/nope/traffic', viewer);
       expect(missing.status).toBe(404);
@@ -158,6 +167,74 @@ describe('traffic API: actions, manual weights, freezes, kill switch', () => {
         error: 'Not Found',
         message: expect.stringMatching(/nope/),
       });
+    });
+
+    it('shows the backed-off failback hold of a drained IDC from the health snapshot', async () => {
+      const now = Date.now();
+      const idc = (name: string, state: IdcStatus['state'], since: number, outages: number[]): IdcStatus => ({
+        idc: name,
+        state,
+        reason: 'test',
+        score: 100,
+        healthyRatio: 1,
+        healthyCapacity: 100,
+        totalCapacity: 100,
+        weight: 50,
+        since,
+        endpoints: { UNKNOWN: 0, HEALTHY: 1, DEGRADED: 0, UNHEALTHY: 0 },
+        outages,
+      });
+      // sha recovered 1m ago from its 3rd outage within the hour: 5m x 2^2 = 20m.
+      const snapshot: StatusSnapshot = {
+        generatedAt: now,
+        configVersion: 1,
+        vantages: { live: ['sha', 'bjs'], suspect: [] },
+        services: [
+          {
+            service: 'web',
+            endpoints: { UNKNOWN: 0, HEALTHY: 2, DEGRADED: 0, UNHEALTHY: 0 },
+            idcs: [
+              idc('sha', 'HEALTHY', now - 60_000, [now - 1_800_000, now - 900_000, now - 120_000]),
+              idc('bjs', 'HEALTHY', now - 2 * HOUR, []),
+            ],
+          },
+        ],
+      };
+      const redis = new Redis(vigil.env.REDIS_URL);
+      const key = redisKey(vigil.env, HEALTH_KEYS.status);
+      try {
+        await redis.set(key, JSON.stringify(snapshot));
+        await vigil.sql(
+          `INSERT INTO service_traffic (service, desired) VALUES ('web', '{"bjs": 100, "sha": 0}')`,
+        );
+        const view = await poll(
+          async () => {
+            const res = await api('GET', '/services/web/traffic', viewer);
+            return res.body.failback?.sha?.healthySince ? res.body : undefined;
+          },
+          5_000,
+          'the snapshot read',
+        );
+        expect(view.failback).toEqual({
+          bjs: {
+            outages: 1,
+            holdMs: 300_000,
+            explanation: 'recoveryHold: no earlier outage within 1h',
+            healthySince: new Date(now - 2 * HOUR).toISOString(),
+          },
+          sha: {
+            outages: 3,
+            holdMs: 1_200_000,
+            explanation: 'recoveryHold 5m × 2^2: 3rd outage within 1h',
+            healthySince: new Date(now - 60_000).toISOString(),
+            failbackAt: new Date(now - 60_000 + 1_200_000).toISOString(),
+          },
+        });
+      } finally {
+        await redis.del(key);
+        await vigil.sql(`DELETE FROM service_traffic WHERE service = 'web'`);
+        redis.disconnect();
+      }
     });
   });
 
@@ -594,6 +671,10 @@ describe('traffic API: actions, manual weights, freezes, kill switch', () => {
     expect(ref('/api/v1/automation/pause', 'post', '200')).toBe('#/components/schemas/AutomationDto');
     expect(ref('/api/v1/automation/resume', 'post', '200')).toBe('#/components/schemas/AutomationDto');
     expect(doc.components.schemas.ActionDto.properties.state.enum).toContain('awaiting-approval');
+    expect(doc.components.schemas.ServiceTrafficDto.properties.failback.additionalProperties.$ref).toBe(
+      '#/components/schemas/FailbackHoldDto',
+    );
+    expect(doc.components.schemas.FailbackHoldDto.required).toEqual(['outages', 'holdMs', 'explanation']);
   });
 
   it('a viewer gets 403 on every mutation, and nothing changes', async () => {

@@ -1,5 +1,5 @@
 /** Public API of Vigil's declarative config file (re-exported by index.ts). */
-export { API_VERSION, configSchema, storedConfigSchemas } from './schema';
+export { API_VERSION, configSchema, policySchema, storedConfigSchemas } from './schema';
 export type {
   AlertSettings,
   AnyConfig,
@@ -20,6 +20,7 @@ export type {
   VigilConfig,
 } from './schema';
 export { validateConfig, type ValidationResult } from './validate';
+export { withCurrentDefaults } from './stored';
 export type { ConfigIssue } from './path';
 export { formatPath } from './path';
 export {

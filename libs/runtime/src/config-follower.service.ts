@@ -2,7 +2,7 @@ import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdo
 import { InjectRepository } from '@nestjs/typeorm';
 import Redis from 'ioredis';
 import { Repository } from 'typeorm';
-import { ENV, type Env, type StoredConfig } from '@libs/config';
+import { ENV, withCurrentDefaults, type Env, type StoredConfig } from '@libs/config';
 import { ConfigVersionEntity } from '@libs/persistence';
 import { CONFIG_CHANNEL, REDIS, redisKey, subscriberOf } from './redis.provider';
 
@@ -65,7 +65,10 @@ export class ConfigFollower implements OnApplicationBootstrap, OnApplicationShut
   private async load(): Promise<void> {
     const head = await this.versions.findOne({ where: {}, order: { version: 'DESC' } });
     if (!head || head.version <= this.version) return;
-    for (const listener of this.listeners) await listener(head.document as StoredConfig, head.version);
+    const config = withCurrentDefaults(head.document, (message) =>
+      this.logger.error(`config version ${head.version}: ${message}`),
+    );
+    for (const listener of this.listeners) await listener(config, head.version);
     this.version = head.version;
     this.logger.log(`following config version ${head.version}`);
   }

@@ -2,6 +2,7 @@ import { Body, Controller, Delete, Get, Param, Put } from '@nestjs/common';
 import {
   ApiBadRequestResponse,
   ApiConflictResponse,
+  ApiExtraModels,
   ApiNotFoundResponse,
   ApiOkResponse,
   ApiOperation,
@@ -9,17 +10,20 @@ import {
 } from '@nestjs/swagger';
 import { AuditSource, MinRole, type AuditActor } from '@libs/runtime';
 import { ServiceTrafficService } from './service-traffic.service';
-import { ServiceTrafficDto, SetWeightsDto, SetWeightsResultDto } from './traffic.dto';
+import { FailbackHoldDto, ServiceTrafficDto, SetWeightsDto, SetWeightsResultDto } from './traffic.dto';
 
 /** A service's traffic weights, and the manual override. */
 @ApiTags('traffic')
+@ApiExtraModels(FailbackHoldDto)
 @Controller('services')
 export class ServiceTrafficController {
   constructor(private readonly traffic: ServiceTrafficService) {}
 
   @Get(':name/traffic')
   @MinRole('viewer')
-  @ApiOperation({ summary: 'Baseline, desired and applied weights, the override and the latest action' })
+  @ApiOperation({
+    summary: 'Baseline, desired and applied weights, the override, the latest action and the failback holds',
+  })
   @ApiOkResponse({ type: ServiceTrafficDto })
   @ApiNotFoundResponse({ description: 'No such service in the current config' })
   view(@Param('name') name: string): Promise<ServiceTrafficDto> {

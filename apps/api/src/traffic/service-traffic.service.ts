@@ -4,7 +4,9 @@ import { DataSource, type EntityManager } from 'typeorm';
 import { normalise, type Weights } from '@libs/domain';
 import { ActionEntity, ServiceEntity, ServiceTrafficEntity } from '@libs/persistence';
 import { AuditService, type AuditActor } from '@libs/runtime';
+import { HealthReadService } from '../health';
 import { loadAction, toSummary } from './actions.service';
+import { failbackHolds } from './failback-holds';
 import type { ServiceTrafficDto, SetWeightsResultDto } from './traffic.dto';
 import {
   baselineWeights,
@@ -24,6 +26,7 @@ export class ServiceTrafficService {
   constructor(
     @InjectDataSource() private readonly db: DataSource,
     private readonly audit: AuditService,
+    private readonly health: HealthReadService,
   ) {}
 
   async view(name: string): Promise<ServiceTrafficDto> {
@@ -142,14 +145,17 @@ export class ServiceTrafficService {
       where: { service: service.name },
       order: { createdAt: 'DESC', id: 'DESC' },
     });
+    const desired = desiredWeights(traffic, baseline);
+    const { status } = await this.health.serviceStatus(service.name);
     return {
       service: service.name,
       baseline,
-      desired: desiredWeights(traffic, baseline),
+      desired,
       applied: traffic?.applied ?? null,
       appliedAt: traffic?.appliedAt ?? null,
       override: traffic?.override ?? null,
       latestAction: latest ? toSummary(latest) : null,
+      failback: failbackHolds(service.spec, baseline, desired, status.idcs, Date.now()),
     };
   }
 }

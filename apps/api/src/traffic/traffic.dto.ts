@@ -1,4 +1,4 @@
-import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { ApiProperty, ApiPropertyOptional, getSchemaPath } from '@nestjs/swagger';
 import {
   ArrayMaxSize,
   IsArray,
@@ -173,6 +173,40 @@ export class OverrideDto {
   @ApiProperty({ description: 'ISO 8601' }) at!: string;
 }
 
+export class FailbackHoldDto {
+  @ApiProperty({
+    example: 3,
+    description:
+      "The IDC's current (or last) outage is the n-th of the service there within " +
+      'policy.failbackBackoff.window; at least 1',
+  })
+  outages!: number;
+  @ApiProperty({
+    example: 40_000,
+    description:
+      'Milliseconds the IDC must be HEALTHY before failback, as of now: recoveryHold × 2^(outages − 1), ' +
+      'at most max(maxHold, recoveryHold). Outages leaving the window bring it down again',
+  })
+  holdMs!: number;
+  @ApiProperty({
+    example: 'recoveryHold 10s × 2^2: 3rd outage within 1h',
+    description: 'How the hold came about',
+  })
+  explanation!: string;
+  @ApiPropertyOptional({
+    type: Date,
+    description: 'Since when the IDC has been HEALTHY; absent when it is not',
+  })
+  healthySince?: Date;
+  @ApiPropertyOptional({
+    type: Date,
+    description:
+      'healthySince + holdMs, when the IDC is HEALTHY with less than its baseline share: the earliest the ' +
+      'controller proposes its failback (if the drain was a shift away and the other guardrails let it)',
+  })
+  failbackAt?: Date;
+}
+
 export class ServiceTrafficDto {
   @ApiProperty() service!: string;
   @ApiProperty({
@@ -206,6 +240,23 @@ export class ServiceTrafficDto {
     description: 'The newest action on the service',
   })
   latestAction!: ActionSummaryDto | null;
+  @ApiProperty({
+    type: 'object',
+    additionalProperties: { $ref: getSchemaPath(FailbackHoldDto) },
+    example: {
+      sha: {
+        outages: 3,
+        holdMs: 40_000,
+        explanation: 'recoveryHold 10s × 2^2: 3rd outage within 1h',
+        healthySince: '2030-01-02T03:04:05.000Z',
+        failbackAt: '2030-01-02T03:04:45.000Z',
+      },
+    },
+    description:
+      'Per IDC of the service: the hold before its failback (failback backs off after repeated outages, ' +
+      'see policy.failbackBackoff), from the health snapshot',
+  })
+  failback!: Record<string, FailbackHoldDto>;
 }
 
 export class SetWeightsResultDto extends ServiceTrafficDto {

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { DataSource, In, type EntityManager } from 'typeorm';
-import type { Weights } from '@libs/domain';
+import type { ShiftGuards, Weights } from '@libs/domain';
 import {
   ActionEntity,
   ActionStepEntity,
@@ -9,7 +9,6 @@ import {
   ServiceTrafficEntity,
   type ActionState,
 } from '@libs/persistence';
-import type { Guards } from './shift-context';
 
 /** Automatic actions that count for cooldown and the hourly cap: those that moved (or were meant to move) traffic. */
 const COUNTED_STATES: ActionState[] = [
@@ -41,7 +40,7 @@ export interface NewAction {
 export class AutomationStore {
   constructor(private readonly db: DataSource) {}
 
-  async guards(service: string, idc: string, now: number): Promise<Guards> {
+  async guards(service: string, idc: string, now: number): Promise<ShiftGuards> {
     const [kill, frozen, traffic, recent] = await Promise.all([
       this.db.getRepository(AutomationSettingEntity).findOneBy({ key: 'kill-switch' }),
       this.db.query(
@@ -50,18 +49,21 @@ export class AutomationStore {
         [new Date(now), service, idc],
       ) as Promise<unknown[]>,
       this.db.getRepository(ServiceTrafficEntity).findOneBy({ service }),
+      // The newest counted action of the last hour, with the count of them all (taken before LIMIT).
       this.db.query(
-        `SELECT count(*)::int AS n, max(created_at) AS last FROM actions
-          WHERE service = $1 AND mode <> 'manual' AND state = ANY($2) AND created_at > $3`,
+        `SELECT count(*) OVER ()::int AS n, kind, idc, created_at AS at FROM actions
+          WHERE service = $1 AND mode <> 'manual' AND state = ANY($2) AND created_at > $3
+          ORDER BY created_at DESC LIMIT 1`,
         [service, COUNTED_STATES, new Date(now - 3_600_000)],
-      ) as Promise<Array<{ n: number; last: Date | null }>>,
+      ) as Promise<Array<{ n: number; kind: string; idc: string | null; at: Date }>>,
     ]);
+    const last = recent[0];
     return {
       killSwitch: kill?.value.paused ?? false,
       frozen: frozen.length > 0,
       manualOverride: traffic?.override != null,
-      ...(recent[0]?.last ? { lastActionAt: new Date(recent[0].last).getTime() } : {}),
-      actionsInLastHour: recent[0]?.n ?? 0,
+      ...(last ? { lastAction: { kind: last.kind, idc: last.idc, at: new Date(last.at).getTime() } } : {}),
+      actionsInLastHour: last?.n ?? 0,
     };
   }
 
@@ -74,8 +76,28 @@ export class AutomationStore {
     return new Map(rows.map((r) => [r.service, r.desired]));
   }
 
-  async hasOpenAction(service: string): Promise<boolean> {
-    return this.db.getRepository(ActionEntity).existsBy({ service, state: In([...OPEN_ACTION_STATES]) });
+  /** The service's actions that still hold it (awaiting approval, executing or held). */
+  openActions(service: string): Promise<ActionEntity[]> {
+    return this.db.getRepository(ActionEntity).findBy({ service, state: In([...OPEN_ACTION_STATES]) });
+  }
+
+  /**
+   * Ends an open action in favour of a new one: state 'cancelled', `error` says why. Nothing is
+   * written, and false returned, when the action left the open states meanwhile (an operator
+   * decided) or a leader newer than `token` created it or sent one of its steps.
+   */
+  async supersede(action: ActionEntity, reason: string, token: number): Promise<boolean> {
+    const ended = await this.db
+      .createQueryBuilder()
+      .update(ActionEntity)
+      .set({ state: 'cancelled', error: reason })
+      .where(
+        `id = :id AND state IN (:...open) AND fencing_token <= :token
+         AND NOT EXISTS (SELECT 1 FROM action_steps s WHERE s.action_id = :id AND s.fencing_token > :token)`,
+        { id: action.id, open: [...OPEN_ACTION_STATES], token },
+      )
+      .execute();
+    return (ended.affected ?? 0) > 0;
   }
 
   /**

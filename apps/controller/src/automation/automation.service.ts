@@ -4,6 +4,7 @@ import Redis from 'ioredis';
 import { DataSource } from 'typeorm';
 import {
   ENV,
+  formatDuration,
   openSecret,
   parseDuration,
   serviceWeights,
@@ -12,6 +13,7 @@ import {
   type StoredConfig,
 } from '@libs/config';
 import {
+  failbackHold,
   normalise,
   planFailback,
   planSetWeights,
@@ -46,7 +48,9 @@ const MODE_STATE = { enforce: 'executing', approval: 'awaiting-approval', 'dry-r
  * rules run; a rule that fires proposes a shift that the planner checks against every guardrail;
  * the result is recorded as an action (executing, awaiting approval, dry run, or refused naming
  * the guardrail), and the executor carries out executing actions step by step. Failback is
- * proposed once a drained IDC has been HEALTHY for the policy's recoveryHold. Rule actions done
+ * proposed once a drained IDC has been HEALTHY for its hold (recoveryHold, backed off after repeated
+ * outages: failbackHold); the way out is never damped: a shift away from an IDC supersedes an open
+ * failback of it and skips the cooldowns that failback started. Rule actions done
  * here: shift-away, set-weights and notify (once per firing, through the notifier); drain-endpoint
  * waits for endpoint-level weights in the traffic adapters (logged as not supported yet).
  */
@@ -248,7 +252,7 @@ export class AutomationService {
     const mode = opts.mode ?? rule?.mode ?? 'approval';
     const key = `${serviceName}|${idc}|${kind}`;
     this.touched.add(key);
-    if (await this.store.hasOpenAction(serviceName)) return; // one action per service at a time
+    if (!(await this.makeWay(kind, rule, serviceName, idc))) return;
     const ctx = await this.context(serviceName, idc, now);
     if (!ctx) return;
     const plan = (
@@ -262,12 +266,17 @@ export class AutomationService {
     }
     this.refusals.delete(key);
     if (rule) this.memory.record('actedAt', `${rule.name}|${serviceName}|${idc}`, now);
+    // Should the IDC fail again, no rule's cooldown may delay taking its traffic away once more.
+    if (kind === 'failback') this.memory.forget('actedAt', serviceName, idc);
     const state = MODE_STATE[mode as keyof typeof MODE_STATE] ?? 'awaiting-approval';
     const steps = `${plan.steps.length} step(s)`;
-    const reason =
-      kind === 'failback'
-        ? `${idc} HEALTHY for the recovery hold; move ${plan.moved}% back in ${steps}`
-        : `rule ${rule?.name ?? '?'}: ${idc} ${this.idcState(serviceName, idc)}; move ${plan.moved}% to ${plan.receivers.join(', ')} in ${steps}`;
+    let reason: string;
+    if (kind === 'failback') {
+      const hold = failbackHold(ctx.policy, ctx.idcs.find((s) => s.idc === idc)?.outages, ctx.now);
+      reason = `${idc} HEALTHY for the failback hold of ${formatDuration(hold.holdMs)} (${hold.explanation}); move ${plan.moved}% back in ${steps}`;
+    } else {
+      reason = `rule ${rule?.name ?? '?'}: ${idc} ${this.idcState(serviceName, idc)}; move ${plan.moved}% to ${plan.receivers.join(', ')} in ${steps}`;
+    }
     const id = await this.store.create({
       service: serviceName,
       rule: rule?.name ?? null,
@@ -283,6 +292,33 @@ export class AutomationService {
       fencingToken: this.health.fencingToken ?? 0,
     });
     this.logger.log(`action ${id}: ${kind} ${serviceName}/${idc} (${mode} -> ${state}): ${reason}`);
+  }
+
+  /**
+   * One action per service at a time: true when the service has no open action, or when the only
+   * open ones are failbacks of the IDC a shift away is now proposed for. Those are superseded
+   * (cancelled, saying why): the IDC failed again during its failback, and a failback held on its
+   * receiver must not keep the way out shut and weight on a failing IDC. The shift away then plans
+   * from the weights in force. Awaiting approval too: approving it later would send traffic back to
+   * the failing IDC. False when the supersede was fenced off or an operator decided meanwhile.
+   */
+  private async makeWay(
+    kind: 'shift-away' | 'failback' | 'set-weights',
+    rule: Rule | null,
+    service: string,
+    idc: string,
+  ): Promise<boolean> {
+    const open = await this.store.openActions(service);
+    if (open.length === 0) return true;
+    if (kind !== 'shift-away' || open.some((a) => a.kind !== 'failback' || a.idc !== idc)) return false;
+    const token = this.health.fencingToken;
+    if (token === null) return false;
+    const reason = `superseded: ${idc} ${this.idcState(service, idc)} again during failback; rule ${rule?.name ?? '?'} shifts it away`;
+    for (const action of open) {
+      if (!(await this.store.supersede(action, reason, token))) return false;
+      this.logger.warn(`action ${action.id}: failback ${service}/${idc} ${reason}`);
+    }
+    return true;
   }
 
   private async refused(

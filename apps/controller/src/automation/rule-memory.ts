@@ -51,6 +51,13 @@ export class RuleMemory {
     this.clocks[what].set(key, now);
   }
 
+  /** Drops every rule's `what` clock of (service, idc), so that no rule's cooldown holds it back. */
+  forget(what: Clock, service: string, idc: string): void {
+    // Names have no '|' (lowercase letters, digits and '-'): the suffix is unambiguous.
+    const suffix = `|${service}|${idc}`;
+    for (const key of this.clocks[what].keys()) if (key.endsWith(suffix)) this.clocks[what].delete(key);
+  }
+
   /**
    * After the rules ran: saves the book under `token` when it changed. When the save is refused (the
    * lease went elsewhere), the next leadership of this controller restores again.

@@ -40,20 +40,28 @@ export const manualOverride: GuardCheck = (ctx) =>
       )
     : undefined;
 
-/** At least `cooldown` between two automatic actions on the service. */
-export const cooldown: GuardCheck = (ctx) => {
-  const last = ctx.guards.lastActionAt;
-  if (last === undefined) return undefined;
-  const elapsed = ctx.now - last;
-  if (elapsed >= ctx.policy.cooldown) return undefined;
-  return refuse(
-    'cooldown',
-    `Cooldown: the last action on ${ctx.service} was ${formatDuration(elapsed)} ago and the cooldown is ` +
-      `${formatDuration(ctx.policy.cooldown)} (${formatDuration(ctx.policy.cooldown - elapsed)} left).`,
-    false,
-    last + ctx.policy.cooldown,
-  );
-};
+/**
+ * At least `cooldown` between two automatic actions on the service, except on the way out: a shift
+ * away from `awayFrom` passes when the last action was a failback of that same IDC. That failback
+ * came too early (the IDC failed again), and damping delays the way back, never the way out. The
+ * hourly cap still counts both, so a runaway still ends with a human.
+ */
+export function cooldown(awayFrom?: string): GuardCheck {
+  return (ctx) => {
+    const last = ctx.guards.lastAction;
+    if (last === undefined) return undefined;
+    if (awayFrom !== undefined && last.kind === 'failback' && last.idc === awayFrom) return undefined;
+    const elapsed = ctx.now - last.at;
+    if (elapsed >= ctx.policy.cooldown) return undefined;
+    return refuse(
+      'cooldown',
+      `Cooldown: the last action on ${ctx.service} was ${formatDuration(elapsed)} ago and the cooldown is ` +
+        `${formatDuration(ctx.policy.cooldown)} (${formatDuration(ctx.policy.cooldown - elapsed)} left).`,
+      false,
+      last.at + ctx.policy.cooldown,
+    );
+  };
+}
 
 /** At most `maxActionsPerHour` automatic actions on the service in any hour. */
 export const rateLimit: GuardCheck = (ctx) =>

@@ -7,5 +7,6 @@ export { healthyCapacityRatio } from './fail-static';
 export { gradualSteps } from './steps';
 export { planShiftAway } from './plan-shift-away';
 export { planFailback } from './plan-failback';
+export { failbackHold, type FailbackHold } from './failback-hold';
 export { nextStep } from './next-step';
 export { planSetWeights } from './plan-set-weights';

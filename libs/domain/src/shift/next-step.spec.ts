@@ -26,7 +26,13 @@ describe('nextStep: a shift away', () => {
     [
       'the plan is one action',
       1,
-      { guards: { ...context().guards, lastActionAt: NOW - 30_000, actionsInLastHour: 6 } },
+      {
+        guards: {
+          ...context().guards,
+          lastAction: { kind: 'shift-away', idc: 'sha', at: NOW - 30_000 },
+          actionsInLastHour: 6,
+        },
+      },
       { kind: 'apply', weights: { bjs: 67, sha: 0, szx: 33 } },
     ],
     // The source recovering does not stop the drain: failback waits for recoveryHold.

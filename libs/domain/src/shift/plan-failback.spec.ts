@@ -106,6 +106,20 @@ describe('planFailback', () => {
     }
   });
 
+  it.each<[string, number, number[]]>([
+    ['the backed-off hold is over', 40_000, [NOW - 1_800_000, NOW - 600_000, NOW - 60_000]],
+    // Outages older than the window no longer count: the hold is back to recoveryHold.
+    ['earlier outages out of the window', 10_000, [NOW - 7_200_000, NOW - 3_700_000, NOW - 60_000]],
+  ])('fails back once %s', (_name, healthyFor, outages) => {
+    const ctx = failbackContext({
+      policy: { ...POLICY, recoveryHold: 10_000 },
+      idcs: recovered(NOW - healthyFor, { outages }),
+    });
+    expect(planFailback(ctx, 'sha').kind).toBe('plan');
+    const early = { ...ctx, idcs: recovered(NOW - healthyFor + 1, { outages }) };
+    expect(planFailback(early, 'sha')).toMatchObject({ kind: 'refused', guardrail: 'recovery-hold' });
+  });
+
   it('records the guardrails passed, without the capacity panic', () => {
     const plan = planFailback(failbackContext(), 'sha');
     expect(plan.kind === 'plan' && plan.guardrailsChecked).toEqual([
@@ -127,15 +141,38 @@ describe('planFailback', () => {
       'healthy for 2 of 5 minutes',
       { idcs: recovered(NOW - 120_000) },
       'recovery-hold',
-      'sha has been HEALTHY for 2m; failback of checkout needs 5m (3m left).',
+      'sha has been HEALTHY for 2m; failback of checkout needs 5m (recoveryHold: no earlier outage within 1h) (3m left).',
       NOW + 180_000,
     ],
     [
       'healthy for 4m 59.5s',
       { idcs: recovered(NOW - 299_500) },
       'recovery-hold',
-      'sha has been HEALTHY for 5m; failback of checkout needs 5m (1s left).',
+      'sha has been HEALTHY for 5m; failback of checkout needs 5m (recoveryHold: no earlier outage within 1h) (1s left).',
       NOW + 500,
+    ],
+    // The 3rd outage of sha within the hour: 10s x 2^2 = 40s.
+    [
+      'backed off after repeated outages',
+      {
+        policy: { ...POLICY, recoveryHold: 10_000 },
+        idcs: recovered(NOW - 12_000, { outages: [NOW - 1_800_000, NOW - 600_000, NOW - 30_000] }),
+      },
+      'recovery-hold',
+      'sha has been HEALTHY for 12s; failback of checkout needs 40s ' +
+        '(recoveryHold 10s × 2^2: 3rd outage within 1h) (28s left).',
+      NOW + 28_000,
+    ],
+    [
+      'backed off up to maxHold',
+      {
+        policy: { ...POLICY, failbackBackoff: { window: 3_600_000, maxHold: 900_000 } },
+        idcs: recovered(NOW - 300_000, { outages: [NOW - 1_800_000, NOW - 900_000, NOW - 400_000] }),
+      },
+      'recovery-hold',
+      'sha has been HEALTHY for 5m; failback of checkout needs 15m ' +
+        '(recoveryHold 5m × 2^2 capped at maxHold 15m: 3rd outage within 1h) (10m left).',
+      NOW + 600_000,
     ],
     [
       'not HEALTHY',
@@ -181,7 +218,7 @@ describe('planFailback', () => {
     ],
     [
       'cooldown',
-      { guards: { ...context().guards, lastActionAt: NOW - 60_000 } },
+      { guards: { ...context().guards, lastAction: { kind: 'shift-away', idc: 'sha', at: NOW - 60_000 } } },
       'cooldown',
       'Cooldown: the last action on checkout was 1m ago and the cooldown is 5m (4m left).',
       NOW + 240_000,

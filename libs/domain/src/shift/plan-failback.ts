@@ -3,6 +3,7 @@
  */
 import { headroomPercent, situationOf } from './capacity';
 import { stale, suspectMajority } from './fail-static';
+import { failbackHold } from './failback-hold';
 import { formatDuration, formatRatio } from './format';
 import {
   cooldown,
@@ -22,23 +23,24 @@ import type { Guardrail, ShiftContext, ShiftPlan, Weights } from './types';
 /**
  * Same order as a shift away, but 'panic' here means only "suspect vantages in the majority". Low
  * healthy capacity or several UNHEALTHY IDCs do not block a failback: it moves traffic back onto an
- * IDC proven HEALTHY for recoveryHold, toward the operator's baseline, which adds serving capacity
+ * IDC proven HEALTHY for its hold, toward the operator's baseline, which adds serving capacity
  * and relieves the receivers, so it lowers the risk fail-static exists to avoid. Stale data and
- * suspect vantages still block: they make the "HEALTHY for recoveryHold" itself doubtful.
+ * suspect vantages still block: they make the "HEALTHY for the hold" itself doubtful.
  */
 const FAILBACK_GUARDS: ReadonlyArray<[Guardrail, GuardCheck]> = [
   ['kill-switch', killSwitch],
   ['freeze', freeze],
   ['manual-override', manualOverride],
-  ['cooldown', cooldown],
+  ['cooldown', cooldown()],
   ['rate-limit', rateLimit],
   ['stale', stale],
   ['panic', suspectMajority],
 ];
 
 /**
- * Plans raising `idc` back to its baseline share once it has been HEALTHY for at least recoveryHold,
- * or refuses naming the guardrail ('recovery-hold' says how long is left, with retryAt).
+ * Plans raising `idc` back to its baseline share once it has been HEALTHY for at least the failback
+ * hold, or refuses naming the guardrail ('recovery-hold' says how long is left and why, with
+ * retryAt). The hold is recoveryHold, backed off for repeated outages of the IDC (failbackHold).
  *
  * The traffic comes from the IDCs that carry more than their baseline share, in proportion to their
  * excess; other drained IDCs are left alone (each fails back on its own). `idc` is not pushed above
@@ -62,13 +64,14 @@ export function planFailback(ctx: ShiftContext, idc: string): ShiftPlan {
       `${idc} is HEALTHY for ${ctx.service} but since when is unknown: no failback.`,
     );
   const healthyFor = ctx.now - situation.healthySince;
-  if (healthyFor < ctx.policy.recoveryHold)
+  const hold = failbackHold(ctx.policy, situation.outages, ctx.now);
+  if (healthyFor < hold.holdMs)
     return refuse(
       'recovery-hold',
       `${idc} has been HEALTHY for ${formatDuration(healthyFor)}; failback of ${ctx.service} needs ` +
-        `${formatDuration(ctx.policy.recoveryHold)} (${formatDuration(ctx.policy.recoveryHold - healthyFor)} left).`,
+        `${formatDuration(hold.holdMs)} (${hold.explanation}) (${formatDuration(hold.holdMs - healthyFor)} left).`,
       false,
-      situation.healthySince + ctx.policy.recoveryHold,
+      situation.healthySince + hold.holdMs,
     );
   checked.push('recovery-hold');
 

@@ -1,7 +1,7 @@
 import { headroomPercent, situationOf } from './capacity';
 import { formatRatio } from './format';
 import { refuse, runGuards } from './guards';
-import { SHIFT_GUARDS } from './shift-guards';
+import { shiftGuards } from './shift-guards';
 import { currentPercentages } from './current';
 import { normalise } from './normalise';
 import { gradualSteps } from './steps';
@@ -14,7 +14,7 @@ import type { Guardrail, ShiftContext, ShiftPlan } from './types';
  * rule fired for (recorded with the plan).
  */
 export function planSetWeights(ctx: ShiftContext, idc: string, target: Record<string, number>): ShiftPlan {
-  const guards = runGuards(ctx, SHIFT_GUARDS);
+  const guards = runGuards(ctx, shiftGuards());
   if ('refusal' in guards) return guards.refusal;
   const checked: Guardrail[] = [...guards.passed];
   const wanted = normalise(target);

@@ -200,7 +200,7 @@ describe('planShiftAway: refusals name the guardrail', () => {
     ],
     [
       'cooldown',
-      { guards: guards({ lastActionAt: NOW - 120_000 }) },
+      { guards: guards({ lastAction: { kind: 'shift-away', idc: 'sha', at: NOW - 120_000 } }) },
       'cooldown',
       false,
       'Cooldown: the last action on checkout was 2m ago and the cooldown is 5m (3m left).',
@@ -293,8 +293,16 @@ describe('planShiftAway: refusals name the guardrail', () => {
   });
 
   it.each<[string, Partial<ShiftContext>]>([
-    ['cooldown just over', { guards: guards({ lastActionAt: NOW - 300_000 }) }],
+    [
+      'cooldown just over',
+      { guards: guards({ lastAction: { kind: 'shift-away', idc: 'sha', at: NOW - 300_000 } }) },
+    ],
     ['one action below the cap', { guards: guards({ actionsInLastHour: 5 }) }],
+    // The failback of sha a minute ago came too early: the way out is never damped.
+    [
+      'right after a failback of sha',
+      { guards: guards({ lastAction: { kind: 'failback', idc: 'sha', at: NOW - 60_000 } }) },
+    ],
     ['suspect minority', { suspectVantages: 1, liveVantages: 3 }],
     [
       'healthy capacity exactly at the threshold',
@@ -313,8 +321,18 @@ describe('planShiftAway: refusals name the guardrail', () => {
   it.each<[string, Partial<ShiftGuards>, Partial<ShiftContext>, Guardrail]>([
     ['kill switch before freeze', { killSwitch: true, frozen: true }, {}, 'kill-switch'],
     ['freeze before manual override', { frozen: true, manualOverride: true }, {}, 'freeze'],
-    ['manual override before cooldown', { manualOverride: true, lastActionAt: NOW }, {}, 'manual-override'],
-    ['cooldown before rate limit', { lastActionAt: NOW, actionsInLastHour: 9 }, {}, 'cooldown'],
+    [
+      'manual override before cooldown',
+      { manualOverride: true, lastAction: { kind: 'shift-away', idc: 'sha', at: NOW } },
+      {},
+      'manual-override',
+    ],
+    [
+      'cooldown before rate limit',
+      { lastAction: { kind: 'shift-away', idc: 'sha', at: NOW }, actionsInLastHour: 9 },
+      {},
+      'cooldown',
+    ],
     ['rate limit before stale', { actionsInLastHour: 9 }, { stale: true }, 'rate-limit'],
     ['stale before panic', {}, { stale: true, liveVantages: 0 }, 'stale'],
   ])('order: %s', (_name, g, overrides, guardrail) => {

@@ -4,7 +4,7 @@
 import { headroomPercent, situationOf } from './capacity';
 import { formatRatio } from './format';
 import { refuse, runGuards } from './guards';
-import { SHIFT_GUARDS } from './shift-guards';
+import { shiftGuards } from './shift-guards';
 import { currentPercentages } from './current';
 import { apportion } from './normalise';
 import { gradualSteps } from './steps';
@@ -15,7 +15,8 @@ import type { Guardrail, ShiftContext, ShiftPlan, Weights } from './types';
  *
  * - Guardrails, in order: kill-switch, freeze, manual-override, cooldown, rate-limit, stale, panic
  *   (suspect vantages >= half of the live ones, 2+ IDCs UNHEALTHY, healthy capacity across all IDCs
- *   below panicThreshold), then nothing-to-move, no-receivers and capacity.
+ *   below panicThreshold), then nothing-to-move, no-receivers and capacity. The cooldown does not
+ *   hold back a shift away right after a failback of `from`: the way out is never damped.
  * - Capacity-aware: only HEALTHY IDCs receive (DEGRADED, UNHEALTHY and UNKNOWN never do), each in
  *   proportion to its headroom under maxUtilization (headroomPercent); none is pushed above it. What
  *   does not fit stays on `from` as `unplaced`, with a 'capacity' warning to raise as an event.
@@ -25,7 +26,7 @@ import type { Guardrail, ShiftContext, ShiftPlan, Weights } from './types';
  * Weights in the plan are whole percentages summing to 100, keys sorted.
  */
 export function planShiftAway(ctx: ShiftContext, from: string): ShiftPlan {
-  const guards = runGuards(ctx, SHIFT_GUARDS);
+  const guards = runGuards(ctx, shiftGuards(from));
   if ('refusal' in guards) return guards.refusal;
   const checked: Guardrail[] = [...guards.passed];
   const source = situationOf(ctx, from);

@@ -3,17 +3,20 @@ import { cooldown, freeze, killSwitch, manualOverride, rateLimit, type GuardChec
 import type { Guardrail } from './types';
 
 /**
- * The guardrails of a shift away and of a rule's set-weights. Order matters, first refusal wins: the
- * cheapest and most absolute checks first (a flag or a counter that says no whatever the data), then
- * whether the health data can be trusted at all (stale before panic: with old data the panic numbers
- * are old too); the capacity arithmetic comes after, in each planner. Failback has its own list.
+ * The guardrails of a shift away from `awayFrom`, or (without it) of a rule's set-weights. Order
+ * matters, first refusal wins: the cheapest and most absolute checks first (a flag or a counter that
+ * says no whatever the data), then whether the health data can be trusted at all (stale before panic:
+ * with old data the panic numbers are old too); the capacity arithmetic comes after, in each planner.
+ * Failback has its own list.
  */
-export const SHIFT_GUARDS: ReadonlyArray<[Guardrail, GuardCheck]> = [
-  ['kill-switch', killSwitch],
-  ['freeze', freeze],
-  ['manual-override', manualOverride],
-  ['cooldown', cooldown],
-  ['rate-limit', rateLimit],
-  ['stale', stale],
-  ['panic', panic],
-];
+export function shiftGuards(awayFrom?: string): ReadonlyArray<[Guardrail, GuardCheck]> {
+  return [
+    ['kill-switch', killSwitch],
+    ['freeze', freeze],
+    ['manual-override', manualOverride],
+    ['cooldown', cooldown(awayFrom)],
+    ['rate-limit', rateLimit],
+    ['stale', stale],
+    ['panic', panic],
+  ];
+}

@@ -17,6 +17,11 @@ export interface IdcSituation {
   capacity: number;
   /** Epoch ms since when the IDC has been HEALTHY without interruption; needed for failback. */
   healthySince?: number;
+  /**
+   * Epoch ms at which the (service, IDC) went UNHEALTHY within failbackBackoff.window, oldest first:
+   * each one lengthens the hold before failback (see failbackHold). Missing: none known.
+   */
+  outages?: number[];
 }
 
 /** The service's `policy`, durations already parsed to milliseconds. The full parsed policy fits. */
@@ -33,8 +38,10 @@ export interface ShiftPolicy {
   cooldown: number;
   /** Max automatic actions per service in any hour. */
   maxActionsPerHour: number;
-  /** Milliseconds an IDC must stay HEALTHY before failback. */
+  /** Milliseconds an IDC must stay HEALTHY before failback, after its only outage in the window. */
   recoveryHold: number;
+  /** Failback backs off: recoveryHold doubles with each outage within `window`, up to `maxHold` (ms). */
+  failbackBackoff: { window: number; maxHold: number };
 }
 
 /** Switches and counters that can forbid an action regardless of health. */
@@ -45,8 +52,11 @@ export interface ShiftGuards {
   frozen: boolean;
   /** An operator set the weights by hand (PUT /services/{name}/weights); automation waits for release. */
   manualOverride: boolean;
-  /** Epoch ms of the start of the service's last automatic action (one plan = one action). */
-  lastActionAt?: number;
+  /**
+   * The service's last automatic action (one plan = one action): its kind (shift-away, failback,
+   * set-weights), its IDC and the epoch ms it started at. The cooldown runs from `at`.
+   */
+  lastAction?: { kind: string; idc: string | null; at: number };
   /** Automatic actions on the service that started in the last hour. */
   actionsInLastHour: number;
 }

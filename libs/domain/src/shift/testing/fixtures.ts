@@ -12,6 +12,7 @@ export const POLICY: ShiftPolicy = {
   cooldown: 300_000,
   maxActionsPerHour: 6,
   recoveryHold: 300_000,
+  failbackBackoff: { window: 3_600_000, maxHold: 3_600_000 },
 };
 
 export const BASELINE: Weights = { bjs: 40, sha: 40, szx: 20 };
