@@ -48,7 +48,8 @@ const MAX_HOLD_MS = 3_600_000;
 /**
  * Slack on top of the checks' own detection time before sha must carry no weight: the result reaches
  * the leader, the next evaluation (1 s), the rule tick, the executor's call to the GSLB, all on a busy
- * 2-core machine (another process may keep a core busy).
+ * 2-core machine (another process may keep a core busy). Measured: sha drained 2.9-3.3 s after a
+ * hard fault, against a bound of 8.5 s, idle or with one core kept busy.
  */
 const SLACK_MS = 5_000;
 
@@ -93,7 +94,8 @@ describe('flap damping never keeps a dead IDC in rotation (fleet, all roles, fak
     s.services.find((x) => x.service === 'live')?.idcs.find((i) => i.idc === idc);
 
   /**
-   * A new Vigil and GSLB (on `gslbPort`) with the drill's config, `policy` over the drill's and the
+   * A new Vigil and GSLB (on `gslbPort`, fixed like the fleet's: this suite keeps to 27200-27299)
+   * with the drill's config, `policy` over the drill's and the
    * check's `unhealthyThreshold`; resolves once every IDC is HEALTHY.
    */
   async function start(gslbPort: number, unhealthyThreshold: number, policy: Record<string, unknown>) {
