@@ -18,6 +18,7 @@ import {
   planFailback,
   planSetWeights,
   planShiftAway,
+  supersedes,
   overrunReason,
   ruleDisabledEvent,
   type RuleOverrun,
@@ -308,13 +309,12 @@ export class AutomationService {
     service: string,
     idc: string,
   ): Promise<boolean> {
-    const open = await this.store.openActions(service);
-    if (open.length === 0) return true;
-    if (kind !== 'shift-away' || open.some((a) => a.kind !== 'failback' || a.idc !== idc)) return false;
+    const { proceed, superseded } = supersedes(await this.store.openActions(service), kind, idc);
+    if (!proceed || superseded.length === 0) return proceed;
     const token = this.health.fencingToken;
     if (token === null) return false;
     const reason = `superseded: ${idc} ${this.idcState(service, idc)} again during failback; rule ${rule?.name ?? '?'} shifts it away`;
-    for (const action of open) {
+    for (const action of superseded) {
       if (!(await this.store.supersede(action, reason, token))) return false;
       this.logger.warn(`action ${action.id}: failback ${service}/${idc} ${reason}`);
     }

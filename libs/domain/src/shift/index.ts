@@ -8,5 +8,6 @@ export { gradualSteps } from './steps';
 export { planShiftAway } from './plan-shift-away';
 export { planFailback } from './plan-failback';
 export { failbackHold, type FailbackHold } from './failback-hold';
+export { supersedes, type OpenAction } from './supersede';
 export { nextStep } from './next-step';
 export { planSetWeights } from './plan-set-weights';
