@@ -1,10 +1,21 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsIn, IsOptional, IsString, Matches, MaxLength } from 'class-validator';
-import type { HealthStateName } from '@libs/queue';
+import {
+  CHECK_STATES,
+  HEALTH_STATES,
+  type CheckState,
+  type EndpointHealthDetail,
+  type EndpointStatus,
+  type HealthState,
+  type ProbeResultView,
+  type ScoreComponents,
+  type StateCounts,
+  type VantageCheckView,
+} from '@libs/domain';
+import type { IdcStatus, ServiceStatus } from '@libs/queue';
 import { TIME_PATTERN } from './time-range';
 import { LimitParam } from '../pagination';
 
-export const STATE_NAMES: readonly HealthStateName[] = ['UNKNOWN', 'HEALTHY', 'DEGRADED', 'UNHEALTHY'];
 export const EVENT_KINDS = ['endpoint', 'idc', 'vantage', 'alert', 'rule'] as const;
 
 const TIME_DOC = 'ISO 8601 timestamp (2030-01-02T03:04:05Z) or epoch milliseconds, from 1970 to 9999';
@@ -18,10 +29,14 @@ export class ServiceStatusQuery {
   @IsString()
   idc?: string;
 
-  @ApiPropertyOptional({ enum: STATE_NAMES, description: 'Only endpoints in this state' })
+  @ApiPropertyOptional({
+    enum: HEALTH_STATES,
+    enumName: 'HealthState',
+    description: 'Only endpoints in this state',
+  })
   @IsOptional()
-  @IsIn(STATE_NAMES)
-  state?: HealthStateName;
+  @IsIn(HEALTH_STATES)
+  state?: HealthState;
 }
 
 class TimeRangeQuery {
@@ -96,16 +111,16 @@ export class AvailabilityQuery extends TimeRangeQuery {
 
 // ---------------------------------------------------------------- status
 
-export class StateCountsDto {
+export class StateCountsDto implements StateCounts {
   @ApiProperty() UNKNOWN!: number;
   @ApiProperty() HEALTHY!: number;
   @ApiProperty() DEGRADED!: number;
   @ApiProperty() UNHEALTHY!: number;
 }
 
-export class IdcStatusDto {
+export class IdcStatusDto implements IdcStatus {
   @ApiProperty() idc!: string;
-  @ApiProperty({ enum: STATE_NAMES }) state!: HealthStateName;
+  @ApiProperty({ enum: HEALTH_STATES, enumName: 'HealthState' }) state!: HealthState;
   @ApiProperty({ example: 'capacity' }) reason!: string;
   @ApiProperty() score!: number;
   @ApiProperty({ description: 'Healthy capacity / total capacity, 0..1' }) healthyRatio!: number;
@@ -128,7 +143,7 @@ export class IdcStatusDto {
   outages?: number[];
 }
 
-export class ServiceStatusDto {
+export class ServiceStatusDto implements ServiceStatus {
   @ApiProperty() service!: string;
   @ApiProperty({ type: [IdcStatusDto] }) idcs!: IdcStatusDto[];
   @ApiProperty({ type: StateCountsDto, description: 'Endpoints per state' }) endpoints!: StateCountsDto;
@@ -155,10 +170,10 @@ export class StatusDto {
   stale!: boolean;
 }
 
-export class EndpointStatusDto {
+export class EndpointStatusDto implements EndpointStatus {
   @ApiProperty({ example: 'live-edge.sha-edge-1' }) id!: string;
   @ApiProperty() idc!: string;
-  @ApiProperty({ enum: STATE_NAMES }) state!: HealthStateName;
+  @ApiProperty({ enum: HEALTH_STATES, enumName: 'HealthState' }) state!: HealthState;
   @ApiProperty({ example: 'down' }) reason!: string;
   @ApiProperty() score!: number;
   @ApiProperty({ description: 'Epoch ms of the last state change' }) since!: number;
@@ -172,10 +187,10 @@ export class ServiceHealthDto extends ServiceStatusDto {
   endpointStatuses!: EndpointStatusDto[];
 }
 
-class VantageCheckDto {
+class VantageCheckDto implements VantageCheckView {
   @ApiProperty() vantage!: string;
   @ApiProperty() check!: string;
-  @ApiProperty({ enum: ['UNKNOWN', 'UP', 'DOWN'] }) state!: string;
+  @ApiProperty({ enum: CHECK_STATES, enumName: 'CheckState' }) state!: CheckState;
   @ApiProperty({ description: 'Consecutive successes' }) successes!: number;
   @ApiProperty({ description: 'Consecutive failures' }) failures!: number;
   @ApiProperty({ description: 'Epoch ms' }) lastAt!: number;
@@ -183,13 +198,13 @@ class VantageCheckDto {
   @ApiPropertyOptional() lastError?: string;
 }
 
-class ScoreComponentsDto {
+class ScoreComponentsDto implements ScoreComponents {
   @ApiProperty() availability!: number;
   @ApiProperty() latency!: number;
   @ApiProperty() stability!: number;
 }
 
-class ResultDto {
+class ResultDto implements ProbeResultView {
   @ApiProperty() vantage!: string;
   @ApiProperty() check!: string;
   @ApiProperty({ description: 'Epoch ms' }) at!: number;
@@ -200,12 +215,13 @@ class ResultDto {
   @ApiPropertyOptional() detail?: string;
 }
 
-export class EndpointHealthDto {
+/** The leader's detail, or (`since: null`) what the API says of an endpoint it has not scored yet. */
+export class EndpointHealthDto implements Omit<EndpointHealthDetail, 'since'> {
   @ApiProperty() id!: string;
   @ApiProperty() service!: string;
   @ApiProperty() idc!: string;
   @ApiProperty() capacity!: number;
-  @ApiProperty({ enum: STATE_NAMES }) state!: HealthStateName;
+  @ApiProperty({ enum: HEALTH_STATES, enumName: 'HealthState' }) state!: HealthState;
   @ApiProperty() reason!: string;
   @ApiPropertyOptional({
     description:
@@ -224,6 +240,10 @@ export class EndpointHealthDto {
   @ApiProperty({ type: [String], description: 'Vantages that see it down' }) downFrom!: string[];
   @ApiProperty({ type: [String] }) upFrom!: string[];
   @ApiProperty({ type: ScoreComponentsDto }) scoreComponents!: ScoreComponentsDto;
+  @ApiPropertyOptional({
+    description: 'Epoch ms of the first failed probe of the current failure streak, until HEALTHY again',
+  })
+  firstFailureAt?: number;
   @ApiProperty({ type: [Number], description: 'State changes (epoch ms) in the flapping window' })
   transitions!: number[];
   @ApiProperty({ type: [ResultDto], description: 'The newest raw results (a short window)' })
