@@ -4426,7 +4426,9 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["ReceiveSummaryDto"];
+                };
             };
             /** @description Not the sender's shape: `details` names every bad field */
             400: {
@@ -4509,7 +4511,9 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["ReceiveSummaryDto"];
+                };
             };
             /** @description Not the sender's shape: `details` names every bad field */
             400: {
@@ -4572,7 +4576,9 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["ReceiveSummaryDto"];
+                };
             };
             /** @description Not the sender's shape: `details` names every bad field */
             400: {

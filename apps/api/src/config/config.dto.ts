@@ -30,13 +30,13 @@ export class DiffQuery {
   against?: number;
 }
 
-class FieldChangeDto {
+export class FieldChangeDto {
   @ApiProperty({ example: 'endpoints[sha-1].capacity' }) path!: string;
   @ApiPropertyOptional() before?: unknown;
   @ApiPropertyOptional() after?: unknown;
 }
 
-class PlanChangeDto {
+export class PlanChangeDto {
   @ApiProperty({
     enum: ['idc', 'service', 'rule', 'channel', 'settings'],
     description: 'settings: the notifications or alerts section (always an update)',
@@ -47,7 +47,7 @@ class PlanChangeDto {
   @ApiPropertyOptional({ type: [FieldChangeDto] }) fields?: FieldChangeDto[];
 }
 
-class PlanSummaryDto {
+export class PlanSummaryDto {
   @ApiProperty() create!: number;
   @ApiProperty() update!: number;
   @ApiProperty() delete!: number;

@@ -39,7 +39,7 @@ export class ServiceStatusQuery {
   state?: HealthState;
 }
 
-class TimeRangeQuery {
+export class TimeRangeQuery {
   @ApiPropertyOptional({ description: `Start (inclusive): ${TIME_DOC}`, pattern: TIME_PATTERN.source })
   @IsOptional()
   @Matches(TIME_PATTERN, TIME_MESSAGE)
@@ -149,7 +149,7 @@ export class ServiceStatusDto implements ServiceStatus {
   @ApiProperty({ type: StateCountsDto, description: 'Endpoints per state' }) endpoints!: StateCountsDto;
 }
 
-class VantagesDto {
+export class VantagesDto {
   @ApiProperty({ type: [String] }) live!: string[];
   @ApiProperty({ type: [String] }) suspect!: string[];
 }
@@ -187,7 +187,7 @@ export class ServiceHealthDto extends ServiceStatusDto {
   endpointStatuses!: EndpointStatusDto[];
 }
 
-class VantageCheckDto implements VantageCheckView {
+export class VantageCheckDto implements VantageCheckView {
   @ApiProperty() vantage!: string;
   @ApiProperty() check!: string;
   @ApiProperty({ enum: CHECK_STATES, enumName: 'CheckState' }) state!: CheckState;
@@ -198,13 +198,13 @@ class VantageCheckDto implements VantageCheckView {
   @ApiPropertyOptional() lastError?: string;
 }
 
-class ScoreComponentsDto implements ScoreComponents {
+export class ScoreComponentsDto implements ScoreComponents {
   @ApiProperty() availability!: number;
   @ApiProperty() latency!: number;
   @ApiProperty() stability!: number;
 }
 
-class ResultDto implements ProbeResultView {
+export class ResultDto implements ProbeResultView {
   @ApiProperty() vantage!: string;
   @ApiProperty() check!: string;
   @ApiProperty({ description: 'Epoch ms' }) at!: number;
