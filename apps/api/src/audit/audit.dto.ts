@@ -11,21 +11,22 @@ export class AuditQuery {
   @Int8Query(1, { description: 'Cursor: the `next` of the previous page' })
   before?: string;
 
-  @ApiPropertyOptional({ description: 'Only entries by this actor (API key name)' })
+  /** Only entries by this actor (API key name) */
   @IsOptional()
   @IsString()
   actor?: string;
 
-  @ApiPropertyOptional({ description: 'Only this action, e.g. config.apply' })
+  /** Only this action, e.g. config.apply */
   @IsOptional()
   @IsString()
   action?: string;
 }
 
 export class AuditEntryDto {
-  @ApiProperty() id!: string;
-  @ApiProperty() at!: Date;
-  @ApiProperty({ description: 'Who: the API key name' }) actor!: string;
+  id!: string;
+  at!: Date;
+  /** Who: the API key name */
+  actor!: string;
   @ApiProperty({ example: 'config.apply' }) action!: string;
   @ApiProperty({ example: 'config/v3' }) target!: string;
   @ApiPropertyOptional({ nullable: true, type: String }) sourceIp!: string | null;
@@ -33,7 +34,7 @@ export class AuditEntryDto {
 }
 
 export class AuditPageDto {
-  @ApiProperty({ type: [AuditEntryDto] }) items!: AuditEntryDto[];
+  items!: AuditEntryDto[];
   @ApiPropertyOptional({ nullable: true, type: String, description: 'Pass as `before` for the next page' })
   next!: string | null;
 }

@@ -3,36 +3,38 @@ import { IsOptional, IsString } from 'class-validator';
 import { PageQuery } from '../pagination';
 
 export class EndpointQuery extends PageQuery {
-  @ApiPropertyOptional({ description: 'Only endpoints of this service' })
+  /** Only endpoints of this service */
   @IsOptional()
   @IsString()
   service?: string;
 
-  @ApiPropertyOptional({ description: 'Only endpoints in this IDC' })
+  /** Only endpoints in this IDC */
   @IsOptional()
   @IsString()
   idc?: string;
 }
 
 export class IdcDto {
-  @ApiProperty() name!: string;
+  name!: string;
   @ApiPropertyOptional({ nullable: true, type: String }) region!: string | null;
-  @ApiProperty() capacity!: number;
+  capacity!: number;
   @ApiProperty({ type: 'object', additionalProperties: { type: 'string' } }) labels!: Record<string, string>;
-  @ApiProperty({ description: 'The config version this view comes from' }) configVersion!: number;
+  /** The config version this view comes from */
+  configVersion!: number;
 }
 
 export class ServiceSummaryDto {
-  @ApiProperty() name!: string;
+  name!: string;
   @ApiProperty({ type: 'object', additionalProperties: { type: 'string' } }) labels!: Record<string, string>;
-  @ApiProperty() endpointCount!: number;
-  @ApiProperty() configVersion!: number;
+  endpointCount!: number;
+  configVersion!: number;
 }
 
 export class ServiceIdcDto {
-  @ApiProperty() idc!: string;
-  @ApiProperty() endpoints!: number;
-  @ApiProperty({ description: 'Sum of the endpoint capacities' }) capacity!: number;
+  idc!: string;
+  endpoints!: number;
+  /** Sum of the endpoint capacities */
+  capacity!: number;
 }
 
 export class ServiceDto extends ServiceSummaryDto {
@@ -42,19 +44,20 @@ export class ServiceDto extends ServiceSummaryDto {
     description: 'checks, weights, trafficManager, policy',
   })
   spec!: Record<string, unknown>;
-  @ApiProperty({ type: [ServiceIdcDto] }) idcs!: ServiceIdcDto[];
+  idcs!: ServiceIdcDto[];
 }
 
 export class EndpointDto {
   @ApiProperty({ example: 'live-edge.sha-1', description: '<service>.<name>, stable across applies' })
   id!: string;
-  @ApiProperty() service!: string;
-  @ApiProperty() name!: string;
-  @ApiProperty() idc!: string;
-  @ApiProperty({ description: 'The url or host:port probed' }) target!: string;
-  @ApiProperty() capacity!: number;
+  service!: string;
+  name!: string;
+  idc!: string;
+  /** The url or host:port probed */
+  target!: string;
+  capacity!: number;
   @ApiProperty({ type: 'object', additionalProperties: { type: 'string' } }) labels!: Record<string, string>;
-  @ApiProperty() configVersion!: number;
+  configVersion!: number;
 }
 
 const page = <T>(item: new () => T, name: string) => {
