@@ -8,6 +8,10 @@ export type ControllerProcess = ChildProcess & { output: () => string; name: str
 /** The line a controller logs when it takes the lease. */
 export const LEADING = 'leading the controllers';
 
+/** The controllers that have taken the lease at some point (their output says so). */
+export const leaders = (controllers: readonly ControllerProcess[]): ControllerProcess[] =>
+  controllers.filter((c) => c.output().includes(LEADING));
+
 /**
  * `apps/controller/src/main.ts` as its own process, on `vigil`'s database and Redis prefix, logging at
  * info; `env` adds variables (a traffic manager's secret).
