@@ -1,4 +1,5 @@
 export * from './audit/audit.service';
+export { AuthService } from './auth/auth.service';
 export * from './auth/api-key.service';
 export * from './auth/auth.decorators';
 export * from './auth/principal';
@@ -9,5 +10,5 @@ export * from './health/readiness';
 export * from './http-exception.filter';
 export * from './metrics/metrics.service';
 export * from './redis.provider';
-export { WEBHOOK_PATH } from './request-bodies';
+export * from './role-feature';
 export * from './runtime.module';

@@ -206,7 +206,7 @@ export class ConfigService {
   }
 
   private async announce(version: number): Promise<void> {
-    // Listeners reload from Postgres; a lost message is caught up by their periodic check (later issues).
+    // Listeners reload from Postgres; a lost message is caught up by their periodic check.
     await this.redis.publish(redisKey(this.env, CONFIG_CHANNEL), String(version)).catch((err: unknown) => {
       this.logger.warn(`could not announce config version ${version}: ${(err as Error).message}`);
     });
