@@ -1,12 +1,11 @@
 import { BadRequestException } from '@nestjs/common';
-import { randomUUID } from 'node:crypto';
 import type { EntityManager } from 'typeorm';
 import { serviceWeights } from '@libs/config';
 import { normalise, type Weights } from '@libs/domain';
 import {
   ActionEntity,
-  ActionStepEntity,
   EndpointEntity,
+  insertAction,
   ServiceEntity,
   ServiceTrafficEntity,
   type ActionState,
@@ -77,10 +76,8 @@ export interface ManualAction {
  * Inserts a one-step manual action in state `executing` and its pending step (key `<id>:0`): the
  * controller leader's executor picks it up and applies the weights at once.
  */
-export async function insertManualAction(m: EntityManager, action: ManualAction): Promise<string> {
-  const id = randomUUID();
-  await m.getRepository(ActionEntity).insert({
-    id,
+export function insertManualAction(m: EntityManager, action: ManualAction): Promise<string> {
+  return insertAction(m, {
     service: action.service,
     rule: null,
     kind: action.kind,
@@ -91,24 +88,10 @@ export async function insertManualAction(m: EntityManager, action: ManualAction)
     plan: action.plan,
     guardrails: [],
     weightsBefore: action.weightsBefore,
-    stepsDone: 0,
-    stepsTotal: 1,
+    steps: [action.weights],
     decidedBy: action.decidedBy,
-    fencingToken: '0',
-    error: null,
+    fencingToken: 0,
   });
-  await m.getRepository(ActionStepEntity).insert({
-    actionId: id,
-    index: 0,
-    weights: action.weights,
-    idempotencyKey: `${id}:0`,
-    state: 'pending',
-    attempts: 0,
-    result: null,
-    startedAt: null,
-    finishedAt: null,
-  });
-  return id;
 }
 
 /**
