@@ -4,8 +4,7 @@ import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { checkMatchers } from '@libs/domain';
 import { SilenceEntity, type SilenceMatcher } from '@libs/persistence';
-import { AuditService, type AuditActor } from '@libs/runtime';
-import { invalid } from '../traffic/traffic-store';
+import { AuditService, badRequest, type AuditActor } from '@libs/runtime';
 import type { CreateSilenceDto, SilenceDto, SilenceListDto, SilencesQuery } from './notifications.dto';
 
 /** A silence may last at most this long: a forgotten one must not mute paging for good. */
@@ -36,7 +35,7 @@ export class SilencesService {
       details.push({ path: 'endsAt', message: 'must be after startsAt and in the future' });
     else if (endsAt > now + MAX_SILENCE_MS)
       details.push({ path: 'endsAt', message: 'must be at most 30 days ahead' });
-    if (details.length) throw invalid(details);
+    if (details.length) throw badRequest(details);
     const matchers: SilenceMatcher[] = body.matchers.map(({ label, op, value }) => ({
       label,
       op: op as SilenceMatcher['op'],
