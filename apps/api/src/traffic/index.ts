@@ -2,6 +2,7 @@ import { ActionsController } from './actions.controller';
 import { ActionsService } from './actions.service';
 import { ActionsStore } from './actions.store';
 import { AutomationController } from './automation.controller';
+import { AutomationSettingsStore } from './automation-settings.store';
 import { AutomationService } from './automation.service';
 import { FreezesController } from './freezes.controller';
 import { FreezesService } from './freezes.service';
@@ -25,4 +26,5 @@ export const TRAFFIC_PROVIDERS = [
   ActionsStore,
   ServiceTrafficStore,
   FreezesStore,
+  AutomationSettingsStore,
 ];
