@@ -3,6 +3,7 @@ import { ALERTS_CONTROLLERS, ALERTS_PROVIDERS } from './alerts';
 import { ApiKeysController } from './api-keys/api-keys.controller';
 import { AuditController } from './audit/audit.controller';
 import { ConfigController } from './config/config.controller';
+import { ConfigVersionsStore } from './config/config-versions.store';
 import { ConfigService } from './config/config.service';
 import { HEALTH_CONTROLLERS, HEALTH_PROVIDERS } from './health';
 import { InventoryController } from './inventory/inventory.controller';
@@ -24,6 +25,7 @@ import { TRAFFIC_CONTROLLERS, TRAFFIC_PROVIDERS } from './traffic';
   ],
   providers: [
     ConfigService,
+    ConfigVersionsStore,
     InventoryService,
     ...HEALTH_PROVIDERS,
     ...TRAFFIC_PROVIDERS,
