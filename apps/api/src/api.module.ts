@@ -8,6 +8,7 @@ import { ConfigService } from './config/config.service';
 import { HEALTH_CONTROLLERS, HEALTH_PROVIDERS } from './health';
 import { InventoryController } from './inventory/inventory.controller';
 import { InventoryService } from './inventory/inventory.service';
+import { InventoryStore } from './inventory/inventory.store';
 import { NOTIFICATION_CONTROLLERS, NOTIFICATION_PROVIDERS } from './notifications';
 import { TRAFFIC_CONTROLLERS, TRAFFIC_PROVIDERS } from './traffic';
 
@@ -27,6 +28,7 @@ import { TRAFFIC_CONTROLLERS, TRAFFIC_PROVIDERS } from './traffic';
     ConfigService,
     ConfigVersionsStore,
     InventoryService,
+    InventoryStore,
     ...HEALTH_PROVIDERS,
     ...TRAFFIC_PROVIDERS,
     ...NOTIFICATION_PROVIDERS,

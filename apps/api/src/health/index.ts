@@ -2,10 +2,12 @@ import { AvailabilityService } from './availability.service';
 import { EventStreamService } from './event-stream.service';
 import { EventsController } from './events.controller';
 import { HealthEventsService } from './health-events.service';
+import { HealthEventsStore } from './health-events.store';
 import { HealthHistoryService } from './health-history.service';
 import { HealthInventory } from './health-inventory.service';
 import { HealthReadService } from './health-read.service';
 import { ReportsController } from './reports.controller';
+import { RollupsStore } from './rollups.store';
 import { StatusController } from './status.controller';
 
 export { EventStreamService } from './event-stream.service';
@@ -20,4 +22,6 @@ export const HEALTH_PROVIDERS = [
   HealthEventsService,
   EventStreamService,
   AvailabilityService,
+  HealthEventsStore,
+  RollupsStore,
 ];
