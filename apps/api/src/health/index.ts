@@ -1,4 +1,5 @@
 import { AvailabilityService } from './availability.service';
+import { AvailabilityStore } from './availability.store';
 import { EventStreamService } from './event-stream.service';
 import { EventsController } from './events.controller';
 import { HealthEventsService } from './health-events.service';
@@ -24,4 +25,5 @@ export const HEALTH_PROVIDERS = [
   AvailabilityService,
   HealthEventsStore,
   RollupsStore,
+  AvailabilityStore,
 ];
