@@ -31,6 +31,23 @@ export class ConfigVersionsStore {
     return m.getRepository(ConfigVersionEntity).findOne({ where: {}, order: { version: 'DESC' } });
   }
 
+  /** The newest version number (one `max(version)`), or null before the first apply. */
+  async newestVersion(m: EntityManager = this.db.manager): Promise<number | null> {
+    const [head] = await m.query<Array<{ version: number | null }>>(
+      'SELECT max(version)::int AS version FROM config_versions',
+    );
+    return head?.version ?? null;
+  }
+
+  /** `alerts.labels` of the version's document, as stored (null when it has none). */
+  async alertLabels(version: number, m: EntityManager = this.db.manager): Promise<object | null> {
+    const [row] = await m.query<Array<{ labels: object | null }>>(
+      `SELECT document->'alerts'->'labels' AS labels FROM config_versions WHERE version = $1`,
+      [version],
+    );
+    return row?.labels ?? null;
+  }
+
   find(version: number, m: EntityManager = this.db.manager): Promise<ConfigVersionEntity | null> {
     return m.getRepository(ConfigVersionEntity).findOneBy({ version });
   }
