@@ -7,6 +7,7 @@ export { grafanaSignature, GRAFANA_SIGNATURE_HEADER } from './auth/grafana-signa
 export * from './bootstrap';
 export * from './config-follower.service';
 export * from './health/readiness';
+export * from './http-errors';
 export * from './http-exception.filter';
 export * from './metrics/metrics.service';
 export * from './redis.provider';
