@@ -15,7 +15,7 @@ import {
 } from '@libs/queue';
 import { ConfigFollower, MetricsService, Readiness, REDIS, redisKey } from '@libs/runtime';
 import { LeaderLease } from '../leader-lease';
-import { withTimeout } from '../with-timeout';
+import { every, withTimeout } from '../timers';
 import { HealthEngine } from './health-engine';
 import { HealthMetrics } from './health-metrics';
 import { HealthStore } from './health-store';
@@ -165,13 +165,10 @@ export class HealthService implements OnApplicationBootstrap, OnApplicationShutd
     this.worker.on('failed', (job, err) =>
       this.logger.warn(`result batch ${job?.id} failed: ${err.message}`),
     );
-    const every = (ms: number, task: () => Promise<void>) =>
-      this.timers.push(
-        setInterval(() => void task().catch((err: unknown) => this.logger.warn((err as Error).message)), ms),
-      );
-    every(EVALUATE_MS, () => this.evaluate());
-    every(ROLLUPS_MS, () => this.store.writeRollups(this.engine.takeRollups(Date.now())));
-    every(RETENTION_MS, () => this.retention());
+    const warn = (message: string) => this.logger.warn(message);
+    every(this.timers, EVALUATE_MS, () => this.evaluate(), warn);
+    every(this.timers, ROLLUPS_MS, () => this.store.writeRollups(this.engine.takeRollups(Date.now())), warn);
+    every(this.timers, RETENTION_MS, () => this.retention(), warn);
   }
 
   /**

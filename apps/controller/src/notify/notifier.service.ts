@@ -45,6 +45,7 @@ import {
 import { ConfigFollower, MetricsService, REDIS, redisKey } from '@libs/runtime';
 import { endpointInfos } from '../health/endpoint-infos';
 import { HealthService } from '../health/health.service';
+import { every } from '../timers';
 import { NotificationStore, type ActionPage, type SweepPage } from './notification-store';
 
 const TICK_MS = 1000;
@@ -149,13 +150,10 @@ export class NotifierService
       connection: this.connection,
       prefix: bullPrefix(this.env),
     });
-    const every = (ms: number, task: () => Promise<unknown>) =>
-      this.timers.push(
-        setInterval(() => void task().catch((err: unknown) => this.logger.warn((err as Error).message)), ms),
-      );
-    every(TICK_MS, () => this.tick());
-    every(SWEEP_MS, () => this.sweep());
-    every(RETENTION_MS, () => this.retention());
+    const warn = (message: string) => this.logger.warn(message);
+    every(this.timers, TICK_MS, () => this.tick(), warn);
+    every(this.timers, SWEEP_MS, () => this.sweep(), warn);
+    every(this.timers, RETENTION_MS, () => this.retention(), warn);
   }
 
   /**
