@@ -1,7 +1,10 @@
 import { Module } from '@nestjs/common';
+import { AutomationStore } from './automation/automation-store';
 import { AutomationService } from './automation/automation.service';
+import { HealthStore } from './health/health-store';
 import { HealthService } from './health/health.service';
 import { DeliveryProcessor } from './notify/delivery.processor';
+import { NotificationStore } from './notify/notification-store';
 import { NotifierService } from './notify/notifier.service';
 
 /**
@@ -9,7 +12,15 @@ import { NotifierService } from './notify/notifier.service';
  * notifier; on every replica, notification delivery.
  */
 @Module({
-  providers: [HealthService, AutomationService, NotifierService, DeliveryProcessor],
+  providers: [
+    HealthStore,
+    NotificationStore,
+    AutomationStore,
+    HealthService,
+    AutomationService,
+    NotifierService,
+    DeliveryProcessor,
+  ],
   exports: [HealthService, AutomationService],
 })
 export class ControllerModule {}

@@ -58,7 +58,6 @@ const MODE_STATE = { enforce: 'executing', approval: 'awaiting-approval', 'dry-r
 @Injectable()
 export class AutomationService {
   private readonly logger = new Logger(AutomationService.name);
-  private readonly store: AutomationStore;
   private readonly runner: RulesRunner;
   /** Rules disabled in this tick for overrunning their budget: recorded on the timeline after it. */
   private overruns: RuleOverrun[] = [];
@@ -82,11 +81,11 @@ export class AutomationService {
     @Inject(ENV) private readonly env: Env,
     @InjectDataSource() db: DataSource,
     @Inject(REDIS) redis: Redis,
+    private readonly store: AutomationStore,
     private readonly health: HealthService,
     private readonly notifier: NotifierService,
     follower: ConfigFollower,
   ) {
-    this.store = new AutomationStore(db);
     this.alertFacts = new AlertFacts(alertFactsSource(db), (message) => this.logger.warn(message));
     const channel = redisKey(env, HEALTH_KEYS.events);
     this.alertExpiry = new AlertExpiry(db, (events) => publishTimelineEvents(redis, channel, events));

@@ -1,9 +1,7 @@
 import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
 import { Worker } from 'bullmq';
 import Redis from 'ioredis';
 import { randomUUID } from 'node:crypto';
-import { DataSource } from 'typeorm';
 import { ENV, type Env, type StoredConfig } from '@libs/config';
 import { leadership, type HealthEvent, type Leadership } from '@libs/domain';
 import {
@@ -50,7 +48,6 @@ export class HealthService implements OnApplicationBootstrap, OnApplicationShutd
   private readonly logger = new Logger(HealthService.name);
   private readonly instanceId = randomUUID();
   readonly engine = new HealthEngine();
-  private readonly store: HealthStore;
   private readonly metrics: HealthMetrics;
   private readonly lease: LeaderLease;
   private connection?: Redis;
@@ -66,13 +63,12 @@ export class HealthService implements OnApplicationBootstrap, OnApplicationShutd
   constructor(
     @Inject(ENV) private readonly env: Env,
     @Inject(REDIS) private readonly redis: Redis,
-    @InjectDataSource() db: DataSource,
+    private readonly store: HealthStore,
     metrics: MetricsService,
     private readonly follower: ConfigFollower,
     readiness: Readiness,
   ) {
     const key = (name: string) => redisKey(env, name);
-    this.store = new HealthStore(redis, db, key);
     this.metrics = new HealthMetrics(metrics.registry, () => this.leadership());
     this.lease = new LeaderLease({
       redis,

@@ -6,11 +6,9 @@ import {
   OnApplicationBootstrap,
   OnApplicationShutdown,
 } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
 import { Queue } from 'bullmq';
 import Redis from 'ioredis';
 import { Counter } from 'prom-client';
-import { DataSource } from 'typeorm';
 import { ENV, parseDuration, type Env, type StoredConfig } from '@libs/config';
 import {
   advanceActionCursor,
@@ -78,7 +76,6 @@ export class NotifierService
   implements OnApplicationBootstrap, BeforeApplicationShutdown, OnApplicationShutdown
 {
   private readonly logger = new Logger(NotifierService.name);
-  private readonly store: NotificationStore;
   private readonly created: Counter<'channel' | 'event' | 'state'>;
   private readonly dropped: Counter;
   private connection?: Redis;
@@ -108,12 +105,11 @@ export class NotifierService
   constructor(
     @Inject(ENV) private readonly env: Env,
     @Inject(REDIS) private readonly redis: Redis,
-    @InjectDataSource() db: DataSource,
+    private readonly store: NotificationStore,
     metrics: MetricsService,
     private readonly health: HealthService,
     follower: ConfigFollower,
   ) {
-    this.store = new NotificationStore(db);
     this.created = new Counter({
       name: 'vigil_notifications_total',
       help: 'Notifications recorded, by channel, event and state (pending, silenced, suppressed)',
