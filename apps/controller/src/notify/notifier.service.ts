@@ -5,6 +5,7 @@ import {
   Logger,
   OnApplicationBootstrap,
   OnApplicationShutdown,
+  OnModuleInit,
 } from '@nestjs/common';
 import { Queue } from 'bullmq';
 import Redis from 'ioredis';
@@ -41,6 +42,7 @@ import {
   type NotificationJob,
 } from '@libs/queue';
 import { ConfigFollower, MetricsService, REDIS, redisKey } from '@libs/runtime';
+import { ControllerLease } from '../controller-lease';
 import { endpointInfos } from '../health/endpoint-infos';
 import { HealthService } from '../health/health.service';
 import { every } from '../timers';
@@ -73,7 +75,7 @@ interface Routing {
  */
 @Injectable()
 export class NotifierService
-  implements OnApplicationBootstrap, BeforeApplicationShutdown, OnApplicationShutdown
+  implements OnModuleInit, OnApplicationBootstrap, BeforeApplicationShutdown, OnApplicationShutdown
 {
   private readonly logger = new Logger(NotifierService.name);
   private readonly created: Counter<'channel' | 'event' | 'state'>;
@@ -108,7 +110,8 @@ export class NotifierService
     private readonly store: NotificationStore,
     metrics: MetricsService,
     private readonly health: HealthService,
-    follower: ConfigFollower,
+    private readonly lease: ControllerLease,
+    private readonly follower: ConfigFollower,
   ) {
     this.created = new Counter({
       name: 'vigil_notifications_total',
@@ -121,8 +124,12 @@ export class NotifierService
       help: 'Health events dropped because the notifier fell behind',
       registers: [metrics.registry],
     });
-    follower.onConfig((config) => this.setConfig(config));
-    health.onEvaluated((_snapshot, _now, events) => {
+  }
+
+  /** Follows the config and takes the events of each evaluation. */
+  onModuleInit(): void {
+    this.follower.onConfig((config) => this.setConfig(config));
+    this.health.onEvaluated((_snapshot, _now, events) => {
       // Only hand the events over: the notifier works on its own timer.
       for (const event of events) this.events.push(event);
       this.boundEvents();
@@ -153,7 +160,7 @@ export class NotifierService
   }
 
   /**
-   * Before any shutdown hook (HealthService's releases the lease in its own): a tick cut short after
+   * Before any shutdown hook (ControllerLease's releases the lease in its own): a tick cut short after
    * recording notices but before saving the incidents, or one whose save comes after the lease is
    * released (and so is refused), would make the next leader send the same trigger again, or lose
    * where it went.
@@ -188,7 +195,7 @@ export class NotifierService
 
   private async tick(): Promise<void> {
     if (this.running || !this.routing) return;
-    const token = this.health.fencingToken;
+    const token = this.lease.fencingToken;
     if (token === null) {
       this.leading = false;
       this.events = [];
@@ -300,7 +307,7 @@ export class NotifierService
     const book = JSON.stringify(this.book);
     const cursor = String(this.cursor.at);
     if (book === this.savedBook && cursor === this.savedCursor) return;
-    const saved = await this.health.setIfLeader(
+    const saved = await this.lease.setIfLeader(
       { [this.key('incidents')]: book, [this.key('actions-cursor')]: cursor },
       token,
     );
@@ -341,7 +348,7 @@ export class NotifierService
    * enqueue, a worker was killed mid-send, an update failed after a send); a live job is left alone.
    */
   private async sweep(): Promise<void> {
-    if (!this.health.isLeader) return;
+    if (!this.lease.isLeader) return;
     // One page per sweep, on from where the last ended, so every stuck row is reached in turn.
     const page = await this.store.stuckPending(new Date(Date.now() - STUCK_MS), this.sweepAfter);
     this.sweepAfter = page.next;
@@ -349,7 +356,7 @@ export class NotifierService
   }
 
   private async retention(): Promise<void> {
-    if (!this.health.isLeader) return;
+    if (!this.lease.isLeader) return;
     const before = new Date(Date.now() - this.env.VIGIL_EVENT_RETENTION_DAYS * 86_400_000);
     const deleted = await this.store.applyRetention(before);
     if (deleted) this.logger.log(`retention removed ${deleted} old notifications`);
