@@ -157,6 +157,16 @@ describe('HealthService', () => {
     expect(store.publishStatus).toHaveBeenCalledTimes(published);
   });
 
+  it('publishes nothing once the lease is no longer held, even before the step-down has run', async () => {
+    const { lease, store } = await setup();
+    await lease.acquire(5);
+    await jest.advanceTimersByTimeAsync(1000);
+    const published = store.publishStatus.mock.calls.length;
+    lease.fencingToken = null; // lost; the 'lost' listeners not run yet
+    await jest.advanceTimersByTimeAsync(3000);
+    expect(store.publishStatus).toHaveBeenCalledTimes(published);
+  });
+
   it('gives up a take-over when the lease moved on while the state was loading', async () => {
     const { lease, store } = await setup();
     store.loadStatus.mockImplementationOnce(async () => {
