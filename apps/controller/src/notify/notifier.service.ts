@@ -11,7 +11,7 @@ import { Queue } from 'bullmq';
 import Redis from 'ioredis';
 import { Counter } from 'prom-client';
 import { ENV, type Env } from '@libs/config';
-import { type ruleNotice, type RuleOverrun } from '@libs/domain';
+import type { ruleNotice, RuleOverrun } from '@libs/domain';
 import {
   bullPrefix,
   createBullConnection,
