@@ -1,15 +1,32 @@
 import { Module } from '@nestjs/common';
+import { AutomationStore } from './automation/automation-store';
 import { AutomationService } from './automation/automation.service';
+import { ControllerLease } from './controller-lease';
+import { HealthStore } from './health/health-store';
 import { HealthService } from './health/health.service';
 import { DeliveryProcessor } from './notify/delivery.processor';
+import { NotificationStore } from './notify/notification-store';
 import { NotifierService } from './notify/notifier.service';
+import { TrafficWeights } from './traffic-weights';
 
 /**
  * The controller role: on the leader, the health model, the rules engine, the executor and the
  * notifier; on every replica, notification delivery.
  */
 @Module({
-  providers: [HealthService, AutomationService, NotifierService, DeliveryProcessor],
+  // Listeners are added in onModuleInit, which Nest calls on dependencies first: HealthService,
+  // then NotifierService, then AutomationService (see AutomationService.onModuleInit).
+  providers: [
+    ControllerLease,
+    TrafficWeights,
+    HealthStore,
+    NotificationStore,
+    AutomationStore,
+    HealthService,
+    NotifierService,
+    AutomationService,
+    DeliveryProcessor,
+  ],
   exports: [HealthService, AutomationService],
 })
 export class ControllerModule {}

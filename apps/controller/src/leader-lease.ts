@@ -1,5 +1,5 @@
 import type Redis from 'ioredis';
-import { withTimeout } from './with-timeout';
+import { withTimeout } from './timers';
 
 // Takes the lease if it is free or already ours, with a new fencing token: a new leadership. Returns
 // {token} when taken, {0, holder} when another holds it. One script, so an attempt that timed out

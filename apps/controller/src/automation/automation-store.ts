@@ -1,3 +1,5 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, In, type EntityManager } from 'typeorm';
 import type { ShiftGuards, Weights } from '@libs/domain';
 import {
@@ -37,8 +39,9 @@ export interface NewAction {
 }
 
 /** The executor's and the rules' reads and writes of actions, guards and service traffic. */
+@Injectable()
 export class AutomationStore {
-  constructor(private readonly db: DataSource) {}
+  constructor(@InjectDataSource() private readonly db: DataSource) {}
 
   async guards(service: string, idc: string, now: number): Promise<ShiftGuards> {
     const [kill, frozen, traffic, recent] = await Promise.all([

@@ -1,4 +1,4 @@
-import { Inject, Injectable, Logger } from '@nestjs/common';
+import { Inject, Injectable, Logger, OnModuleInit } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import Redis from 'ioredis';
 import { DataSource } from 'typeorm';
@@ -31,8 +31,10 @@ import { HEALTH_KEYS, type StatusSnapshot } from '@libs/queue';
 import { insertTimelineEvents, publishTimelineEvents } from '@libs/persistence';
 import { ConfigFollower, REDIS, redisKey } from '@libs/runtime';
 import { createAdapter, type TrafficAdapter } from '@libs/traffic';
+import { ControllerLease } from '../controller-lease';
 import { HealthService } from '../health/health.service';
 import { NotifierService } from '../notify/notifier.service';
+import { TrafficWeights } from '../traffic-weights';
 import { AlertExpiry } from './alert-expiry';
 import { AlertFacts } from './alert-facts';
 import { alertFactsSource } from './alert-facts-source';
@@ -56,9 +58,8 @@ const MODE_STATE = { enforce: 'executing', approval: 'awaiting-approval', 'dry-r
  * waits for endpoint-level weights in the traffic adapters (logged as not supported yet).
  */
 @Injectable()
-export class AutomationService {
+export class AutomationService implements OnModuleInit {
   private readonly logger = new Logger(AutomationService.name);
-  private readonly store: AutomationStore;
   private readonly runner: RulesRunner;
   /** Rules disabled in this tick for overrunning their budget: recorded on the timeline after it. */
   private overruns: RuleOverrun[] = [];
@@ -82,11 +83,13 @@ export class AutomationService {
     @Inject(ENV) private readonly env: Env,
     @InjectDataSource() db: DataSource,
     @Inject(REDIS) redis: Redis,
+    private readonly store: AutomationStore,
     private readonly health: HealthService,
+    private readonly lease: ControllerLease,
+    private readonly weights: TrafficWeights,
     private readonly notifier: NotifierService,
-    follower: ConfigFollower,
+    private readonly follower: ConfigFollower,
   ) {
-    this.store = new AutomationStore(db);
     this.alertFacts = new AlertFacts(alertFactsSource(db), (message) => this.logger.warn(message));
     const channel = redisKey(env, HEALTH_KEYS.events);
     this.alertExpiry = new AlertExpiry(db, (events) => publishTimelineEvents(redis, channel, events));
@@ -102,7 +105,7 @@ export class AutomationService {
     const bookKey = redisKey(env, 'rules', 'book');
     this.memory = new RuleMemory(this.runner, {
       load: () => redis.get(bookKey),
-      save: (text, token) => health.setIfLeader({ [bookKey]: text }, token),
+      save: (text, token) => lease.setIfLeader({ [bookKey]: text }, token),
     });
     this.recordRuleEvents = async (overruns) => {
       const events = overruns.map(ruleDisabledEvent);
@@ -113,13 +116,21 @@ export class AutomationService {
       store: this.store,
       adapter: (service) => this.adapters.get(service),
       context: (service, idc, now) => this.context(service, idc, now),
-      fencingToken: () => this.health.fencingToken,
-      holdsLease: (token) => this.health.holdsLease(token),
+      fencingToken: () => this.lease.fencingToken,
+      holdsLease: (token) => this.lease.holds(token),
       log: (message) => this.logger.log(message),
       error: (message) => this.logger.error(message),
     });
-    follower.onConfig((config) => this.setConfig(config));
-    health.onEvaluated((snapshot, now) => this.tick(snapshot, now));
+  }
+
+  /**
+   * Follows the config and runs after each evaluation. HealthService and NotifierService, which this
+   * depends on, have added their listeners by now (Nest initialises dependencies first): the notifier
+   * takes an evaluation's events before the rules run on it.
+   */
+  onModuleInit(): void {
+    this.follower.onConfig((config) => this.setConfig(config));
+    this.health.onEvaluated((snapshot, now) => this.tick(snapshot, now));
   }
 
   private setConfig(config: StoredConfig): void {
@@ -144,11 +155,11 @@ export class AutomationService {
 
   private async tick(snapshot: StatusSnapshot, now: number): Promise<void> {
     this.snapshot = snapshot;
-    const token = this.health.fencingToken;
+    const token = this.lease.fencingToken;
     if (!this.config || token === null) return;
     await this.memory.begin(token, now);
     const desired = await this.store.allDesired();
-    this.health.currentWeights = desired;
+    this.weights.set(desired);
     const weightOf = (service: string, idc: string) => {
       const s = this.config?.services.find((x) => x.name === service);
       const w = desired.get(service) ?? (s ? normalise(serviceWeights(s)) : {});
@@ -171,7 +182,7 @@ export class AutomationService {
     this.refusals = new Map([...this.refusals].filter(([key]) => this.touched.has(key)));
     await this.executor.tick(now);
     // The next snapshot shows the weights of the step just applied, not those of the tick before.
-    this.health.currentWeights = await this.store.allDesired();
+    this.weights.set(await this.store.allDesired());
   }
 
   /** Puts the rules disabled in this tick on the timeline (the notice and the log line are out already). */
@@ -290,7 +301,7 @@ export class AutomationService {
       guardrails: plan.guardrailsChecked,
       weightsBefore: plan.before,
       steps: plan.steps,
-      fencingToken: this.health.fencingToken ?? 0,
+      fencingToken: this.lease.fencingToken ?? 0,
     });
     this.logger.log(`action ${id}: ${kind} ${serviceName}/${idc} (${mode} -> ${state}): ${reason}`);
   }
@@ -311,7 +322,7 @@ export class AutomationService {
   ): Promise<boolean> {
     const { proceed, superseded } = supersedes(await this.store.openActions(service), kind, idc);
     if (!proceed || superseded.length === 0) return proceed;
-    const token = this.health.fencingToken;
+    const token = this.lease.fencingToken;
     if (token === null) return false;
     const reason = `superseded: ${idc} ${this.idcState(service, idc)} again during failback; rule ${rule?.name ?? '?'} shifts it away`;
     for (const action of superseded) {
@@ -348,7 +359,7 @@ export class AutomationService {
       guardrails: [plan.guardrail],
       weightsBefore: current,
       steps: [],
-      fencingToken: this.health.fencingToken ?? 0,
+      fencingToken: this.lease.fencingToken ?? 0,
     });
     const page = plan.page ? ' (page a human)' : '';
     this.logger.warn(

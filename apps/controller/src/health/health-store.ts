@@ -1,6 +1,9 @@
-import type Redis from 'ioredis';
+import { Inject, Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import Redis from 'ioredis';
 import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
-import type { DataSource } from 'typeorm';
+import { DataSource } from 'typeorm';
+import { ENV, type Env } from '@libs/config';
 import type { HealthEvent } from '@libs/domain';
 import { insertTimelineEvents, publishTimelineEvents } from '@libs/persistence';
 import {
@@ -9,6 +12,7 @@ import {
   type EndpointStatus,
   type StatusSnapshot,
 } from '@libs/queue';
+import { REDIS, redisKey } from '@libs/runtime';
 import type { RollupRow } from './health-engine';
 
 /**
@@ -16,12 +20,17 @@ import type { RollupRow } from './health-engine';
  * for the next leader), events to Postgres and to a Redis channel (the live timeline), rollups to
  * Postgres. Database writes follow state changes and minutes, not the probe rate.
  */
+@Injectable()
 export class HealthStore {
   constructor(
-    private readonly redis: Redis,
-    private readonly db: DataSource,
-    private readonly key: (name: string) => string,
+    @Inject(REDIS) private readonly redis: Redis,
+    @InjectDataSource() private readonly db: DataSource,
+    @Inject(ENV) private readonly env: Env,
   ) {}
+
+  private key(name: string): string {
+    return redisKey(this.env, name);
+  }
 
   async publishStatus(
     snapshot: StatusSnapshot,

@@ -1,11 +1,8 @@
-import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
+import { Inject, Injectable, Logger, OnModuleInit } from '@nestjs/common';
 import { Worker } from 'bullmq';
 import Redis from 'ioredis';
-import { randomUUID } from 'node:crypto';
-import { DataSource } from 'typeorm';
 import { ENV, type Env, type StoredConfig } from '@libs/config';
-import { leadership, type HealthEvent, type Leadership } from '@libs/domain';
+import type { HealthEvent } from '@libs/domain';
 import {
   bullPrefix,
   createBullConnection,
@@ -13,9 +10,10 @@ import {
   type ResultBatchJob,
   type StatusSnapshot,
 } from '@libs/queue';
-import { ConfigFollower, MetricsService, Readiness, REDIS, redisKey } from '@libs/runtime';
-import { LeaderLease } from '../leader-lease';
-import { withTimeout } from '../with-timeout';
+import { ConfigFollower, MetricsService, REDIS, redisKey } from '@libs/runtime';
+import { ControllerLease } from '../controller-lease';
+import { every, withTimeout } from '../timers';
+import { TrafficWeights } from '../traffic-weights';
 import { HealthEngine } from './health-engine';
 import { HealthMetrics } from './health-metrics';
 import { HealthStore } from './health-store';
@@ -46,13 +44,10 @@ const CLOSE_MS = 2000;
  * engine needs a single leader anyway.
  */
 @Injectable()
-export class HealthService implements OnApplicationBootstrap, OnApplicationShutdown {
+export class HealthService implements OnModuleInit {
   private readonly logger = new Logger(HealthService.name);
-  private readonly instanceId = randomUUID();
   readonly engine = new HealthEngine();
-  private readonly store: HealthStore;
   private readonly metrics: HealthMetrics;
-  private readonly lease: LeaderLease;
   private connection?: Redis;
   private worker?: Worker<ResultBatchJob>;
   private timers: NodeJS.Timeout[] = [];
@@ -60,81 +55,33 @@ export class HealthService implements OnApplicationBootstrap, OnApplicationShutd
   /** When the evaluation in progress (with its listeners) started: the next one waits for a later tick. */
   private evaluatingSince?: number;
   private readonly evaluated: EvaluatedListener[] = [];
-  /** The weights in force per service, kept up to date by the executor; the status shows them. */
-  currentWeights: ReadonlyMap<string, Record<string, number>> = new Map();
 
   constructor(
     @Inject(ENV) private readonly env: Env,
     @Inject(REDIS) private readonly redis: Redis,
-    @InjectDataSource() db: DataSource,
+    private readonly store: HealthStore,
     metrics: MetricsService,
     private readonly follower: ConfigFollower,
-    readiness: Readiness,
+    private readonly lease: ControllerLease,
+    private readonly weights: TrafficWeights,
   ) {
-    const key = (name: string) => redisKey(env, name);
-    this.store = new HealthStore(redis, db, key);
-    this.metrics = new HealthMetrics(metrics.registry, () => this.leadership());
-    this.lease = new LeaderLease({
-      redis,
-      key: key('leader:controller'),
-      holder: this.instanceId,
-      ttlMs: env.VIGIL_LEASE_TTL_MS,
-      onChange: (token) => (token === null ? this.follow() : this.lead(token)),
-      onError: (err) => this.logger.warn(err.message),
-    });
-    readiness.add('leader', () => {
-      const { ready, ...detail } = this.leadership();
-      return {
-        up: ready,
-        detail: ready
-          ? detail
-          : { ...detail, message: 'no controller has held the leader lease for too long' },
-      };
-    });
-    follower.onConfig(async (config, version) => {
+    this.metrics = new HealthMetrics(metrics.registry, () => lease.leadership());
+  }
+
+  /** Follows the config, and leads (takes the results, evaluates) while this controller has the lease. */
+  onModuleInit(): void {
+    this.follower.onConfig(async (config, version) => {
       this.config = { config, version };
       this.engine.setConfig(config, version, Date.now());
       if (this.lease.isLeader) await this.store.pruneDetails(new Set(this.endpointIds(config)));
     });
-  }
-
-  get isLeader(): boolean {
-    return this.lease.isLeader;
-  }
-
-  get fencingToken(): number | null {
-    return this.lease.fencingToken;
-  }
-
-  /** Who leads the controllers as this replica last saw the lease, and whether one is missing too long. */
-  leadership(): Leadership {
-    return leadership(this.lease.sighting, this.lease.isLeader, Date.now(), this.env.VIGIL_LEASE_TTL_MS);
-  }
-
-  /**
-   * Redis writes of the leader's state, done only while it still holds the lease under fencing token
-   * `token` (by default the current one; see LeaderLease).
-   */
-  setIfLeader(entries: Readonly<Record<string, string>>, token?: number): Promise<boolean> {
-    return this.lease.setIfLeader(entries, token);
-  }
-
-  /** Whether this controller still holds the lease under `token`, asked of Redis (LeaderLease.holds). */
-  holdsLease(token: number): Promise<boolean> {
-    return this.lease.holds(token);
+    this.lease.on('acquired', (token) => this.lead(token));
+    this.lease.on('lost', () => this.follow());
   }
 
   /** Runs after each evaluation on the leader, with the snapshot just published and the events of this evaluation. */
   onEvaluated(listener: EvaluatedListener): void {
     this.evaluated.push(listener);
-  }
-
-  async onApplicationBootstrap(): Promise<void> {
-    await this.lease.start();
-  }
-
-  async onApplicationShutdown(): Promise<void> {
-    await this.lease.stop();
   }
 
   /**
@@ -165,13 +112,10 @@ export class HealthService implements OnApplicationBootstrap, OnApplicationShutd
     this.worker.on('failed', (job, err) =>
       this.logger.warn(`result batch ${job?.id} failed: ${err.message}`),
     );
-    const every = (ms: number, task: () => Promise<void>) =>
-      this.timers.push(
-        setInterval(() => void task().catch((err: unknown) => this.logger.warn((err as Error).message)), ms),
-      );
-    every(EVALUATE_MS, () => this.evaluate());
-    every(ROLLUPS_MS, () => this.store.writeRollups(this.engine.takeRollups(Date.now())));
-    every(RETENTION_MS, () => this.retention());
+    const warn = (message: string) => this.logger.warn(message);
+    every(this.timers, EVALUATE_MS, () => this.evaluate(), warn);
+    every(this.timers, ROLLUPS_MS, () => this.store.writeRollups(this.engine.takeRollups(Date.now())), warn);
+    every(this.timers, RETENTION_MS, () => this.retention(), warn);
   }
 
   /**
@@ -233,7 +177,7 @@ export class HealthService implements OnApplicationBootstrap, OnApplicationShutd
     await this.refreshVantages(); // a few keys: cheap, and a new prober counts at once
     const now = Date.now();
     const events = this.engine.evaluate(now);
-    const snapshot = this.engine.snapshot(now, this.currentWeights);
+    const snapshot = this.engine.snapshot(now, this.weights.get());
     await this.store.publishStatus(
       snapshot,
       this.engine.serviceEndpoints(),

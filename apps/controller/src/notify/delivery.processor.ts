@@ -1,4 +1,11 @@
-import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import {
+  Inject,
+  Injectable,
+  Logger,
+  OnApplicationBootstrap,
+  OnApplicationShutdown,
+  OnModuleInit,
+} from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DelayedError, UnrecoverableError, Worker, type Job } from 'bullmq';
 import Redis from 'ioredis';
@@ -33,7 +40,7 @@ type SentNote = NonNullable<NotificationJob['sent']>;
  * fix, such as a 400) marks it failed: the dead-letter list, from which an operator can re-send it.
  */
 @Injectable()
-export class DeliveryProcessor implements OnApplicationBootstrap, OnApplicationShutdown {
+export class DeliveryProcessor implements OnModuleInit, OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger(DeliveryProcessor.name);
   private readonly rows: Repository<NotificationEntity>;
   private readonly deliveries: Counter<'channel' | 'result'>;
@@ -56,7 +63,11 @@ export class DeliveryProcessor implements OnApplicationBootstrap, OnApplicationS
       labelNames: ['channel', 'result'],
       registers: [metrics.registry],
     });
-    follower.onConfig((config: StoredConfig) => {
+  }
+
+  /** Follows the config: the channels to deliver to. */
+  onModuleInit(): void {
+    this.follower.onConfig((config: StoredConfig) => {
       this.channels = new Map(config.channels.map((c) => [c.name, c]));
     });
   }

@@ -1,3 +1,5 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
 import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { dedupKey, type ActionChange, type Dispatched, type Silence } from '@libs/domain';
@@ -19,8 +21,9 @@ export interface SweepPage {
 }
 
 /** The notifier's reads and writes: notifications, silences, and the actions it reports on. */
+@Injectable()
 export class NotificationStore {
-  constructor(private readonly db: DataSource) {}
+  constructor(@InjectDataSource() private readonly db: DataSource) {}
 
   /**
    * Records each dispatched message once (`<notice id>:<channel>` is unique, so a replay after a

@@ -1,0 +1,191 @@
+import { Test } from '@nestjs/testing';
+import { Worker } from 'bullmq';
+import { Registry } from 'prom-client';
+import { ENV, validateConfig, type StoredConfig } from '@libs/config';
+import { createBullConnection } from '@libs/queue';
+import { ConfigFollower, MetricsService, REDIS } from '@libs/runtime';
+import { ControllerLease } from '../controller-lease';
+import { TrafficWeights } from '../traffic-weights';
+import { HealthStore } from './health-store';
+import { HealthService } from './health.service';
+
+// No Redis here: the results worker and its connection are fakes (jest.mock is hoisted above the imports).
+jest.mock('bullmq', () => ({
+  Worker: jest.fn().mockImplementation(() => ({ on: jest.fn(), close: jest.fn(async () => undefined) })),
+}));
+jest.mock('@libs/queue', () => ({
+  ...jest.requireActual<object>('@libs/queue'),
+  createBullConnection: jest.fn(() => ({ disconnect: jest.fn() })),
+}));
+
+const config = (() => {
+  const result = validateConfig({
+    apiVersion: 'vigil/v1',
+    idcs: [
+      { name: 'sha', capacity: 10 },
+      { name: 'bjs', capacity: 10 },
+    ],
+    services: [
+      {
+        name: 'live',
+        endpoints: [
+          { idc: 'sha', name: 'a', url: 'http://127.0.0.1:1/' },
+          { idc: 'bjs', name: 'b', url: 'http://127.0.0.1:2/' },
+        ],
+        checks: [{ name: 'http', type: 'http' }],
+      },
+    ],
+  });
+  if (!result.ok) throw new Error(JSON.stringify(result.details));
+  return result.config as StoredConfig;
+})();
+
+/** The lease as HealthService sees it: the test decides when it is gained and lost. */
+class FakeLease {
+  fencingToken: number | null = null;
+  private readonly acquired: Array<(token: number) => Promise<void> | void> = [];
+  private readonly lost: Array<() => Promise<void> | void> = [];
+  get isLeader(): boolean {
+    return this.fencingToken !== null;
+  }
+  on(event: 'acquired' | 'lost', listener: (token: number) => Promise<void> | void): void {
+    if (event === 'acquired') this.acquired.push(listener);
+    else this.lost.push(listener as () => Promise<void> | void);
+  }
+  leadership() {
+    return { leader: null, self: this.isLeader, ready: true, leaderlessSeconds: 0 };
+  }
+  async acquire(token: number): Promise<void> {
+    this.fencingToken = token;
+    for (const listener of this.acquired) await listener(token);
+  }
+  async lose(): Promise<void> {
+    this.fencingToken = null;
+    for (const listener of this.lost) await listener();
+  }
+}
+
+async function setup() {
+  const lease = new FakeLease();
+  const store = {
+    loadStatus: jest.fn(async () => null),
+    loadDetails: jest.fn(async () => []),
+    publishStatus: jest.fn(async () => undefined),
+    recordEvents: jest.fn(async () => undefined),
+    writeRollups: jest.fn(async () => undefined),
+    applyRetention: jest.fn(async () => 0),
+    pruneDetails: jest.fn(async () => undefined),
+  };
+  const configListeners: Array<(c: StoredConfig, version: number) => Promise<void> | void> = [];
+  const follower = {
+    onConfig: (listener: (c: StoredConfig, version: number) => Promise<void> | void) =>
+      configListeners.push(listener),
+    refresh: jest.fn(async () => {
+      for (const listener of configListeners) await listener(config, 1);
+    }),
+  };
+  const redis = {
+    scanStream: () =>
+      (async function* () {
+        yield ['vigil:probers:sha:p1', 'vigil:probers:bjs:p2'];
+      })(),
+  };
+  const moduleRef = await Test.createTestingModule({
+    providers: [
+      HealthService,
+      TrafficWeights,
+      { provide: ControllerLease, useValue: lease },
+      { provide: HealthStore, useValue: store },
+      { provide: ConfigFollower, useValue: follower },
+      { provide: MetricsService, useValue: { registry: new Registry() } },
+      { provide: REDIS, useValue: redis },
+      { provide: ENV, useValue: { VIGIL_REDIS_PREFIX: 'vigil', VIGIL_LEASE_TTL_MS: 10_000 } },
+    ],
+  }).compile();
+  await moduleRef.init();
+  return { moduleRef, lease, store, follower, weights: moduleRef.get(TrafficWeights) };
+}
+
+describe('HealthService', () => {
+  beforeEach(() => {
+    jest.useFakeTimers();
+    jest.clearAllMocks();
+  });
+  afterEach(() => jest.useRealTimers());
+
+  it('evaluates nothing and takes no results while it does not lead', async () => {
+    const { follower, store } = await setup();
+    await follower.refresh();
+    await jest.advanceTimersByTimeAsync(5000);
+    expect(Worker).not.toHaveBeenCalled();
+    expect(store.publishStatus).not.toHaveBeenCalled();
+  });
+
+  it('on taking the lease restores the state, takes results and publishes the status each second, with the weights in force', async () => {
+    const { lease, store, follower, weights } = await setup();
+    weights.set(new Map([['live', { sha: 70, bjs: 30 }]]));
+    await lease.acquire(5);
+    expect(follower.refresh).toHaveBeenCalled(); // the config first
+    expect(store.loadStatus).toHaveBeenCalled();
+    expect(store.loadDetails).toHaveBeenCalled();
+    expect(Worker).toHaveBeenCalledTimes(1);
+
+    await jest.advanceTimersByTimeAsync(1000);
+    expect(store.publishStatus).toHaveBeenCalledTimes(1);
+    const [snapshot] = store.publishStatus.mock.calls[0] as unknown as [
+      { services: Array<{ idcs: Array<{ idc: string; weight: number }> }> },
+    ];
+    expect(snapshot.services[0].idcs.map((i) => [i.idc, i.weight])).toEqual([
+      ['bjs', 30],
+      ['sha', 70],
+    ]);
+  });
+
+  it('stops evaluating once the lease is lost, and drops the results worker and its connection', async () => {
+    const { lease, store } = await setup();
+    await lease.acquire(5);
+    await jest.advanceTimersByTimeAsync(2000);
+    const published = store.publishStatus.mock.calls.length;
+    expect(published).toBeGreaterThan(0);
+
+    await lease.lose();
+    const worker = jest.mocked(Worker).mock.results[0].value as { close: jest.Mock };
+    expect(worker.close).toHaveBeenCalledWith(true);
+    const connection = jest.mocked(createBullConnection).mock.results[0].value as { disconnect: jest.Mock };
+    expect(connection.disconnect).toHaveBeenCalled();
+    await jest.advanceTimersByTimeAsync(5000);
+    expect(store.publishStatus).toHaveBeenCalledTimes(published);
+  });
+
+  it('publishes nothing once the lease is no longer held, even before the step-down has run', async () => {
+    const { lease, store } = await setup();
+    await lease.acquire(5);
+    await jest.advanceTimersByTimeAsync(1000);
+    const published = store.publishStatus.mock.calls.length;
+    lease.fencingToken = null; // lost; the 'lost' listeners not run yet
+    await jest.advanceTimersByTimeAsync(3000);
+    expect(store.publishStatus).toHaveBeenCalledTimes(published);
+  });
+
+  it('gives up a take-over when the lease moved on while the state was loading', async () => {
+    const { lease, store } = await setup();
+    store.loadStatus.mockImplementationOnce(async () => {
+      lease.fencingToken = null; // lost meanwhile
+      return null;
+    });
+    await lease.acquire(5);
+    expect(store.loadDetails).not.toHaveBeenCalled();
+    expect(Worker).not.toHaveBeenCalled();
+    await jest.advanceTimersByTimeAsync(3000);
+    expect(store.publishStatus).not.toHaveBeenCalled();
+  });
+
+  it('forgets the details of endpoints a new config dropped only on the leader', async () => {
+    const { lease, store, follower } = await setup();
+    await follower.refresh();
+    expect(store.pruneDetails).not.toHaveBeenCalled();
+    lease.fencingToken = 3;
+    await follower.refresh();
+    expect(store.pruneDetails).toHaveBeenCalledWith(new Set(['live.a', 'live.b']));
+  });
+});
