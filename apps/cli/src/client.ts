@@ -17,10 +17,12 @@ export interface ApiErrorBody {
   details?: ApiIssue[];
 }
 
-/** Exit codes: 0 ok, 1 API or network error, 2 usage error. */
+/** Exit codes: 0 ok, 1 API or network error, 2 usage error, 3 `vigil plan` found changes. */
 export const EXIT_OK = 0;
 export const EXIT_API = 1;
 export const EXIT_USAGE = 2;
+/** `vigil plan`: the plan has changes (as `terraform plan -detailed-exitcode`); 0 means none. */
+export const EXIT_CHANGES = 3;
 
 /** An error the CLI reports and exits on; `details` are printed one per line under the message. */
 export class CliError extends Error {
@@ -191,11 +193,67 @@ export class VigilClient {
     return this.request<T>('GET', path, { query });
   }
 
-  async request<T>(method: string, path: string, options: RequestOptions = {}): Promise<T> {
+  /** A request with a JSON body (none when `body` is undefined). */
+  send<T>(method: string, path: string, body?: unknown): Promise<T> {
+    return this.request<T>(
+      method,
+      path,
+      body === undefined ? {} : { body: JSON.stringify(body), contentType: 'application/json' },
+    );
+  }
+
+  /**
+   * A Server-Sent Events stream: yields each event's `data` as parsed JSON until `signal` aborts
+   * (then it returns quietly). An error answer is an {@link ApiError}, and so is the server closing
+   * the stream or the connection breaking.
+   */
+  async *stream(path: string, query: RequestOptions['query'], signal: AbortSignal): AsyncGenerator<unknown> {
+    const url = this.url(path, query);
+    let res: Response;
+    try {
+      res = await this.fetchFn(url, {
+        headers: { accept: 'text/event-stream', authorization: `Bearer ${this.options.token}` },
+        signal,
+      });
+    } catch (err) {
+      if (signal.aborted) return;
+      throw new ApiError(`cannot reach Vigil at ${url.origin}: ${describeNetworkError(err)}`, undefined);
+    }
+    if (!res.ok) throw toApiError(res.status, res.statusText, await res.text().catch(() => ''));
+    if (!res.body) throw new ApiError(`GET ${url.pathname}: no event stream in the answer`, res.status);
+    const parser = new SseParser();
+    const decoder = new TextDecoder();
+    try {
+      for await (const chunk of res.body as unknown as AsyncIterable<Uint8Array>) {
+        for (const data of parser.push(decoder.decode(chunk, { stream: true }))) {
+          try {
+            yield JSON.parse(data);
+          } catch {
+            yield data; // not JSON: passed on as text
+          }
+        }
+      }
+    } catch (err) {
+      if (signal.aborted) return;
+      throw new ApiError(
+        `the event stream from ${url.origin} broke: ${describeNetworkError(err)}`,
+        undefined,
+      );
+    }
+    if (signal.aborted) return;
+    throw new ApiError(`Vigil at ${url.origin} closed the event stream`, undefined);
+  }
+
+  private url(path: string, query: RequestOptions['query'] = {}): URL {
     const url = new URL(this.base + path);
-    for (const [key, value] of Object.entries(options.query ?? {})) {
+    for (const [key, value] of Object.entries(query)) {
       if (value !== undefined) url.searchParams.set(key, String(value));
     }
+    return url;
+  }
+
+  async request<T>(method: string, path: string, options: RequestOptions = {}): Promise<T> {
+    const url = this.url(path, options.query);
     const headers: Record<string, string> = {
       accept: 'application/json',
       authorization: `Bearer ${this.options.token}`,
@@ -227,5 +285,34 @@ export class VigilClient {
         res.status,
       );
     }
+  }
+}
+
+/**
+ * Splits a Server-Sent Events byte stream (as text, in any chunks) into events and returns the `data`
+ * of each complete one (its `data:` lines joined by newlines). Comments (`: heartbeat`) and the other
+ * fields (`event:`, `id:`, `retry:`) are skipped: Vigil's stream sends only data.
+ */
+export class SseParser {
+  private buffer = '';
+  private data: string[] = [];
+
+  push(text: string): string[] {
+    this.buffer += text;
+    const out: string[] = [];
+    let end: number;
+    while ((end = this.buffer.search(/\r\n|\r|\n/)) >= 0) {
+      // A lone \r at the end of a chunk may be the first half of \r\n: wait for more.
+      if (this.buffer[end] === '\r' && end === this.buffer.length - 1) break;
+      const line = this.buffer.slice(0, end);
+      this.buffer = this.buffer.slice(end + (this.buffer.startsWith('\r\n', end) ? 2 : 1));
+      if (line === '') {
+        if (this.data.length) out.push(this.data.join('\n'));
+        this.data = [];
+      } else if (line.startsWith('data:')) {
+        this.data.push(line.slice(line.startsWith('data: ') ? 6 : 5));
+      }
+    }
+    return out;
   }
 }

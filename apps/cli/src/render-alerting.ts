@@ -94,13 +94,14 @@ export function describeFilters(filters: Record<string, string | number | undefi
     .join(', ');
 }
 
-const none = (filters: Record<string, string | undefined>, what: string) => {
+/** `No actions.` or `No actions with state=executing, service=web.` */
+export const none = (filters: Record<string, string | undefined>, what: string) => {
   const text = describeFilters(filters);
   return text ? `No ${what} with ${text}.` : `No ${what}.`;
 };
 
 /** The line that says how to get the next page. */
-const moreHint = (next: string | null) => (next ? [`(more: add --cursor ${next})`] : []);
+export const moreHint = (next: string | null) => (next ? [`(more: add --cursor ${next})`] : []);
 
 /** The annotation on-call reads first: `summary`, else `description`, else `message`. */
 export function alertSummary(alert: Pick<AlertItem, 'annotations'>): string {
