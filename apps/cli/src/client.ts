@@ -223,9 +223,24 @@ export class VigilClient {
     if (!res.body) throw new ApiError(`GET ${url.pathname}: no event stream in the answer`, res.status);
     const parser = new SseParser();
     const decoder = new TextDecoder();
+    const reader = res.body.getReader();
+    // Cancelling the reader ends a pending read at once, whether or not fetch aborts the body itself.
+    const cancel = () => void reader.cancel().catch(() => undefined);
+    signal.addEventListener('abort', cancel, { once: true });
     try {
-      for await (const chunk of res.body as unknown as AsyncIterable<Uint8Array>) {
-        for (const data of parser.push(decoder.decode(chunk, { stream: true }))) {
+      for (;;) {
+        let chunk: Awaited<ReturnType<typeof reader.read>>;
+        try {
+          chunk = await reader.read();
+        } catch (err) {
+          if (signal.aborted) return;
+          throw new ApiError(
+            `the event stream from ${url.origin} broke: ${describeNetworkError(err)}`,
+            undefined,
+          );
+        }
+        if (chunk.done) break;
+        for (const data of parser.push(decoder.decode(chunk.value, { stream: true }))) {
           try {
             yield JSON.parse(data);
           } catch {
@@ -233,12 +248,9 @@ export class VigilClient {
           }
         }
       }
-    } catch (err) {
-      if (signal.aborted) return;
-      throw new ApiError(
-        `the event stream from ${url.origin} broke: ${describeNetworkError(err)}`,
-        undefined,
-      );
+    } finally {
+      signal.removeEventListener('abort', cancel);
+      cancel();
     }
     if (signal.aborted) return;
     throw new ApiError(`Vigil at ${url.origin} closed the event stream`, undefined);
