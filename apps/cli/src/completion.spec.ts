@@ -105,14 +105,42 @@ describe('the zsh script of vigil', () => {
     expect(script.startsWith('#compdef vigil\n')).toBe(true);
     expect(script).toContain('compdef _vigil vigil');
     expect(script).toContain(`'approve:Approve an action awaiting approval'`);
-    expect(script).toContain(`'--reason:why'`);
+    expect(script).toContain(`'--reason:why: kept in the audit log'`);
     expect(script).toContain('*:-o|*:--output) compadd -- text json yaml; return ;;');
     expect(script).toContain('/plan:-f|/plan:--file) _files; return ;;');
   });
 
-  (hasZsh ? it : it.skip)('is valid zsh', () => {
-    const out = spawnSync('zsh', ['-n'], { input: script, encoding: 'utf8' });
-    expect(out.stderr).toBe('');
-    expect(out.status).toBe(0);
+  (hasZsh ? it : it.skip)('is valid zsh and offers the subcommands, the options and their choices', () => {
+    expect(spawnSync('zsh', ['-n'], { input: script, encoding: 'utf8' })).toMatchObject({
+      status: 0,
+      stderr: '',
+    });
+    // compsys stubbed: _describe and compadd print what they would offer.
+    const complete = (words: string[]) => {
+      const program = `compdef() { :; }
+_describe() { print -l -- \${(P)@[-1]}; }
+compadd() { shift; print -l -- "$@"; }
+_files() { print FILES; }
+${script}
+words=(${words.map((w) => `'${w}'`).join(' ')}); CURRENT=${words.length}; _vigil`;
+      const out = spawnSync('zsh', ['-f', '-c', program], { encoding: 'utf8' });
+      expect(out.stderr).toBe('');
+      return out.stdout.split('\n').filter(Boolean);
+    };
+    expect(complete(['vigil', 'weights', ''])).toEqual([
+      'show:Baseline, desired and applied weights per IDC, the override, the latest action',
+      'set:Set the weights by hand',
+      'release:Release the manual override',
+      'help:display help for command',
+    ]);
+    expect(complete(['vigil', 'automation', 'pause', '-'])).toEqual(
+      expect.arrayContaining([
+        '-r:why, e.g. the incident (kept and audited)',
+        '--reason:why, e.g. the incident (kept and audited)',
+        '--server:Vigil API base URL (env VIGIL_URL)',
+      ]),
+    );
+    expect(complete(['vigil', 'actions', 'list', '--state', ''])).toContain('awaiting-approval');
+    expect(complete(['vigil', 'apply', '--file', ''])).toEqual(['FILES']);
   });
 });

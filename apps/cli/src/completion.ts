@@ -28,17 +28,34 @@ interface CommandInfo {
 
 const help = new Help();
 
-const firstSentence = (text: string) => {
+/** The first clause of a description, outside parentheses: `List actions, newest first`. */
+export function firstSentence(text: string): string {
   const line = text.split('\n')[0].trim();
-  const end = line.search(/[.:;](\s|$)/);
-  return end > 0 ? line.slice(0, end) : line;
-};
+  let depth = 0;
+  for (let i = 0; i < line.length; i++) {
+    const c = line[i];
+    if (c === '(') depth++;
+    else if (c === ')') depth = Math.max(0, depth - 1);
+    else if (
+      depth === 0 &&
+      (c === '.' || c === ':' || c === ';') &&
+      (i + 1 === line.length || line[i + 1] === ' ')
+    ) {
+      return line.slice(0, i);
+    }
+  }
+  return line;
+}
+
+/** The program's options a subcommand also takes: not --help (each has its own) nor --version. */
+const inherited = (root: CommandInfo) =>
+  root.options.filter((o) => !o.flags.some((f) => f === '--help' || f === '--version'));
 
 function optionInfo(option: Option): OptionInfo {
   const takesValue = option.required || option.optional;
   return {
     flags: [option.short, option.long].filter((f): f is string => !!f),
-    description: firstSentence(option.description),
+    description: option.description.split('\n')[0].trim(),
     takesValue,
     choices: option.argChoices ?? [],
     file: takesValue && /<(file|path)>/.test(option.flags),
@@ -98,7 +115,7 @@ export function bashCompletion(program: Command, name = program.name()): string 
   const root = commandTree(program);
   const nodes = flatten(root);
   const fn = `_${name.replace(/[^A-Za-z0-9_]/g, '_')}`;
-  const globals = root.options.flatMap((o) => o.flags);
+  const globals = inherited(root).flatMap((o) => o.flags);
   const skip = valueCases(nodes).map((c) => c.pattern);
   const values = valueCases(nodes).map(
     (c) =>
@@ -168,9 +185,9 @@ export function zshCompletion(program: Command, name = program.name()): string {
   );
   const options = nodes.map((n) => {
     const own = n.options.flatMap((o) => o.flags.map((f) => zshItem(f, o.description)));
-    const inherited =
-      n.path === '' ? [] : root.options.flatMap((o) => o.flags.map((f) => zshItem(f, o.description)));
-    return `      "${n.path}") items=(${[...own, ...inherited].join(' ')}) ;;`;
+    const globals =
+      n.path === '' ? [] : inherited(root).flatMap((o) => o.flags.map((f) => zshItem(f, o.description)));
+    return `      "${n.path}") items=(${[...own, ...globals].join(' ')}) ;;`;
   });
   const commands = nodes.map((n) => {
     const items = n.subcommands.length
