@@ -1,3 +1,6 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { serializeApiDocument } from '../apps/api/src/openapi/document';
 import { call } from './support/http';
 import { servedRoutes, startVigil, type VigilUnderTest } from './support/vigil-app';
 
@@ -68,6 +71,13 @@ describe('own health, metrics and docs', () => {
     for (const [, ops] of Object.entries(doc.paths as Record<string, Record<string, any>>)) {
       for (const op of Object.values(ops)) expect(op.responses).toBeDefined();
     }
+  });
+
+  it('/docs-json is the committed openapi/vigil.openapi.json (npm run openapi:generate)', async () => {
+    const res = await call(vigil.url, 'GET', '/docs-json', { token: vigil.adminToken });
+    const committed = readFileSync(join(__dirname, '..', 'openapi', 'vigil.openapi.json'), 'utf8');
+    // A boolean, not a 200 kB diff: the unit spec of apps/api/src/openapi says which file is stale.
+    expect(serializeApiDocument(res.body) === committed).toBe(true);
   });
 
   it('/docs needs a key like every other route', async () => {

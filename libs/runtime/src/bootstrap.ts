@@ -1,12 +1,14 @@
 import { DynamicModule, ForbiddenException, INestApplication, Logger, Module, Type } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
-import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { SwaggerModule } from '@nestjs/swagger';
 import type { NextFunction, Request, Response } from 'express';
 import { Logger as PinoLogger, LoggerModule } from 'nestjs-pino';
-import { configJsonSchema, EnvError, loadEnv, type Env } from '@libs/config';
+import { EnvError, loadEnv, type Env } from '@libs/config';
 import { roleAtLeast } from '@libs/domain';
 import { ensureDatabase, runMigrations } from '@libs/persistence';
+// The api app's document; a relative path, as @apps/api would load every role's modules here.
+import { buildApiDocument } from '../../../apps/api/src/openapi/document';
 import { AuthService } from './auth/auth.service';
 import { EnvModule } from './env.module';
 import { HttpExceptionFilter } from './http-exception.filter';
@@ -15,8 +17,10 @@ import { RuntimeModule } from './runtime.module';
 import { useRequestBodies } from './request-bodies';
 import { validationPipe } from './validation.pipe';
 
+/** The prefix of every route but {@link UNPREFIXED}. */
+export const API_PREFIX = 'api/v1';
 /** Routes outside `/api/v1`. */
-const UNPREFIXED = ['healthz', 'readyz', 'metrics'];
+export const UNPREFIXED = ['healthz', 'readyz', 'metrics'];
 @Module({})
 class VigilModule {}
 
@@ -49,14 +53,14 @@ export async function createVigilApp(
   app.set('trust proxy', env.VIGIL_TRUST_PROXY);
   app.use(refuseNulInUrl);
   useRequestBodies(app, env, app.get(AuthService));
-  app.setGlobalPrefix('api/v1', { exclude: UNPREFIXED });
+  app.setGlobalPrefix(API_PREFIX, { exclude: UNPREFIXED });
   app.useGlobalPipes(validationPipe);
-  if (env.VIGIL_ROLES.includes('api')) setUpDocs(app);
+  if (env.VIGIL_ROLES.includes('api')) await setUpDocs(app);
   return app;
 }
 
 /** OpenAPI at `/docs` (UI), `/docs-json` and `/docs-yaml`; like every route, they need a key (an API role). */
-function setUpDocs(app: INestApplication): void {
+async function setUpDocs(app: INestApplication): Promise<void> {
   const auth = app.get(AuthService);
   const filter = new HttpExceptionFilter();
   app.use(['/docs', '/docs-json', '/docs-yaml'], (req: Request, res: Response, next: NextFunction) => {
@@ -70,19 +74,7 @@ function setUpDocs(app: INestApplication): void {
       );
     }, fail);
   });
-  const config = new DocumentBuilder()
-    .setTitle('Vigil API')
-    .setDescription('Health checks and safe automatic failover for multi-IDC services.')
-    .setVersion('v1')
-    .addBearerAuth({ type: 'http', scheme: 'bearer', description: 'An API key (vgl_...)' })
-    .build();
-  const document = SwaggerModule.createDocument(app, config);
-  // The config file's own JSON Schema, so PUT /config documents the whole file format.
-  const { $schema: _drop, $id: _id, ...configSchema } = configJsonSchema() as Record<string, unknown>;
-  document.components = {
-    ...document.components,
-    schemas: { ...document.components?.schemas, VigilConfig: configSchema },
-  };
+  const document = await buildApiDocument(app);
   SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs-json' });
 }
 

@@ -4,7 +4,7 @@ import { IsBoolean, IsOptional, IsString, MaxLength } from 'class-validator';
 import { INT4_MAX, IntQuery } from '../numeric-params';
 
 export class ApplyQuery {
-  @ApiPropertyOptional({ description: 'Only return the plan; change nothing', default: false })
+  @ApiPropertyOptional({ description: 'Only return the plan; change nothing', type: Boolean, default: false })
   @IsOptional()
   @Transform(({ value }) => value === true || value === 'true' || value === '1')
   @IsBoolean()

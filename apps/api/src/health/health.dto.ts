@@ -41,6 +41,7 @@ class TimeRangeQuery {
 
 export class HistoryQuery extends TimeRangeQuery {
   @ApiPropertyOptional({
+    type: String,
     default: '1m',
     example: '5m',
     description:

@@ -1,0 +1,41 @@
+import type { INestApplication } from '@nestjs/common';
+import { DocumentBuilder, SwaggerModule, type OpenAPIObject } from '@nestjs/swagger';
+import { configJsonSchema } from '@libs/config';
+
+/**
+ * The OpenAPI document of the API, from the routes of `app`. The one definition of it: `/docs`
+ * serves it and `npm run openapi:generate` writes it to openapi/vigil.openapi.json, so both agree.
+ * Needs no database or Redis: it reads only decorators, so an app created in preview mode will do.
+ */
+export async function buildApiDocument(app: INestApplication): Promise<OpenAPIObject> {
+  const config = new DocumentBuilder()
+    .setTitle('Vigil API')
+    .setDescription('Health checks and safe automatic failover for multi-IDC services.')
+    .setVersion('v1')
+    .addBearerAuth({ type: 'http', scheme: 'bearer', description: 'An API key (vgl_...)' })
+    .build();
+  const document = SwaggerModule.createDocument(app, config);
+  // The config file's own JSON Schema, so PUT /config documents the whole file format.
+  const { $schema: _drop, $id: _id, ...configSchema } = configJsonSchema() as Record<string, unknown>;
+  document.components = {
+    ...document.components,
+    schemas: { ...document.components?.schemas, VigilConfig: configSchema },
+  };
+  return document;
+}
+
+/** Object keys sorted at every depth (arrays keep their order), so the file diffs cleanly. */
+export function sortKeys(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(sortKeys);
+  if (typeof value !== 'object' || value === null) return value;
+  return Object.fromEntries(
+    Object.keys(value)
+      .sort()
+      .map((key) => [key, sortKeys((value as Record<string, unknown>)[key])]),
+  );
+}
+
+/** The committed form of the document: sorted keys, two-space indent, a trailing newline. */
+export function serializeApiDocument(document: OpenAPIObject): string {
+  return `${JSON.stringify(sortKeys(document), null, 2)}\n`;
+}

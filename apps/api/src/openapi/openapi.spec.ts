@@ -1,0 +1,33 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { OpenAPIObject } from '@nestjs/swagger';
+import { API_DOCUMENT_PATH, API_SCHEMA_PATH, apiSchemaSource } from '../../../../libs/api-client/src/generate';
+import { generateApiDocument } from './docs-app';
+import { serializeApiDocument } from './document';
+
+const ROOT = join(__dirname, '..', '..', '..', '..');
+const STALE = 'is stale: run `npm run openapi:generate` and commit the result';
+
+/** Fails with a short message instead of a diff of a 200 kB file. */
+function expectFresh(path: string, generated: string): void {
+  const committed = readFileSync(join(ROOT, path), 'utf8');
+  if (committed !== generated) throw new Error(`${path} ${STALE}`);
+}
+
+describe('the committed OpenAPI document and client types', () => {
+  let document: OpenAPIObject;
+  let json: string;
+
+  beforeAll(async () => {
+    document = await generateApiDocument();
+    json = serializeApiDocument(document);
+  }, 60_000);
+
+  it('openapi/vigil.openapi.json is what the routes and DTOs produce', () => {
+    expectFresh(API_DOCUMENT_PATH, json);
+  });
+
+  it('libs/api-client/src/schema.ts is generated from that document', async () => {
+    expectFresh(API_SCHEMA_PATH, await apiSchemaSource(json));
+  });
+});
