@@ -7,6 +7,7 @@
 import { Command, Option } from 'commander';
 import { freezeUntil, parseIdArg, parseVersionArg, parseWeightsArgs } from './args';
 import { UsageError } from './client';
+import type { components } from '@libs/api-client';
 import type { Context } from './context';
 import {
   renderAction,
@@ -22,41 +23,54 @@ import {
   renderRollback,
   renderServiceTraffic,
   renderSetWeights,
-  type Action,
-  type ActionSummary,
-  type Automation,
   type Decision,
-  type EndpointHealth,
-  type Freeze,
   type HealthEvent,
-  type ServiceTraffic,
-  type SetWeightsResult,
 } from './render-acting';
-import type { CursorPage } from './render-alerting';
 
-/** The states of an action, as the API lists them (ACTION_STATES of libs/persistence). */
-export const ACTION_STATES = [
-  'dry-run',
-  'refused',
-  'awaiting-approval',
-  'executing',
-  'held',
-  'completed',
-  'failed',
-  'rejected',
-  'cancelled',
-  'rolled-back',
-];
-const EVENT_KINDS = ['endpoint', 'idc', 'vantage', 'alert', 'rule'];
+type ActionState = components['schemas']['ActionSummaryDto']['state'];
+type EventKind = components['schemas']['HealthEventDto']['kind'];
+
+/** Every state of an action: a Record so that the compiler checks it against the API document. */
+const ACTION_STATE_SET: Record<ActionState, true> = {
+  'dry-run': true,
+  refused: true,
+  'awaiting-approval': true,
+  executing: true,
+  held: true,
+  completed: true,
+  failed: true,
+  rejected: true,
+  cancelled: true,
+  'rolled-back': true,
+};
+export const ACTION_STATES = Object.keys(ACTION_STATE_SET) as ActionState[];
+
+const EVENT_KIND_SET: Record<EventKind, true> = {
+  endpoint: true,
+  idc: true,
+  vantage: true,
+  alert: true,
+  rule: true,
+};
+const EVENT_KINDS = Object.keys(EVENT_KIND_SET) as EventKind[];
+
+interface EventsOptions {
+  follow?: boolean;
+  service?: string;
+  idc?: string;
+  endpoint?: string;
+  kind?: EventKind;
+  from?: string;
+  to?: string;
+  limit?: string;
+  cursor?: string;
+}
 
 /** Collects a repeatable option's values. */
 const collect = (value: string, previous: string[] = []) => [...previous, value];
 
 const limitOf = (limit: string | undefined) =>
   limit !== undefined ? parseVersionArg(limit, '--limit') : undefined;
-
-/** A path segment: service names and endpoint ids (`live-edge.sha-1`) are sent as they are, escaped. */
-const seg = encodeURIComponent;
 
 const DECISIONS: ReadonlyArray<{ verb: Decision; summary: string }> = [
   { verb: 'approve', summary: 'Approve an action awaiting approval: it starts executing' },
@@ -83,11 +97,14 @@ export function addActingCommands(program: Command, context: (cmd: Command) => C
     .option('--limit <n>', 'how many (1-1000; the API default is 100)')
     .option('--cursor <next>', 'the next page: the cursor a previous page printed')
     .action(
-      async (opts: { state?: string; service?: string; limit?: string; cursor?: string }, cmd: Command) => {
+      async (
+        opts: { state?: ActionState; service?: string; limit?: string; cursor?: string },
+        cmd: Command,
+      ) => {
         const filters = { state: opts.state, service: opts.service };
         const query = { ...filters, limit: limitOf(opts.limit), cursor: opts.cursor };
         const ctx = context(cmd);
-        const page = await ctx.client.get<CursorPage<ActionSummary>>('/actions', query);
+        const page = await ctx.client.ok(ctx.client.api.GET('/api/v1/actions', { params: { query } }));
         ctx.print(page, () => renderActions(page, filters));
       },
     );
@@ -99,7 +116,9 @@ export function addActingCommands(program: Command, context: (cmd: Command) => C
     .action(async (value: string, _opts: unknown, cmd: Command) => {
       const id = parseIdArg(value, 'action id');
       const ctx = context(cmd);
-      const action = await ctx.client.get<Action>(`/actions/${id}`);
+      const action = await ctx.client.ok(
+        ctx.client.api.GET('/api/v1/actions/{id}', { params: { path: { id } } }),
+      );
       ctx.print(action, () => renderAction(action));
     });
 
@@ -112,9 +131,12 @@ export function addActingCommands(program: Command, context: (cmd: Command) => C
       .action(async (value: string, opts: { reason?: string }, cmd: Command) => {
         const id = parseIdArg(value, 'action id');
         const ctx = context(cmd);
-        const decided = await ctx.client.send<Action>('POST', `/actions/${id}/${verb}`, {
-          reason: opts.reason,
-        });
+        const decided = await ctx.client.ok(
+          ctx.client.api.POST(`/api/v1/actions/{id}/${verb}`, {
+            params: { path: { id } },
+            body: { reason: opts.reason },
+          }),
+        );
         ctx.print(decided, () => renderDecision(verb, decided));
       });
   }
@@ -130,9 +152,12 @@ export function addActingCommands(program: Command, context: (cmd: Command) => C
     .action(async (value: string, opts: { reason: string }, cmd: Command) => {
       const id = parseIdArg(value, 'action id');
       const ctx = context(cmd);
-      const rollback = await ctx.client.send<Action>('POST', `/actions/${id}/rollback`, {
-        reason: opts.reason,
-      });
+      const rollback = await ctx.client.ok(
+        ctx.client.api.POST('/api/v1/actions/{id}/rollback', {
+          params: { path: { id } },
+          body: { reason: opts.reason },
+        }),
+      );
       ctx.print(rollback, () => renderRollback(id, rollback));
     });
 
@@ -160,12 +185,11 @@ export function addActingCommands(program: Command, context: (cmd: Command) => C
       ) => {
         const until = freezeUntil(opts, Date.now());
         const ctx = context(cmd);
-        const created = await ctx.client.send<Freeze>('POST', '/freezes', {
-          services: opts.service ?? [],
-          idcs: opts.idc ?? [],
-          until,
-          reason: opts.reason,
-        });
+        const created = await ctx.client.ok(
+          ctx.client.api.POST('/api/v1/freezes', {
+            body: { services: opts.service ?? [], idcs: opts.idc ?? [], until, reason: opts.reason },
+          }),
+        );
         ctx.print(created, () => created.id);
       },
     );
@@ -176,9 +200,9 @@ export function addActingCommands(program: Command, context: (cmd: Command) => C
     .option('--active', 'only freezes in force now')
     .option('--limit <n>', 'how many (1-1000; the API default is 100)')
     .action(async (opts: { active?: boolean; limit?: string }, cmd: Command) => {
-      const query = { active: opts.active ? 'true' : undefined, limit: limitOf(opts.limit) };
+      const query = { active: opts.active ? ('true' as const) : undefined, limit: limitOf(opts.limit) };
       const ctx = context(cmd);
-      const list = await ctx.client.get<{ items: Freeze[] }>('/freezes', query);
+      const list = await ctx.client.ok(ctx.client.api.GET('/api/v1/freezes', { params: { query } }));
       ctx.print(list, () => renderFreezes(list.items, opts.active ? 'active freezes' : 'freezes'));
     });
 
@@ -189,7 +213,9 @@ export function addActingCommands(program: Command, context: (cmd: Command) => C
     .action(async (value: string, _opts: unknown, cmd: Command) => {
       const id = parseIdArg(value, 'freeze id');
       const ctx = context(cmd);
-      const lifted = await ctx.client.request<Freeze>('DELETE', `/freezes/${id}`);
+      const lifted = await ctx.client.ok(
+        ctx.client.api.DELETE('/api/v1/freezes/{id}', { params: { path: { id } } }),
+      );
       ctx.print(lifted, () => renderFreezeEnded(lifted));
     });
 
@@ -202,7 +228,7 @@ export function addActingCommands(program: Command, context: (cmd: Command) => C
     .description('Whether automation is paused, by whom, why and since when')
     .action(async (_opts: unknown, cmd: Command) => {
       const ctx = context(cmd);
-      const state = await ctx.client.get<Automation>('/automation');
+      const state = await ctx.client.ok(ctx.client.api.GET('/api/v1/automation'));
       ctx.print(state, () => renderAutomation(state));
     });
 
@@ -215,7 +241,9 @@ export function addActingCommands(program: Command, context: (cmd: Command) => C
     .requiredOption('-r, --reason <text>', 'why, e.g. the incident (kept and audited)')
     .action(async (opts: { reason: string }, cmd: Command) => {
       const ctx = context(cmd);
-      const state = await ctx.client.send<Automation>('POST', '/automation/pause', { reason: opts.reason });
+      const state = await ctx.client.ok(
+        ctx.client.api.POST('/api/v1/automation/pause', { body: { reason: opts.reason } }),
+      );
       ctx.print(state, () => renderAutomation(state));
     });
 
@@ -225,7 +253,9 @@ export function addActingCommands(program: Command, context: (cmd: Command) => C
     .option('-r, --reason <text>', 'why: kept in the audit log')
     .action(async (opts: { reason?: string }, cmd: Command) => {
       const ctx = context(cmd);
-      const state = await ctx.client.send<Automation>('POST', '/automation/resume', { reason: opts.reason });
+      const state = await ctx.client.ok(
+        ctx.client.api.POST('/api/v1/automation/resume', { body: { reason: opts.reason } }),
+      );
       ctx.print(state, () => renderAutomation(state));
     });
 
@@ -239,7 +269,9 @@ export function addActingCommands(program: Command, context: (cmd: Command) => C
     .argument('<service>', 'the service name')
     .action(async (service: string, _opts: unknown, cmd: Command) => {
       const ctx = context(cmd);
-      const traffic = await ctx.client.get<ServiceTraffic>(`/services/${seg(service)}/traffic`);
+      const traffic = await ctx.client.ok(
+        ctx.client.api.GET('/api/v1/services/{name}/traffic', { params: { path: { name: service } } }),
+      );
       ctx.print(traffic, () => renderServiceTraffic(traffic));
     });
 
@@ -256,10 +288,8 @@ export function addActingCommands(program: Command, context: (cmd: Command) => C
     .action(async (service: string, args: string[], opts: { reason: string }, cmd: Command) => {
       const body = { weights: parseWeightsArgs(args), reason: opts.reason };
       const ctx = context(cmd);
-      const result = await ctx.client.send<SetWeightsResult>(
-        'PUT',
-        `/services/${seg(service)}/weights`,
-        body,
+      const result = await ctx.client.ok(
+        ctx.client.api.PUT('/api/v1/services/{name}/weights', { params: { path: { name: service } }, body }),
       );
       ctx.print(result, () => renderSetWeights(result));
     });
@@ -270,7 +300,9 @@ export function addActingCommands(program: Command, context: (cmd: Command) => C
     .argument('<service>', 'the service name')
     .action(async (service: string, _opts: unknown, cmd: Command) => {
       const ctx = context(cmd);
-      const traffic = await ctx.client.request<ServiceTraffic>('DELETE', `/services/${seg(service)}/weights`);
+      const traffic = await ctx.client.ok(
+        ctx.client.api.DELETE('/api/v1/services/{name}/weights', { params: { path: { name: service } } }),
+      );
       ctx.print(traffic, () => renderReleased(traffic));
     });
 
@@ -293,10 +325,10 @@ export function addActingCommands(program: Command, context: (cmd: Command) => C
       'after',
       '\nWith --follow, -o json prints one JSON object per line and -o yaml one document per event.',
     )
-    .action(async (opts: Record<string, string | undefined> & { follow?: boolean }, cmd: Command) => {
+    .action(async (opts: EventsOptions, cmd: Command) => {
       const filters = { service: opts.service, idc: opts.idc, kind: opts.kind };
       if (opts.follow) {
-        const unsupported = ['endpoint', 'from', 'to', 'limit', 'cursor'].filter(
+        const unsupported = (['endpoint', 'from', 'to', 'limit', 'cursor'] as const).filter(
           (k) => opts[k] !== undefined,
         );
         if (unsupported.length) {
@@ -322,7 +354,7 @@ export function addActingCommands(program: Command, context: (cmd: Command) => C
       const all = { ...filters, endpoint: opts.endpoint, from: opts.from, to: opts.to };
       const query = { ...all, limit: limitOf(opts.limit), cursor: opts.cursor };
       const ctx = context(cmd);
-      const page = await ctx.client.get<CursorPage<HealthEvent>>('/events', query);
+      const page = await ctx.client.ok(ctx.client.api.GET('/api/v1/events', { params: { query } }));
       ctx.print(page, () => renderEvents(page, all));
     });
 
@@ -332,7 +364,9 @@ export function addActingCommands(program: Command, context: (cmd: Command) => C
     .argument('<id>', 'the endpoint id: <service>.<name>, e.g. live-edge.sha-edge-1')
     .action(async (id: string, _opts: unknown, cmd: Command) => {
       const ctx = context(cmd);
-      const health = await ctx.client.get<EndpointHealth>(`/endpoints/${seg(id)}/health`);
+      const health = await ctx.client.ok(
+        ctx.client.api.GET('/api/v1/endpoints/{id}/health', { params: { path: { id } } }),
+      );
       ctx.print(health, () => renderEndpointHealth(health));
     });
 }

@@ -305,3 +305,58 @@ describe('VigilClient.send and stream', () => {
     });
   });
 });
+
+describe('VigilClient.api (the typed client) through ok()', () => {
+  it('sends the typed request with the bearer key and returns the data', async () => {
+    const fetchFn = jest.fn(async (_url: Parameters<typeof fetch>[0], _init?: RequestInit) =>
+      Response.json({ paused: true, reason: 'x', by: 'bob', since: null }),
+    );
+    const client = new VigilClient({
+      server: 'http://vigil:3000/',
+      token: 'k',
+      fetch: fetchFn as typeof fetch,
+    });
+    const state = await client.ok(client.api.POST('/api/v1/automation/pause', { body: { reason: 'x' } }));
+    expect(state.paused).toBe(true);
+    const [url, init] = fetchFn.mock.calls[0];
+    expect(String(url)).toBe('http://vigil:3000/api/v1/automation/pause');
+    expect(init).toMatchObject({ method: 'POST', body: '{"reason":"x"}' });
+    expect(init?.headers).toMatchObject({ authorization: 'Bearer k', 'content-type': 'application/json' });
+  });
+
+  it('throws the API error with its details (exit 1), and a network error as one', async () => {
+    const body = {
+      statusCode: 400,
+      message: 'invalid',
+      details: [{ path: 'weights.szx', message: 'unknown IDC' }],
+    };
+    const refuse = jest.fn(async () => Response.json(body, { status: 400, statusText: 'Bad Request' }));
+    const client = new VigilClient({
+      server: 'http://vigil:3000',
+      token: 'k',
+      fetch: refuse as typeof fetch,
+    });
+    const call = client.api.PUT('/api/v1/services/{name}/weights', {
+      params: { path: { name: 'web' } },
+      body: { weights: { szx: 1 }, reason: 'x' },
+    });
+    await expect(client.ok(call)).rejects.toMatchObject({
+      exitCode: EXIT_API,
+      status: 400,
+      message: 'invalid (HTTP 400 Bad Request)',
+      details: [{ path: 'weights.szx', message: 'unknown IDC' }],
+    });
+    const down = jest.fn(async () => {
+      throw new TypeError('fetch failed', { cause: new Error('connect ECONNREFUSED 127.0.0.1:1') });
+    });
+    const offline = new VigilClient({
+      server: 'http://127.0.0.1:1',
+      token: 'k',
+      fetch: down as typeof fetch,
+    });
+    await expect(offline.ok(offline.api.GET('/api/v1/automation'))).rejects.toMatchObject({
+      exitCode: EXIT_API,
+      message: 'cannot reach Vigil at http://127.0.0.1:1: connect ECONNREFUSED 127.0.0.1:1',
+    });
+  });
+});

@@ -1,5 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { extname } from 'node:path';
+import { createVigilApiClient, type VigilApiClient } from '@libs/api-client';
 
 /** One problem the API found, e.g. `{path: 'services[0].endpoints[0].idc', message: 'unknown IDC "shx"'}`. */
 export interface ApiIssue {
@@ -177,9 +178,24 @@ export interface ClientOptions {
   fetch?: typeof fetch;
 }
 
-/** Vigil's HTTP API: `/api/v1`, bearer key, JSON answers, the API's errors as {@link ApiError}. */
+/** What a call of the typed client resolves to: the answer's data (or, never here, its error). */
+interface TypedAnswer<T> {
+  data?: T;
+  error?: unknown;
+  response: Response;
+}
+
+/**
+ * Vigil's HTTP API: `/api/v1`, bearer key, JSON answers, the API's errors as {@link ApiError}.
+ *
+ * `api` is the typed client generated from the OpenAPI document (@libs/api-client): paths, params,
+ * bodies and answers are checked against it. Its requests go through the same fetch as `request`,
+ * with the same timeout and errors: an error answer or an unreachable server throws an
+ * {@link ApiError} (exit 1, `details` printed), so `ok(client.api.GET(...))` is the answer's data.
+ */
 export class VigilClient {
   readonly base: string;
+  readonly api: VigilApiClient;
   private readonly timeoutMs: number;
   private readonly fetchFn: typeof fetch;
 
@@ -187,6 +203,54 @@ export class VigilClient {
     this.base = apiBase(options.server);
     this.timeoutMs = options.timeoutMs ?? 30_000;
     this.fetchFn = options.fetch ?? fetch;
+    this.api = createVigilApiClient({
+      // The generated paths start with /api/v1.
+      baseUrl: this.base.slice(0, -'/api/v1'.length),
+      token: options.token,
+      fetch: (request) => this.fetchTyped(request),
+    });
+  }
+
+  /** The data of a typed call; its error answer was thrown as an {@link ApiError} already. */
+  async ok<T>(call: Promise<TypedAnswer<T>>): Promise<T> {
+    let answer: TypedAnswer<T>;
+    try {
+      answer = await call;
+    } catch (err) {
+      if (err instanceof CliError) throw err;
+      // openapi-fetch parses the answer: only a body that is not JSON gets here.
+      throw new ApiError(`the answer is not JSON: ${(err as Error)?.message ?? String(err)}`, undefined);
+    }
+    if (answer.error !== undefined || answer.data === undefined) {
+      const { status, statusText } = answer.response;
+      throw toApiError(status, statusText, JSON.stringify(answer.error ?? ''));
+    }
+    return answer.data;
+  }
+
+  /** The typed client's fetch: the request as `request` sends it; an error answer throws. */
+  private async fetchTyped(request: Request): Promise<Response> {
+    const url = new URL(request.url);
+    const body = request.body ? await request.text() : undefined;
+    const headers = Object.fromEntries(request.headers.entries());
+    let res: Response;
+    let text: string;
+    try {
+      res = await this.fetchFn(url, {
+        method: request.method,
+        headers: { accept: 'application/json', ...headers },
+        body,
+        signal: AbortSignal.timeout(this.timeoutMs),
+      });
+      if (res.ok) return res;
+      text = await res.text();
+    } catch (err) {
+      throw new ApiError(
+        `cannot reach Vigil at ${url.origin}: ${describeNetworkError(err, this.timeoutMs)}`,
+        undefined,
+      );
+    }
+    throw toApiError(res.status, res.statusText, text);
   }
 
   get<T>(path: string, query?: RequestOptions['query']): Promise<T> {

@@ -21,6 +21,7 @@ import {
   type Freeze,
   type HealthEvent,
   type ServiceTraffic,
+  type SetWeightsResult,
 } from './render-acting';
 
 const now = new Date('2026-05-01T10:05:00Z');
@@ -41,7 +42,6 @@ const action: Action = {
   error: null,
   createdAt: '2026-05-01T10:00:00.000Z',
   updatedAt: '2026-05-01T10:00:00.000Z',
-  plan: { kind: 'plan' },
   guardrails: ['kill-switch', 'freeze'],
   weightsBefore: { sha: 75, bjs: 25 },
   steps: [
@@ -103,7 +103,13 @@ describe('renderAction', () => {
   });
 
   it('offers a rollback once steps were applied, and shows who decided and the error', () => {
-    const done = { ...action, state: 'failed', stepsDone: 1, decidedBy: 'ops-alice', error: 'HTTP 503' };
+    const done: Action = {
+      ...action,
+      state: 'failed',
+      stepsDone: 1,
+      decidedBy: 'ops-alice',
+      error: 'HTTP 503',
+    };
     const text = renderAction(done, now);
     expect(text).toContain('  decided by: ops-alice\n');
     expect(text).toContain('  error:      HTTP 503\n');
@@ -125,7 +131,7 @@ describe('renderDecision and renderRollback', () => {
   });
 
   it('names the rollback action and the weights it restores', () => {
-    const rollback = {
+    const rollback: Action = {
       ...action,
       id: 'r1',
       kind: 'rollback',
@@ -240,7 +246,7 @@ describe('weights', () => {
   });
 
   it('confirms a manual set and a release', () => {
-    const set = {
+    const set: SetWeightsResult = {
       ...traffic,
       action: { ...action, state: 'executing', steps: [action.steps[1]] },
       superseded: ['x1'],
@@ -343,7 +349,7 @@ describe('renderEndpointHealth', () => {
   });
 
   it('says when nothing was probed yet', () => {
-    const unknown = {
+    const unknown: EndpointHealth = {
       ...health,
       state: 'UNKNOWN',
       reason: 'unknown',

@@ -3,144 +3,56 @@
  * kill switch, a service's weights, the health timeline and one endpoint's health. Pure functions over
  * the API's JSON (times as ISO strings or epoch ms), like render.ts.
  */
+import type { components } from '@libs/api-client';
 import { formatAge, formatTimestamp, renderTable, type Column } from './render';
 import { moreHint, none, relativeTime, truncate, type CursorPage } from './render-alerting';
+
+type Schemas = components['schemas'];
 
 export type Weights = Record<string, number>;
 
 /** GET /actions items, and the newest action of a service. */
-export interface ActionSummary {
-  id: string;
-  service: string;
-  rule?: string | null;
-  kind: string;
-  idc?: string | null;
-  mode: string;
-  state: string;
-  reason: string;
-  stepsDone: number;
-  stepsTotal: number;
-  decidedBy?: string | null;
-  error?: string | null;
-  createdAt: string;
-  updatedAt: string;
-}
+export type ActionSummary = Schemas['ActionSummaryDto'];
 
-export interface ActionStep {
-  index: number;
-  weights: Weights;
-  state: string;
-  attempts: number;
-  startedAt?: string | null;
-  finishedAt?: string | null;
-}
+/** An action's step, as far as the CLI shows it. */
+export type ActionStep = Pick<
+  Schemas['ActionStepDto'],
+  'index' | 'weights' | 'state' | 'attempts' | 'finishedAt'
+>;
 
-/** GET /actions/{id}, and the answers of approve, reject, cancel (with `note`) and rollback. */
-export interface Action extends ActionSummary {
-  plan: object;
-  guardrails: unknown;
-  weightsBefore: Weights;
-  steps: ActionStep[];
-  note?: string;
-}
+/**
+ * GET /actions/{id}, and the answers of approve, reject, cancel (with `note`) and rollback, as far as
+ * the CLI shows them. `guardrails` is documented as objects, but the guardrails an action passed are
+ * names (a refusal is an object): read as unknown.
+ */
+export type Action = ActionSummary &
+  Pick<Schemas['ActionDecisionDto'], 'weightsBefore' | 'note'> & { guardrails: unknown; steps: ActionStep[] };
 
 /** GET /freezes items, POST /freezes and DELETE /freezes/{id}. */
-export interface Freeze {
-  id: string;
-  services: string[];
-  idcs: string[];
-  until: string;
-  reason: string;
-  createdBy: string;
-  createdAt: string;
-  liftedAt?: string | null;
-  active: boolean;
-}
+export type Freeze = Schemas['FreezeDto'];
 
 /** GET /automation, and the answers of pause and resume. */
-export interface Automation {
-  paused: boolean;
-  reason?: string | null;
-  by?: string | null;
-  since?: string | null;
-}
+export type Automation = Schemas['AutomationDto'];
 
-export interface FailbackHold {
-  outages: number;
-  holdMs: number;
-  explanation: string;
-  healthySince?: string;
-  failbackAt?: string;
-}
+export type FailbackHold = Schemas['FailbackHoldDto'];
 
 /** GET /services/{name}/traffic, and DELETE /services/{name}/weights. */
-export interface ServiceTraffic {
-  service: string;
-  baseline: Weights;
-  desired: Weights;
-  applied?: Weights | null;
-  appliedAt?: string | null;
-  override?: { weights: Weights; reason: string; by: string; at: string } | null;
-  latestAction?: ActionSummary | null;
-  failback: Record<string, FailbackHold>;
-}
+export type ServiceTraffic = Schemas['ServiceTrafficDto'];
 
-/** PUT /services/{name}/weights. */
-export interface SetWeightsResult extends ServiceTraffic {
-  action: Action;
-  superseded: string[];
-}
+/** PUT /services/{name}/weights, as far as the CLI shows it. */
+export type SetWeightsResult = Omit<Schemas['SetWeightsResultDto'], 'action'> & { action: Action };
 
-/** GET /events items, and the `data` of each /events/stream event. */
-export interface HealthEvent {
-  id?: string;
+/**
+ * GET /events items, and the `data` of each /events/stream event: the stream passes on what the
+ * controller published, so its time may be epoch ms and its id and details may be missing.
+ */
+export type HealthEvent = Omit<Schemas['HealthEventDto'], 'at' | 'id' | 'details'> & {
   at: string | number;
-  kind: string;
-  service?: string | null;
-  idc?: string | null;
-  endpoint?: string | null;
-  vantage?: string | null;
-  before: string;
-  after: string;
-  reason: string;
-}
+  id?: string;
+};
 
 /** GET /endpoints/{id}/health. */
-export interface EndpointHealth {
-  id: string;
-  service: string;
-  idc: string;
-  capacity: number;
-  state: string;
-  reason: string;
-  flapping?: boolean;
-  score: number;
-  since: number | null;
-  vantages: Array<{
-    vantage: string;
-    check: string;
-    state: string;
-    successes: number;
-    failures: number;
-    lastAt: number;
-    lastOk: boolean;
-    lastError?: string;
-  }>;
-  downFrom: string[];
-  upFrom: string[];
-  scoreComponents: { availability: number; latency: number; stability: number };
-  transitions: number[];
-  lastResults: Array<{
-    vantage: string;
-    check: string;
-    at: number;
-    ok: boolean;
-    latencyMs: number;
-    errorKind?: string;
-    statusCode?: number;
-    detail?: string;
-  }>;
-}
+export type EndpointHealth = Schemas['EndpointHealthDto'];
 
 /** `bjs=50 sha=50`, by IDC name (the form `vigil weights set` takes); `-` when empty. */
 export function formatWeights(weights: Weights | null | undefined): string {
@@ -187,12 +99,12 @@ export const actionColumns = (now: Date): readonly Column<ActionSummary>[] => [
 
 /** `vigil actions list`: newest first, with the id to pass to approve, reject, cancel or rollback. */
 export function renderActions(
-  page: CursorPage<ActionSummary>,
+  page: { items: ActionSummary[]; next?: string | null },
   filters: Record<string, string | undefined> = {},
   now: Date = new Date(),
 ): string {
   if (page.items.length === 0) return none(filters, 'actions');
-  return [...renderTable(actionColumns(now), page.items), ...moreHint(page.next)].join('\n');
+  return [...renderTable(actionColumns(now), page.items), ...moreHint(page.next ?? null)].join('\n');
 }
 
 /** The guardrails an action passed (names), or the one that refused it (`name: reason`). */
