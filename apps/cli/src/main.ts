@@ -23,12 +23,6 @@ import {
   renderStatus,
   renderVersions,
   type ApplyResult,
-  type HealthStatus,
-  type IdcItem,
-  type Page,
-  type Plan,
-  type ServiceItem,
-  type VersionSummary,
 } from './render';
 import { bashCompletion, zshCompletion } from './completion';
 import { OUTPUT_FORMATS, type Context, type OutputFormat } from './context';
@@ -197,10 +191,11 @@ export function buildProgram(io: CliIo, state: RunState = { exitCode: EXIT_OK })
     .action(async (_opts: unknown, cmd: Command) => {
       const ctx = context(cmd);
       const [versions, idcs, services, health] = await Promise.all([
-        ctx.client.get<Page<VersionSummary>>('/config/versions', { limit: 1 }),
-        ctx.client.get<Page<IdcItem>>('/idcs', { limit: 1000 }),
-        ctx.client.get<Page<ServiceItem>>('/services', { limit: 1000 }),
-        ctx.client.get<HealthStatus>('/status').catch(() => undefined), // older servers have no /status
+        ctx.client.ok(ctx.client.api.GET('/api/v1/config/versions', { params: { query: { limit: 1 } } })),
+        ctx.client.ok(ctx.client.api.GET('/api/v1/idcs', { params: { query: { limit: 1000 } } })),
+        ctx.client.ok(ctx.client.api.GET('/api/v1/services', { params: { query: { limit: 1000 } } })),
+        // Older servers have no /status.
+        ctx.client.ok(ctx.client.api.GET('/api/v1/status')).catch(() => undefined),
       ]);
       ctx.print({ versions, idcs, services, health }, () =>
         renderStatus({ versions, idcs, services, health }),
@@ -216,7 +211,9 @@ export function buildProgram(io: CliIo, state: RunState = { exitCode: EXIT_OK })
       const limit = parseVersionArg(opts.limit, '--limit');
       const offset = parseVersionArg(opts.offset, '--offset', 0);
       const ctx = context(cmd);
-      const page = await ctx.client.get<Page<VersionSummary>>('/config/versions', { limit, offset });
+      const page = await ctx.client.ok(
+        ctx.client.api.GET('/api/v1/config/versions', { params: { query: { limit, offset } } }),
+      );
       ctx.print(page, () => renderVersions(page));
     });
 
@@ -230,7 +227,11 @@ export function buildProgram(io: CliIo, state: RunState = { exitCode: EXIT_OK })
       const against =
         opts.against !== undefined ? parseVersionArg(opts.against, '--against', 0) : Math.max(version - 1, 0);
       const ctx = context(cmd);
-      const plan = await ctx.client.get<Plan>(`/config/versions/${version}/diff`, { against });
+      const plan = await ctx.client.ok(
+        ctx.client.api.GET('/api/v1/config/versions/{n}/diff', {
+          params: { path: { n: version }, query: { against } },
+        }),
+      );
       ctx.print(plan, () => renderDiff(plan, version, against));
     });
 
@@ -244,10 +245,15 @@ export function buildProgram(io: CliIo, state: RunState = { exitCode: EXIT_OK })
       const version = parseVersionArg(n, 'version');
       const ifMatch = opts.ifMatch !== undefined ? parseVersionArg(opts.ifMatch, '--if-match', 0) : undefined;
       const ctx = context(cmd);
-      const result = await ctx.client.request<ApplyResult>('POST', `/config/versions/${version}/restore`, {
-        query: { message: opts.message },
-        headers: ifMatch !== undefined ? { 'if-match': String(ifMatch) } : {},
-      });
+      const result = await ctx.client.ok(
+        ctx.client.api.POST('/api/v1/config/versions/{n}/restore', {
+          params: {
+            path: { n: version },
+            query: { message: opts.message },
+            header: ifMatch !== undefined ? { 'If-Match': String(ifMatch) } : {},
+          },
+        }),
+      );
       ctx.print(result, () => renderRestoreResult(result, version));
     });
 
