@@ -1105,6 +1105,8 @@ export interface components {
             /** @description ISO 8601, exclusive */
             to: string;
         };
+        /** @enum {string} */
+        CheckState: "UNKNOWN" | "UP" | "DOWN";
         CreateApiKeyDto: {
             /**
              * @description Unique among active keys; shown in the audit log
@@ -1183,6 +1185,8 @@ export interface components {
             capacity: number;
             /** @description Vantages that see it down */
             downFrom: string[];
+            /** @description Epoch ms of the first failed probe of the current failure streak, until HEALTHY again */
+            firstFailureAt?: number;
             /** @description Flap damping applies: held DEGRADED (reason flapping) while up, UNHEALTHY (reason down) while down, and counted toward its IDC by its recent success share while up */
             flapping?: boolean;
             id: string;
@@ -1195,8 +1199,7 @@ export interface components {
             service: string;
             /** @description Epoch ms of the last state change; null while nothing is known (UNKNOWN) */
             since: number | null;
-            /** @enum {string} */
-            state: "UNKNOWN" | "HEALTHY" | "DEGRADED" | "UNHEALTHY";
+            state: components["schemas"]["HealthState"];
             /** @description State changes (epoch ms) in the flapping window */
             transitions: number[];
             upFrom: string[];
@@ -1217,8 +1220,7 @@ export interface components {
             score: number;
             /** @description Epoch ms of the last state change */
             since: number;
-            /** @enum {string} */
-            state: "UNKNOWN" | "HEALTHY" | "DEGRADED" | "UNHEALTHY";
+            state: components["schemas"]["HealthState"];
         };
         EventPageDto: {
             /** @description Newest first */
@@ -1304,6 +1306,8 @@ export interface components {
             service: string | null;
             vantage: string | null;
         };
+        /** @enum {string} */
+        HealthState: "UNKNOWN" | "HEALTHY" | "DEGRADED" | "UNHEALTHY";
         HistoryBucketDto: {
             /** @description 1 - failures/count, 0..1; null without probes */
             availability: number | null;
@@ -1377,8 +1381,7 @@ export interface components {
             score: number;
             /** @description Epoch ms of the last state change */
             since: number;
-            /** @enum {string} */
-            state: "UNKNOWN" | "HEALTHY" | "DEGRADED" | "UNHEALTHY";
+            state: components["schemas"]["HealthState"];
             totalCapacity: number;
             /** @description Baseline traffic weight from the config */
             weight: number;
@@ -1740,8 +1743,7 @@ export interface components {
             lastAt: number;
             lastError?: string;
             lastOk: boolean;
-            /** @enum {string} */
-            state: "UNKNOWN" | "UP" | "DOWN";
+            state: components["schemas"]["CheckState"];
             /** @description Consecutive successes */
             successes: number;
             vantage: string;
@@ -4052,7 +4054,7 @@ export interface operations {
                 /** @description Only this IDC (filters both `idcs` and `endpointStatuses`) */
                 idc?: string;
                 /** @description Only endpoints in this state */
-                state?: "UNKNOWN" | "HEALTHY" | "DEGRADED" | "UNHEALTHY";
+                state?: components["schemas"]["HealthState"];
             };
             header?: never;
             path: {
@@ -4424,7 +4426,9 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["ReceiveSummaryDto"];
+                };
             };
             /** @description Not the sender's shape: `details` names every bad field */
             400: {
@@ -4507,7 +4511,9 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["ReceiveSummaryDto"];
+                };
             };
             /** @description Not the sender's shape: `details` names every bad field */
             400: {
@@ -4570,7 +4576,9 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["ReceiveSummaryDto"];
+                };
             };
             /** @description Not the sender's shape: `details` names every bad field */
             400: {

@@ -3,12 +3,15 @@
  * (under the prefix, see `HEALTH_KEYS`) hold JSON in these shapes; do not change one without
  * keeping readers of the old shape working.
  */
-export type HealthStateName = 'UNKNOWN' | 'HEALTHY' | 'DEGRADED' | 'UNHEALTHY';
+import type { HealthState, StateCounts } from '@libs/domain';
+
+// The endpoint shapes are the domain's: the leader publishes them and the API serves them as is.
+export type { EndpointHealthDetail, EndpointStatus } from '@libs/domain';
 
 /** One (service, IDC) in GET /status. */
 export interface IdcStatus {
   idc: string;
-  state: HealthStateName;
+  state: HealthState;
   reason: string;
   score: number;
   healthyRatio: number;
@@ -18,7 +21,7 @@ export interface IdcStatus {
   weight: number;
   /** Epoch ms of the last state change. */
   since: number;
-  endpoints: Record<HealthStateName, number>;
+  endpoints: StateCounts;
   /**
    * Epoch ms at which the (service, IDC) went UNHEALTHY, within the service's
    * `policy.failbackBackoff.window`, oldest first: each one lengthens the hold before failback.
@@ -30,7 +33,7 @@ export interface IdcStatus {
 export interface ServiceStatus {
   service: string;
   idcs: IdcStatus[];
-  endpoints: Record<HealthStateName, number>;
+  endpoints: StateCounts;
 }
 
 /** The whole of GET /status: small (per service x IDC), rewritten by the leader every second. */
@@ -39,56 +42,6 @@ export interface StatusSnapshot {
   configVersion: number;
   vantages: { live: string[]; suspect: string[] };
   services: ServiceStatus[];
-}
-
-/** One endpoint in GET /services/{name}/status. */
-export interface EndpointStatus {
-  id: string;
-  idc: string;
-  state: HealthStateName;
-  reason: string;
-  score: number;
-  since: number;
-}
-
-/** GET /endpoints/{id}/health: everything the leader knows of one endpoint. */
-export interface EndpointHealthDetail extends EndpointStatus {
-  service: string;
-  capacity: number;
-  /**
-   * Flap damping applies: held out of HEALTHY while up (DEGRADED 'flapping'), UNHEALTHY 'down' while
-   * down. Missing in details of older versions.
-   */
-  flapping?: boolean;
-  /** Per vantage and check: the hysteresis state and counters. */
-  vantages: Array<{
-    vantage: string;
-    check: string;
-    state: 'UNKNOWN' | 'UP' | 'DOWN';
-    successes: number;
-    failures: number;
-    lastAt: number;
-    lastOk: boolean;
-    lastError?: string;
-  }>;
-  downFrom: string[];
-  upFrom: string[];
-  scoreComponents: { availability: number; latency: number; stability: number };
-  /** First failed probe of the current failure streak (epoch ms), until HEALTHY again. */
-  firstFailureAt?: number;
-  /** State changes (epoch ms) in the flapping window. */
-  transitions: number[];
-  /** The newest raw results (a short window only; history is in per-minute rollups). */
-  lastResults: Array<{
-    vantage: string;
-    check: string;
-    at: number;
-    ok: boolean;
-    latencyMs: number;
-    errorKind?: string;
-    statusCode?: number;
-    detail?: string;
-  }>;
 }
 
 /** Redis keys (under VIGIL_REDIS_PREFIX). */

@@ -11,25 +11,25 @@ export class AlertsQuery {
   @IsIn(ALERT_STATUSES, { message: `expected one of ${ALERT_STATUSES.join(', ')}` })
   status?: AlertStatus;
 
-  @ApiPropertyOptional({ description: 'From the label config `alerts.labels.service` names' })
+  /** From the label config `alerts.labels.service` names */
   @IsOptional()
   @IsString()
   @MaxLength(1024)
   service?: string;
 
-  @ApiPropertyOptional({ description: 'From the label config `alerts.labels.idc` names' })
+  /** From the label config `alerts.labels.idc` names */
   @IsOptional()
   @IsString()
   @MaxLength(1024)
   idc?: string;
 
-  @ApiPropertyOptional({ description: 'From the label config `alerts.labels.endpoint` names' })
+  /** From the label config `alerts.labels.endpoint` names */
   @IsOptional()
   @IsString()
   @MaxLength(1024)
   endpoint?: string;
 
-  @ApiPropertyOptional({ description: 'The alertname' })
+  /** The alertname */
   @IsOptional()
   @IsString()
   @MaxLength(1024)
@@ -40,7 +40,7 @@ export class AlertsQuery {
   @IsIn(ALERT_SOURCES, { message: `expected one of ${ALERT_SOURCES.join(', ')}` })
   source?: AlertSource;
 
-  @ApiPropertyOptional({ description: 'The `next` of the previous page (opaque)' })
+  /** The `next` of the previous page (opaque) */
   @IsOptional()
   @IsString()
   @MaxLength(512)
@@ -57,29 +57,30 @@ export class AlertDto {
   @ApiProperty({ enum: ALERT_STATUSES }) status!: string;
   @ApiProperty(LABELS_SCHEMA) labels!: Record<string, string>;
   @ApiProperty(LABELS_SCHEMA) annotations!: Record<string, string>;
-  @ApiProperty({ nullable: true, type: String }) service!: string | null;
-  @ApiProperty({ nullable: true, type: String }) idc!: string | null;
-  @ApiProperty({ nullable: true, type: String }) endpoint!: string | null;
-  @ApiProperty() startsAt!: Date;
-  @ApiProperty({ nullable: true, type: Date, description: 'Null: no end time given' }) endsAt!: Date | null;
-  @ApiProperty({ nullable: true, type: String }) generatorUrl!: string | null;
-  @ApiProperty({ description: 'How many times it was received' }) receivedCount!: number;
-  @ApiProperty() firstReceivedAt!: Date;
-  @ApiProperty({ description: 'When it was last received' }) updatedAt!: Date;
+  service!: string | null;
+  idc!: string | null;
+  endpoint!: string | null;
+  startsAt!: Date;
+  /** Null: no end time given */
+  endsAt!: Date | null;
+  generatorUrl!: string | null;
+  /** How many times it was received */
+  receivedCount!: number;
+  firstReceivedAt!: Date;
+  /** When it was last received */
+  updatedAt!: Date;
 }
 
 export class AlertPageDto {
-  @ApiProperty({ type: [AlertDto], description: 'Most recently received first' }) items!: AlertDto[];
-  @ApiProperty({
-    nullable: true,
-    type: String,
-    description: 'Pass as `cursor` for the next page; null: no more',
-  })
+  /** Most recently received first */
+  items!: AlertDto[];
+  /** Pass as `cursor` for the next page; null: no more */
   next!: string | null;
 }
 
 export class ReceiveSummaryDto {
-  @ApiProperty({ description: 'Alerts in the body' }) received!: number;
-  @ApiProperty() firing!: number;
-  @ApiProperty() resolved!: number;
+  /** Alerts in the body */
+  received!: number;
+  firing!: number;
+  resolved!: number;
 }

@@ -15,16 +15,17 @@ export class CreateApiKeyDto {
 }
 
 export class ApiKeyDto {
-  @ApiProperty() id!: string;
-  @ApiProperty() name!: string;
+  id!: string;
+  name!: string;
   @ApiProperty({ enum: KEY_ROLES }) role!: ApiRole;
-  @ApiProperty({ description: 'The first characters of the token' }) prefix!: string;
-  @ApiProperty() createdBy!: string;
-  @ApiProperty() createdAt!: Date;
+  /** The first characters of the token */
+  prefix!: string;
+  createdBy!: string;
+  createdAt!: Date;
   @ApiPropertyOptional({ nullable: true, type: Date }) lastUsedAt!: Date | null;
 }
 
 export class CreatedApiKeyDto extends ApiKeyDto {
-  @ApiProperty({ description: 'The key itself; shown once, store it now' })
+  /** The key itself; shown once, store it now */
   token!: string;
 }

@@ -10,7 +10,7 @@ export class ApplyQuery {
   @IsBoolean()
   dryRun = false;
 
-  @ApiPropertyOptional({ description: 'Why: kept with the version and in the audit log' })
+  /** Why: kept with the version and in the audit log */
   @IsOptional()
   @IsString()
   @MaxLength(500)
@@ -18,7 +18,7 @@ export class ApplyQuery {
 }
 
 export class RestoreQuery {
-  @ApiPropertyOptional({ description: 'Why: kept with the new version and in the audit log' })
+  /** Why: kept with the new version and in the audit log */
   @IsOptional()
   @IsString()
   @MaxLength(500)
@@ -30,64 +30,68 @@ export class DiffQuery {
   against?: number;
 }
 
-class FieldChangeDto {
+export class FieldChangeDto {
   @ApiProperty({ example: 'endpoints[sha-1].capacity' }) path!: string;
-  @ApiPropertyOptional() before?: unknown;
-  @ApiPropertyOptional() after?: unknown;
+  before?: unknown;
+  after?: unknown;
 }
 
-class PlanChangeDto {
+export class PlanChangeDto {
   @ApiProperty({
     enum: ['idc', 'service', 'rule', 'channel', 'settings'],
     description: 'settings: the notifications or alerts section (always an update)',
   })
   kind!: string;
-  @ApiProperty() name!: string;
+  name!: string;
   @ApiProperty({ enum: ['create', 'update', 'delete'] }) op!: string;
-  @ApiPropertyOptional({ type: [FieldChangeDto] }) fields?: FieldChangeDto[];
+  fields?: FieldChangeDto[];
 }
 
-class PlanSummaryDto {
-  @ApiProperty() create!: number;
-  @ApiProperty() update!: number;
-  @ApiProperty() delete!: number;
+export class PlanSummaryDto {
+  create!: number;
+  update!: number;
+  delete!: number;
 }
 
 export class PlanDto {
-  @ApiProperty({ type: [PlanChangeDto] }) changes!: PlanChangeDto[];
-  @ApiProperty({ type: PlanSummaryDto }) summary!: PlanSummaryDto;
+  changes!: PlanChangeDto[];
+  summary!: PlanSummaryDto;
 }
 
 export class ApplyResultDto {
-  @ApiProperty({ description: 'The current version after the call' }) version!: number;
-  @ApiProperty({ description: 'Whether a new version was created' }) changed!: boolean;
-  @ApiProperty() dryRun!: boolean;
-  @ApiProperty({ type: PlanDto }) plan!: PlanDto;
+  /** The current version after the call */
+  version!: number;
+  /** Whether a new version was created */
+  changed!: boolean;
+  dryRun!: boolean;
+  plan!: PlanDto;
 }
 
 export class VersionSummaryDto {
-  @ApiProperty() version!: number;
-  @ApiProperty({ description: 'The API key that applied it' }) author!: string;
+  version!: number;
+  /** The API key that applied it */
+  author!: string;
   @ApiPropertyOptional({ nullable: true, type: String }) message!: string | null;
   @ApiPropertyOptional({ nullable: true, type: Number }) restoredFrom!: number | null;
-  @ApiProperty() createdAt!: Date;
-  @ApiProperty({ type: PlanSummaryDto }) summary!: PlanSummaryDto;
+  createdAt!: Date;
+  summary!: PlanSummaryDto;
 }
 
 export class VersionPageDto {
-  @ApiProperty({ type: [VersionSummaryDto] }) items!: VersionSummaryDto[];
-  @ApiProperty() total!: number;
-  @ApiProperty() limit!: number;
-  @ApiProperty() offset!: number;
+  items!: VersionSummaryDto[];
+  total!: number;
+  limit!: number;
+  offset!: number;
 }
 
 export class VersionDto {
-  @ApiProperty() version!: number;
-  @ApiProperty() author!: string;
+  version!: number;
+  author!: string;
   @ApiPropertyOptional({ nullable: true, type: String }) message!: string | null;
   @ApiPropertyOptional({ nullable: true, type: Number }) restoredFrom!: number | null;
-  @ApiProperty() createdAt!: Date;
-  @ApiProperty({ type: PlanDto, description: 'The plan against the version before' }) plan!: PlanDto;
+  createdAt!: Date;
+  /** The plan against the version before */
+  plan!: PlanDto;
   @ApiProperty({ type: 'object', additionalProperties: true, description: 'The config, secrets redacted' })
   document!: Record<string, unknown>;
 }

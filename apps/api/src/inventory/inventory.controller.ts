@@ -1,78 +1,9 @@
 import { Controller, Get, Param, Query } from '@nestjs/common';
-import { ApiOkResponse, ApiOperation, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
-import { IsOptional, IsString } from 'class-validator';
+import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { MinRole } from '@libs/runtime';
 import { PageQuery } from '../pagination';
+import { EndpointPage, EndpointQuery, IdcPage, ServiceDto, ServicePage } from './inventory.dto';
 import { InventoryService } from './inventory.service';
-
-class EndpointQuery extends PageQuery {
-  @ApiPropertyOptional({ description: 'Only endpoints of this service' })
-  @IsOptional()
-  @IsString()
-  service?: string;
-
-  @ApiPropertyOptional({ description: 'Only endpoints in this IDC' })
-  @IsOptional()
-  @IsString()
-  idc?: string;
-}
-
-class IdcDto {
-  @ApiProperty() name!: string;
-  @ApiPropertyOptional({ nullable: true, type: String }) region!: string | null;
-  @ApiProperty() capacity!: number;
-  @ApiProperty({ type: 'object', additionalProperties: { type: 'string' } }) labels!: Record<string, string>;
-  @ApiProperty({ description: 'The config version this view comes from' }) configVersion!: number;
-}
-
-class ServiceSummaryDto {
-  @ApiProperty() name!: string;
-  @ApiProperty({ type: 'object', additionalProperties: { type: 'string' } }) labels!: Record<string, string>;
-  @ApiProperty() endpointCount!: number;
-  @ApiProperty() configVersion!: number;
-}
-
-class ServiceIdcDto {
-  @ApiProperty() idc!: string;
-  @ApiProperty() endpoints!: number;
-  @ApiProperty({ description: 'Sum of the endpoint capacities' }) capacity!: number;
-}
-
-class ServiceDto extends ServiceSummaryDto {
-  @ApiProperty({
-    type: 'object',
-    additionalProperties: true,
-    description: 'checks, weights, trafficManager, policy',
-  })
-  spec!: Record<string, unknown>;
-  @ApiProperty({ type: [ServiceIdcDto] }) idcs!: ServiceIdcDto[];
-}
-
-class EndpointDto {
-  @ApiProperty({ example: 'live-edge.sha-1', description: '<service>.<name>, stable across applies' })
-  id!: string;
-  @ApiProperty() service!: string;
-  @ApiProperty() name!: string;
-  @ApiProperty() idc!: string;
-  @ApiProperty({ description: 'The url or host:port probed' }) target!: string;
-  @ApiProperty() capacity!: number;
-  @ApiProperty({ type: 'object', additionalProperties: { type: 'string' } }) labels!: Record<string, string>;
-  @ApiProperty() configVersion!: number;
-}
-
-const page = <T>(item: new () => T, name: string) => {
-  class PageDto {
-    @ApiProperty({ type: [item] }) items!: T[];
-    @ApiProperty() total!: number;
-    @ApiProperty() limit!: number;
-    @ApiProperty() offset!: number;
-  }
-  Object.defineProperty(PageDto, 'name', { value: name });
-  return PageDto;
-};
-const IdcPage = page(IdcDto, 'IdcPage');
-const ServicePage = page(ServiceSummaryDto, 'ServicePage');
-const EndpointPage = page(EndpointDto, 'EndpointPage');
 
 /** Read views of the current config: what Vigil is watching. */
 @ApiTags('inventory')

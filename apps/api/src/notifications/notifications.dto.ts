@@ -21,7 +21,7 @@ export class NotificationsQuery {
   @IsIn(NOTIFICATION_STATES, { message: `expected one of ${NOTIFICATION_STATES.join(', ')}` })
   state?: NotificationState;
 
-  @ApiPropertyOptional({ description: 'Only this channel' })
+  /** Only this channel */
   @IsOptional()
   @IsString()
   @MaxLength(63)
@@ -32,13 +32,13 @@ export class NotificationsQuery {
   @IsIn(NOTIFY_EVENTS, { message: `expected one of ${NOTIFY_EVENTS.join(', ')}` })
   event?: string;
 
-  @ApiPropertyOptional({ description: 'Only this incident (its trigger, reminders and resolve)' })
+  /** Only this incident (its trigger, reminders and resolve) */
   @IsOptional()
   @IsString()
   @MaxLength(512)
   incident?: string;
 
-  @ApiPropertyOptional({ description: 'The `next` of the previous page (opaque)' })
+  /** The `next` of the previous page (opaque) */
   @IsOptional()
   @IsString()
   @MaxLength(128)
@@ -50,14 +50,14 @@ export class NotificationsQuery {
 
 export class NotificationDto {
   @ApiProperty({ format: 'uuid', description: 'Also the Idempotency-Key of webhook deliveries' }) id!: string;
-  @ApiProperty({ description: 'The incident: PagerDuty dedup_key; trigger, reminders and resolve share it' })
+  /** The incident: PagerDuty dedup_key; trigger, reminders and resolve share it */
   incidentKey!: string;
   @ApiProperty({ enum: NOTIFY_EVENTS }) event!: string;
   @ApiProperty({ enum: ['trigger', 'resolve', 'remind'] }) phase!: string;
   @ApiProperty({ enum: SEVERITIES }) severity!: string;
-  @ApiProperty() channel!: string;
-  @ApiProperty() title!: string;
-  @ApiProperty() text!: string;
+  channel!: string;
+  title!: string;
+  text!: string;
   @ApiProperty({ type: 'object', additionalProperties: { type: 'string' } }) labels!: Record<string, string>;
   @ApiProperty({ type: 'object', additionalProperties: true }) details!: object;
   @ApiProperty({
@@ -68,15 +68,17 @@ export class NotificationDto {
   state!: NotificationState;
   @ApiPropertyOptional({ nullable: true, type: String, description: 'The silence that muted it' })
   silenceId!: string | null;
-  @ApiProperty({ description: 'Delivery attempts so far' }) attempts!: number;
+  /** Delivery attempts so far */
+  attempts!: number;
   @ApiPropertyOptional({ nullable: true, type: String }) lastError!: string | null;
-  @ApiProperty() createdAt!: Date;
-  @ApiProperty() updatedAt!: Date;
+  createdAt!: Date;
+  updatedAt!: Date;
   @ApiPropertyOptional({ nullable: true, type: Date }) deliveredAt!: Date | null;
 }
 
 export class NotificationPageDto {
-  @ApiProperty({ type: [NotificationDto], description: 'Newest first' }) items!: NotificationDto[];
+  /** Newest first */
+  items!: NotificationDto[];
   @ApiPropertyOptional({
     nullable: true,
     type: String,
@@ -100,11 +102,7 @@ export class SilenceMatcherDto {
 }
 
 export class CreateSilenceDto {
-  @ApiProperty({
-    type: [SilenceMatcherDto],
-    description:
-      'All must match. At least one must not match the empty label (a silence cannot mute everything).',
-  })
+  /** All must match. At least one must not match the empty label (a silence cannot mute everything). */
   @IsArray()
   @ArrayMaxSize(32)
   matchers!: SilenceMatcherDto[];
@@ -142,15 +140,16 @@ export class SilencesQuery {
 
 export class SilenceDto {
   @ApiProperty({ format: 'uuid' }) id!: string;
-  @ApiProperty({ type: [SilenceMatcherDto] }) matchers!: SilenceMatcherDto[];
-  @ApiProperty() startsAt!: Date;
-  @ApiProperty() endsAt!: Date;
-  @ApiProperty() comment!: string;
-  @ApiProperty() createdBy!: string;
-  @ApiProperty() createdAt!: Date;
+  matchers!: SilenceMatcherDto[];
+  startsAt!: Date;
+  endsAt!: Date;
+  comment!: string;
+  createdBy!: string;
+  createdAt!: Date;
   @ApiProperty({ enum: SILENCE_STATES }) state!: (typeof SILENCE_STATES)[number];
 }
 
 export class SilenceListDto {
-  @ApiProperty({ type: [SilenceDto], description: 'Newest first' }) items!: SilenceDto[];
+  /** Newest first */
+  items!: SilenceDto[];
 }

@@ -1,6 +1,7 @@
 import type { INestApplication } from '@nestjs/common';
 import { DocumentBuilder, SwaggerModule, type OpenAPIObject } from '@nestjs/swagger';
 import { configJsonSchema } from '@libs/config';
+import pluginMetadata from '../openapi-metadata';
 
 /**
  * The OpenAPI document of the API, from the routes of `app`. The one definition of it: `/docs`
@@ -8,6 +9,8 @@ import { configJsonSchema } from '@libs/config';
  * Needs no database or Redis: it reads only decorators, so an app created in preview mode will do.
  */
 export async function buildApiDocument(app: INestApplication): Promise<OpenAPIObject> {
+  // What the swagger CLI plugin infers (see plugin-metadata.ts); `nest build` also inlines it.
+  await SwaggerModule.loadPluginMetadata(pluginMetadata);
   const config = new DocumentBuilder()
     .setTitle('Vigil API')
     .setDescription('Health checks and safe automatic failover for multi-IDC services.')

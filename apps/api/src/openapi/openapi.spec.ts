@@ -4,6 +4,7 @@ import type { OpenAPIObject } from '@nestjs/swagger';
 import { API_DOCUMENT_PATH, API_SCHEMA_PATH, apiSchemaSource } from '../../../../libs/api-client/src/generate';
 import { generateApiDocument } from './docs-app';
 import { serializeApiDocument } from './document';
+import { PLUGIN_METADATA_PATH, pluginMetadataSource } from './plugin-metadata';
 
 const ROOT = join(__dirname, '..', '..', '..', '..');
 const STALE = 'is stale: run `npm run openapi:generate` and commit the result';
@@ -14,7 +15,7 @@ function expectFresh(path: string, generated: string): void {
   if (committed !== generated) throw new Error(`${path} ${STALE}`);
 }
 
-describe('the committed OpenAPI document and client types', () => {
+describe('the committed OpenAPI document, plugin metadata and client types', () => {
   let document: OpenAPIObject;
   let json: string;
 
@@ -22,6 +23,10 @@ describe('the committed OpenAPI document and client types', () => {
     document = await generateApiDocument();
     json = serializeApiDocument(document);
   }, 60_000);
+
+  it('apps/api/src/openapi-metadata.ts is what the swagger plugin infers from the DTOs', () => {
+    expectFresh(PLUGIN_METADATA_PATH, pluginMetadataSource(ROOT));
+  }, 120_000);
 
   it('openapi/vigil.openapi.json is what the routes and DTOs produce', () => {
     expectFresh(API_DOCUMENT_PATH, json);

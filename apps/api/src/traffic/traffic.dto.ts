@@ -26,12 +26,12 @@ export class ActionsQuery {
   @IsIn(ACTION_STATES, { message: `expected one of ${ACTION_STATES.join(', ')}` })
   state?: ActionState;
 
-  @ApiPropertyOptional({ description: 'Only actions on this service' })
+  /** Only actions on this service */
   @IsOptional()
   @IsString()
   service?: string;
 
-  @ApiPropertyOptional({ description: 'The `next` of the previous page (opaque)' })
+  /** The `next` of the previous page (opaque) */
   @IsOptional()
   @IsString()
   @MaxLength(128)
@@ -43,7 +43,7 @@ export class ActionsQuery {
 
 export class ActionSummaryDto {
   @ApiProperty({ format: 'uuid' }) id!: string;
-  @ApiProperty() service!: string;
+  service!: string;
   @ApiPropertyOptional({
     nullable: true,
     type: String,
@@ -56,9 +56,10 @@ export class ActionSummaryDto {
   idc!: string | null;
   @ApiProperty({ example: 'approval', description: 'enforce, approval, dry-run or manual' }) mode!: string;
   @ApiProperty({ enum: ACTION_STATES }) state!: ActionState;
-  @ApiProperty() reason!: string;
-  @ApiProperty({ description: 'Steps applied so far' }) stepsDone!: number;
-  @ApiProperty() stepsTotal!: number;
+  reason!: string;
+  /** Steps applied so far */
+  stepsDone!: number;
+  stepsTotal!: number;
   @ApiPropertyOptional({
     nullable: true,
     type: String,
@@ -66,18 +67,18 @@ export class ActionSummaryDto {
   })
   decidedBy!: string | null;
   @ApiPropertyOptional({ nullable: true, type: String }) error!: string | null;
-  @ApiProperty() createdAt!: Date;
-  @ApiProperty() updatedAt!: Date;
+  createdAt!: Date;
+  updatedAt!: Date;
 }
 
 export class ActionStepDto {
-  @ApiProperty() index!: number;
+  index!: number;
   @ApiProperty({ ...WEIGHTS_SCHEMA, example: WEIGHTS_EXAMPLE, description: 'The weights after this step' })
   weights!: Record<string, number>;
   @ApiProperty({ example: '0b6d…:0', description: '`<action id>:<index>`; sent with the call' })
   idempotencyKey!: string;
   @ApiProperty({ enum: ['pending', 'applying', 'applied', 'failed'] }) state!: string;
-  @ApiProperty() attempts!: number;
+  attempts!: number;
   @ApiPropertyOptional({
     nullable: true,
     type: 'object',
@@ -87,9 +88,7 @@ export class ActionStepDto {
   result!: object | null;
   @ApiPropertyOptional({ nullable: true, type: Date }) startedAt!: Date | null;
   @ApiPropertyOptional({ nullable: true, type: Date }) finishedAt!: Date | null;
-  @ApiProperty({
-    description: 'The fencing token of the controller leader that last sent the step (0: never sent)',
-  })
+  /** The fencing token of the controller leader that last sent the step (0: never sent) */
   fencingToken!: string;
 }
 
@@ -113,18 +112,17 @@ export class ActionDto extends ActionSummaryDto {
   weightsBefore!: Record<string, number>;
   @ApiProperty({ description: "The controller leader's fencing token at creation (0 for API-made actions)" })
   fencingToken!: string;
-  @ApiProperty({ type: [ActionStepDto], description: 'In order' }) steps!: ActionStepDto[];
+  /** In order */
+  steps!: ActionStepDto[];
 }
 
 export class ActionDecisionDto extends ActionDto {
-  @ApiPropertyOptional({
-    description: 'What the decision left in place, e.g. steps already applied by a cancelled action',
-  })
+  /** What the decision left in place, e.g. steps already applied by a cancelled action */
   note?: string;
 }
 
 export class ActionPageDto {
-  @ApiProperty({ type: [ActionSummaryDto] }) items!: ActionSummaryDto[];
+  items!: ActionSummaryDto[];
   @ApiPropertyOptional({ nullable: true, type: String, description: 'Pass as `cursor` for the next page' })
   next!: string | null;
 }
@@ -168,9 +166,11 @@ export class SetWeightsDto {
 export class OverrideDto {
   @ApiProperty({ ...WEIGHTS_SCHEMA, example: { bjs: 100, sha: 0 }, description: 'Whole percentages' })
   weights!: Record<string, number>;
-  @ApiProperty() reason!: string;
-  @ApiProperty({ description: 'API key name' }) by!: string;
-  @ApiProperty({ description: 'ISO 8601' }) at!: string;
+  reason!: string;
+  /** API key name */
+  by!: string;
+  /** ISO 8601 */
+  at!: string;
 }
 
 export class FailbackHoldDto {
@@ -193,10 +193,7 @@ export class FailbackHoldDto {
     description: 'How the hold came about',
   })
   explanation!: string;
-  @ApiPropertyOptional({
-    type: Date,
-    description: 'Since when the IDC has been HEALTHY; absent when it is not',
-  })
+  /** Since when the IDC has been HEALTHY; absent when it is not */
   healthySince?: Date;
   @ApiPropertyOptional({
     type: Date,
@@ -208,7 +205,7 @@ export class FailbackHoldDto {
 }
 
 export class ServiceTrafficDto {
-  @ApiProperty() service!: string;
+  service!: string;
   @ApiProperty({
     ...WEIGHTS_SCHEMA,
     example: WEIGHTS_EXAMPLE,
@@ -260,26 +257,23 @@ export class ServiceTrafficDto {
 }
 
 export class SetWeightsResultDto extends ServiceTrafficDto {
-  @ApiProperty({ type: ActionDto, description: 'The manual action the executor runs to apply the weights' })
+  /** The manual action the executor runs to apply the weights */
   action!: ActionDto;
-  @ApiProperty({
-    type: [String],
-    description: 'Actions of the service that were executing and were cancelled in favour of this one',
-  })
+  /** Actions of the service that were executing and were cancelled in favour of this one */
   superseded!: string[];
 }
 
 // ---------------------------------------------------------------- freezes
 
 export class CreateFreezeDto {
-  @ApiPropertyOptional({ type: [String], description: 'Services frozen; empty or absent = every service' })
+  /** Services frozen; empty or absent = every service */
   @IsOptional()
   @IsArray()
   @ArrayMaxSize(1000)
   @IsString({ each: true })
   services?: string[];
 
-  @ApiPropertyOptional({ type: [String], description: 'IDCs frozen; empty or absent = every IDC' })
+  /** IDCs frozen; empty or absent = every IDC */
   @IsOptional()
   @IsArray()
   @ArrayMaxSize(1000)
@@ -312,18 +306,22 @@ export class FreezesQuery {
 
 export class FreezeDto {
   @ApiProperty({ format: 'uuid' }) id!: string;
-  @ApiProperty({ type: [String], description: 'Empty = every service' }) services!: string[];
-  @ApiProperty({ type: [String], description: 'Empty = every IDC' }) idcs!: string[];
-  @ApiProperty() until!: Date;
-  @ApiProperty() reason!: string;
-  @ApiProperty() createdBy!: string;
-  @ApiProperty() createdAt!: Date;
+  /** Empty = every service */
+  services!: string[];
+  /** Empty = every IDC */
+  idcs!: string[];
+  until!: Date;
+  reason!: string;
+  createdBy!: string;
+  createdAt!: Date;
   @ApiPropertyOptional({ nullable: true, type: Date }) liftedAt!: Date | null;
-  @ApiProperty({ description: 'In force now: not lifted and `until` not passed' }) active!: boolean;
+  /** In force now: not lifted and `until` not passed */
+  active!: boolean;
 }
 
 export class FreezeListDto {
-  @ApiProperty({ type: [FreezeDto], description: 'Newest first' }) items!: FreezeDto[];
+  /** Newest first */
+  items!: FreezeDto[];
 }
 
 // ---------------------------------------------------------------- automation
@@ -337,7 +335,7 @@ export class PauseDto {
 }
 
 export class AutomationDto {
-  @ApiProperty({ description: 'The global kill switch: no automatic action anywhere while true' })
+  /** The global kill switch: no automatic action anywhere while true */
   paused!: boolean;
   @ApiPropertyOptional({ nullable: true, type: String }) reason!: string | null;
   @ApiPropertyOptional({ nullable: true, type: String, description: 'API key name' }) by!: string | null;

@@ -12,6 +12,8 @@ import {
   recentSuccessRatio,
   suspectVantages,
   trackOutages,
+  zeroCounts,
+  HEALTH_STATES,
   type CheckTrack,
   type HealthEvent,
   type HealthReason,
@@ -22,7 +24,7 @@ import {
 import type {
   EndpointHealthDetail,
   EndpointStatus,
-  HealthStateName,
+  IdcStatus,
   ProbeResult,
   StatusSnapshot,
 } from '@libs/queue';
@@ -192,12 +194,12 @@ export class HealthEngine {
     const services = (this.config?.services ?? []).map((service) => {
       const weights = current.get(service.name) ?? normalise(serviceWeights(service));
       const idcNames = [...new Set(service.endpoints.map((e) => e.idc))].sort();
-      const idcs = idcNames.map((idc) => {
+      const idcs = idcNames.map((idc): IdcStatus => {
         const r = this.idcs.get(`${service.name}|${idc}`);
         const health = r?.health;
         return {
           idc,
-          state: (r?.state ?? 'UNKNOWN') as HealthStateName,
+          state: r?.state ?? 'UNKNOWN',
           reason: r?.reason ?? 'unknown',
           score: health?.score ?? 0,
           healthyRatio: health?.healthyRatio ?? 0,
@@ -205,13 +207,12 @@ export class HealthEngine {
           totalCapacity: health?.totalCapacity ?? 0,
           weight: weights[idc] ?? 0,
           since: r?.since ?? now,
-          endpoints: health?.counts ?? { UNKNOWN: 0, HEALTHY: 0, DEGRADED: 0, UNHEALTHY: 0 },
+          endpoints: health?.counts ?? zeroCounts(),
           outages: [...(r?.outages ?? [])],
         };
       });
-      const endpoints = { UNKNOWN: 0, HEALTHY: 0, DEGRADED: 0, UNHEALTHY: 0 };
-      for (const i of idcs)
-        for (const s of Object.keys(endpoints) as HealthStateName[]) endpoints[s] += i.endpoints[s];
+      const endpoints = zeroCounts();
+      for (const i of idcs) for (const s of HEALTH_STATES) endpoints[s] += i.endpoints[s];
       return { service: service.name, idcs, endpoints };
     });
     return {

@@ -2,7 +2,7 @@
  * Per (service, IDC): healthy capacity ratio, score and state, from its endpoints.
  */
 import { healthyShare } from './healthy-share';
-import { HEALTH_STATES, type EndpointHealth, type HealthState, type IdcHealth } from './types';
+import { zeroCounts, type EndpointHealth, type IdcHealth } from './types';
 
 /** Thresholds on the healthy capacity ratio, 0-1. */
 export interface IdcPolicy {
@@ -10,11 +10,6 @@ export interface IdcPolicy {
   degradedBelow: number;
   /** Ratio below this is UNHEALTHY 'capacity'. */
   unhealthyBelow: number;
-}
-
-/** Zero for every state. */
-function zeroCounts(): Record<HealthState, number> {
-  return Object.fromEntries(HEALTH_STATES.map((s) => [s, 0])) as Record<HealthState, number>;
 }
 
 /**

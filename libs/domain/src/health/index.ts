@@ -1,5 +1,6 @@
 /** The health model: pure decisions from probe results to endpoint and (service, IDC) health. */
 export * from './types';
+export * from './views';
 export * from './check-track';
 export * from './endpoint-verdict';
 export * from './suspect-vantages';

@@ -5,6 +5,18 @@
 export const HEALTH_STATES = ['UNKNOWN', 'HEALTHY', 'DEGRADED', 'UNHEALTHY'] as const;
 export type HealthState = (typeof HEALTH_STATES)[number];
 
+/** What one vantage thinks of one check: up or down after hysteresis, or no result yet. */
+export const CHECK_STATES = ['UNKNOWN', 'UP', 'DOWN'] as const;
+export type CheckState = (typeof CHECK_STATES)[number];
+
+/** Endpoint counts by state, every state present. */
+export type StateCounts = Record<HealthState, number>;
+
+/** A count of 0 for every state. */
+export function zeroCounts(): StateCounts {
+  return { UNKNOWN: 0, HEALTHY: 0, DEGRADED: 0, UNHEALTHY: 0 };
+}
+
 /** Why an endpoint or an IDC is in its state. */
 export type HealthReason =
   | 'ok'
@@ -40,7 +52,7 @@ export interface CheckThresholds {
 
 /** What one vantage thinks of one check of one endpoint (hysteresis both ways). */
 export interface CheckTrack {
-  state: 'UNKNOWN' | 'UP' | 'DOWN';
+  state: CheckState;
   /** Consecutive successes / failures so far. */
   successes: number;
   failures: number;
@@ -52,7 +64,7 @@ export interface CheckTrack {
 /** What one vantage thinks of one endpoint: the worst of its checks from that vantage. */
 export interface VantageView {
   vantage: string;
-  state: CheckTrack['state'];
+  state: CheckState;
   /** The newest result time from this vantage. */
   lastAt: number;
   /** The check interval, to tell fresh from stale. */
@@ -108,5 +120,5 @@ export interface IdcHealth {
   totalCapacity: number;
   score: number;
   /** Endpoint counts by state. */
-  counts: Record<HealthState, number>;
+  counts: StateCounts;
 }
