@@ -16,4 +16,4 @@ COPY --from=build /app/bin ./bin
 USER node
 EXPOSE 3000
 # VIGIL_ROLES picks the roles; the image is the same for api, prober and controller.
-CMD ["node", "dist/apps/api/src/main.js"]
+CMD ["node", "dist/apps/vigil/src/main.js"]

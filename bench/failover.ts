@@ -21,7 +21,7 @@ import { randomBytes } from 'node:crypto';
 import { cpus } from 'node:os';
 import Redis from 'ioredis';
 import { Client } from 'pg';
-import { roleModules } from '@apps/api';
+import { roleFeatures } from '@apps/vigil';
 import { loadEnv, type ConfigInput } from '@libs/config';
 import {
   fleetConfig,
@@ -118,7 +118,7 @@ async function run(receivers?: Receivers): Promise<Run> {
   const idcs = ['sha', 'bjs', 'szx'];
   const fleet = await startFleet({ idcs, endpointsPerIdc: Number(opts.endpoints), basePort: 25000 });
   const gslb = await startTrafficManager({ secret });
-  const app = await createVigilApp(env, roleModules(env));
+  const app = await createVigilApp(env, roleFeatures(env));
   await app.listen(0, '127.0.0.1');
   const url = `http://127.0.0.1:${(app.getHttpServer().address() as { port: number }).port}`;
   const pg = new Client({ connectionString: env.DATABASE_URL });

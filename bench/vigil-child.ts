@@ -27,7 +27,7 @@ async function freePort(): Promise<number> {
   return port;
 }
 
-/** Starts `dist/apps/api/src/main.js` with the api and controller roles and waits until /readyz says 200. */
+/** Starts `dist/apps/vigil/src/main.js` with the api and controller roles and waits until /readyz says 200. */
 export async function startBenchVigil(env: Env, extraEnv: Record<string, string> = {}): Promise<BenchVigil> {
   const id = randomBytes(4).toString('hex');
   const prefix = `vigil-bench-${id}`;
@@ -36,7 +36,7 @@ export async function startBenchVigil(env: Env, extraEnv: Record<string, string>
   const port = await freePort();
   const token = `bench-${randomBytes(16).toString('hex')}`;
   const url = `http://127.0.0.1:${port}`;
-  const child = spawn(process.execPath, [join(__dirname, '..', 'apps', 'api', 'src', 'main.js')], {
+  const child = spawn(process.execPath, [join(__dirname, '..', 'apps', 'vigil', 'src', 'main.js')], {
     env: {
       ...process.env,
       PORT: String(port),

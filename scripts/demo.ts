@@ -13,8 +13,8 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { stringify } from 'yaml';
-import { roleModules } from '@apps/api';
 import { run } from '@apps/cli';
+import { roleFeatures } from '@apps/vigil';
 import { EnvError, loadEnv } from '@libs/config';
 import { fleetConfig, startFleet, startTrafficManager } from '@libs/fleet';
 import Redis from 'ioredis';
@@ -144,7 +144,7 @@ async function main(): Promise<number> {
   });
   // Fixed ports below the ephemeral range: a port closed for "refused" cannot be taken meanwhile.
   const fleet = await startFleet({ idcs: ['sha', 'bjs', 'szx'], endpointsPerIdc: 4, basePort: 24100 });
-  const app = await createVigilApp(env, roleModules(env));
+  const app = await createVigilApp(env, roleFeatures(env));
   await app.listen(env.PORT, '127.0.0.1');
   const io = { env: { ...process.env, VIGIL_URL: url, VIGIL_TOKEN: token } };
   const vigil = async (title: string, ...args: string[]) => {

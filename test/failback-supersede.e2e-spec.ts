@@ -3,18 +3,7 @@ import { drillConfig } from './support/failover-config';
 import { call } from './support/http';
 import { poll } from './support/poll';
 import { startVigil, type VigilUnderTest } from './support/vigil-app';
-
-interface ActionRow {
-  id: string;
-  kind: string;
-  idc: string;
-  state: string;
-  reason: string;
-  error: string | null;
-  guardrails: string[];
-  weights_before: Record<string, number>;
-  steps_done: number;
-}
+import { idcsTurnedHealthy, type ActionRow } from './support/waits';
 
 /**
  * The way out is never damped: an IDC that fails again while its failback runs loses its traffic
@@ -54,16 +43,7 @@ describe('a failback interrupted by a new outage (fleet, all roles, fake traffic
     });
     const applied = await call(vigil.url, 'PUT', '/api/v1/config', { token: vigil.adminToken, json: config });
     expect(applied.status).toBe(200);
-    await poll(
-      async () => {
-        const [s] = await vigil.sql<{ n: number }>(
-          `SELECT count(*)::int AS n FROM health_events WHERE kind = 'idc' AND after = 'HEALTHY'`,
-        );
-        return s.n === 3 ? true : undefined;
-      },
-      20_000,
-      'every IDC HEALTHY',
-    );
+    await idcsTurnedHealthy(vigil, 3, 20_000);
 
     await fleet.set({ idc: 'szx' }, 'refused');
     await until('the first shift away to complete', 25_000, () =>

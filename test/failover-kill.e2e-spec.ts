@@ -2,6 +2,7 @@ import { once } from 'node:events';
 import { startFleet, startTrafficManager, type FakeTrafficManager, type Fleet } from '@libs/fleet';
 import {
   LEADING,
+  leaders,
   startController,
   stopController,
   type ControllerProcess,
@@ -10,6 +11,7 @@ import { drillConfig } from './support/failover-config';
 import { call } from './support/http';
 import { poll } from './support/poll';
 import { startVigil, type VigilUnderTest } from './support/vigil-app';
+import { everyIdcHealthy } from './support/waits';
 
 type Weights = Record<string, number>;
 
@@ -42,8 +44,6 @@ describe('a controller leader killed mid-action (two controller processes, fake 
   const api = <T = any>(method: string, path: string, json?: unknown) =>
     call<T>(vigil.url, method, `/api/v1${path}`, { token: vigil.adminToken, json });
 
-  const leaders = () => controllers.filter((c) => c.output().includes(LEADING));
-
   const config = () =>
     drillConfig(fleet, {
       gslbUrl: gslb.url,
@@ -64,21 +64,11 @@ describe('a controller leader killed mid-action (two controller processes, fake 
       startController(vigil, 'controller-b', env),
     );
     await poll(
-      async () => (leaders().length ? true : undefined),
+      async () => (leaders(controllers).length ? true : undefined),
       60_000,
       `a controller to lead (output: ${controllers.map((c) => c.output().slice(-500)).join(' | ')})`,
     );
-    await poll(
-      async () => {
-        const status = (await api('GET', '/status')).body;
-        const idcs = status.services?.find((s: { service: string }) => s.service === 'live')?.idcs ?? [];
-        return idcs.length === 3 && idcs.every((i: { state: string }) => i.state === 'HEALTHY')
-          ? true
-          : undefined;
-      },
-      30_000,
-      'every IDC HEALTHY',
-    );
+    await everyIdcHealthy(vigil, { service: 'live' });
   }, 100_000);
   afterAll(async () => {
     await Promise.all(controllers.map((c) => stopController(c)));
@@ -88,8 +78,8 @@ describe('a controller leader killed mid-action (two controller processes, fake 
   });
 
   it('the other controller takes over and finishes the shift, each step applied exactly once, in order', async () => {
-    const [leader] = leaders();
-    expect(leaders()).toHaveLength(1);
+    const [leader] = leaders(controllers);
+    expect(leaders(controllers)).toHaveLength(1);
     const follower = controllers.find((c) => c !== leader)!;
 
     await fleet.set({ idc: 'sha' }, 'refused'); // sha carries 40%: four steps of 10%

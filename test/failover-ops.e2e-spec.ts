@@ -3,6 +3,7 @@ import { drillConfig } from './support/failover-config';
 import { call } from './support/http';
 import { poll } from './support/poll';
 import { startVigil, type VigilUnderTest } from './support/vigil-app';
+import { everyIdcHealthy } from './support/waits';
 
 type Weights = Record<string, number>;
 
@@ -71,10 +72,6 @@ describe('failover operations (fleet, all roles, fake traffic manager)', () => {
   const knownIds = async () => new Set((await listActions()).map((a) => a.id));
 
   const status = async () => (await api<Status>('GET', '/status')).body;
-  const idcStates = (s: Status) =>
-    Object.fromEntries(
-      (s.services.find((x) => x.service === 'live')?.idcs ?? []).map((i) => [i.idc, i.state]),
-    );
 
   /** Probes that failed so far, any vantage and error kind (the prober's counter). */
   const failedProbes = async () => {
@@ -95,17 +92,7 @@ describe('failover operations (fleet, all roles, fake traffic manager)', () => {
     );
   }
 
-  const waitAllHealthy = () =>
-    poll(
-      async () => {
-        const states = idcStates(await status());
-        return Object.keys(states).length === 3 && Object.values(states).every((s) => s === 'HEALTHY')
-          ? true
-          : undefined;
-      },
-      30_000,
-      'every IDC HEALTHY',
-    );
+  const waitAllHealthy = () => everyIdcHealthy(vigil, { service: 'live' });
 
   /** Polls for a new action (not in `known`) that `match` accepts. */
   const awaitAction = (known: Set<string>, match: (a: ActionSummary) => boolean, what: string) =>

@@ -10,18 +10,7 @@ import { drillConfig } from './support/failover-config';
 import { call } from './support/http';
 import { poll } from './support/poll';
 import { startVigil, type VigilUnderTest } from './support/vigil-app';
-
-interface ActionRow {
-  id: string;
-  kind: string;
-  idc: string;
-  mode: string;
-  state: string;
-  reason: string;
-  plan: { kind: string; steps?: Array<Record<string, number>>; receivers?: string[]; guardrail?: string };
-  steps_done: number;
-  steps_total: number;
-}
+import { idcsTurnedHealthy, type ActionRow } from './support/waits';
 
 /**
  * Automatic failover end to end: the fleet, every role, a rule that shifts traffic away from an
@@ -68,16 +57,7 @@ describe('automatic shift and failback (fleet, all roles, fake traffic manager)'
       json: config('enforce'),
     });
     expect(applied.status).toBe(200);
-    await poll(
-      async () => {
-        const [s] = await vigil.sql<{ n: number }>(
-          `SELECT count(*)::int AS n FROM health_events WHERE kind = 'idc' AND after = 'HEALTHY'`,
-        );
-        return s.n === 3 ? true : undefined;
-      },
-      30_000,
-      'every IDC HEALTHY',
-    );
+    await idcsTurnedHealthy(vigil, 3, 30_000);
 
     await fleet.set({ idc: 'szx' }, 'refused');
     const [action] = await poll(

@@ -1,7 +1,7 @@
 import Redis from 'ioredis';
 import { startTrafficManager, type FakeTrafficManager } from '@libs/fleet';
 import {
-  LEADING,
+  leaders,
   startController,
   stopController,
   type ControllerProcess,
@@ -28,7 +28,6 @@ describe('a controller leader paused mid-action, then resumed (fencing)', () => 
   const api = <T = any>(method: string, path: string, json?: unknown) =>
     call<T>(vigil.url, method, `/api/v1${path}`, { token: vigil.adminToken, json });
   const leaseKey = () => `${vigil.env.VIGIL_REDIS_PREFIX}:leader:controller`;
-  const leaders = () => controllers.filter((c) => c.output().includes(LEADING));
 
   beforeAll(async () => {
     gslb = await startTrafficManager({ secret: SECRET });
@@ -61,7 +60,7 @@ describe('a controller leader paused mid-action, then resumed (fencing)', () => 
     for (const name of ['controller-a', 'controller-b'])
       controllers.push(startController(vigil, name, { VIGIL_REF_TEST_GSLB_FENCING_SECRET: SECRET }));
     // Two processes compiling the controller with ts-node: slow on a busy machine.
-    await poll(async () => (leaders().length ? true : undefined), 200_000, 'a controller to lead');
+    await poll(async () => (leaders(controllers).length ? true : undefined), 200_000, 'a controller to lead');
   }, 240_000);
   afterAll(async () => {
     await Promise.all(controllers.map((c) => stopController(c)));
@@ -71,8 +70,8 @@ describe('a controller leader paused mid-action, then resumed (fencing)', () => 
   });
 
   it('the paused leader sends nothing more after it resumes, and overwrites nothing', async () => {
-    const [paused] = leaders();
-    expect(leaders()).toHaveLength(1);
+    const [paused] = leaders(controllers);
+    expect(leaders(controllers)).toHaveLength(1);
     const other = controllers.find((c) => c !== paused)!;
     const pausedHolder = await redis.get(leaseKey());
     const oldToken = Number(await redis.get(`${leaseKey()}:token`));

@@ -10,6 +10,7 @@ import { drillConfig } from './support/failover-config';
 import { call } from './support/http';
 import { poll } from './support/poll';
 import { startVigil, type VigilUnderTest } from './support/vigil-app';
+import { everyIdcHealthy } from './support/waits';
 
 type Weights = Record<string, number>;
 
@@ -105,14 +106,7 @@ describe('flap damping never keeps a dead IDC in rotation (fleet, all roles, fak
     doc.services[0].checks[0].unhealthyThreshold = unhealthyThreshold;
     const applied = await api('PUT', '/config', doc);
     expect(applied.status).toBe(200);
-    await poll(
-      async () => {
-        const s = await status();
-        return ['sha', 'bjs', 'szx'].every((i) => idcOf(s, i)?.state === 'HEALTHY') ? true : undefined;
-      },
-      30_000,
-      'every IDC HEALTHY',
-    );
+    await everyIdcHealthy(vigil, { service: 'live' });
   }
 
   /**

@@ -6,6 +6,7 @@ import { call } from './support/http';
 import { poll, sample } from './support/poll';
 import { TcpProxy, type CutMode } from './support/tcp-proxy';
 import { startVigil, type VigilUnderTest } from './support/vigil-app';
+import { idcsTurnedHealthy } from './support/waits';
 
 /** A short lease, so the leaderless alarm (TTL + 5 s) shows within the outage. */
 const LEASE_TTL_MS = 3000;
@@ -97,16 +98,7 @@ describe('leadership and readiness through Redis and Postgres outages', () => {
       }),
     });
     expect(applied.status).toBe(200);
-    await poll(
-      async () => {
-        const [s] = await vigil.sql<{ n: number }>(
-          `SELECT count(*)::int AS n FROM health_events WHERE kind = 'idc' AND after = 'HEALTHY'`,
-        );
-        return s.n === 3 ? true : undefined;
-      },
-      30_000,
-      'every IDC HEALTHY',
-    );
+    await idcsTurnedHealthy(vigil, 3, 30_000);
   });
   afterAll(async () => {
     await vigil?.close();

@@ -15,6 +15,7 @@ import { NotificationStore } from '../apps/controller/src/notify/notification-st
 import { call } from './support/http';
 import { poll, sample } from './support/poll';
 import { startVigil, type VigilUnderTest } from './support/vigil-app';
+import { everyIdcHealthy } from './support/waits';
 
 interface NotificationRow {
   id: string;
@@ -70,19 +71,7 @@ describe('notifications (fleet, all roles, a receiver for every channel)', () =>
     return book ? Object.keys((JSON.parse(book) as { incidents: object }).incidents) : [];
   }
 
-  async function allHealthy(): Promise<void> {
-    await poll(
-      async () => {
-        const res = await call(vigil.url, 'GET', '/api/v1/status', { token: vigil.adminToken });
-        const idcs = res.body?.services?.[0]?.idcs ?? [];
-        return idcs.length === 3 && idcs.every((i: { state: string }) => i.state === 'HEALTHY')
-          ? true
-          : undefined;
-      },
-      90_000,
-      'every IDC HEALTHY',
-    );
-  }
+  const allHealthy = () => everyIdcHealthy(vigil, { deadlineMs: 90_000 });
 
   beforeAll(async () => {
     rx = await startReceiver(

@@ -5,11 +5,11 @@ import { randomBytes } from 'node:crypto';
 import { Client } from 'pg';
 import { loadEnv } from '@libs/config';
 
-/** Runs `apps/api/src/main.ts` as `npm start` would run the built file. */
+/** Runs `apps/vigil/src/main.ts` as `npm start` would run the built file. */
 function startProcess(env: Record<string, string>): ChildProcess & { output: () => string } {
   const child = spawn(
     process.execPath,
-    ['-r', 'ts-node/register/transpile-only', '-r', 'tsconfig-paths/register', 'apps/api/src/main.ts'],
+    ['-r', 'ts-node/register/transpile-only', '-r', 'tsconfig-paths/register', 'apps/vigil/src/main.ts'],
     { env: { ...process.env, TS_NODE_PROJECT: 'tsconfig.json', ...env }, stdio: ['ignore', 'pipe', 'pipe'] },
   );
   let out = '';

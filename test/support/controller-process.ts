@@ -8,9 +8,13 @@ export type ControllerProcess = ChildProcess & { output: () => string; name: str
 /** The line a controller logs when it takes the lease. */
 export const LEADING = 'leading the controllers';
 
+/** The controllers that have taken the lease at some point (their output says so). */
+export const leaders = (controllers: readonly ControllerProcess[]): ControllerProcess[] =>
+  controllers.filter((c) => c.output().includes(LEADING));
+
 /**
- * `apps/controller/src/main.ts` as its own process, on `vigil`'s database and Redis prefix, logging at
- * info; `env` adds variables (a traffic manager's secret).
+ * The Vigil entry (`apps/vigil/src/main.ts`) with only the controller role, as its own process, on
+ * `vigil`'s database and Redis prefix, logging at info; `env` adds variables (a traffic manager's secret).
  */
 export function startController(
   vigil: VigilUnderTest,
@@ -19,7 +23,7 @@ export function startController(
 ): ControllerProcess {
   const child = spawn(
     process.execPath,
-    ['-r', 'ts-node/register/transpile-only', '-r', 'tsconfig-paths/register', 'apps/controller/src/main.ts'],
+    ['-r', 'ts-node/register/transpile-only', '-r', 'tsconfig-paths/register', 'apps/vigil/src/main.ts'],
     {
       env: {
         ...process.env,
@@ -32,6 +36,7 @@ export function startController(
         LOG_LEVEL: 'info',
         PORT: '0',
         ...env,
+        VIGIL_ROLES: 'controller',
       },
       stdio: ['ignore', 'pipe', 'pipe'],
     },

@@ -3,7 +3,7 @@ import Redis from 'ioredis';
 import { randomBytes } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import { Client } from 'pg';
-import { roleModules } from '@apps/api';
+import { roleFeatures } from '@apps/vigil';
 import { loadEnv, type Env } from '@libs/config';
 import { createVigilApp } from '@libs/runtime';
 
@@ -45,7 +45,7 @@ export async function startVigil(overrides: Record<string, string> = {}): Promis
     PORT: '0',
     ...overrides,
   });
-  const app = await createVigilApp(env, roleModules(env));
+  const app = await createVigilApp(env, roleFeatures(env));
   await app.listen(0, '127.0.0.1');
   const { port } = app.getHttpServer().address() as AddressInfo;
   const db = new Client({ connectionString: env.DATABASE_URL });

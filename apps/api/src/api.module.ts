@@ -3,10 +3,12 @@ import { ALERTS_CONTROLLERS, ALERTS_PROVIDERS } from './alerts';
 import { ApiKeysController } from './api-keys/api-keys.controller';
 import { AuditController } from './audit/audit.controller';
 import { ConfigController } from './config/config.controller';
+import { ConfigVersionsStore } from './config/config-versions.store';
 import { ConfigService } from './config/config.service';
 import { HEALTH_CONTROLLERS, HEALTH_PROVIDERS } from './health';
 import { InventoryController } from './inventory/inventory.controller';
 import { InventoryService } from './inventory/inventory.service';
+import { InventoryStore } from './inventory/inventory.store';
 import { NOTIFICATION_CONTROLLERS, NOTIFICATION_PROVIDERS } from './notifications';
 import { TRAFFIC_CONTROLLERS, TRAFFIC_PROVIDERS } from './traffic';
 
@@ -24,7 +26,9 @@ import { TRAFFIC_CONTROLLERS, TRAFFIC_PROVIDERS } from './traffic';
   ],
   providers: [
     ConfigService,
+    ConfigVersionsStore,
     InventoryService,
+    InventoryStore,
     ...HEALTH_PROVIDERS,
     ...TRAFFIC_PROVIDERS,
     ...NOTIFICATION_PROVIDERS,

@@ -11,7 +11,7 @@ export interface paths {
             cookie?: never;
         };
         /** Actions, newest first (cursor pagination: pass `next` as `cursor`) */
-        get: operations["ActionsController_list"];
+        get: operations["listActions"];
         put?: never;
         post?: never;
         delete?: never;
@@ -28,7 +28,7 @@ export interface paths {
             cookie?: never;
         };
         /** One action with its plan, guardrails, weights before and its steps in order */
-        get: operations["ActionsController_get"];
+        get: operations["getAction"];
         put?: never;
         post?: never;
         delete?: never;
@@ -47,7 +47,7 @@ export interface paths {
         get?: never;
         put?: never;
         /** Approve an action awaiting approval: it starts executing */
-        post: operations["ActionsController_approve"];
+        post: operations["approveAction"];
         delete?: never;
         options?: never;
         head?: never;
@@ -67,7 +67,7 @@ export interface paths {
          * Cancel an action awaiting approval, executing or held
          * @description The executor sends no further step. Steps already applied stay in place (`note` says how many); use /rollback to undo them.
          */
-        post: operations["ActionsController_cancel"];
+        post: operations["cancelAction"];
         delete?: never;
         options?: never;
         head?: never;
@@ -84,7 +84,7 @@ export interface paths {
         get?: never;
         put?: never;
         /** Reject an action awaiting approval; nothing is applied */
-        post: operations["ActionsController_reject"];
+        post: operations["rejectAction"];
         delete?: never;
         options?: never;
         head?: never;
@@ -104,7 +104,7 @@ export interface paths {
          * Roll back an action that applied steps: restore its weights before
          * @description From completed, held, cancelled or failed with at least one step applied. Marks it rolled-back and returns the NEW manual action (kind rollback, executing, one step to the original weightsBefore). Other executing actions of the service are cancelled (superseded).
          */
-        post: operations["ActionsController_rollback"];
+        post: operations["rollbackAction"];
         delete?: never;
         options?: never;
         head?: never;
@@ -119,7 +119,7 @@ export interface paths {
             cookie?: never;
         };
         /** Received alerts, most recently received first (cursor pagination: pass `next` as `cursor`) */
-        get: operations["AlertsController_list"];
+        get: operations["listAlerts"];
         put?: never;
         post?: never;
         delete?: never;
@@ -136,10 +136,10 @@ export interface paths {
             cookie?: never;
         };
         /** List active API keys (never their tokens) */
-        get: operations["ApiKeysController_list"];
+        get: operations["listApiKeys"];
         put?: never;
         /** Create an API key; the token is returned once */
-        post: operations["ApiKeysController_create"];
+        post: operations["createApiKey"];
         delete?: never;
         options?: never;
         head?: never;
@@ -157,7 +157,7 @@ export interface paths {
         put?: never;
         post?: never;
         /** Revoke an API key at once */
-        delete: operations["ApiKeysController_revoke"];
+        delete: operations["revokeApiKey"];
         options?: never;
         head?: never;
         patch?: never;
@@ -171,7 +171,7 @@ export interface paths {
             cookie?: never;
         };
         /** The audit log, newest first (read-only: no API can change it) */
-        get: operations["AuditController_list"];
+        get: operations["listAuditEntries"];
         put?: never;
         post?: never;
         delete?: never;
@@ -188,7 +188,7 @@ export interface paths {
             cookie?: never;
         };
         /** Whether automation is paused, by whom, why and since when */
-        get: operations["AutomationController_get"];
+        get: operations["getAutomation"];
         put?: never;
         post?: never;
         delete?: never;
@@ -210,7 +210,7 @@ export interface paths {
          * Pause all automatic traffic actions (kill switch)
          * @description Rules propose nothing and executing automatic actions hold before their next step. Manual actions (PUT /services/{name}/weights, rollbacks) still run.
          */
-        post: operations["AutomationController_pause"];
+        post: operations["pauseAutomation"];
         delete?: never;
         options?: never;
         head?: never;
@@ -227,7 +227,7 @@ export interface paths {
         get?: never;
         put?: never;
         /** Resume automatic traffic actions */
-        post: operations["AutomationController_resume"];
+        post: operations["resumeAutomation"];
         delete?: never;
         options?: never;
         head?: never;
@@ -242,12 +242,12 @@ export interface paths {
             cookie?: never;
         };
         /** The current config (secrets redacted); YAML when Accept asks for it, else JSON */
-        get: operations["ConfigController_current"];
+        get: operations["getConfig"];
         /**
          * Apply the whole desired state (YAML or JSON)
          * @description All or nothing: a new version when anything changed; `dryRun=true` returns the plan only.
          */
-        put: operations["ConfigController_apply"];
+        put: operations["putConfig"];
         post?: never;
         delete?: never;
         options?: never;
@@ -263,7 +263,7 @@ export interface paths {
             cookie?: never;
         };
         /** The JSON Schema of the config file (for editors) */
-        get: operations["ConfigController_schema"];
+        get: operations["getConfigSchema"];
         put?: never;
         post?: never;
         delete?: never;
@@ -280,7 +280,7 @@ export interface paths {
             cookie?: never;
         };
         /** Applied versions, newest first */
-        get: operations["ConfigController_versions"];
+        get: operations["listConfigVersions"];
         put?: never;
         post?: never;
         delete?: never;
@@ -297,7 +297,7 @@ export interface paths {
             cookie?: never;
         };
         /** One version: who, when, why, its plan and its document (secrets redacted) */
-        get: operations["ConfigController_version"];
+        get: operations["getConfigVersion"];
         put?: never;
         post?: never;
         delete?: never;
@@ -314,7 +314,7 @@ export interface paths {
             cookie?: never;
         };
         /** What changes from version `against` (default n-1) to version n */
-        get: operations["ConfigController_diff"];
+        get: operations["diffConfigVersion"];
         put?: never;
         post?: never;
         delete?: never;
@@ -333,7 +333,7 @@ export interface paths {
         get?: never;
         put?: never;
         /** Make version n current again, as a new version */
-        post: operations["ConfigController_restore"];
+        post: operations["restoreConfigVersion"];
         delete?: never;
         options?: never;
         head?: never;
@@ -348,7 +348,7 @@ export interface paths {
             cookie?: never;
         };
         /** Endpoints, filtered by service and IDC */
-        get: operations["InventoryController_endpoints"];
+        get: operations["listEndpoints"];
         put?: never;
         post?: never;
         delete?: never;
@@ -368,7 +368,7 @@ export interface paths {
          * Everything the leader knows of one endpoint: per-vantage checks, score, last results
          * @description An endpoint of the config that the leader has not scored yet: 200 with state UNKNOWN and empty lists.
          */
-        get: operations["StatusController_endpointHealth"];
+        get: operations["getEndpointHealth"];
         put?: never;
         post?: never;
         delete?: never;
@@ -388,7 +388,7 @@ export interface paths {
          * One endpoint’s probes over time, in buckets of `step`
          * @description From the per-minute rollups; default range: the last hour. Buckets are aligned on multiples of `step` (UTC). Latency percentiles are approximations: p50 is the count-weighted mean of the minute p50s, p95/p99 the highest minute p95/p99 of the bucket (an upper bound).
          */
-        get: operations["StatusController_history"];
+        get: operations["getEndpointHistory"];
         put?: never;
         post?: never;
         delete?: never;
@@ -405,7 +405,7 @@ export interface paths {
             cookie?: never;
         };
         /** State changes, newest first (cursor pagination: pass `next` as `cursor`) */
-        get: operations["EventsController_list"];
+        get: operations["listEvents"];
         put?: never;
         post?: never;
         delete?: never;
@@ -425,7 +425,7 @@ export interface paths {
          * Live state changes as Server-Sent Events
          * @description Each `data:` line is one event as JSON (the shape of an /events item, as the controller publishes it). A comment line is sent at once and every 15 s so that proxies keep the stream open. Needs the `Authorization: Bearer` header like every route; there is no token in the URL, so use curl (`curl -N -H "Authorization: Bearer $T" .../events/stream`) or fetch-event-source rather than a browser EventSource. One API key may hold VIGIL_STREAMS_PER_KEY streams (default 10) on one API process, and the process VIGIL_STREAMS_MAX (default 500) in all; past either, 429.
          */
-        get: operations["EventsController_stream"];
+        get: operations["streamEvents"];
         put?: never;
         post?: never;
         delete?: never;
@@ -442,13 +442,13 @@ export interface paths {
             cookie?: never;
         };
         /** Freezes, newest first */
-        get: operations["FreezesController_list"];
+        get: operations["listFreezes"];
         put?: never;
         /**
          * Freeze automation for some services and IDCs (empty lists: everything)
          * @description Manual actions (PUT /services/{name}/weights, rollbacks) are not frozen.
          */
-        post: operations["FreezesController_create"];
+        post: operations["createFreeze"];
         delete?: never;
         options?: never;
         head?: never;
@@ -466,7 +466,7 @@ export interface paths {
         put?: never;
         post?: never;
         /** Lift a freeze now (it is kept, with liftedAt) */
-        delete: operations["FreezesController_lift"];
+        delete: operations["liftFreeze"];
         options?: never;
         head?: never;
         patch?: never;
@@ -480,7 +480,7 @@ export interface paths {
             cookie?: never;
         };
         /** IDCs */
-        get: operations["InventoryController_idcs"];
+        get: operations["listIdcs"];
         put?: never;
         post?: never;
         delete?: never;
@@ -500,7 +500,7 @@ export interface paths {
          * Notifications, newest first
          * @description `?state=failed` is the dead-letter list: every delivery attempt failed.
          */
-        get: operations["NotificationsController_list"];
+        get: operations["listNotifications"];
         put?: never;
         post?: never;
         delete?: never;
@@ -517,7 +517,7 @@ export interface paths {
             cookie?: never;
         };
         /** One notification, with its delivery attempts and last error */
-        get: operations["NotificationsController_get"];
+        get: operations["getNotification"];
         put?: never;
         post?: never;
         delete?: never;
@@ -539,7 +539,7 @@ export interface paths {
          * Send a notification again
          * @description It becomes pending and is delivered with a fresh set of attempts. Audited.
          */
-        post: operations["NotificationsController_resend"];
+        post: operations["resendNotification"];
         delete?: never;
         options?: never;
         head?: never;
@@ -557,7 +557,7 @@ export interface paths {
          * Availability, incidents, MTTD and MTTR per service and IDC; worst endpoints per service
          * @description Default range: the last 24 h. Availability = 1 - failures/probes from the per-minute rollups (in percent). An incident is a period a (service, IDC) was UNHEALTHY (from `idc` events) that overlaps the range; MTTD = detection - first failed probe (when the event says), MTTR = end - start.
          */
-        get: operations["ReportsController_report"];
+        get: operations["getAvailabilityReport"];
         put?: never;
         post?: never;
         delete?: never;
@@ -574,7 +574,7 @@ export interface paths {
             cookie?: never;
         };
         /** Services */
-        get: operations["InventoryController_services"];
+        get: operations["listServices"];
         put?: never;
         post?: never;
         delete?: never;
@@ -591,7 +591,7 @@ export interface paths {
             cookie?: never;
         };
         /** One service with its spec and endpoints per IDC */
-        get: operations["InventoryController_service"];
+        get: operations["getService"];
         put?: never;
         post?: never;
         delete?: never;
@@ -611,7 +611,7 @@ export interface paths {
          * One service: its entry of /status plus its endpoints’ states
          * @description `idc` filters the IDCs and the endpoints, `state` the endpoints. 404 for a service not in the config.
          */
-        get: operations["StatusController_serviceStatus"];
+        get: operations["getServiceStatus"];
         put?: never;
         post?: never;
         delete?: never;
@@ -628,7 +628,7 @@ export interface paths {
             cookie?: never;
         };
         /** Baseline, desired and applied weights, the override, the latest action and the failback holds */
-        get: operations["ServiceTrafficController_view"];
+        get: operations["getServiceTraffic"];
         put?: never;
         post?: never;
         delete?: never;
@@ -649,13 +649,13 @@ export interface paths {
          * Set the weights by hand (manual override)
          * @description Stores the override, which pauses automation for the service until released, and creates a manual set-weights action (executing, one step) that the controller applies at once. Executing actions of the service are cancelled (superseded).
          */
-        put: operations["ServiceTrafficController_setWeights"];
+        put: operations["setServiceWeights"];
         post?: never;
         /**
          * Release the manual override
          * @description Automation resumes for the service; the weights stay as they are until an action changes them.
          */
-        delete: operations["ServiceTrafficController_release"];
+        delete: operations["releaseServiceWeights"];
         options?: never;
         head?: never;
         patch?: never;
@@ -669,13 +669,13 @@ export interface paths {
             cookie?: never;
         };
         /** Silences, newest first */
-        get: operations["SilencesController_list"];
+        get: operations["listSilences"];
         put?: never;
         /**
          * Silence notifications matching label matchers until endsAt
          * @description Matched notifications are recorded with state silenced and not sent. Matchers use Alertmanager operators (=, !=, =~, !~) on the labels event, severity, service, idc, endpoint, vantage, rule, action, kind and channel.
          */
-        post: operations["SilencesController_create"];
+        post: operations["createSilence"];
         delete?: never;
         options?: never;
         head?: never;
@@ -693,7 +693,7 @@ export interface paths {
         put?: never;
         post?: never;
         /** Expire a silence now (it is kept, with endsAt = now) */
-        delete: operations["SilencesController_expire"];
+        delete: operations["expireSilence"];
         options?: never;
         head?: never;
         patch?: never;
@@ -710,7 +710,7 @@ export interface paths {
          * Every service per IDC: state, score, healthy capacity (the leader’s snapshot)
          * @description Served from memory for up to 500 ms. Before the controller leader published anything: 200 with `generatedAt: null` and no services. `stale: true` when the snapshot is more than 10 s old, i.e. the controller is not publishing. Sent gzip-compressed when accepted, with an ETag (If-None-Match: 304).
          */
-        get: operations["StatusController_status"];
+        get: operations["getStatus"];
         put?: never;
         post?: never;
         delete?: never;
@@ -732,7 +732,7 @@ export interface paths {
          * Receive an Alertmanager webhook (webhook_configs, version 4)
          * @description Point a webhook_configs receiver here with send_resolved: true. Needs a webhook-role API key (`Authorization: Bearer`), or, without one, a body signed with config `alerts.signingSecret` (`X-Vigil-Timestamp` with `X-Vigil-Signature`, or with Grafana's own `X-Grafana-Alerting-Signature`; 5 minutes of clock skew; each signature is accepted once). A body is stored whole or not at all; a bad field is a 400 naming it.
          */
-        post: operations["WebhooksController_alertmanager"];
+        post: operations["receiveAlertmanagerAlerts"];
         delete?: never;
         options?: never;
         head?: never;
@@ -752,7 +752,7 @@ export interface paths {
          * Receive alerts from anything else
          * @description `{"alerts": [{"name"?, "labels", "annotations"?, "status"? (firing), "startsAt"?, "endsAt"?, "fingerprint"?}]}`: `name` or `labels.alertname` is required; the fingerprint defaults to the one Alertmanager gives the same labels. Needs a webhook-role API key (`Authorization: Bearer`), or, without one, a body signed with config `alerts.signingSecret` (`X-Vigil-Timestamp` with `X-Vigil-Signature`, or with Grafana's own `X-Grafana-Alerting-Signature`; 5 minutes of clock skew; each signature is accepted once). A body is stored whole or not at all; a bad field is a 400 naming it.
          */
-        post: operations["WebhooksController_generic"];
+        post: operations["receiveGenericAlerts"];
         delete?: never;
         options?: never;
         head?: never;
@@ -772,7 +772,7 @@ export interface paths {
          * Receive a Grafana Alerting webhook contact point (version 1)
          * @description A Grafana contact point of type Webhook, method POST. Needs a webhook-role API key (`Authorization: Bearer`), or, without one, a body signed with config `alerts.signingSecret` (`X-Vigil-Timestamp` with `X-Vigil-Signature`, or with Grafana's own `X-Grafana-Alerting-Signature`; 5 minutes of clock skew; each signature is accepted once). A body is stored whole or not at all; a bad field is a 400 naming it.
          */
-        post: operations["WebhooksController_grafana"];
+        post: operations["receiveGrafanaAlerts"];
         delete?: never;
         options?: never;
         head?: never;
@@ -787,7 +787,7 @@ export interface paths {
             cookie?: never;
         };
         /** Liveness: the process is up (no dependencies checked) */
-        get: operations["HealthController_healthz"];
+        get: operations["getLiveness"];
         put?: never;
         post?: never;
         delete?: never;
@@ -804,7 +804,7 @@ export interface paths {
             cookie?: never;
         };
         /** Prometheus metrics (text exposition format) */
-        get: operations["MetricsController_scrape"];
+        get: operations["getMetrics"];
         put?: never;
         post?: never;
         delete?: never;
@@ -821,7 +821,7 @@ export interface paths {
             cookie?: never;
         };
         /** Readiness: Postgres and Redis reachable, migrations applied, and on a controller a leader known; 503 naming what is not */
-        get: operations["HealthController_readyz"];
+        get: operations["getReadiness"];
         put?: never;
         post?: never;
         delete?: never;
@@ -1221,6 +1221,38 @@ export interface components {
             /** @description Epoch ms of the last state change */
             since: number;
             state: components["schemas"]["HealthState"];
+        };
+        ErrorDetailDto: {
+            /** @description A config body that does not parse: the column of the error (1-based) */
+            column?: number;
+            /** @description A config body that does not parse: the line of the error (1-based) */
+            line?: number;
+            /** @example must be a positive integer */
+            message: string;
+            /**
+             * @description Where: a field or config path; empty for the whole body
+             * @example services[0].endpoints[1].capacity
+             */
+            path: string;
+        };
+        ErrorResponseDto: {
+            /** @description Validation errors (a bad query, body or config): one per problem, by path */
+            details?: components["schemas"]["ErrorDetailDto"][];
+            /**
+             * @description The status text
+             * @example Bad Request
+             */
+            error: string;
+            /**
+             * @description What went wrong, for a person: every problem, joined with "; "
+             * @example limit: limit must not be greater than 1000
+             */
+            message: string;
+            /**
+             * @description The HTTP status again
+             * @example 400
+             */
+            statusCode: number;
         };
         EventPageDto: {
             /** @description Newest first */
@@ -2478,7 +2510,7 @@ export interface components {
 }
 export type $defs = Record<string, never>;
 export interface operations {
-    ActionsController_list: {
+    listActions: {
         parameters: {
             query?: {
                 /** @description The `next` of the previous page (opaque) */
@@ -2508,25 +2540,40 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
             };
             /** @description No or unknown API key */
             401: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
             };
             /** @description Requires the viewer role or higher */
             403: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Too many failed authentications from this address; retry after `Retry-After` seconds */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
             };
         };
     };
-    ActionsController_get: {
+    getAction: {
         parameters: {
             query?: never;
             header?: never;
@@ -2550,25 +2597,40 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
             };
             /** @description Requires the viewer role or higher */
             403: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
             };
             /** @description No such action */
             404: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Too many failed authentications from this address; retry after `Retry-After` seconds */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
             };
         };
     };
-    ActionsController_approve: {
+    approveAction: {
         parameters: {
             query?: never;
             header?: never;
@@ -2596,32 +2658,49 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
             };
             /** @description Requires the operator role or higher */
             403: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
             };
             /** @description No such action */
             404: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
             };
             /** @description The action is not awaiting approval (the message names its state) */
             409: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Too many failed authentications from this address; retry after `Retry-After` seconds */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
             };
         };
     };
-    ActionsController_cancel: {
+    cancelAction: {
         parameters: {
             query?: never;
             header?: never;
@@ -2649,32 +2728,49 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
             };
             /** @description Requires the operator role or higher */
             403: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
             };
             /** @description No such action */
             404: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
             };
             /** @description The action has ended (the message names its state) */
             409: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Too many failed authentications from this address; retry after `Retry-After` seconds */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
             };
         };
     };
-    ActionsController_reject: {
+    rejectAction: {
         parameters: {
             query?: never;
             header?: never;
@@ -2702,32 +2798,49 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
             };
             /** @description Requires the operator role or higher */
             403: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
             };
             /** @description No such action */
             404: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
             };
             /** @description The action is not awaiting approval (the message names its state) */
             409: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Too many failed authentications from this address; retry after `Retry-After` seconds */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
             };
         };
     };
-    ActionsController_rollback: {
+    rollbackAction: {
         parameters: {
             query?: never;
             header?: never;
@@ -2756,32 +2869,49 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
             };
             /** @description Requires the operator role or higher */
             403: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
             };
             /** @description No such action */
             404: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
             };
             /** @description The action cannot be rolled back (the message says why) */
             409: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Too many failed authentications from this address; retry after `Retry-After` seconds */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
             };
         };
     };
-    AlertsController_list: {
+    listAlerts: {
         parameters: {
             query?: {
                 /** @description The `next` of the previous page (opaque) */
@@ -2817,25 +2947,40 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
             };
             /** @description No or unknown API key */
             401: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
             };
             /** @description Requires the viewer role or higher */
             403: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Too many failed authentications from this address; retry after `Retry-After` seconds */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
             };
         };
     };
-    ApiKeysController_list: {
+    listApiKeys: {
         parameters: {
             query?: never;
             header?: never;
@@ -2857,18 +3002,31 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
             };
             /** @description Requires the admin role or higher */
             403: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Too many failed authentications from this address; retry after `Retry-After` seconds */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
             };
         };
     };
-    ApiKeysController_create: {
+    createApiKey: {
         parameters: {
             query?: never;
             header?: never;
@@ -2894,18 +3052,31 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
             };
             /** @description Requires the admin role or higher */
             403: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Too many failed authentications from this address; retry after `Retry-After` seconds */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
             };
         };
     };
-    ApiKeysController_revoke: {
+    revokeApiKey: {
         parameters: {
             query?: never;
             header?: never;
@@ -2929,18 +3100,31 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
             };
             /** @description Requires the admin role or higher */
             403: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Too many failed authentications from this address; retry after `Retry-After` seconds */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
             };
         };
     };
-    AuditController_list: {
+    listAuditEntries: {
         parameters: {
             query?: {
                 /** @description Only this action, e.g. config.apply */
@@ -2970,18 +3154,31 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
             };
             /** @description Requires the operator role or higher */
             403: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Too many failed authentications from this address; retry after `Retry-After` seconds */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
             };
         };
     };
-    AutomationController_get: {
+    getAutomation: {
         parameters: {
             query?: never;
             header?: never;
@@ -3003,18 +3200,31 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
             };
             /** @description Requires the viewer role or higher */
             403: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Too many failed authentications from this address; retry after `Retry-After` seconds */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
             };
         };
     };
-    AutomationController_pause: {
+    pauseAutomation: {
         parameters: {
             query?: never;
             header?: never;
@@ -3040,32 +3250,49 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
             };
             /** @description No or unknown API key */
             401: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
             };
             /** @description Requires the operator role or higher */
             403: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
             };
             /** @description Already paused */
             409: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Too many failed authentications from this address; retry after `Retry-After` seconds */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
             };
         };
     };
-    AutomationController_resume: {
+    resumeAutomation: {
         parameters: {
             query?: never;
             header?: never;
@@ -3091,25 +3318,40 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
             };
             /** @description Requires the operator role or higher */
             403: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
             };
             /** @description Not paused */
             409: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Too many failed authentications from this address; retry after `Retry-After` seconds */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
             };
         };
     };
-    ConfigController_current: {
+    getConfig: {
         parameters: {
             query?: never;
             header?: never;
@@ -3130,18 +3372,34 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                    "application/yaml": components["schemas"]["ErrorResponseDto"];
+                };
             };
             /** @description Requires the viewer role or higher */
             403: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                    "application/yaml": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Too many failed authentications from this address; retry after `Retry-After` seconds */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                    "application/yaml": components["schemas"]["ErrorResponseDto"];
+                };
             };
         };
     };
-    ConfigController_apply: {
+    putConfig: {
         parameters: {
             query?: {
                 /** @description Only return the plan; change nothing */
@@ -3176,39 +3434,58 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
             };
             /** @description No or unknown API key */
             401: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
             };
             /** @description Requires the operator role or higher */
             403: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
             };
             /** @description If-Match does not name the current version */
             409: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
             };
             /** @description Body over VIGIL_MAX_BODY_BYTES */
             413: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Too many failed authentications from this address; retry after `Retry-After` seconds */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
             };
         };
     };
-    ConfigController_schema: {
+    getConfigSchema: {
         parameters: {
             query?: never;
             header?: never;
@@ -3217,23 +3494,45 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description JSON Schema (draft 2020-12) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": Record<string, never>;
+                };
+            };
             /** @description No or unknown API key */
             401: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
             };
             /** @description Requires the viewer role or higher */
             403: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Too many failed authentications from this address; retry after `Retry-After` seconds */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
             };
         };
     };
-    ConfigController_versions: {
+    listConfigVersions: {
         parameters: {
             query?: {
                 limit?: number;
@@ -3258,18 +3557,31 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
             };
             /** @description Requires the viewer role or higher */
             403: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Too many failed authentications from this address; retry after `Retry-After` seconds */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
             };
         };
     };
-    ConfigController_version: {
+    getConfigVersion: {
         parameters: {
             query?: never;
             header?: never;
@@ -3294,18 +3606,31 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
             };
             /** @description Requires the viewer role or higher */
             403: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Too many failed authentications from this address; retry after `Retry-After` seconds */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
             };
         };
     };
-    ConfigController_diff: {
+    diffConfigVersion: {
         parameters: {
             query?: {
                 /** @description The version to compare with (default: the one before; 0 = empty) */
@@ -3333,18 +3658,31 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
             };
             /** @description Requires the viewer role or higher */
             403: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Too many failed authentications from this address; retry after `Retry-After` seconds */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
             };
         };
     };
-    ConfigController_restore: {
+    restoreConfigVersion: {
         parameters: {
             query?: {
                 /** @description Why: kept with the new version and in the audit log */
@@ -3375,18 +3713,31 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
             };
             /** @description Requires the operator role or higher */
             403: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Too many failed authentications from this address; retry after `Retry-After` seconds */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
             };
         };
     };
-    InventoryController_endpoints: {
+    listEndpoints: {
         parameters: {
             query?: {
                 /** @description Only endpoints in this IDC */
@@ -3415,18 +3766,31 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
             };
             /** @description Requires the viewer role or higher */
             403: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Too many failed authentications from this address; retry after `Retry-After` seconds */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
             };
         };
     };
-    StatusController_endpointHealth: {
+    getEndpointHealth: {
         parameters: {
             query?: never;
             header?: never;
@@ -3450,25 +3814,40 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
             };
             /** @description Requires the viewer role or higher */
             403: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
             };
             /** @description No such endpoint in the current config */
             404: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Too many failed authentications from this address; retry after `Retry-After` seconds */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
             };
         };
     };
-    StatusController_history: {
+    getEndpointHistory: {
         parameters: {
             query?: {
                 /** @description Start (inclusive): ISO 8601 timestamp (2030-01-02T03:04:05Z) or epoch milliseconds, from 1970 to 9999 */
@@ -3499,32 +3878,49 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
             };
             /** @description No or unknown API key */
             401: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
             };
             /** @description Requires the viewer role or higher */
             403: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
             };
             /** @description Unknown endpoint (not in the config, no history) */
             404: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Too many failed authentications from this address; retry after `Retry-After` seconds */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
             };
         };
     };
-    EventsController_list: {
+    listEvents: {
         parameters: {
             query?: {
                 /** @description The `next` of the previous page (opaque) */
@@ -3559,25 +3955,40 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
             };
             /** @description No or unknown API key */
             401: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
             };
             /** @description Requires the viewer role or higher */
             403: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Too many failed authentications from this address; retry after `Retry-After` seconds */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
             };
         };
     };
-    EventsController_stream: {
+    streamEvents: {
         parameters: {
             query?: {
                 idc?: string;
@@ -3604,25 +4015,31 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
             };
             /** @description Requires the viewer role or higher */
             403: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
             };
             /** @description Too many open streams for this key or process (Retry-After) */
             429: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
             };
         };
     };
-    FreezesController_list: {
+    listFreezes: {
         parameters: {
             query?: {
                 /** @description true: only freezes in force now */
@@ -3648,18 +4065,31 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
             };
             /** @description Requires the viewer role or higher */
             403: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Too many failed authentications from this address; retry after `Retry-After` seconds */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
             };
         };
     };
-    FreezesController_create: {
+    createFreeze: {
         parameters: {
             query?: never;
             header?: never;
@@ -3685,25 +4115,40 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
             };
             /** @description No or unknown API key */
             401: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
             };
             /** @description Requires the operator role or higher */
             403: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Too many failed authentications from this address; retry after `Retry-After` seconds */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
             };
         };
     };
-    FreezesController_lift: {
+    liftFreeze: {
         parameters: {
             query?: never;
             header?: never;
@@ -3727,32 +4172,49 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
             };
             /** @description Requires the operator role or higher */
             403: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
             };
             /** @description No such freeze */
             404: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
             };
             /** @description Already lifted */
             409: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Too many failed authentications from this address; retry after `Retry-After` seconds */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
             };
         };
     };
-    InventoryController_idcs: {
+    listIdcs: {
         parameters: {
             query?: {
                 limit?: number;
@@ -3777,18 +4239,31 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
             };
             /** @description Requires the viewer role or higher */
             403: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Too many failed authentications from this address; retry after `Retry-After` seconds */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
             };
         };
     };
-    NotificationsController_list: {
+    listNotifications: {
         parameters: {
             query?: {
                 /** @description Only this channel */
@@ -3821,18 +4296,31 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
             };
             /** @description Requires the viewer role or higher */
             403: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Too many failed authentications from this address; retry after `Retry-After` seconds */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
             };
         };
     };
-    NotificationsController_get: {
+    getNotification: {
         parameters: {
             query?: never;
             header?: never;
@@ -3856,25 +4344,40 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
             };
             /** @description Requires the viewer role or higher */
             403: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
             };
             /** @description No such notification */
             404: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Too many failed authentications from this address; retry after `Retry-After` seconds */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
             };
         };
     };
-    NotificationsController_resend: {
+    resendNotification: {
         parameters: {
             query?: never;
             header?: never;
@@ -3898,32 +4401,49 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
             };
             /** @description Requires the operator role or higher */
             403: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
             };
             /** @description No such notification */
             404: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
             };
             /** @description Already pending delivery */
             409: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Too many failed authentications from this address; retry after `Retry-After` seconds */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
             };
         };
     };
-    ReportsController_report: {
+    getAvailabilityReport: {
         parameters: {
             query?: {
                 /** @description Start (inclusive): ISO 8601 timestamp (2030-01-02T03:04:05Z) or epoch milliseconds, from 1970 to 9999 */
@@ -3952,32 +4472,49 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
             };
             /** @description No or unknown API key */
             401: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
             };
             /** @description Requires the viewer role or higher */
             403: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
             };
             /** @description The service is not in the config and has no data in the range */
             404: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Too many failed authentications from this address; retry after `Retry-After` seconds */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
             };
         };
     };
-    InventoryController_services: {
+    listServices: {
         parameters: {
             query?: {
                 limit?: number;
@@ -4002,18 +4539,31 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
             };
             /** @description Requires the viewer role or higher */
             403: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Too many failed authentications from this address; retry after `Retry-After` seconds */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
             };
         };
     };
-    InventoryController_service: {
+    getService: {
         parameters: {
             query?: never;
             header?: never;
@@ -4037,18 +4587,31 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
             };
             /** @description Requires the viewer role or higher */
             403: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Too many failed authentications from this address; retry after `Retry-After` seconds */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
             };
         };
     };
-    StatusController_serviceStatus: {
+    getServiceStatus: {
         parameters: {
             query?: {
                 /** @description Only this IDC (filters both `idcs` and `endpointStatuses`) */
@@ -4077,25 +4640,40 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
             };
             /** @description Requires the viewer role or higher */
             403: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
             };
             /** @description No such service in the current config */
             404: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Too many failed authentications from this address; retry after `Retry-After` seconds */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
             };
         };
     };
-    ServiceTrafficController_view: {
+    getServiceTraffic: {
         parameters: {
             query?: never;
             header?: never;
@@ -4119,25 +4697,40 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
             };
             /** @description Requires the viewer role or higher */
             403: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
             };
             /** @description No such service in the current config */
             404: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Too many failed authentications from this address; retry after `Retry-After` seconds */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
             };
         };
     };
-    ServiceTrafficController_setWeights: {
+    setServiceWeights: {
         parameters: {
             query?: never;
             header?: never;
@@ -4165,32 +4758,49 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
             };
             /** @description No or unknown API key */
             401: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
             };
             /** @description Requires the operator role or higher */
             403: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
             };
             /** @description No such service in the current config */
             404: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Too many failed authentications from this address; retry after `Retry-After` seconds */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
             };
         };
     };
-    ServiceTrafficController_release: {
+    releaseServiceWeights: {
         parameters: {
             query?: never;
             header?: never;
@@ -4214,32 +4824,49 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
             };
             /** @description Requires the operator role or higher */
             403: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
             };
             /** @description No such service in the current config */
             404: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
             };
             /** @description The service has no override */
             409: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Too many failed authentications from this address; retry after `Retry-After` seconds */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
             };
         };
     };
-    SilencesController_list: {
+    listSilences: {
         parameters: {
             query?: {
                 limit?: number;
@@ -4265,18 +4892,31 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
             };
             /** @description Requires the viewer role or higher */
             403: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Too many failed authentications from this address; retry after `Retry-After` seconds */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
             };
         };
     };
-    SilencesController_create: {
+    createSilence: {
         parameters: {
             query?: never;
             header?: never;
@@ -4302,25 +4942,40 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
             };
             /** @description No or unknown API key */
             401: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
             };
             /** @description Requires the operator role or higher */
             403: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Too many failed authentications from this address; retry after `Retry-After` seconds */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
             };
         };
     };
-    SilencesController_expire: {
+    expireSilence: {
         parameters: {
             query?: never;
             header?: never;
@@ -4344,32 +4999,49 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
             };
             /** @description Requires the operator role or higher */
             403: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
             };
             /** @description No such silence */
             404: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
             };
             /** @description Already expired */
             409: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Too many failed authentications from this address; retry after `Retry-After` seconds */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
             };
         };
     };
-    StatusController_status: {
+    getStatus: {
         parameters: {
             query?: never;
             header?: never;
@@ -4391,18 +5063,31 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
             };
             /** @description Requires the viewer role or higher */
             403: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Too many failed authentications from this address; retry after `Retry-After` seconds */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
             };
         };
     };
-    WebhooksController_alertmanager: {
+    receiveAlertmanagerAlerts: {
         parameters: {
             query?: never;
             header?: {
@@ -4435,39 +5120,58 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
             };
             /** @description No or unknown key; bad, stale or replayed signature */
             401: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
             };
             /** @description A key of another role than webhook */
             403: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
             };
             /** @description Larger than VIGIL_WEBHOOK_MAX_BODY_BYTES (default 1 MiB) */
             413: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
             };
             /** @description Not application/json */
             415: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Too many failed authentications from this address; retry after `Retry-After` seconds */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
             };
         };
     };
-    WebhooksController_generic: {
+    receiveGenericAlerts: {
         parameters: {
             query?: never;
             header?: {
@@ -4520,39 +5224,58 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
             };
             /** @description No or unknown key; bad, stale or replayed signature */
             401: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
             };
             /** @description A key of another role than webhook */
             403: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
             };
             /** @description Larger than VIGIL_WEBHOOK_MAX_BODY_BYTES (default 1 MiB) */
             413: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
             };
             /** @description Not application/json */
             415: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Too many failed authentications from this address; retry after `Retry-After` seconds */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
             };
         };
     };
-    WebhooksController_grafana: {
+    receiveGrafanaAlerts: {
         parameters: {
             query?: never;
             header?: {
@@ -4585,39 +5308,58 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
             };
             /** @description No or unknown key; bad, stale or replayed signature */
             401: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
             };
             /** @description A key of another role than webhook */
             403: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
             };
             /** @description Larger than VIGIL_WEBHOOK_MAX_BODY_BYTES (default 1 MiB) */
             413: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
             };
             /** @description Not application/json */
             415: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Too many failed authentications from this address; retry after `Retry-After` seconds */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
             };
         };
     };
-    HealthController_healthz: {
+    getLiveness: {
         parameters: {
             query?: never;
             header?: never;
@@ -4634,7 +5376,7 @@ export interface operations {
             };
         };
     };
-    MetricsController_scrape: {
+    getMetrics: {
         parameters: {
             query?: never;
             header?: never;
@@ -4657,18 +5399,31 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "text/plain": components["schemas"]["ErrorResponseDto"];
+                };
             };
             /** @description Requires the viewer role or higher */
             403: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "text/plain": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Too many failed authentications from this address; retry after `Retry-After` seconds */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/plain": components["schemas"]["ErrorResponseDto"];
+                };
             };
         };
     };
-    HealthController_readyz: {
+    getReadiness: {
         parameters: {
             query?: never;
             header?: never;

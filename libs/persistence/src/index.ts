@@ -3,3 +3,4 @@ export * from './database';
 export * from './data-source-options';
 export * from './persistence.module';
 export * from './health-events';
+export * from './actions';

@@ -1,20 +1,16 @@
-import { DynamicModule, ForbiddenException, INestApplication, Logger, Module, Type } from '@nestjs/common';
+import { DynamicModule, INestApplication, Logger, Module } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
-import { SwaggerModule } from '@nestjs/swagger';
 import type { NextFunction, Request, Response } from 'express';
 import { Logger as PinoLogger, LoggerModule } from 'nestjs-pino';
 import { EnvError, loadEnv, type Env } from '@libs/config';
-import { roleAtLeast } from '@libs/domain';
 import { ensureDatabase, runMigrations } from '@libs/persistence';
-// The api app's document; a relative path, as @apps/api would load every role's modules here.
-import { buildApiDocument } from '../../../apps/api/src/openapi/document';
 import { AuthService } from './auth/auth.service';
+import { identifyCaller } from './auth/identify-caller';
 import { EnvModule } from './env.module';
-import { HttpExceptionFilter } from './http-exception.filter';
 import { loggerOptions } from './logger';
+import type { RoleFeature } from './role-feature';
 import { RuntimeModule } from './runtime.module';
-import { useRequestBodies } from './request-bodies';
 import { validationPipe } from './validation.pipe';
 
 /** The prefix of every route but {@link UNPREFIXED}. */
@@ -33,49 +29,32 @@ function refuseNulInUrl(req: Request, res: Response, next: NextFunction): void {
 }
 
 /**
- * Builds a Vigil app with the given feature modules: creates the database if needed, applies
- * pending migrations, wires logging, the caller's key before any body, body limits, the `/api/v1`
- * prefix and (with the API) `/docs`.
- * Used by every entry point and by the e2e tests, so they run exactly what production runs.
+ * Builds a Vigil app with the given role features: creates the database if needed, applies pending
+ * migrations, wires logging, the caller's key before any body, the `/api/v1` prefix and the
+ * validation pipe, then lets each feature add its own HTTP wiring (the API: bodies and `/docs`).
+ * Used by the entry point and by the e2e tests, so they run exactly what production runs.
  */
-export async function createVigilApp(
-  env: Env,
-  features: Array<Type | DynamicModule>,
-): Promise<NestExpressApplication> {
+export async function createVigilApp(env: Env, features: RoleFeature[]): Promise<NestExpressApplication> {
   await ensureDatabase(env.DATABASE_URL);
   await runMigrations(env.DATABASE_URL);
   const root: DynamicModule = {
     module: VigilModule,
-    imports: [EnvModule.forRoot(env), LoggerModule.forRoot(loggerOptions(env)), RuntimeModule, ...features],
+    imports: [
+      EnvModule.forRoot(env),
+      LoggerModule.forRoot(loggerOptions(env)),
+      RuntimeModule,
+      ...features.map((feature) => feature.module),
+    ],
   };
   const app = await NestFactory.create<NestExpressApplication>(root, { bufferLogs: true, bodyParser: false });
   app.useLogger(app.get(PinoLogger));
   app.set('trust proxy', env.VIGIL_TRUST_PROXY);
   app.use(refuseNulInUrl);
-  useRequestBodies(app, env, app.get(AuthService));
+  app.use(identifyCaller(app.get(AuthService)));
   app.setGlobalPrefix(API_PREFIX, { exclude: UNPREFIXED });
   app.useGlobalPipes(validationPipe);
-  if (env.VIGIL_ROLES.includes('api')) await setUpDocs(app);
+  for (const feature of features) await feature.setUpHttp?.(app, env);
   return app;
-}
-
-/** OpenAPI at `/docs` (UI), `/docs-json` and `/docs-yaml`; like every route, they need a key (an API role). */
-async function setUpDocs(app: INestApplication): Promise<void> {
-  const auth = app.get(AuthService);
-  const filter = new HttpExceptionFilter();
-  app.use(['/docs', '/docs-json', '/docs-yaml'], (req: Request, res: Response, next: NextFunction) => {
-    const fail = (err: unknown) =>
-      filter.catch(err, { switchToHttp: () => ({ getResponse: () => res }) } as never);
-    auth.authenticate(req).then((principal) => {
-      // Any API role; a webhook key may only post alerts.
-      if (roleAtLeast(principal.role, 'viewer')) return next();
-      fail(
-        new ForbiddenException(`requires the viewer role; the key "${principal.name}" is ${principal.role}`),
-      );
-    }, fail);
-  });
-  const document = await buildApiDocument(app);
-  SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs-json' });
 }
 
 /** Stops the app on SIGTERM / SIGINT; if shutdown takes longer than the timeout, exits anyway. */
@@ -100,16 +79,13 @@ function closeOnSignals(app: INestApplication, env: Env): void {
 }
 
 /**
- * The entry point of every Vigil binary: validates the environment (a bad value stops start-up
- * with a message naming it), builds the app from the features the roles need, and listens.
+ * The entry point of the Vigil binary: validates the environment (a bad value stops start-up with a
+ * message naming it), builds the app from the features the roles need, and listens.
  */
-export async function bootstrap(
-  features: (env: Env) => Array<Type | DynamicModule>,
-  overrides: NodeJS.ProcessEnv = {},
-): Promise<void> {
+export async function bootstrap(features: (env: Env) => RoleFeature[]): Promise<void> {
   let env: Env;
   try {
-    env = loadEnv({ ...process.env, ...overrides });
+    env = loadEnv(process.env);
   } catch (err) {
     if (!(err instanceof EnvError)) throw err;
     process.stderr.write(`vigil: ${err.message}\n`);

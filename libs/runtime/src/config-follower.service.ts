@@ -15,7 +15,8 @@ const POLL_MS = 10_000;
 /**
  * Follows the applied config without a restart: the API announces each new version on a Redis
  * channel; this service loads it from Postgres and hands it to the listeners (the prober's probe
- * table, later the controller's health model). A periodic poll covers a missed announcement.
+ * table; the controller's health model, rules, notifier and delivery worker). A periodic poll covers
+ * a missed announcement.
  */
 @Injectable()
 export class ConfigFollower implements OnApplicationBootstrap, OnApplicationShutdown {

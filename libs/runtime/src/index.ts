@@ -1,4 +1,5 @@
 export * from './audit/audit.service';
+export { AuthService } from './auth/auth.service';
 export * from './auth/api-key.service';
 export * from './auth/auth.decorators';
 export * from './auth/principal';
@@ -6,8 +7,10 @@ export { grafanaSignature, GRAFANA_SIGNATURE_HEADER } from './auth/grafana-signa
 export * from './bootstrap';
 export * from './config-follower.service';
 export * from './health/readiness';
+export * from './http-error.dto';
+export * from './http-errors';
 export * from './http-exception.filter';
 export * from './metrics/metrics.service';
 export * from './redis.provider';
-export { WEBHOOK_PATH } from './request-bodies';
+export * from './role-feature';
 export * from './runtime.module';

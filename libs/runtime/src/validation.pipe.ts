@@ -1,4 +1,5 @@
-import { BadRequestException, ValidationError, ValidationPipe } from '@nestjs/common';
+import { ValidationError, ValidationPipe } from '@nestjs/common';
+import { badRequest } from './http-errors';
 
 /** Flattens class-validator errors into `details: [{path, message}]`, one per broken constraint. */
 function details(errors: ValidationError[], parent = ''): Array<{ path: string; message: string }> {
@@ -14,13 +15,5 @@ export const validationPipe = new ValidationPipe({
   transform: true,
   whitelist: true,
   forbidNonWhitelisted: true,
-  exceptionFactory: (errors) => {
-    const list = details(errors);
-    return new BadRequestException({
-      statusCode: 400,
-      error: 'Bad Request',
-      message: list.map((d) => `${d.path}: ${d.message}`).join('; '),
-      details: list,
-    });
-  },
+  exceptionFactory: (errors) => badRequest(details(errors)),
 });

@@ -1,7 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource } from 'typeorm';
 import { DEFAULT_ALERT_LABELS, type AlertLabelNames } from '@libs/domain';
+import { ConfigVersionsStore } from '../config/config-versions.store';
 
 /**
  * Config `alerts.labels` of the newest config version (the defaults before the first apply). Checked
@@ -15,22 +14,16 @@ export class AlertSettings {
     labels: DEFAULT_ALERT_LABELS,
   };
 
-  constructor(@InjectDataSource() private readonly db: DataSource) {}
+  constructor(private readonly versions: ConfigVersionsStore) {}
 
   async labels(): Promise<AlertLabelNames> {
-    const [head] = await this.db.query<Array<{ version: number | null }>>(
-      'SELECT max(version)::int AS version FROM config_versions',
-    );
-    const version = head?.version ?? 0;
+    const version = (await this.versions.newestVersion()) ?? 0;
     if (version === this.current.version) return this.current.labels;
-    const [row] = version
-      ? await this.db.query<Array<{ labels: Partial<AlertLabelNames> | null }>>(
-          `SELECT document->'alerts'->'labels' AS labels FROM config_versions WHERE version = $1`,
-          [version],
-        )
-      : [];
+    const stored = version
+      ? ((await this.versions.alertLabels(version)) as Partial<AlertLabelNames> | null)
+      : null;
     // A version stored before config had `alerts` has none: the defaults.
-    const labels = { ...DEFAULT_ALERT_LABELS, ...(row?.labels ?? {}) };
+    const labels = { ...DEFAULT_ALERT_LABELS, ...(stored ?? {}) };
     this.current = { version, labels };
     return labels;
   }

@@ -14,7 +14,7 @@ import {
   type AlertTarget,
   type ReceivedAlert,
 } from '@libs/domain';
-import { insertTimelineEvents, publishTimelineEvents } from '@libs/persistence';
+import { insertTimelineEvents, publishTimelineEvents, type AlertRecord } from '@libs/persistence';
 import { HEALTH_KEYS } from '@libs/queue';
 import { REDIS, redisKey } from '@libs/runtime';
 import { AlertSettings } from './alert-settings';
@@ -24,6 +24,14 @@ export interface ReceiveSummary {
   received: number;
   firing: number;
   resolved: number;
+}
+
+/** The columns a page of alerts may be narrowed on, each to one value. */
+const PAGE_FILTERS = ['status', 'service', 'idc', 'endpoint', 'name', 'source'] as const;
+
+/** An alert as a page reads it, with its page key: microseconds of updated_at. */
+export interface AlertPageRow extends AlertRecord {
+  key_us: string;
 }
 
 /** One alert as a row of the jsonb_to_recordset input (times as epoch ms). */
@@ -176,6 +184,37 @@ export class AlertStore {
       );
     }
     return [...result, ...updates.map((alert) => ({ alert, before: before.get(alert.fingerprint)!.status }))];
+  }
+
+  /**
+   * Most recently received first, keyset pagination on (updated_at, fingerprint): at most `take`
+   * alerts, after the page key `after` (microseconds of updated_at and the fingerprint).
+   */
+  page(
+    filter: Partial<Record<(typeof PAGE_FILTERS)[number], string>>,
+    after: { us: string; fingerprint: string } | undefined,
+    take: number,
+  ): Promise<AlertPageRow[]> {
+    const where: string[] = [];
+    const params: unknown[] = [];
+    for (const column of PAGE_FILTERS) {
+      if (filter[column] === undefined) continue;
+      params.push(filter[column]);
+      where.push(`${column} = $${params.length}`);
+    }
+    if (after) {
+      params.push(after.us, after.fingerprint);
+      const [us, fingerprint] = [`$${params.length - 1}`, `$${params.length}`];
+      const at = `'epoch'::timestamptz + ${us}::bigint * interval '1 microsecond'`;
+      where.push(`(updated_at, fingerprint) < (${at}, ${fingerprint})`);
+    }
+    params.push(take);
+    return this.db.query(
+      `SELECT *, (extract(epoch FROM updated_at) * 1000000)::bigint::text AS key_us FROM alerts
+       ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
+       ORDER BY updated_at DESC, fingerprint DESC LIMIT $${params.length}`,
+      params,
+    );
   }
 
   /** On the live timeline's channel (GET /events/stream), after the commit. */

@@ -22,12 +22,10 @@ import {
   type Config,
   type StoredConfig,
 } from '@libs/config';
-import { ConfigVersionEntity } from '@libs/persistence';
+import type { ConfigVersionEntity } from '@libs/persistence';
 import { AuditService, CONFIG_CHANNEL, REDIS, redisKey, type AuditActor } from '@libs/runtime';
+import { ConfigVersionsStore } from './config-versions.store';
 import { readViewRows } from './read-view-rows';
-
-/** Any fixed number: serialises applies and restores across every API replica. */
-const CONFIG_LOCK = 7_246_002;
 
 export interface ApplyResult {
   /** The current version after the call (unchanged for a dry run or a no-op). */
@@ -63,6 +61,7 @@ export class ConfigService {
 
   constructor(
     @InjectDataSource() private readonly db: DataSource,
+    private readonly versions: ConfigVersionsStore,
     @Inject(ENV) private readonly env: Env,
     @Inject(REDIS) private readonly redis: Redis,
     private readonly audit: AuditService,
@@ -113,23 +112,18 @@ export class ConfigService {
   }
 
   /** The current version, or null before the first apply. */
-  head(manager: EntityManager = this.db.manager): Promise<ConfigVersionEntity | null> {
-    return manager.getRepository(ConfigVersionEntity).findOne({ where: {}, order: { version: 'DESC' } });
+  head(manager?: EntityManager): Promise<ConfigVersionEntity | null> {
+    return this.versions.head(manager);
   }
 
-  async getVersion(n: number, manager: EntityManager = this.db.manager): Promise<ConfigVersionEntity> {
-    const found = await manager.getRepository(ConfigVersionEntity).findOneBy({ version: n });
+  async getVersion(n: number, manager?: EntityManager): Promise<ConfigVersionEntity> {
+    const found = await this.versions.find(n, manager);
     if (!found) throw new NotFoundException(`config version ${n} does not exist`);
     return found;
   }
 
   async listVersions(limit: number, offset: number) {
-    const [items, total] = await this.db.getRepository(ConfigVersionEntity).findAndCount({
-      select: { version: true, author: true, message: true, restoredFrom: true, createdAt: true, plan: true },
-      order: { version: 'DESC' },
-      take: limit,
-      skip: offset,
-    });
+    const [items, total] = await this.versions.list(limit, offset);
     const rows = items.map(({ plan, ...meta }) => ({
       ...meta,
       summary: (plan as unknown as ConfigPlan).summary,
@@ -154,7 +148,7 @@ export class ConfigService {
   }
 
   private async lockHead(m: EntityManager, ifMatch: number | undefined): Promise<ConfigVersionEntity | null> {
-    await m.query('SELECT pg_advisory_xact_lock($1)', [CONFIG_LOCK]);
+    await this.versions.lock(m);
     const head = await this.head(m);
     const current = head?.version ?? 0;
     if (ifMatch !== undefined && ifMatch !== current) {
@@ -174,7 +168,7 @@ export class ConfigService {
     if (plan.changes.length === 0)
       return { version: head?.version ?? 0, changed: false, dryRun: false, plan };
     const version = (head?.version ?? 0) + 1;
-    await m.getRepository(ConfigVersionEntity).insert({
+    await this.versions.insert(m, {
       version,
       author: options.source.actor,
       message: meta.message,
@@ -197,16 +191,11 @@ export class ConfigService {
 
   /** Rewrites the idc / service / endpoint tables to match the version (same transaction). */
   private async writeReadViews(m: EntityManager, version: number, config: StoredConfig): Promise<void> {
-    const rows = readViewRows(redactSecrets(config), version);
-    for (const table of ['endpoints', 'services', 'idcs']) await m.query(`DELETE FROM "${table}"`);
-    const chunk = 1000;
-    for (const [entity, list] of rows) {
-      for (let i = 0; i < list.length; i += chunk) await m.insert(entity, list.slice(i, i + chunk));
-    }
+    await this.versions.replaceReadViews(m, readViewRows(redactSecrets(config), version));
   }
 
   private async announce(version: number): Promise<void> {
-    // Listeners reload from Postgres; a lost message is caught up by their periodic check (later issues).
+    // Listeners reload from Postgres; a lost message is caught up by their periodic check.
     await this.redis.publish(redisKey(this.env, CONFIG_CHANNEL), String(version)).catch((err: unknown) => {
       this.logger.warn(`could not announce config version ${version}: ${(err as Error).message}`);
     });

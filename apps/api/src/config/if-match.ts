@@ -1,4 +1,4 @@
-import { BadRequestException } from '@nestjs/common';
+import { badRequest } from '@libs/runtime';
 
 /**
  * Reads `If-Match` as the config version the caller based its change on: `3`, `"3"` or `W/"3"`
@@ -8,12 +8,7 @@ export function parseIfMatch(header: string | undefined): number | undefined {
   if (header === undefined || header === '') return undefined;
   const match = /^(?:W\/)?"?(\d{1,9})"?$/.exec(header.trim());
   if (!match) {
-    throw new BadRequestException({
-      statusCode: 400,
-      error: 'Bad Request',
-      message: 'If-Match: expected a config version number such as "3"',
-      details: [{ path: 'If-Match', message: 'expected a config version number such as "3"' }],
-    });
+    throw badRequest([{ path: 'If-Match', message: 'expected a config version number such as "3"' }]);
   }
   return Number(match[1]);
 }

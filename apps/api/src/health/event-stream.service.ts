@@ -1,7 +1,6 @@
 import {
   BeforeApplicationShutdown,
   HttpException,
-  HttpStatus,
   Inject,
   Injectable,
   Logger,
@@ -14,7 +13,7 @@ import { Gauge } from 'prom-client';
 import { filter, map, merge, Observable, Subject, takeUntil, timer } from 'rxjs';
 import { ENV, type Env } from '@libs/config';
 import { HEALTH_KEYS } from '@libs/queue';
-import { MetricsService, REDIS, redisKey, subscriberOf } from '@libs/runtime';
+import { MetricsService, REDIS, redisKey, subscriberOf, tooManyRequests } from '@libs/runtime';
 import { StreamSlots, type SlotRefusal } from './stream-slots';
 
 /** A comment line this often keeps proxies and load balancers from closing an idle stream. */
@@ -129,15 +128,7 @@ export class EventStreamService
           'allowed (VIGIL_STREAMS_PER_KEY); close one or retry later'
         : `this server already has ${this.env.VIGIL_STREAMS_MAX} live streams open, the most allowed ` +
           '(VIGIL_STREAMS_MAX); retry later or on another API replica';
-    return new HttpException(
-      {
-        statusCode: HttpStatus.TOO_MANY_REQUESTS,
-        error: 'Too Many Requests',
-        message,
-        retryAfterSeconds: STREAM_RETRY_AFTER_S,
-      },
-      HttpStatus.TOO_MANY_REQUESTS,
-    );
+    return tooManyRequests(message, STREAM_RETRY_AFTER_S);
   }
 
   private publish(message: string): void {

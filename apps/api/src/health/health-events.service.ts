@@ -1,8 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import { InjectRepository } from '@nestjs/typeorm';
-import { Repository } from 'typeorm';
-import { HealthEventEntity } from '@libs/persistence';
 import { boundedInt, INT8_MAX } from '../numeric-params';
+import { HealthEventsStore } from './health-events.store';
 import type { EventPageDto, EventsQuery } from './health.dto';
 import { badField, parseTime } from './time-range';
 
@@ -22,21 +20,19 @@ export function decodeCursor(cursor: string): string {
 /** The health timeline (health_events), newest first, with keyset pagination on the id. */
 @Injectable()
 export class HealthEventsService {
-  constructor(@InjectRepository(HealthEventEntity) private readonly events: Repository<HealthEventEntity>) {}
+  constructor(private readonly events: HealthEventsStore) {}
 
   async list(query: EventsQuery): Promise<EventPageDto> {
-    const qb = this.events.createQueryBuilder('e');
-    if (query.cursor) qb.andWhere('e.id < :before', { before: decodeCursor(query.cursor) });
-    if (query.service) qb.andWhere('e.service = :service', { service: query.service });
-    if (query.idc) qb.andWhere('e.idc = :idc', { idc: query.idc });
-    if (query.endpoint) qb.andWhere('e.endpoint = :endpoint', { endpoint: query.endpoint });
-    if (query.kind) qb.andWhere('e.kind = :kind', { kind: query.kind });
-    if (query.from) qb.andWhere('e.at >= :from', { from: new Date(parseTime('from', query.from)) });
-    if (query.to) qb.andWhere('e.at < :to', { to: new Date(parseTime('to', query.to)) });
-    const rows = await qb
-      .orderBy('e.id', 'DESC')
-      .limit(query.limit + 1) // one more tells whether there is a next page
-      .getMany();
+    const rows = await this.events.page({
+      before: query.cursor ? decodeCursor(query.cursor) : undefined,
+      service: query.service,
+      idc: query.idc,
+      endpoint: query.endpoint,
+      kind: query.kind,
+      from: query.from ? new Date(parseTime('from', query.from)) : undefined,
+      to: query.to ? new Date(parseTime('to', query.to)) : undefined,
+      take: query.limit + 1, // one more tells whether there is a next page
+    });
     const items = rows.slice(0, query.limit);
     const next = rows.length > query.limit ? encodeCursor(items[items.length - 1].id) : null;
     return { items, next };

@@ -1,19 +1,8 @@
 import { Injectable } from '@nestjs/common';
-import { InjectRepository } from '@nestjs/typeorm';
-import { Repository } from 'typeorm';
 import { formatDuration } from '@libs/config';
-import { EndpointRollupEntity } from '@libs/persistence';
 import type { HistoryBucketDto, HistoryDto } from './health.dto';
+import { RollupsStore } from './rollups.store';
 import { bucketRange } from './time-range';
-
-interface BucketRow {
-  bucket: string;
-  count: string;
-  failures: string;
-  p50: number | null;
-  p95: number | null;
-  p99: number | null;
-}
 
 /**
  * One endpoint's per-minute rollups, aggregated by Postgres into buckets of `step`. Percentiles of a
@@ -22,25 +11,11 @@ interface BucketRow {
  */
 @Injectable()
 export class HealthHistoryService {
-  constructor(
-    @InjectRepository(EndpointRollupEntity) private readonly rollups: Repository<EndpointRollupEntity>,
-  ) {}
+  constructor(private readonly rollups: RollupsStore) {}
 
   async history(endpoint: string, range: { from: number; to: number }, stepMs: number): Promise<HistoryDto> {
     const { first, count } = bucketRange(range.from, range.to, stepMs);
-    const rows: BucketRow[] = await this.rollups.query(
-      `SELECT (floor(extract(epoch FROM minute) * 1000 / $2::bigint) * $2::bigint)::bigint AS bucket,
-              sum(count)::bigint AS count,
-              sum(failures)::bigint AS failures,
-              sum(latency_p50::float8 * count) / nullif(sum(count), 0) AS p50,
-              max(latency_p95::float8) FILTER (WHERE count > 0) AS p95,
-              max(latency_p99::float8) FILTER (WHERE count > 0) AS p99
-         FROM endpoint_rollups
-        WHERE endpoint = $1 AND minute >= $3::timestamptz AND minute < $4::timestamptz
-        GROUP BY 1
-        ORDER BY 1`,
-      [endpoint, stepMs, new Date(first).toISOString(), new Date(range.to).toISOString()],
-    );
+    const rows = await this.rollups.buckets(endpoint, stepMs, first, range.to);
     const byStart = new Map(rows.map((row) => [Number(row.bucket), row]));
     const buckets: HistoryBucketDto[] = [];
     for (let i = 0; i < count; i++) {

@@ -1,5 +1,6 @@
-import { BadRequestException } from '@nestjs/common';
+import type { BadRequestException } from '@nestjs/common';
 import { DURATION_PATTERN, parseDuration } from '@libs/config';
+import { badRequest } from '@libs/runtime';
 
 export const MINUTE_MS = 60_000;
 /** History answers have at most this many buckets (a day of minutes). */
@@ -7,12 +8,7 @@ export const MAX_BUCKETS = 1_440;
 
 /** A 400 in the API's error shape, naming the query field at fault. */
 export function badField(path: string, message: string): BadRequestException {
-  return new BadRequestException({
-    statusCode: 400,
-    error: 'Bad Request',
-    message: `${path}: ${message}`,
-    details: [{ path, message }],
-  });
+  return badRequest([{ path, message }]);
 }
 
 /** `?from=`/`?to=` values: an ISO 8601 timestamp or epoch milliseconds. */

@@ -10,7 +10,7 @@ import { Queue } from 'bullmq';
 import Redis from 'ioredis';
 import { DataSource } from 'typeorm';
 import { ENV, type Env } from '@libs/config';
-import { NotificationEntity } from '@libs/persistence';
+import type { NotificationEntity } from '@libs/persistence';
 import {
   bullPrefix,
   createBullConnection,
@@ -21,6 +21,7 @@ import {
 import { AuditService, type AuditActor } from '@libs/runtime';
 import { cursorCodec, UUID_PATTERN } from '../pagination';
 import type { NotificationDto, NotificationPageDto, NotificationsQuery } from './notifications.dto';
+import { NotificationsStore } from './notifications.store';
 
 const cursor = cursorCodec('nt1:', UUID_PATTERN);
 
@@ -38,6 +39,7 @@ export class NotificationsService implements OnApplicationShutdown {
   constructor(
     @Inject(ENV) private readonly env: Env,
     @InjectDataSource() private readonly db: DataSource,
+    private readonly notifications: NotificationsStore,
     private readonly audit: AuditService,
   ) {}
 
@@ -48,29 +50,20 @@ export class NotificationsService implements OnApplicationShutdown {
 
   /** Newest first; keyset pagination on (created_at, id). */
   async list(query: NotificationsQuery): Promise<NotificationPageDto> {
-    const qb = this.db.getRepository(NotificationEntity).createQueryBuilder('n');
-    if (query.cursor) {
-      const after = cursor.decode(query.cursor);
-      qb.andWhere(
-        '(n.created_at, n.id) < (SELECT c.created_at, c.id FROM notifications c WHERE c.id = :after)',
-        { after },
-      );
-    }
-    if (query.state) qb.andWhere('n.state = :state', { state: query.state });
-    if (query.channel) qb.andWhere('n.channel = :channel', { channel: query.channel });
-    if (query.event) qb.andWhere('n.event = :event', { event: query.event });
-    if (query.incident) qb.andWhere('n.incident_key = :incident', { incident: query.incident });
-    const rows = await qb
-      .orderBy('n.created_at', 'DESC')
-      .addOrderBy('n.id', 'DESC')
-      .limit(query.limit + 1)
-      .getMany();
+    const rows = await this.notifications.page({
+      after: query.cursor ? cursor.decode(query.cursor) : undefined,
+      state: query.state,
+      channel: query.channel,
+      event: query.event,
+      incident: query.incident,
+      take: query.limit + 1,
+    });
     const items = rows.slice(0, query.limit).map(toDto);
     return { items, next: rows.length > query.limit ? cursor.encode(items[items.length - 1].id) : null };
   }
 
   async get(id: string): Promise<NotificationDto> {
-    const row = await this.db.getRepository(NotificationEntity).findOneBy({ id });
+    const row = await this.notifications.find(id);
     if (!row) throw new NotFoundException(`notification ${id} does not exist`);
     return toDto(row);
   }
@@ -81,15 +74,10 @@ export class NotificationsService implements OnApplicationShutdown {
    */
   async resend(id: string, source: AuditActor): Promise<NotificationDto> {
     const row = await this.db.transaction(async (m) => {
-      const result = await m
-        .createQueryBuilder()
-        .update(NotificationEntity)
-        .set({ state: 'pending', lastError: null })
-        .where("id = :id AND state <> 'pending'", { id })
-        .execute();
-      const found = await m.getRepository(NotificationEntity).findOneBy({ id });
+      const pending = await this.notifications.markPending(m, id);
+      const found = await this.notifications.find(id, m);
       if (!found) throw new NotFoundException(`notification ${id} does not exist`);
-      if (!result.affected) throw new ConflictException(`notification ${id} is already pending delivery`);
+      if (!pending) throw new ConflictException(`notification ${id} is already pending delivery`);
       await this.audit.record(
         {
           ...source,

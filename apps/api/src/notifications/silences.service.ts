@@ -3,10 +3,10 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { checkMatchers } from '@libs/domain';
-import { SilenceEntity, type SilenceMatcher } from '@libs/persistence';
-import { AuditService, type AuditActor } from '@libs/runtime';
-import { invalid } from '../traffic/traffic-store';
+import type { SilenceEntity, SilenceMatcher } from '@libs/persistence';
+import { AuditService, badRequest, type AuditActor } from '@libs/runtime';
 import type { CreateSilenceDto, SilenceDto, SilenceListDto, SilencesQuery } from './notifications.dto';
+import { SilencesStore } from './silences.store';
 
 /** A silence may last at most this long: a forgotten one must not mute paging for good. */
 export const MAX_SILENCE_MS = 30 * 24 * 3_600_000;
@@ -21,6 +21,7 @@ function toDto(s: SilenceEntity, now: number): SilenceDto {
 export class SilencesService {
   constructor(
     @InjectDataSource() private readonly db: DataSource,
+    private readonly silences: SilencesStore,
     private readonly audit: AuditService,
   ) {}
 
@@ -36,14 +37,14 @@ export class SilencesService {
       details.push({ path: 'endsAt', message: 'must be after startsAt and in the future' });
     else if (endsAt > now + MAX_SILENCE_MS)
       details.push({ path: 'endsAt', message: 'must be at most 30 days ahead' });
-    if (details.length) throw invalid(details);
+    if (details.length) throw badRequest(details);
     const matchers: SilenceMatcher[] = body.matchers.map(({ label, op, value }) => ({
       label,
       op: op as SilenceMatcher['op'],
       value,
     }));
     return this.db.transaction(async (m) => {
-      const silence = m.getRepository(SilenceEntity).create({
+      const silence = await this.silences.insert(m, {
         id: randomUUID(),
         matchers,
         startsAt: new Date(startsAt),
@@ -51,7 +52,6 @@ export class SilencesService {
         comment: body.comment,
         createdBy: source.actor,
       });
-      await m.getRepository(SilenceEntity).insert(silence);
       await this.audit.record(
         {
           ...source,
@@ -61,21 +61,13 @@ export class SilencesService {
         },
         m,
       );
-      return toDto(await m.getRepository(SilenceEntity).findOneByOrFail({ id: silence.id }), now);
+      return toDto(await this.silences.get(silence.id, m), now);
     });
   }
 
   /** Newest first, optionally only active, pending (not started) or expired ones. */
   async list(query: SilencesQuery): Promise<SilenceListDto> {
-    const qb = this.db.getRepository(SilenceEntity).createQueryBuilder('s');
-    if (query.state === 'active') qb.where('s.starts_at <= now() AND s.ends_at > now()');
-    if (query.state === 'pending') qb.where('s.starts_at > now() AND s.ends_at > now()');
-    if (query.state === 'expired') qb.where('s.ends_at <= now()');
-    const rows = await qb
-      .orderBy('s.created_at', 'DESC')
-      .addOrderBy('s.id', 'DESC')
-      .limit(query.limit)
-      .getMany();
+    const rows = await this.silences.list(query);
     const now = Date.now();
     return { items: rows.map((s) => toDto(s, now)) };
   }
@@ -83,15 +75,10 @@ export class SilencesService {
   /** Expires a silence now (it is kept, with endsAt = now); notifications from now on are sent. */
   async expire(id: string, source: AuditActor): Promise<SilenceDto> {
     return this.db.transaction(async (m) => {
-      const result = await m
-        .createQueryBuilder()
-        .update(SilenceEntity)
-        .set({ endsAt: () => 'now()' })
-        .where('id = :id AND ends_at > now()', { id })
-        .execute();
-      const silence = await m.getRepository(SilenceEntity).findOneBy({ id });
+      const expired = await this.silences.expire(m, id);
+      const silence = await this.silences.find(id, m);
       if (!silence) throw new NotFoundException(`silence ${id} does not exist`);
-      if (!result.affected) throw new ConflictException(`silence ${id} has already expired`);
+      if (!expired) throw new ConflictException(`silence ${id} has already expired`);
       await this.audit.record(
         {
           ...source,

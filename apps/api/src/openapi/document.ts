@@ -1,7 +1,9 @@
 import type { INestApplication } from '@nestjs/common';
-import { DocumentBuilder, SwaggerModule, type OpenAPIObject } from '@nestjs/swagger';
+import { DocumentBuilder, getSchemaPath, SwaggerModule, type OpenAPIObject } from '@nestjs/swagger';
 import { configJsonSchema } from '@libs/config';
+import { ErrorResponseDto } from '@libs/runtime';
 import pluginMetadata from '../openapi-metadata';
+import { operationId } from './operation-ids';
 
 /**
  * The OpenAPI document of the API, from the routes of `app`. The one definition of it: `/docs`
@@ -17,7 +19,11 @@ export async function buildApiDocument(app: INestApplication): Promise<OpenAPIOb
     .setVersion('v1')
     .addBearerAuth({ type: 'http', scheme: 'bearer', description: 'An API key (vgl_...)' })
     .build();
-  const document = SwaggerModule.createDocument(app, config);
+  const document = SwaggerModule.createDocument(app, config, {
+    operationIdFactory: operationId,
+    extraModels: [ErrorResponseDto],
+  });
+  documentErrorBodies(document);
   // The config file's own JSON Schema, so PUT /config documents the whole file format.
   const { $schema: _drop, $id: _id, ...configSchema } = configJsonSchema() as Record<string, unknown>;
   document.components = {
@@ -25,6 +31,24 @@ export async function buildApiDocument(app: INestApplication): Promise<OpenAPIOb
     schemas: { ...document.components?.schemas, VigilConfig: configSchema },
   };
   return document;
+}
+
+/**
+ * Every error response (4xx, 5xx) without a body of its own gets ErrorResponseDto, the one shape
+ * HttpExceptionFilter writes: controllers declare only the status and why (`@ApiNotFoundResponse({
+ * description })`), and no route can forget the body.
+ */
+function documentErrorBodies(document: OpenAPIObject): void {
+  const schema = { $ref: getSchemaPath(ErrorResponseDto) };
+  for (const item of Object.values(document.paths)) {
+    for (const method of ['get', 'put', 'post', 'delete', 'patch'] as const) {
+      for (const [status, response] of Object.entries(item[method]?.responses ?? {})) {
+        if (Number(status) >= 400 && response && !('$ref' in response) && !response.content) {
+          response.content = { 'application/json': { schema } };
+        }
+      }
+    }
+  }
 }
 
 /** Object keys sorted at every depth (arrays keep their order), so the file diffs cleanly. */

@@ -1,16 +1,11 @@
 import { ConflictException, Injectable, NotFoundException } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, type EntityManager } from 'typeorm';
-import { AuditService, type AuditActor } from '@libs/runtime';
+import { ActionEntity, ActionStepEntity, OPEN_ACTION_STATES, type ActionState } from '@libs/persistence';
+import { AuditService, badRequest, type AuditActor } from '@libs/runtime';
 import { cursorCodec, UUID_PATTERN } from '../pagination';
-import {
-  ActionEntity,
-  ActionStepEntity,
-  OPEN_ACTION_STATES,
-  ServiceEntity,
-  ServiceTrafficEntity,
-  type ActionState,
-} from '@libs/persistence';
+import { ActionsStore } from './actions.store';
+import { ServiceTrafficStore } from './service-traffic.store';
 import type {
   ActionDecisionDto,
   ActionDto,
@@ -18,15 +13,7 @@ import type {
   ActionSummaryDto,
   ActionsQuery,
 } from './traffic.dto';
-import {
-  baselineWeights,
-  desiredWeights,
-  insertManualAction,
-  invalid,
-  movement,
-  serviceIdcs,
-  supersedeExecuting,
-} from './traffic-store';
+import { baselineWeights, desiredWeights, movement } from './weights';
 
 /** The `next` of a page: opaque to clients, it names the page's last action. */
 const cursor = cursorCodec('ac1:', UUID_PATTERN);
@@ -50,13 +37,8 @@ export function toSummary(a: ActionEntity): ActionSummaryDto {
   };
 }
 
-/** The action with its plan and its steps, in order, read with `m` (inside or outside a transaction). */
-export async function loadAction(m: EntityManager, id: string): Promise<ActionDto | null> {
-  const action = await m.getRepository(ActionEntity).findOneBy({ id });
-  if (!action) return null;
-  const steps = await m
-    .getRepository(ActionStepEntity)
-    .find({ where: { actionId: id }, order: { index: 'ASC' } });
+/** The action with its plan and its steps (ActionsStore.withSteps). */
+export function toDetail({ action, steps }: { action: ActionEntity; steps: ActionStepEntity[] }): ActionDto {
   return {
     ...toSummary(action),
     plan: action.plan,
@@ -101,35 +83,30 @@ const ROLLBACK_FROM: ActionState[] = ['completed', 'held', 'cancelled', 'failed'
 export class ActionsService {
   constructor(
     @InjectDataSource() private readonly db: DataSource,
+    private readonly actions: ActionsStore,
+    private readonly traffic: ServiceTrafficStore,
     private readonly audit: AuditService,
   ) {}
 
   /** Newest first; keyset pagination on (created_at, id). */
   async list(query: ActionsQuery): Promise<ActionPageDto> {
-    const qb = this.db.getRepository(ActionEntity).createQueryBuilder('a');
-    if (query.cursor) {
-      const after = cursor.decode(query.cursor);
-      if (!(await this.db.getRepository(ActionEntity).existsBy({ id: after }))) {
-        throw invalid([{ path: 'cursor', message: 'expected the `next` of a previous page' }]);
-      }
-      qb.andWhere('(a.created_at, a.id) < (SELECT c.created_at, c.id FROM actions c WHERE c.id = :after)', {
-        after,
-      });
+    const after = query.cursor ? cursor.decode(query.cursor) : undefined;
+    if (after && !(await this.actions.exists(after))) {
+      throw badRequest([{ path: 'cursor', message: 'expected the `next` of a previous page' }]);
     }
-    if (query.state) qb.andWhere('a.state = :state', { state: query.state });
-    if (query.service) qb.andWhere('a.service = :service', { service: query.service });
-    const rows = await qb
-      .orderBy('a.created_at', 'DESC')
-      .addOrderBy('a.id', 'DESC')
-      .limit(query.limit + 1) // one more tells whether there is a next page
-      .getMany();
+    const rows = await this.actions.page({
+      after,
+      state: query.state,
+      service: query.service,
+      take: query.limit + 1, // one more tells whether there is a next page
+    });
     const items = rows.slice(0, query.limit).map(toSummary);
     const next = rows.length > query.limit ? cursor.encode(items[items.length - 1].id) : null;
     return { items, next };
   }
 
   async get(id: string): Promise<ActionDto> {
-    const action = await loadAction(this.db.manager, id);
+    const action = await this.load(id);
     if (!action) throw notFound(id);
     return action;
   }
@@ -147,7 +124,7 @@ export class ActionsService {
     const t = TRANSITIONS[verb];
     return this.db.transaction(async (m) => {
       const before = await this.transition(m, id, t.from, t.to, source.actor, verb);
-      const action = (await loadAction(m, id))!;
+      const action = (await this.load(id, m))!;
       const note = verb === 'cancel' ? cancelNote(action) : undefined;
       await this.audit.record(
         {
@@ -180,12 +157,14 @@ export class ActionsService {
         sql: 'steps_done > 0',
         why: 'no step of it was applied, so there is nothing to roll back',
       });
-      const service = await m.getRepository(ServiceEntity).findOneBy({ name: original.service });
-      const traffic = await m.getRepository(ServiceTrafficEntity).findOneBy({ service: original.service });
-      const baseline = service ? baselineWeights(service, await serviceIdcs(m, service.name)) : {};
+      const service = await this.traffic.service(original.service, m);
+      const traffic = await this.traffic.traffic(original.service, m);
+      const baseline = service
+        ? baselineWeights(service, await this.traffic.serviceIdcs(service.name, m))
+        : {};
       const current = desiredWeights(traffic, baseline);
       const target = { ...original.weightsBefore };
-      const rollbackId = await insertManualAction(m, {
+      const rollbackId = await this.actions.insertManual(m, {
         service: original.service,
         kind: 'rollback',
         idc: original.idc,
@@ -206,7 +185,7 @@ export class ActionsService {
         weights: target,
         decidedBy: source.actor,
       });
-      const superseded = await supersedeExecuting(m, original.service, rollbackId, source.actor);
+      const superseded = await this.actions.supersedeExecuting(m, original.service, rollbackId, source.actor);
       await this.audit.record(
         {
           ...source,
@@ -224,8 +203,14 @@ export class ActionsService {
         },
         m,
       );
-      return (await loadAction(m, rollbackId))!;
+      return (await this.load(rollbackId, m))!;
     });
+  }
+
+  /** The action with its plan and its steps, read with `m` (inside or outside a transaction). */
+  async load(id: string, m?: EntityManager): Promise<ActionDto | null> {
+    const found = await this.actions.withSteps(id, m);
+    return found && toDetail(found);
   }
 
   /** The optimistic state change; returns the action as it was before. 404 if missing, 409 naming its state. */
@@ -238,17 +223,17 @@ export class ActionsService {
     verb: string,
     extra?: { sql: string; why: string },
   ): Promise<ActionEntity> {
-    const before = await m.getRepository(ActionEntity).findOneBy({ id });
+    const before = await this.actions.find(id, m);
     if (!before) throw notFound(id);
-    const result = await m
-      .createQueryBuilder()
-      .update(ActionEntity)
-      .set({ state: to, decidedBy: by })
-      .where(`id = :id AND state = :state${extra ? ` AND ${extra.sql}` : ''}`, { id, state: before.state })
-      .andWhere('state IN (:...from)', { from })
-      .execute();
-    if (!result.affected) {
-      const now = (await m.getRepository(ActionEntity).findOneBy({ id }))!;
+    const changed = await this.actions.changeState(m, id, {
+      expected: before.state,
+      from,
+      to,
+      by,
+      extraSql: extra?.sql,
+    });
+    if (!changed) {
+      const now = (await this.actions.find(id, m))!;
       if (!from.includes(now.state)) {
         throw new ConflictException(
           `cannot ${verb} action ${id}: it is ${now.state} (only from ${from.join(', ')})`,

@@ -1,13 +1,12 @@
 import { ConflictException, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
-import { AutomationSettingEntity } from '@libs/persistence';
+import type { AutomationSettingEntity } from '@libs/persistence';
 import { AuditService, type AuditActor } from '@libs/runtime';
+import { AutomationSettingsStore } from './automation-settings.store';
 import type { AutomationDto } from './traffic.dto';
 
 export const KILL_SWITCH = 'kill-switch';
-
-type Row = { value: AutomationSettingEntity['value']; updated_at: Date };
 
 function toDto(row: { value: AutomationSettingEntity['value']; updatedAt: Date } | null): AutomationDto {
   if (!row) return { paused: false, reason: null, by: null, since: null };
@@ -24,11 +23,12 @@ function toDto(row: { value: AutomationSettingEntity['value']; updatedAt: Date }
 export class AutomationService {
   constructor(
     @InjectDataSource() private readonly db: DataSource,
+    private readonly settings: AutomationSettingsStore,
     private readonly audit: AuditService,
   ) {}
 
   async get(): Promise<AutomationDto> {
-    return toDto(await this.db.getRepository(AutomationSettingEntity).findOneBy({ key: KILL_SWITCH }));
+    return toDto(await this.settings.find(KILL_SWITCH));
   }
 
   /** Pauses; 409 when already paused (the message says by whom and why). */
@@ -46,24 +46,9 @@ export class AutomationService {
       const value = { paused, reason, by: source.actor };
       // Only a real change is written: of two operators pausing at once, one wins and one gets 409.
       // Without a row the switch is off: pausing inserts it, resuming finds nothing to update.
-      const rows = (
-        paused
-          ? await m.query(
-              `INSERT INTO automation_settings (key, value, updated_at) VALUES ($1, $2, now())
-               ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value, updated_at = now()
-                 WHERE (automation_settings.value->>'paused')::boolean IS NOT TRUE
-               RETURNING value, updated_at`,
-              [KILL_SWITCH, JSON.stringify(value)],
-            )
-          : (
-              await m.query(
-                `UPDATE automation_settings SET value = $2, updated_at = now()
-                  WHERE key = $1 AND (value->>'paused')::boolean IS TRUE
-                 RETURNING value, updated_at`,
-                [KILL_SWITCH, JSON.stringify(value)],
-              )
-            )[0]
-      ) as Row[];
+      const rows = paused
+        ? await this.settings.pause(m, KILL_SWITCH, value)
+        : await this.settings.resume(m, KILL_SWITCH, value);
       if (!rows.length) {
         const current = await this.get();
         throw new ConflictException(

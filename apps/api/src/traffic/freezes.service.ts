@@ -1,11 +1,11 @@
 import { ConflictException, Injectable, NotFoundException } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { randomUUID } from 'node:crypto';
-import { DataSource, In } from 'typeorm';
-import { FreezeEntity, IdcEntity, ServiceEntity } from '@libs/persistence';
-import { AuditService, type AuditActor } from '@libs/runtime';
+import { DataSource } from 'typeorm';
+import type { FreezeEntity } from '@libs/persistence';
+import { AuditService, badRequest, type AuditActor } from '@libs/runtime';
+import { FreezesStore } from './freezes.store';
 import type { CreateFreezeDto, FreezeDto, FreezeListDto } from './traffic.dto';
-import { invalid } from './traffic-store';
 
 /** A freeze may last at most this long: a forgotten freeze must not disable failover for good. */
 export const MAX_FREEZE_MS = 30 * 24 * 3_600_000;
@@ -21,6 +21,7 @@ const unique = (names: string[] | undefined) => [...new Set(names ?? [])].sort()
 export class FreezesService {
   constructor(
     @InjectDataSource() private readonly db: DataSource,
+    private readonly freezes: FreezesStore,
     private readonly audit: AuditService,
   ) {}
 
@@ -37,25 +38,17 @@ export class FreezesService {
       else if (until > now + MAX_FREEZE_MS)
         details.push({ path: 'until', message: 'must be at most 30 days ahead' });
       // A misspelt name would freeze nothing while the operator believes automation is held.
-      const knownServices = new Set(
-        (
-          await m.getRepository(ServiceEntity).find({ select: { name: true }, where: { name: In(services) } })
-        ).map((s) => s.name),
-      );
+      const knownServices = await this.freezes.knownServices(services, m);
       (body.services ?? []).forEach((name, i) => {
         if (!knownServices.has(name))
           details.push({ path: `services[${i}]`, message: `unknown service "${name}"` });
       });
-      const knownIdcs = new Set(
-        (await m.getRepository(IdcEntity).find({ select: { name: true }, where: { name: In(idcs) } })).map(
-          (s) => s.name,
-        ),
-      );
+      const knownIdcs = await this.freezes.knownIdcs(idcs, m);
       (body.idcs ?? []).forEach((name, i) => {
         if (!knownIdcs.has(name)) details.push({ path: `idcs[${i}]`, message: `unknown IDC "${name}"` });
       });
-      if (details.length) throw invalid(details);
-      const freeze = m.getRepository(FreezeEntity).create({
+      if (details.length) throw badRequest(details);
+      const freeze = await this.freezes.insert(m, {
         id: randomUUID(),
         services,
         idcs,
@@ -64,7 +57,6 @@ export class FreezesService {
         createdBy: source.actor,
         liftedAt: null,
       });
-      await m.getRepository(FreezeEntity).insert(freeze);
       await this.audit.record(
         {
           ...source,
@@ -74,21 +66,13 @@ export class FreezesService {
         },
         m,
       );
-      return toDto(await m.getRepository(FreezeEntity).findOneByOrFail({ id: freeze.id }), now);
+      return toDto(await this.freezes.get(freeze.id, m), now);
     });
   }
 
   /** Newest first; `active`: only those in force now (true) or only the others (false). */
   async list(query: { active?: 'true' | 'false'; limit: number }): Promise<FreezeListDto> {
-    const qb = this.db.getRepository(FreezeEntity).createQueryBuilder('f');
-    const inForce = 'f.lifted_at IS NULL AND f.until > now()';
-    if (query.active === 'true') qb.where(inForce);
-    if (query.active === 'false') qb.where(`NOT (${inForce})`);
-    const rows = await qb
-      .orderBy('f.created_at', 'DESC')
-      .addOrderBy('f.id', 'DESC')
-      .limit(query.limit)
-      .getMany();
+    const rows = await this.freezes.list(query);
     const now = Date.now();
     return { items: rows.map((f) => toDto(f, now)) };
   }
@@ -96,15 +80,10 @@ export class FreezesService {
   /** Lifts a freeze before its `until`; the row stays, with `liftedAt`. */
   async lift(id: string, source: AuditActor): Promise<FreezeDto> {
     return this.db.transaction(async (m) => {
-      const result = await m
-        .createQueryBuilder()
-        .update(FreezeEntity)
-        .set({ liftedAt: () => 'now()' })
-        .where('id = :id AND lifted_at IS NULL', { id })
-        .execute();
-      const freeze = await m.getRepository(FreezeEntity).findOneBy({ id });
+      const lifted = await this.freezes.lift(m, id);
+      const freeze = await this.freezes.find(id, m);
       if (!freeze) throw new NotFoundException(`freeze ${id} does not exist`);
-      if (!result.affected) {
+      if (!lifted) {
         throw new ConflictException(`freeze ${id} was already lifted at ${freeze.liftedAt!.toISOString()}`);
       }
       await this.audit.record(

@@ -1,11 +1,15 @@
 import { ActionsController } from './actions.controller';
 import { ActionsService } from './actions.service';
+import { ActionsStore } from './actions.store';
 import { AutomationController } from './automation.controller';
+import { AutomationSettingsStore } from './automation-settings.store';
 import { AutomationService } from './automation.service';
 import { FreezesController } from './freezes.controller';
 import { FreezesService } from './freezes.service';
+import { FreezesStore } from './freezes.store';
 import { ServiceTrafficController } from './service-traffic.controller';
 import { ServiceTrafficService } from './service-traffic.service';
+import { ServiceTrafficStore } from './service-traffic.store';
 
 /** The traffic API: actions and decisions, manual weights, freezes and the kill switch (records only). */
 export const TRAFFIC_CONTROLLERS = [
@@ -14,4 +18,13 @@ export const TRAFFIC_CONTROLLERS = [
   FreezesController,
   AutomationController,
 ];
-export const TRAFFIC_PROVIDERS = [ActionsService, ServiceTrafficService, FreezesService, AutomationService];
+export const TRAFFIC_PROVIDERS = [
+  ActionsService,
+  ServiceTrafficService,
+  FreezesService,
+  AutomationService,
+  ActionsStore,
+  ServiceTrafficStore,
+  FreezesStore,
+  AutomationSettingsStore,
+];

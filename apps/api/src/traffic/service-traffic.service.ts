@@ -2,21 +2,15 @@ import { ConflictException, Injectable, NotFoundException } from '@nestjs/common
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, type EntityManager } from 'typeorm';
 import { normalise, type Weights } from '@libs/domain';
-import { ActionEntity, ServiceEntity, ServiceTrafficEntity } from '@libs/persistence';
-import { AuditService, type AuditActor } from '@libs/runtime';
+import type { ServiceEntity, ServiceTrafficEntity } from '@libs/persistence';
+import { AuditService, badRequest, type AuditActor } from '@libs/runtime';
 import { HealthReadService } from '../health';
-import { loadAction, toSummary } from './actions.service';
+import { toDetail, toSummary } from './actions.service';
+import { ActionsStore } from './actions.store';
 import { failbackHolds } from './failback-holds';
+import { ServiceTrafficStore } from './service-traffic.store';
 import type { ServiceTrafficDto, SetWeightsResultDto } from './traffic.dto';
-import {
-  baselineWeights,
-  desiredWeights,
-  insertManualAction,
-  invalid,
-  movement,
-  serviceIdcs,
-  supersedeExecuting,
-} from './traffic-store';
+import { baselineWeights, desiredWeights, movement } from './weights';
 
 type Override = NonNullable<ServiceTrafficEntity['override']>;
 
@@ -25,6 +19,8 @@ type Override = NonNullable<ServiceTrafficEntity['override']>;
 export class ServiceTrafficService {
   constructor(
     @InjectDataSource() private readonly db: DataSource,
+    private readonly traffic: ServiceTrafficStore,
+    private readonly actions: ActionsStore,
     private readonly audit: AuditService,
     private readonly health: HealthReadService,
   ) {}
@@ -46,16 +42,11 @@ export class ServiceTrafficService {
   ): Promise<SetWeightsResultDto> {
     return this.db.transaction(async (m) => {
       const service = await this.service(m, name);
-      const idcs = await serviceIdcs(m, name);
+      const idcs = await this.traffic.serviceIdcs(name, m);
       const weights = checkWeights(name, body.weights, idcs);
       // The row lock orders concurrent overrides of one service.
-      await m.query(
-        `INSERT INTO service_traffic (service, desired) VALUES ($1, $2) ON CONFLICT (service) DO NOTHING`,
-        [name, JSON.stringify(baselineWeights(service, idcs))],
-      );
-      const traffic = await m
-        .getRepository(ServiceTrafficEntity)
-        .findOne({ where: { service: name }, lock: { mode: 'pessimistic_write' } });
+      await this.traffic.ensure(m, name, baselineWeights(service, idcs));
+      const traffic = await this.traffic.lock(m, name);
       const current = desiredWeights(traffic, baselineWeights(service, idcs));
       const override: Override = {
         weights,
@@ -63,8 +54,8 @@ export class ServiceTrafficService {
         by: source.actor,
         at: new Date().toISOString(),
       };
-      await m.getRepository(ServiceTrafficEntity).update({ service: name }, { override });
-      const actionId = await insertManualAction(m, {
+      await this.traffic.setOverride(m, name, override);
+      const actionId = await this.actions.insertManual(m, {
         service: name,
         kind: 'set-weights',
         idc: null,
@@ -84,7 +75,7 @@ export class ServiceTrafficService {
         weights,
         decidedBy: source.actor,
       });
-      const superseded = await supersedeExecuting(m, name, actionId, source.actor);
+      const superseded = await this.actions.supersedeExecuting(m, name, actionId, source.actor);
       await this.audit.record(
         {
           ...source,
@@ -103,7 +94,7 @@ export class ServiceTrafficService {
       );
       return {
         ...(await this.viewOf(m, service)),
-        action: (await loadAction(m, actionId))!,
+        action: toDetail((await this.actions.withSteps(actionId, m))!),
         superseded,
       };
     });
@@ -113,12 +104,10 @@ export class ServiceTrafficService {
   async release(name: string, source: AuditActor): Promise<ServiceTrafficDto> {
     return this.db.transaction(async (m) => {
       const service = await this.service(m, name);
-      const traffic = await m
-        .getRepository(ServiceTrafficEntity)
-        .findOne({ where: { service: name }, lock: { mode: 'pessimistic_write' } });
+      const traffic = await this.traffic.lock(m, name);
       if (!traffic?.override)
         throw new ConflictException(`service "${name}" has no manual override to release`);
-      await m.getRepository(ServiceTrafficEntity).update({ service: name }, { override: null });
+      await this.traffic.setOverride(m, name, null);
       await this.audit.record(
         {
           ...source,
@@ -133,18 +122,15 @@ export class ServiceTrafficService {
   }
 
   private async service(m: EntityManager, name: string): Promise<ServiceEntity> {
-    const service = await m.getRepository(ServiceEntity).findOneBy({ name });
+    const service = await this.traffic.service(name, m);
     if (!service) throw new NotFoundException(`service "${name}" does not exist`);
     return service;
   }
 
   private async viewOf(m: EntityManager, service: ServiceEntity): Promise<ServiceTrafficDto> {
-    const baseline = baselineWeights(service, await serviceIdcs(m, service.name));
-    const traffic = await m.getRepository(ServiceTrafficEntity).findOneBy({ service: service.name });
-    const latest = await m.getRepository(ActionEntity).findOne({
-      where: { service: service.name },
-      order: { createdAt: 'DESC', id: 'DESC' },
-    });
+    const baseline = baselineWeights(service, await this.traffic.serviceIdcs(service.name, m));
+    const traffic = await this.traffic.traffic(service.name, m);
+    const latest = await this.actions.latest(service.name, m);
     const desired = desiredWeights(traffic, baseline);
     const { status } = await this.health.serviceStatus(service.name);
     return {
@@ -181,10 +167,10 @@ function checkWeights(service: string, given: Record<string, unknown>, idcs: str
       details.push({ path, message: 'expected a number' });
     else if (value < 0) details.push({ path, message: `must be >= 0 (got ${value})` });
   }
-  if (details.length) throw invalid(details);
+  if (details.length) throw badRequest(details);
   const full: Weights = Object.fromEntries(idcs.map((idc) => [idc, (given[idc] as number | undefined) ?? 0]));
   if (!Object.values(full).some((w) => w > 0)) {
-    throw invalid([
+    throw badRequest([
       { path: 'weights', message: 'at least one weight must be above 0 (all traffic must go somewhere)' },
     ]);
   }

@@ -1,12 +1,6 @@
 import { MAX_ALERT_FACTS, type AlertFact } from '@libs/domain';
 import type { AlertFactRow, AlertFactsSource } from './alert-facts-source';
 
-/**
- * Firing alerts the rules see at most: the ones received last. More firing alerts cost a full read
- * (of this many) each time one of those seen ends, instead of a read of the changes. The rules'
- * cost estimate assumes it.
- */
-export const ALERT_FACTS_LIMIT = MAX_ALERT_FACTS;
 /** The alerts table is read at most this often. */
 export const ALERT_FACTS_REFRESH_MS = 1000;
 
@@ -75,7 +69,12 @@ export class AlertFacts {
   constructor(
     private readonly source: AlertFactsSource,
     private readonly warn: (message: string) => void,
-    private readonly limit = ALERT_FACTS_LIMIT,
+    /**
+     * Firing alerts the rules see at most: the ones received last. More firing alerts cost a full
+     * read (of this many) each time one of those seen ends, instead of a read of the changes. The
+     * rules' cost estimate assumes MAX_ALERT_FACTS.
+     */
+    private readonly limit = MAX_ALERT_FACTS,
   ) {}
 
   /** The alerts at `now`, for leadership term `term` (the fencing token). */

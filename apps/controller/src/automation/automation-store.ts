@@ -1,10 +1,10 @@
-import { randomUUID } from 'node:crypto';
 import { DataSource, In, type EntityManager } from 'typeorm';
 import type { ShiftGuards, Weights } from '@libs/domain';
 import {
   ActionEntity,
   ActionStepEntity,
   AutomationSettingEntity,
+  insertAction,
   OPEN_ACTION_STATES,
   ServiceTrafficEntity,
   type ActionState,
@@ -114,44 +114,8 @@ export class AutomationStore {
       .getOne();
   }
 
-  async create(action: NewAction): Promise<string> {
-    const id = randomUUID();
-    await this.db.transaction(async (m) => {
-      await m.getRepository(ActionEntity).insert({
-        id,
-        service: action.service,
-        rule: action.rule,
-        kind: action.kind,
-        idc: action.idc,
-        mode: action.mode,
-        state: action.state,
-        reason: action.reason,
-        plan: action.plan,
-        guardrails: action.guardrails,
-        weightsBefore: action.weightsBefore,
-        stepsTotal: action.steps.length,
-        stepsDone: 0,
-        fencingToken: String(action.fencingToken),
-        decidedBy: null,
-        error: null,
-      });
-      if (action.steps.length) {
-        await m.getRepository(ActionStepEntity).insert(
-          action.steps.map((weights, index) => ({
-            actionId: id,
-            index,
-            weights,
-            idempotencyKey: `${id}:${index}`,
-            state: 'pending',
-            attempts: 0,
-            result: null,
-            startedAt: null,
-            finishedAt: null,
-          })),
-        );
-      }
-    });
-    return id;
+  create(action: NewAction): Promise<string> {
+    return this.db.transaction((m) => insertAction(m, { ...action, decidedBy: null }));
   }
 
   executing(): Promise<ActionEntity[]> {

@@ -43,7 +43,7 @@ const CLOSE_MS = 2000;
  * status and every endpoint's state to Redis each second, which is also what the next leader starts
  * from after a failover or restart. Why not shared state in Redis per result: 20,000 results/s would
  * mean 20,000 Redis read-modify-writes per second; one owner keeps them in memory, and the rules
- * engine (next) needs a single leader anyway.
+ * engine needs a single leader anyway.
  */
 @Injectable()
 export class HealthService implements OnApplicationBootstrap, OnApplicationShutdown {

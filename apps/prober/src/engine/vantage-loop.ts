@@ -1,3 +1,4 @@
+import { Logger } from '@nestjs/common';
 import { Queue, Worker } from 'bullmq';
 import type Redis from 'ioredis';
 import { tickStarts } from '@libs/domain';
@@ -33,6 +34,7 @@ const KEEP_DONE_S = 60;
 export class VantageLoop {
   private readonly queue: Queue<ProbeTickJob>;
   private readonly worker: Worker<ProbeTickJob, number>;
+  private readonly logger = new Logger(VantageLoop.name);
   private timer?: NodeJS.Timeout;
   private scheduledUntil = 0;
 
@@ -48,6 +50,10 @@ export class VantageLoop {
       maxStalledCount: 1,
       autorun: false,
     });
+    // Without listeners BullMQ prints these (e.g. a lost lock after a stall) as unhandled errors.
+    const warn = (err: Error) => this.logger.warn(`${name}: ${err.message}`);
+    this.worker.on('error', warn);
+    this.queue.on('error', warn);
   }
 
   async start(): Promise<void> {

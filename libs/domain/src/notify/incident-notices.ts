@@ -1,5 +1,5 @@
 /** The words of health incidents' notices: titles, texts, labels and details for humans and receivers. */
-import { formatDuration, formatRatio } from '../shift/format';
+import { humanDuration, formatRatio } from '../shift/format';
 import type { Incident, Notice, NoticePhase } from './types';
 
 /** How many endpoints a notice names before "+N more". */
@@ -51,7 +51,7 @@ function recovery(incident: Incident): string {
 }
 
 function title(incident: Incident, phase: NoticePhase, at: number): string {
-  const open = formatDuration(at - incident.openedAt);
+  const open = humanDuration(at - incident.openedAt);
   if (phase === 'resolve') {
     const verb = incident.event === 'vantage.suspect' ? 'suspect for' : 'down';
     return `resolved: ${recovery(incident)} (${verb} ${open})`;
@@ -84,7 +84,7 @@ function lines(incident: Incident, phase: NoticePhase, at: number, note?: string
   const opened = new Date(incident.openedAt).toISOString();
   out.push(
     phase === 'resolve'
-      ? `Opened ${opened}, resolved after ${formatDuration(at - incident.openedAt)}.`
+      ? `Opened ${opened}, resolved after ${humanDuration(at - incident.openedAt)}.`
       : `Open since ${opened}.`,
   );
   return out;

@@ -1,7 +1,7 @@
 /**
  * How long a recovered IDC must stay HEALTHY before it gets its traffic back: failback backs off.
  */
-import { formatDuration, ordinal } from './format';
+import { humanDuration, ordinal } from './format';
 import type { ShiftPolicy } from './types';
 
 /** The hold before the failback of one (service, IDC), and why. */
@@ -31,19 +31,19 @@ export function failbackHold(
   const { recoveryHold } = policy;
   const { window, maxHold } = policy.failbackBackoff;
   const n = Math.max(1, (outages ?? []).filter((at) => now - at <= window).length);
-  const which = `${ordinal(n)} outage within ${formatDuration(window)}`;
+  const which = `${ordinal(n)} outage within ${humanDuration(window)}`;
   if (n === 1)
     return {
       holdMs: recoveryHold,
       outages: n,
-      explanation: `recoveryHold: no earlier outage within ${formatDuration(window)}`,
+      explanation: `recoveryHold: no earlier outage within ${humanDuration(window)}`,
     };
-  const doubled = `recoveryHold ${formatDuration(recoveryHold)} × 2^${n - 1}`;
+  const doubled = `recoveryHold ${humanDuration(recoveryHold)} × 2^${n - 1}`;
   if (maxHold <= recoveryHold)
     return {
       holdMs: recoveryHold,
       outages: n,
-      explanation: `recoveryHold, not backed off (maxHold ${formatDuration(maxHold)} is not above it): ${which}`,
+      explanation: `recoveryHold, not backed off (maxHold ${humanDuration(maxHold)} is not above it): ${which}`,
     };
   // Infinity for an absurd n is capped like any other.
   const backedOff = recoveryHold * 2 ** (n - 1);
@@ -51,7 +51,7 @@ export function failbackHold(
     return {
       holdMs: maxHold,
       outages: n,
-      explanation: `${doubled} capped at maxHold ${formatDuration(maxHold)}: ${which}`,
+      explanation: `${doubled} capped at maxHold ${humanDuration(maxHold)}: ${which}`,
     };
   return { holdMs: backedOff, outages: n, explanation: `${doubled}: ${which}` };
 }

@@ -1,7 +1,7 @@
 /** Small formatters for refusal sentences, so every reason reads the same. */
 
 /** Milliseconds as "4m 30s", "45s", "1h 2m"; rounded up to the second (time left is never understated). */
-export function formatDuration(ms: number): string {
+export function humanDuration(ms: number): string {
   let seconds = Math.max(0, Math.ceil(ms / 1000));
   const hours = Math.floor(seconds / 3600);
   seconds -= hours * 3600;

@@ -3,7 +3,7 @@
  * the hourly cap. They come first in every plan because they are the cheapest (a flag or a counter)
  * and the most absolute (an operator or policy said no, whatever the health data says).
  */
-import { formatDuration } from './format';
+import { humanDuration } from './format';
 import type { Guardrail, ShiftContext, ShiftRefusal } from './types';
 
 /** One guardrail: undefined when it lets the action through. */
@@ -55,8 +55,8 @@ export function cooldown(awayFrom?: string): GuardCheck {
     if (elapsed >= ctx.policy.cooldown) return undefined;
     return refuse(
       'cooldown',
-      `Cooldown: the last action on ${ctx.service} was ${formatDuration(elapsed)} ago and the cooldown is ` +
-        `${formatDuration(ctx.policy.cooldown)} (${formatDuration(ctx.policy.cooldown - elapsed)} left).`,
+      `Cooldown: the last action on ${ctx.service} was ${humanDuration(elapsed)} ago and the cooldown is ` +
+        `${humanDuration(ctx.policy.cooldown)} (${humanDuration(ctx.policy.cooldown - elapsed)} left).`,
       false,
       last.at + ctx.policy.cooldown,
     );

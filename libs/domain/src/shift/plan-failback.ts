@@ -4,7 +4,7 @@
 import { headroomPercent, situationOf } from './capacity';
 import { stale, suspectMajority } from './fail-static';
 import { failbackHold } from './failback-hold';
-import { formatDuration, formatRatio } from './format';
+import { humanDuration, formatRatio } from './format';
 import {
   cooldown,
   freeze,
@@ -68,8 +68,8 @@ export function planFailback(ctx: ShiftContext, idc: string): ShiftPlan {
   if (healthyFor < hold.holdMs)
     return refuse(
       'recovery-hold',
-      `${idc} has been HEALTHY for ${formatDuration(healthyFor)}; failback of ${ctx.service} needs ` +
-        `${formatDuration(hold.holdMs)} (${hold.explanation}) (${formatDuration(hold.holdMs - healthyFor)} left).`,
+      `${idc} has been HEALTHY for ${humanDuration(healthyFor)}; failback of ${ctx.service} needs ` +
+        `${humanDuration(hold.holdMs)} (${hold.explanation}) (${humanDuration(hold.holdMs - healthyFor)} left).`,
       false,
       situation.healthySince + hold.holdMs,
     );

@@ -1,6 +1,13 @@
 import { applyDecorators, SetMetadata, UseInterceptors } from '@nestjs/common';
-import { ApiBearerAuth, ApiForbiddenResponse, ApiHeader, ApiUnauthorizedResponse } from '@nestjs/swagger';
+import {
+  ApiBearerAuth,
+  ApiForbiddenResponse,
+  ApiHeader,
+  ApiTooManyRequestsResponse,
+  ApiUnauthorizedResponse,
+} from '@nestjs/swagger';
 import type { ApiRole } from '@libs/domain';
+import { ErrorResponseDto } from '../http-error.dto';
 import { SignatureSettlement } from './signature-settlement.interceptor';
 
 export const PUBLIC_ROUTE = 'vigil:public';
@@ -10,13 +17,21 @@ export const WEBHOOK_ROUTE = 'vigil:webhook-route';
 /** Marks a route that needs no API key (only /healthz and /readyz). */
 export const Public = () => SetMetadata(PUBLIC_ROUTE, true);
 
+/** Every route with a key may get this: AuthService refuses an address after too many failed attempts. */
+const TooManyFailedAttempts = () =>
+  ApiTooManyRequestsResponse({
+    type: ErrorResponseDto,
+    description: 'Too many failed authentications from this address; retry after `Retry-After` seconds',
+  });
+
 /** The weakest role that may call the route; routes without it need admin. */
 export const MinRole = (role: ApiRole) =>
   applyDecorators(
     SetMetadata(MIN_ROLE, role),
     ApiBearerAuth(),
-    ApiUnauthorizedResponse({ description: 'No or unknown API key' }),
-    ApiForbiddenResponse({ description: `Requires the ${role} role or higher` }),
+    ApiUnauthorizedResponse({ type: ErrorResponseDto, description: 'No or unknown API key' }),
+    ApiForbiddenResponse({ type: ErrorResponseDto, description: `Requires the ${role} role or higher` }),
+    TooManyFailedAttempts(),
   );
 
 /**
@@ -51,6 +66,10 @@ export const WebhookRoute = () =>
         'Grafana\'s own HMAC instead: <hex HMAC-SHA256(alerts.signingSecret, "<timestamp>:<raw body>")>, ' +
         "with the timestamp in X-Vigil-Timestamp (the contact point's Timestamp Header), usable once",
     }),
-    ApiUnauthorizedResponse({ description: 'No or unknown key; bad, stale or replayed signature' }),
-    ApiForbiddenResponse({ description: 'A key of another role than webhook' }),
+    ApiUnauthorizedResponse({
+      type: ErrorResponseDto,
+      description: 'No or unknown key; bad, stale or replayed signature',
+    }),
+    ApiForbiddenResponse({ type: ErrorResponseDto, description: 'A key of another role than webhook' }),
+    TooManyFailedAttempts(),
   );

@@ -1,9 +1,10 @@
-import { HttpException, HttpStatus, Inject, Injectable, Logger, UnauthorizedException } from '@nestjs/common';
+import { Inject, Injectable, Logger, UnauthorizedException } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import Redis from 'ioredis';
 import { DataSource } from 'typeorm';
 import { ENV, type Env } from '@libs/config';
 import { SIGNATURE_HEADER, TIMESTAMP_HEADER } from '@libs/traffic';
+import { tooManyRequests } from '../http-errors';
 import { REDIS } from '../redis.provider';
 import { ApiKeyService } from './api-key.service';
 import { AuthFailureLimiter } from './auth-failure-limiter';
@@ -84,15 +85,7 @@ export class AuthService {
     const verdict = await this.limiter.recordFailure(req.ip ?? 'unknown');
     if (verdict.blocked) {
       const seconds = Math.ceil(verdict.retryAfterMs / 1000);
-      throw new HttpException(
-        {
-          statusCode: HttpStatus.TOO_MANY_REQUESTS,
-          error: 'Too Many Requests',
-          message: `too many failed authentications; retry in ${seconds}s`,
-          retryAfterSeconds: seconds,
-        },
-        HttpStatus.TOO_MANY_REQUESTS,
-      );
+      throw tooManyRequests(`too many failed authentications; retry in ${seconds}s`, seconds);
     }
     throw new UnauthorizedException(reason);
   }

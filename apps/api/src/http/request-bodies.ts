@@ -10,8 +10,7 @@ import {
 } from 'express';
 import { jsonNestsDeeperThan, MAX_NESTING_DEPTH, type Env } from '@libs/config';
 import { roleAtLeast } from '@libs/domain';
-import type { AuthService } from './auth/auth.service';
-import type { VigilRequest } from './auth/principal';
+import type { VigilRequest } from '@libs/runtime';
 
 /** Where monitoring systems post alerts: their own body limit, and the raw bytes kept for signatures. */
 export const WEBHOOK_PATH = '/api/v1/webhooks';
@@ -29,7 +28,7 @@ const CONFIG_MEDIA_TYPES = [
 
 type Middleware = (req: Request, res: Response, next: NextFunction) => void;
 
-/** Whether the request carries a valid key (resolved by `identifyCaller`). */
+/** Whether the request carries a valid key (resolved by `identifyCaller` in `createVigilApp`). */
 function hasCaller(req: Request): boolean {
   const credential = (req as VigilRequest).credential;
   return credential !== undefined && 'principal' in credential;
@@ -43,17 +42,6 @@ function mayApplyConfig(req: Request): boolean {
     'principal' in credential &&
     roleAtLeast(credential.principal.role, 'operator')
   );
-}
-
-/**
- * Resolves the bearer key before any body is read (see `AuthService.identify`), so that a request
- * without a valid key is never parsed: the body parsers below skip it, and the guard refuses it.
- */
-function identifyCaller(auth: AuthService): Middleware {
-  return (req, _res, next) => {
-    if (req.headers.authorization === undefined) return next();
-    auth.identify(req as VigilRequest).then(() => next(), next);
-  };
 }
 
 /** Runs `handler` only for requests that pass `when`; the others go on with no body read. */
@@ -122,15 +110,11 @@ function webhookBodies(env: Env): Middleware[] {
 }
 
 /**
- * Installs, in order: the caller's identification from its key, the webhook routes' raw bodies,
- * then the JSON and text parsers, which read a body only when its request carries a valid key.
+ * Installs, in order: the webhook routes' raw bodies, then the JSON and text parsers, which read a
+ * body only when its request carries a valid key. `createVigilApp` has identified the caller from
+ * its key before these run.
  */
-export function useRequestBodies(
-  app: { use: (...args: unknown[]) => unknown },
-  env: Env,
-  auth: AuthService,
-): void {
-  app.use(identifyCaller(auth));
+export function useRequestBodies(app: { use: (...args: unknown[]) => unknown }, env: Env): void {
   app.use(WEBHOOK_PATH, ...webhookBodies(env));
   app.use(only(hasCaller, parsed(env, json, { verify: refuseDeepJson })));
   app.use(only(hasCaller, parsed(env, text, { type: CONFIG_MEDIA_TYPES })));

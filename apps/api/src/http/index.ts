@@ -1,0 +1,2 @@
+export * from './api-http';
+export { WEBHOOK_PATH } from './request-bodies';
