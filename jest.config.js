@@ -6,7 +6,7 @@ const moduleNameMapper = {
 const transform = { '^.+\\.(ts|js|mjs)$': ['@swc/jest'] };
 // NestJS 12 ships ESM only; Node >= 20.19 can require() it, but Jest's module loader cannot before
 // Node 24.9, so Jest compiles those packages to CommonJS like our own TypeScript.
-const ESM_ONLY = ['@nestjs', '@marcbachmann', 'file-type', 'strtok3', 'token-types', '@tokenizer', '@borewit', 'uint8array-extras', 'openapi-typescript', 'parse-json', 'index-to-position', 'supports-color', 'change-case'];
+const ESM_ONLY = ['@nestjs', '@marcbachmann', 'commander', 'file-type', 'strtok3', 'token-types', '@tokenizer', '@borewit', 'uint8array-extras', 'openapi-typescript', 'parse-json', 'index-to-position', 'supports-color', 'change-case'];
 const transformIgnorePatterns = [`/node_modules/(?!(${ESM_ONLY.join('|')})/)`];
 const common = {
   moduleFileExtensions: ['ts', 'js', 'mjs', 'json'],

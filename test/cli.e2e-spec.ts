@@ -68,7 +68,7 @@ describe('the vigil CLI against a real API', () => {
   // The steps build on each other: plan on an empty Vigil, apply, apply again, then read.
   it('plans the example: every object is a create, the settings updates, nothing applied yet', async () => {
     const run = await cli('plan', '-f', EXAMPLE);
-    expect(run).toMatchObject({ code: 0, stderr: '' });
+    expect(run).toMatchObject({ code: 3, stderr: '' }); // 3: the plan has changes
     expect(run.stdout).toContain('+ idc sha\n');
     expect(run.stdout).toContain('+ service live-edge\n');
     expect(run.stdout).toContain('+ rule idc-down\n');
@@ -89,7 +89,7 @@ describe('the vigil CLI against a real API', () => {
   it('plans an update from stdin and shows the changed field', async () => {
     const yaml = (await readFile(EXAMPLE, 'utf8')).replace('capacity: 200\n', 'capacity: 250\n');
     const run = await vigilCli(['plan', '-f', '-'], env, yaml);
-    expect(run).toMatchObject({ code: 0, stderr: '' });
+    expect(run).toMatchObject({ code: 3, stderr: '' });
     expect(run.stdout).toBe(
       '~ idc szx\n  capacity: 200 -> 250\n\nPlan: 0 to create, 1 to update, 0 to delete (against version 1).\n',
     );

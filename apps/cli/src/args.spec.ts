@@ -1,11 +1,13 @@
 import {
   annotateMatcherIssues,
   formatMatcher,
+  freezeUntil,
   parseDurationArg,
   parseIdArg,
   parseMatcher,
   parseTimeArg,
   parseVersionArg,
+  parseWeightsArgs,
   silenceWindow,
 } from './args';
 import { EXIT_USAGE, UsageError } from './client';
@@ -192,5 +194,41 @@ describe('parseIdArg and parseVersionArg', () => {
       '--limit must be a whole number of 1 or more, got "0"',
     );
     expect(() => parseVersionArg('1e3', '--limit')).toThrow(UsageError);
+  });
+});
+
+describe('parseWeightsArgs', () => {
+  it('reads idc=weight arguments', () => {
+    expect(parseWeightsArgs(['bjs=100', 'sha=0'])).toEqual({ bjs: 100, sha: 0 });
+    expect(parseWeightsArgs(['sha = 2.5'])).toEqual({ sha: 2.5 });
+  });
+
+  it('is a usage error without weights, on a bad pair, a negative weight or an IDC given twice', () => {
+    expect(() => parseWeightsArgs([])).toThrow('give the weights as idc=weight, e.g. bjs=100 sha=0');
+    for (const bad of ['sha', 'sha=', '=5', 'sha=-1', 'sha=ten', 'sha=1e3']) {
+      expect(() => parseWeightsArgs([bad])).toThrow(
+        `weights must be idc=weight with a weight of 0 or more, got "${bad}"`,
+      );
+    }
+    expect(() => parseWeightsArgs(['sha=1', 'sha=2'])).toThrow('IDC sha is given twice');
+    expect(() => parseWeightsArgs(['sha'])).toThrow(UsageError);
+  });
+});
+
+describe('freezeUntil', () => {
+  const now = Date.parse('2026-05-01T10:00:00Z');
+
+  it('counts --for from now, or takes --until', () => {
+    expect(freezeUntil({ for: '2h' }, now)).toBe('2026-05-01T12:00:00.000Z');
+    expect(freezeUntil({ until: '2026-05-01T20:00+08:00' }, now)).toBe('2026-05-01T12:00:00.000Z');
+  });
+
+  it('needs exactly one of them, each well-formed', () => {
+    expect(() => freezeUntil({}, now)).toThrow('a freeze needs an end: pass --for <duration>');
+    expect(() => freezeUntil({ for: '1h', until: '2026-05-01T12:00:00Z' }, now)).toThrow(
+      'give either --for or --until, not both',
+    );
+    expect(() => freezeUntil({ for: 'soon' }, now)).toThrow('--for must be a duration');
+    expect(() => freezeUntil({ until: 'tomorrow' }, now)).toThrow('--until must be an ISO 8601 time');
   });
 });

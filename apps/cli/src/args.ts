@@ -155,3 +155,38 @@ export function silenceWindow(args: SilenceWindowArgs, now: number): { startsAt?
     endsAt: new Date(end).toISOString(),
   };
 }
+
+/** An IDC name in `vigil weights set` (the config's name grammar is checked by the API). */
+const WEIGHT_ARG = /^\s*([^=\s]+)\s*=\s*(\S+)\s*$/;
+
+/**
+ * `bjs=100 sha=0` (one argument per IDC) as `{bjs: 100, sha: 0}`. A weight is a number of 0 or more;
+ * the API checks the rest (known IDCs, not all 0) and names `weights.<idc>` when it refuses.
+ */
+export function parseWeightsArgs(args: readonly string[]): Record<string, number> {
+  if (args.length === 0) throw new UsageError('give the weights as idc=weight, e.g. bjs=100 sha=0');
+  const weights: Record<string, number> = {};
+  for (const arg of args) {
+    const match = WEIGHT_ARG.exec(arg);
+    const weight = match ? Number(match[2]) : Number.NaN;
+    if (!match || !/^\d+(\.\d+)?$/.test(match[2]) || !Number.isFinite(weight)) {
+      throw new UsageError(`weights must be idc=weight with a weight of 0 or more, got "${arg}"`);
+    }
+    if (Object.hasOwn(weights, match[1])) throw new UsageError(`IDC ${match[1]} is given twice`);
+    weights[match[1]] = weight;
+  }
+  return weights;
+}
+
+/** When a freeze ends, from `--for` (counted from now) or `--until`: exactly one of them, as ISO. */
+export function freezeUntil(args: { for?: string; until?: string }, now: number): string {
+  if (args.for !== undefined && args.until !== undefined) {
+    throw new UsageError('give either --for or --until, not both');
+  }
+  if (args.for === undefined && args.until === undefined) {
+    throw new UsageError('a freeze needs an end: pass --for <duration> (e.g. 2h) or --until <time>');
+  }
+  const end =
+    args.for !== undefined ? now + parseDurationArg(args.for, '--for') : parseTimeArg(args.until!, '--until');
+  return new Date(end).toISOString();
+}

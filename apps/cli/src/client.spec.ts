@@ -7,6 +7,7 @@ import {
   EXIT_USAGE,
   formatError,
   formatIssue,
+  SseParser,
   toApiError,
   UsageError,
   VigilClient,
@@ -178,6 +179,184 @@ describe('VigilClient', () => {
     await expect(client.get('/idcs')).rejects.toMatchObject({
       exitCode: EXIT_API,
       message: 'cannot reach Vigil at http://vigil:3000: getaddrinfo ENOTFOUND vigil',
+    });
+  });
+});
+
+describe('SseParser', () => {
+  it('returns the data of each complete event, across chunks, skipping comments and other fields', () => {
+    const parser = new SseParser();
+    expect(parser.push(': connected\n\n')).toEqual([]);
+    expect(parser.push('data: {"a":')).toEqual([]);
+    expect(parser.push('1}\n')).toEqual([]);
+    expect(parser.push('\nid: 7\nevent: x\ndata:{"b":2}\r\n\r')).toEqual(['{"a":1}']);
+    expect(parser.push('\n: heartbeat\n\n')).toEqual(['{"b":2}']);
+  });
+
+  it('joins the data lines of one event with newlines', () => {
+    expect(new SseParser().push('data: one\ndata: two\n\n')).toEqual(['one\ntwo']);
+  });
+});
+
+describe('VigilClient.send and stream', () => {
+  const events = (...chunks: string[]) =>
+    new ReadableStream<Uint8Array>({
+      start(controller) {
+        for (const c of chunks) controller.enqueue(new TextEncoder().encode(c));
+        controller.close();
+      },
+    });
+
+  it('sends a JSON body', async () => {
+    const fetchFn = jest.fn(async (_url: Parameters<typeof fetch>[0], _init?: RequestInit) =>
+      Response.json({ paused: true }),
+    );
+    const client = new VigilClient({
+      server: 'http://vigil:3000',
+      token: 'k',
+      fetch: fetchFn as typeof fetch,
+    });
+    await expect(client.send('POST', '/automation/pause', { reason: 'incident' })).resolves.toEqual({
+      paused: true,
+    });
+    const [url, init] = fetchFn.mock.calls[0];
+    expect(String(url)).toBe('http://vigil:3000/api/v1/automation/pause');
+    expect(init).toMatchObject({
+      method: 'POST',
+      body: '{"reason":"incident"}',
+      headers: { 'content-type': 'application/json', authorization: 'Bearer k' },
+    });
+  });
+
+  it('yields each event as JSON with the filters as query, and says when the server closes the stream', async () => {
+    const fetchFn = jest.fn(
+      async (_url: Parameters<typeof fetch>[0], _init?: RequestInit) =>
+        new Response(events(': connected\n\n', 'data: {"kind":"idc"}\n\ndata: not json\n\n'), {
+          headers: { 'content-type': 'text/event-stream' },
+        }),
+    );
+    const client = new VigilClient({
+      server: 'http://vigil:3000',
+      token: 'k',
+      fetch: fetchFn as typeof fetch,
+    });
+    const got: unknown[] = [];
+    const stream = client.stream(
+      '/events/stream',
+      { service: 'web', kind: undefined },
+      new AbortController().signal,
+    );
+    await expect(
+      (async () => {
+        for await (const e of stream) got.push(e);
+      })(),
+    ).rejects.toMatchObject({
+      exitCode: EXIT_API,
+      message: 'Vigil at http://vigil:3000 closed the event stream',
+    });
+    expect(got).toEqual([{ kind: 'idc' }, 'not json']);
+    const [url, init] = fetchFn.mock.calls[0];
+    expect(String(url)).toBe('http://vigil:3000/api/v1/events/stream?service=web');
+    expect(init?.headers).toMatchObject({ accept: 'text/event-stream', authorization: 'Bearer k' });
+  });
+
+  it('ends quietly once the signal aborts', async () => {
+    const abort = new AbortController();
+    const fetchFn = jest.fn(async (_url: Parameters<typeof fetch>[0], init?: RequestInit) => {
+      const body = new ReadableStream<Uint8Array>({
+        start(controller) {
+          controller.enqueue(new TextEncoder().encode('data: {"n":1}\n\n'));
+          init?.signal?.addEventListener('abort', () =>
+            controller.error(new DOMException('aborted', 'AbortError')),
+          );
+        },
+      });
+      return new Response(body);
+    });
+    const client = new VigilClient({
+      server: 'http://vigil:3000',
+      token: 'k',
+      fetch: fetchFn as typeof fetch,
+    });
+    const got: unknown[] = [];
+    for await (const e of client.stream('/events/stream', {}, abort.signal)) {
+      got.push(e);
+      abort.abort();
+    }
+    expect(got).toEqual([{ n: 1 }]);
+  });
+
+  it('throws the API error of a refused stream (429)', async () => {
+    const body = { statusCode: 429, message: 'too many open streams for this API key' };
+    const fetchFn = jest.fn(async () =>
+      Response.json(body, { status: 429, statusText: 'Too Many Requests' }),
+    );
+    const client = new VigilClient({
+      server: 'http://vigil:3000',
+      token: 'k',
+      fetch: fetchFn as typeof fetch,
+    });
+    const iterate = async () => {
+      for await (const _ of client.stream('/events/stream', {}, new AbortController().signal)) void _;
+    };
+    await expect(iterate()).rejects.toMatchObject({
+      status: 429,
+      message: 'too many open streams for this API key (HTTP 429 Too Many Requests)',
+    });
+  });
+});
+
+describe('VigilClient.api (the typed client) through ok()', () => {
+  it('sends the typed request with the bearer key and returns the data', async () => {
+    const fetchFn = jest.fn(async (_url: Parameters<typeof fetch>[0], _init?: RequestInit) =>
+      Response.json({ paused: true, reason: 'x', by: 'bob', since: null }),
+    );
+    const client = new VigilClient({
+      server: 'http://vigil:3000/',
+      token: 'k',
+      fetch: fetchFn as typeof fetch,
+    });
+    const state = await client.ok(client.api.POST('/api/v1/automation/pause', { body: { reason: 'x' } }));
+    expect(state.paused).toBe(true);
+    const [url, init] = fetchFn.mock.calls[0];
+    expect(String(url)).toBe('http://vigil:3000/api/v1/automation/pause');
+    expect(init).toMatchObject({ method: 'POST', body: '{"reason":"x"}' });
+    expect(init?.headers).toMatchObject({ authorization: 'Bearer k', 'content-type': 'application/json' });
+  });
+
+  it('throws the API error with its details (exit 1), and a network error as one', async () => {
+    const body = {
+      statusCode: 400,
+      message: 'invalid',
+      details: [{ path: 'weights.szx', message: 'unknown IDC' }],
+    };
+    const refuse = jest.fn(async () => Response.json(body, { status: 400, statusText: 'Bad Request' }));
+    const client = new VigilClient({
+      server: 'http://vigil:3000',
+      token: 'k',
+      fetch: refuse as typeof fetch,
+    });
+    const call = client.api.PUT('/api/v1/services/{name}/weights', {
+      params: { path: { name: 'web' } },
+      body: { weights: { szx: 1 }, reason: 'x' },
+    });
+    await expect(client.ok(call)).rejects.toMatchObject({
+      exitCode: EXIT_API,
+      status: 400,
+      message: 'invalid (HTTP 400 Bad Request)',
+      details: [{ path: 'weights.szx', message: 'unknown IDC' }],
+    });
+    const down = jest.fn(async () => {
+      throw new TypeError('fetch failed', { cause: new Error('connect ECONNREFUSED 127.0.0.1:1') });
+    });
+    const offline = new VigilClient({
+      server: 'http://127.0.0.1:1',
+      token: 'k',
+      fetch: down as typeof fetch,
+    });
+    await expect(offline.ok(offline.api.GET('/api/v1/automation'))).rejects.toMatchObject({
+      exitCode: EXIT_API,
+      message: 'cannot reach Vigil at http://127.0.0.1:1: connect ECONNREFUSED 127.0.0.1:1',
     });
   });
 });

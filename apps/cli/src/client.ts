@@ -1,5 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { extname } from 'node:path';
+import { createVigilApiClient, type VigilApiClient } from '@libs/api-client';
 
 /** One problem the API found, e.g. `{path: 'services[0].endpoints[0].idc', message: 'unknown IDC "shx"'}`. */
 export interface ApiIssue {
@@ -17,10 +18,12 @@ export interface ApiErrorBody {
   details?: ApiIssue[];
 }
 
-/** Exit codes: 0 ok, 1 API or network error, 2 usage error. */
+/** Exit codes: 0 ok, 1 API or network error, 2 usage error, 3 `vigil plan` found changes. */
 export const EXIT_OK = 0;
 export const EXIT_API = 1;
 export const EXIT_USAGE = 2;
+/** `vigil plan`: the plan has changes (as `terraform plan -detailed-exitcode`); 0 means none. */
+export const EXIT_CHANGES = 3;
 
 /** An error the CLI reports and exits on; `details` are printed one per line under the message. */
 export class CliError extends Error {
@@ -175,9 +178,24 @@ export interface ClientOptions {
   fetch?: typeof fetch;
 }
 
-/** Vigil's HTTP API: `/api/v1`, bearer key, JSON answers, the API's errors as {@link ApiError}. */
+/** What a call of the typed client resolves to: the answer's data (or, never here, its error). */
+interface TypedAnswer<T> {
+  data?: T;
+  error?: unknown;
+  response: Response;
+}
+
+/**
+ * Vigil's HTTP API: `/api/v1`, bearer key, JSON answers, the API's errors as {@link ApiError}.
+ *
+ * `api` is the typed client generated from the OpenAPI document (@libs/api-client): paths, params,
+ * bodies and answers are checked against it. Its requests go through the same fetch as `request`,
+ * with the same timeout and errors: an error answer or an unreachable server throws an
+ * {@link ApiError} (exit 1, `details` printed), so `ok(client.api.GET(...))` is the answer's data.
+ */
 export class VigilClient {
   readonly base: string;
+  readonly api: VigilApiClient;
   private readonly timeoutMs: number;
   private readonly fetchFn: typeof fetch;
 
@@ -185,17 +203,133 @@ export class VigilClient {
     this.base = apiBase(options.server);
     this.timeoutMs = options.timeoutMs ?? 30_000;
     this.fetchFn = options.fetch ?? fetch;
+    this.api = createVigilApiClient({
+      // The generated paths start with /api/v1.
+      baseUrl: this.base.slice(0, -'/api/v1'.length),
+      token: options.token,
+      fetch: (request) => this.fetchTyped(request),
+    });
+  }
+
+  /** The data of a typed call; its error answer was thrown as an {@link ApiError} already. */
+  async ok<T>(call: Promise<TypedAnswer<T>>): Promise<T> {
+    let answer: TypedAnswer<T>;
+    try {
+      answer = await call;
+    } catch (err) {
+      if (err instanceof CliError) throw err;
+      // openapi-fetch parses the answer: only a body that is not JSON gets here.
+      throw new ApiError(`the answer is not JSON: ${(err as Error)?.message ?? String(err)}`, undefined);
+    }
+    if (answer.error !== undefined || answer.data === undefined) {
+      const { status, statusText } = answer.response;
+      throw toApiError(status, statusText, JSON.stringify(answer.error ?? ''));
+    }
+    return answer.data;
+  }
+
+  /** The typed client's fetch: the request as `request` sends it; an error answer throws. */
+  private async fetchTyped(request: Request): Promise<Response> {
+    const url = new URL(request.url);
+    const body = request.body ? await request.text() : undefined;
+    const headers = Object.fromEntries(request.headers.entries());
+    let res: Response;
+    let text: string;
+    try {
+      res = await this.fetchFn(url, {
+        method: request.method,
+        headers: { accept: 'application/json', ...headers },
+        body,
+        signal: AbortSignal.timeout(this.timeoutMs),
+      });
+      if (res.ok) return res;
+      text = await res.text();
+    } catch (err) {
+      throw new ApiError(
+        `cannot reach Vigil at ${url.origin}: ${describeNetworkError(err, this.timeoutMs)}`,
+        undefined,
+      );
+    }
+    throw toApiError(res.status, res.statusText, text);
   }
 
   get<T>(path: string, query?: RequestOptions['query']): Promise<T> {
     return this.request<T>('GET', path, { query });
   }
 
-  async request<T>(method: string, path: string, options: RequestOptions = {}): Promise<T> {
+  /** A request with a JSON body (none when `body` is undefined). */
+  send<T>(method: string, path: string, body?: unknown): Promise<T> {
+    return this.request<T>(
+      method,
+      path,
+      body === undefined ? {} : { body: JSON.stringify(body), contentType: 'application/json' },
+    );
+  }
+
+  /**
+   * A Server-Sent Events stream: yields each event's `data` as parsed JSON until `signal` aborts
+   * (then it returns quietly). An error answer is an {@link ApiError}, and so is the server closing
+   * the stream or the connection breaking.
+   */
+  async *stream(path: string, query: RequestOptions['query'], signal: AbortSignal): AsyncGenerator<unknown> {
+    const url = this.url(path, query);
+    let res: Response;
+    try {
+      res = await this.fetchFn(url, {
+        headers: { accept: 'text/event-stream', authorization: `Bearer ${this.options.token}` },
+        signal,
+      });
+    } catch (err) {
+      if (signal.aborted) return;
+      throw new ApiError(`cannot reach Vigil at ${url.origin}: ${describeNetworkError(err)}`, undefined);
+    }
+    if (!res.ok) throw toApiError(res.status, res.statusText, await res.text().catch(() => ''));
+    if (!res.body) throw new ApiError(`GET ${url.pathname}: no event stream in the answer`, res.status);
+    const parser = new SseParser();
+    const decoder = new TextDecoder();
+    const reader = res.body.getReader();
+    // Cancelling the reader ends a pending read at once, whether or not fetch aborts the body itself.
+    const cancel = () => void reader.cancel().catch(() => undefined);
+    signal.addEventListener('abort', cancel, { once: true });
+    try {
+      for (;;) {
+        let chunk: Awaited<ReturnType<typeof reader.read>>;
+        try {
+          chunk = await reader.read();
+        } catch (err) {
+          if (signal.aborted) return;
+          throw new ApiError(
+            `the event stream from ${url.origin} broke: ${describeNetworkError(err)}`,
+            undefined,
+          );
+        }
+        if (chunk.done) break;
+        for (const data of parser.push(decoder.decode(chunk.value, { stream: true }))) {
+          try {
+            yield JSON.parse(data);
+          } catch {
+            yield data; // not JSON: passed on as text
+          }
+        }
+      }
+    } finally {
+      signal.removeEventListener('abort', cancel);
+      cancel();
+    }
+    if (signal.aborted) return;
+    throw new ApiError(`Vigil at ${url.origin} closed the event stream`, undefined);
+  }
+
+  private url(path: string, query: RequestOptions['query'] = {}): URL {
     const url = new URL(this.base + path);
-    for (const [key, value] of Object.entries(options.query ?? {})) {
+    for (const [key, value] of Object.entries(query)) {
       if (value !== undefined) url.searchParams.set(key, String(value));
     }
+    return url;
+  }
+
+  async request<T>(method: string, path: string, options: RequestOptions = {}): Promise<T> {
+    const url = this.url(path, options.query);
     const headers: Record<string, string> = {
       accept: 'application/json',
       authorization: `Bearer ${this.options.token}`,
@@ -227,5 +361,34 @@ export class VigilClient {
         res.status,
       );
     }
+  }
+}
+
+/**
+ * Splits a Server-Sent Events byte stream (as text, in any chunks) into events and returns the `data`
+ * of each complete one (its `data:` lines joined by newlines). Comments (`: heartbeat`) and the other
+ * fields (`event:`, `id:`, `retry:`) are skipped: Vigil's stream sends only data.
+ */
+export class SseParser {
+  private buffer = '';
+  private data: string[] = [];
+
+  push(text: string): string[] {
+    this.buffer += text;
+    const out: string[] = [];
+    let end: number;
+    while ((end = this.buffer.search(/\r\n|\r|\n/)) >= 0) {
+      // A lone \r at the end of a chunk may be the first half of \r\n: wait for more.
+      if (this.buffer[end] === '\r' && end === this.buffer.length - 1) break;
+      const line = this.buffer.slice(0, end);
+      this.buffer = this.buffer.slice(end + (this.buffer.startsWith('\r\n', end) ? 2 : 1));
+      if (line === '') {
+        if (this.data.length) out.push(this.data.join('\n'));
+        this.data = [];
+      } else if (line.startsWith('data:')) {
+        this.data.push(line.slice(line.startsWith('data: ') ? 6 : 5));
+      }
+    }
+    return out;
   }
 }

@@ -1,9 +1,13 @@
-import { Command, CommanderError, Option } from 'commander';
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { Argument, Command, CommanderError, Option } from 'commander';
+import { addActingCommands } from './acting-commands';
 import { addAlertingCommands } from './alerting-commands';
 import { parseVersionArg } from './args';
 import {
   CliError,
   EXIT_API,
+  EXIT_CHANGES,
   EXIT_OK,
   EXIT_USAGE,
   formatError,
@@ -19,14 +23,10 @@ import {
   renderStatus,
   renderVersions,
   type ApplyResult,
-  type HealthStatus,
-  type IdcItem,
-  type Page,
-  type Plan,
-  type ServiceItem,
-  type VersionSummary,
 } from './render';
-import type { Context } from './context';
+import { bashCompletion, zshCompletion } from './completion';
+import { OUTPUT_FORMATS, type Context, type OutputFormat } from './context';
+import { formatItem, formatOutput } from './output';
 
 export { parseVersionArg } from './args';
 
@@ -36,17 +36,57 @@ export interface CliIo {
   stderr: (text: string) => void;
   stdin?: NodeJS.ReadableStream;
   env?: NodeJS.ProcessEnv;
+  /** Ends `vigil events --follow` when aborted; without it, Ctrl-C (SIGINT) or SIGTERM does. */
+  signal?: AbortSignal;
 }
 
 interface GlobalOptions {
   server: string;
   token?: string;
-  output: 'text' | 'json';
+  output: OutputFormat;
 }
 
 const DEFAULT_SERVER = 'http://127.0.0.1:3000';
 
-function buildProgram(io: CliIo): Command {
+/** The version of the package the CLI belongs to: the nearest package.json up from here (source or dist/). */
+export function cliVersion(from: string = __dirname): string {
+  for (let dir = from; ; dir = dirname(dir)) {
+    const file = join(dir, 'package.json');
+    if (existsSync(file)) {
+      const pkg = JSON.parse(readFileSync(file, 'utf8')) as { name?: string; version?: string };
+      if (pkg.name === 'vigil' && pkg.version) return pkg.version;
+    }
+    if (dirname(dir) === dir) return 'unknown';
+  }
+}
+
+/** What the program's commands report back to `run`. */
+interface RunState {
+  exitCode: number;
+}
+
+/** The exit codes, as the help shows them. */
+export const EXIT_CODES_HELP =
+  'Exit codes: 0 ok (plan: no changes), 1 API or network error, 2 usage error, 3 plan: the plan has changes.';
+
+/** Aborts on `io.signal`, or on SIGINT/SIGTERM while listening. */
+function interruptFor(io: CliIo): { signal: AbortSignal; dispose: () => void } {
+  if (io.signal) return { signal: io.signal, dispose: () => undefined };
+  const controller = new AbortController();
+  const stop = () => controller.abort();
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
+  return {
+    signal: controller.signal,
+    dispose: () => {
+      process.off('SIGINT', stop);
+      process.off('SIGTERM', stop);
+    },
+  };
+}
+
+/** The program with every command; `state` receives the exit code a command sets. */
+export function buildProgram(io: CliIo, state: RunState = { exitCode: EXIT_OK }): Command {
   const env = io.env ?? process.env;
   const program = new Command('vigil');
   program
@@ -60,7 +100,12 @@ function buildProgram(io: CliIo): Command {
       ),
     )
     .addOption(new Option('--token <key>', 'API key, sent as a bearer token (env VIGIL_TOKEN; required)'))
-    .addOption(new Option('-o, --output <format>', 'output format').choices(['text', 'json']).default('text'))
+    .addOption(
+      new Option('-o, --output <format>', 'output format: text, or the API answer as json or yaml')
+        .choices(OUTPUT_FORMATS)
+        .default('text'),
+    )
+    .version(cliVersion(), '-V, --version', 'print the version of vigil')
     .configureOutput({ writeOut: io.stdout, writeErr: io.stderr })
     .exitOverride()
     .showHelpAfterError('(run with --help for usage)')
@@ -70,7 +115,8 @@ function buildProgram(io: CliIo): Command {
       [
         '',
         'Environment: VIGIL_URL (--server), VIGIL_TOKEN (--token).',
-        'Exit codes: 0 ok, 1 API or network error, 2 usage error.',
+        EXIT_CODES_HELP,
+        'Completion: source <(vigil completion bash), or source <(vigil completion zsh).',
         'Example: vigil plan -f examples/multi-idc.yaml && vigil apply -f examples/multi-idc.yaml -m "why"',
         "Example: vigil silence add --match idc=sha --match 'severity=~warn.*' --for 2h -c 'sha maintenance'",
       ].join('\n'),
@@ -84,8 +130,12 @@ function buildProgram(io: CliIo): Command {
     return {
       client,
       output: opts.output,
-      print: (json, text) =>
-        io.stdout(`${opts.output === 'json' ? JSON.stringify(json, null, 2) : text()}\n`),
+      print: (json, text) => io.stdout(`${formatOutput(json, opts.output, text)}\n`),
+      printItem: (json, text) => io.stdout(`${formatItem(json, opts.output, text)}\n`),
+      exit: (code) => {
+        state.exitCode = code;
+      },
+      interrupt: () => interruptFor(io),
     };
   };
 
@@ -108,11 +158,18 @@ function buildProgram(io: CliIo): Command {
 
   program
     .command('plan')
-    .description('Show what applying a config file would change (a dry run)')
+    .description(
+      'Show what applying a config file would change (a dry run); exits 3 when it would change anything',
+    )
     .requiredOption('-f, --file <path>', 'config file (YAML or JSON); - reads stdin')
+    .addHelpText(
+      'after',
+      '\nExit codes (as terraform plan -detailed-exitcode): 0 no changes, 3 changes, 1 API error, 2 usage error.',
+    )
     .action(async (opts: { file: string }, cmd: Command) => {
       const { ctx, result } = await putConfig(cmd, opts.file, { dryRun: 'true' });
       ctx.print(result, () => renderPlanResult(result));
+      if (result.plan.changes.length > 0) ctx.exit(EXIT_CHANGES);
     });
 
   program
@@ -134,10 +191,11 @@ function buildProgram(io: CliIo): Command {
     .action(async (_opts: unknown, cmd: Command) => {
       const ctx = context(cmd);
       const [versions, idcs, services, health] = await Promise.all([
-        ctx.client.get<Page<VersionSummary>>('/config/versions', { limit: 1 }),
-        ctx.client.get<Page<IdcItem>>('/idcs', { limit: 1000 }),
-        ctx.client.get<Page<ServiceItem>>('/services', { limit: 1000 }),
-        ctx.client.get<HealthStatus>('/status').catch(() => undefined), // older servers have no /status
+        ctx.client.ok(ctx.client.api.GET('/api/v1/config/versions', { params: { query: { limit: 1 } } })),
+        ctx.client.ok(ctx.client.api.GET('/api/v1/idcs', { params: { query: { limit: 1000 } } })),
+        ctx.client.ok(ctx.client.api.GET('/api/v1/services', { params: { query: { limit: 1000 } } })),
+        // Older servers have no /status.
+        ctx.client.ok(ctx.client.api.GET('/api/v1/status')).catch(() => undefined),
       ]);
       ctx.print({ versions, idcs, services, health }, () =>
         renderStatus({ versions, idcs, services, health }),
@@ -153,7 +211,9 @@ function buildProgram(io: CliIo): Command {
       const limit = parseVersionArg(opts.limit, '--limit');
       const offset = parseVersionArg(opts.offset, '--offset', 0);
       const ctx = context(cmd);
-      const page = await ctx.client.get<Page<VersionSummary>>('/config/versions', { limit, offset });
+      const page = await ctx.client.ok(
+        ctx.client.api.GET('/api/v1/config/versions', { params: { query: { limit, offset } } }),
+      );
       ctx.print(page, () => renderVersions(page));
     });
 
@@ -167,7 +227,11 @@ function buildProgram(io: CliIo): Command {
       const against =
         opts.against !== undefined ? parseVersionArg(opts.against, '--against', 0) : Math.max(version - 1, 0);
       const ctx = context(cmd);
-      const plan = await ctx.client.get<Plan>(`/config/versions/${version}/diff`, { against });
+      const plan = await ctx.client.ok(
+        ctx.client.api.GET('/api/v1/config/versions/{n}/diff', {
+          params: { path: { n: version }, query: { against } },
+        }),
+      );
       ctx.print(plan, () => renderDiff(plan, version, against));
     });
 
@@ -181,14 +245,37 @@ function buildProgram(io: CliIo): Command {
       const version = parseVersionArg(n, 'version');
       const ifMatch = opts.ifMatch !== undefined ? parseVersionArg(opts.ifMatch, '--if-match', 0) : undefined;
       const ctx = context(cmd);
-      const result = await ctx.client.request<ApplyResult>('POST', `/config/versions/${version}/restore`, {
-        query: { message: opts.message },
-        headers: ifMatch !== undefined ? { 'if-match': String(ifMatch) } : {},
-      });
+      const result = await ctx.client.ok(
+        ctx.client.api.POST('/api/v1/config/versions/{n}/restore', {
+          params: {
+            path: { n: version },
+            query: { message: opts.message },
+            header: ifMatch !== undefined ? { 'If-Match': String(ifMatch) } : {},
+          },
+        }),
+      );
       ctx.print(result, () => renderRestoreResult(result, version));
     });
 
   addAlertingCommands(program, context);
+  addActingCommands(program, context);
+
+  program
+    .command('completion')
+    .description('Print a shell completion script for bash or zsh')
+    .addArgument(new Argument('<shell>', 'the shell').choices(['bash', 'zsh']))
+    .addHelpText(
+      'after',
+      [
+        '',
+        'bash: source <(vigil completion bash)   # in ~/.bashrc',
+        'zsh:  source <(vigil completion zsh)    # in ~/.zshrc, after compinit',
+        '      or: vigil completion zsh > "${fpath[1]}/_vigil"',
+      ].join('\n'),
+    )
+    .action((shell: 'bash' | 'zsh') => {
+      io.stdout(shell === 'bash' ? bashCompletion(program) : zshCompletion(program));
+    });
   return program;
 }
 
@@ -199,10 +286,11 @@ export async function run(argv: readonly string[], io?: Partial<CliIo>): Promise
     stderr: (t) => process.stderr.write(t),
     ...io,
   };
-  const program = buildProgram(full);
+  const state: RunState = { exitCode: EXIT_OK };
+  const program = buildProgram(full, state);
   try {
     await program.parseAsync([...argv]);
-    return EXIT_OK;
+    return state.exitCode;
   } catch (err) {
     if (err instanceof CommanderError) {
       // Commander has printed its message (or the help) already.

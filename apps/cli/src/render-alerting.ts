@@ -2,6 +2,7 @@
  * Plain-text rendering of the incident views: received alerts, notifications, silences. Pure functions
  * over the API's JSON (times as ISO strings), like render.ts.
  */
+import type { components } from '@libs/api-client';
 import { formatMatcher, type SilenceMatcher } from './args';
 import { formatAge, formatTimestamp, renderTable, type Column } from './render';
 
@@ -11,49 +12,44 @@ export interface CursorPage<T> {
   next: string | null;
 }
 
+type Schemas = components['schemas'];
+
 /** GET /alerts, as far as the CLI shows it. */
-export interface AlertItem {
-  fingerprint: string;
-  source: string;
-  name: string;
-  status: string;
-  labels: Record<string, string>;
-  annotations: Record<string, string>;
-  service: string | null;
-  idc: string | null;
-  endpoint: string | null;
-  startsAt: string;
-  endsAt: string | null;
-  updatedAt?: string;
-}
+export type AlertItem = Pick<
+  Schemas['AlertDto'],
+  | 'fingerprint'
+  | 'source'
+  | 'name'
+  | 'status'
+  | 'labels'
+  | 'annotations'
+  | 'service'
+  | 'idc'
+  | 'endpoint'
+  | 'startsAt'
+  | 'endsAt'
+> &
+  Partial<Pick<Schemas['AlertDto'], 'updatedAt'>>;
 
 /** GET /notifications, as far as the CLI shows it. */
-export interface NotificationItem {
-  id: string;
-  incidentKey: string;
-  event: string;
-  phase: string;
-  severity: string;
-  channel: string;
-  title: string;
-  state: string;
-  attempts: number;
-  lastError: string | null;
-  createdAt: string;
-  deliveredAt: string | null;
-}
+export type NotificationItem = Pick<
+  Schemas['NotificationDto'],
+  | 'id'
+  | 'incidentKey'
+  | 'event'
+  | 'phase'
+  | 'severity'
+  | 'channel'
+  | 'title'
+  | 'state'
+  | 'attempts'
+  | 'lastError'
+  | 'createdAt'
+  | 'deliveredAt'
+>;
 
 /** GET /silences, POST /silences and DELETE /silences/{id}. */
-export interface SilenceItem {
-  id: string;
-  matchers: SilenceMatcher[];
-  startsAt: string;
-  endsAt: string;
-  comment: string;
-  createdBy: string;
-  createdAt: string;
-  state: string;
-}
+export type SilenceItem = Omit<Schemas['SilenceDto'], 'matchers'> & { matchers: SilenceMatcher[] };
 
 /** `text` cut to `max` characters, the cut marked with `…` (the JSON output keeps it whole). */
 export function truncate(text: string, max: number): string {
@@ -94,13 +90,14 @@ export function describeFilters(filters: Record<string, string | number | undefi
     .join(', ');
 }
 
-const none = (filters: Record<string, string | undefined>, what: string) => {
+/** `No actions.` or `No actions with state=executing, service=web.` */
+export const none = (filters: Record<string, string | undefined>, what: string) => {
   const text = describeFilters(filters);
   return text ? `No ${what} with ${text}.` : `No ${what}.`;
 };
 
 /** The line that says how to get the next page. */
-const moreHint = (next: string | null) => (next ? [`(more: add --cursor ${next})`] : []);
+export const moreHint = (next: string | null) => (next ? [`(more: add --cursor ${next})`] : []);
 
 /** The annotation on-call reads first: `summary`, else `description`, else `message`. */
 export function alertSummary(alert: Pick<AlertItem, 'annotations'>): string {
@@ -151,11 +148,11 @@ export const notificationColumns: readonly Column<NotificationItem>[] = [
 
 /** `vigil notifications`: newest first, with the id to pass to `vigil resend`. */
 export function renderNotifications(
-  page: CursorPage<NotificationItem>,
+  page: { items: NotificationItem[]; next?: string | null },
   filters: Record<string, string | undefined> = {},
 ): string {
   if (page.items.length === 0) return none(filters, 'notifications');
-  return [...renderTable(notificationColumns, page.items), ...moreHint(page.next)].join('\n');
+  return [...renderTable(notificationColumns, page.items), ...moreHint(page.next ?? null)].join('\n');
 }
 
 /** `vigil resend`: the notification is pending again. */

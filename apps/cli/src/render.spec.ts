@@ -16,6 +16,7 @@ import {
   type Plan,
   type StatusInput,
   type VersionSummary,
+  type HealthStatus,
 } from './render';
 
 const plan: Plan = {
@@ -245,7 +246,7 @@ describe('renderStatus', () => {
 
   it('shows the health of each service per IDC, and a stale status', () => {
     const nowMs = now.getTime();
-    const health = {
+    const health: HealthStatus = {
       generatedAt: nowMs - 2000,
       stale: false,
       vantages: { live: ['bjs', 'sha'], suspect: ['hkg'] },

@@ -1,39 +1,29 @@
 /**
  * Plain-text rendering of the API's answers: plans (terraform-like), tables (kubectl-like).
- * Pure functions over the JSON the API returns, so they are unit-tested without a server.
+ * Pure functions over the JSON the API returns, so they are unit-tested without a server. The input
+ * types come from the OpenAPI document (@libs/api-client), narrowed to the fields shown.
  */
+import type { components } from '@libs/api-client';
 
-export interface FieldChange {
-  path: string;
+type Schemas = components['schemas'];
+
+/**
+ * One changed field. The document types `before` and `after` as objects, but they are any JSON value
+ * (a number, a string, a list...): read as unknown.
+ */
+export type FieldChange = Omit<Schemas['FieldChangeDto'], 'before' | 'after'> & {
   before?: unknown;
   after?: unknown;
-}
+};
 
-export interface PlanChange {
-  kind: string;
-  name: string;
-  op: string;
-  fields?: FieldChange[];
-}
+export type PlanChange = Omit<Schemas['PlanChangeDto'], 'fields'> & { fields?: FieldChange[] };
 
-export interface PlanSummary {
-  create: number;
-  update: number;
-  delete: number;
-}
+export type PlanSummary = Schemas['PlanSummaryDto'];
 
-export interface Plan {
-  changes: PlanChange[];
-  summary: PlanSummary;
-}
+export type Plan = Omit<Schemas['PlanDto'], 'changes'> & { changes: PlanChange[] };
 
 /** The answer of `PUT /config` and `POST /config/versions/:n/restore`. */
-export interface ApplyResult {
-  version: number;
-  changed: boolean;
-  dryRun: boolean;
-  plan: Plan;
-}
+export type ApplyResult = Omit<Schemas['ApplyResultDto'], 'plan'> & { plan: Plan };
 
 export interface Page<T> {
   items: T[];
@@ -42,27 +32,11 @@ export interface Page<T> {
   offset: number;
 }
 
-export interface VersionSummary {
-  version: number;
-  author: string;
-  message: string | null;
-  restoredFrom: number | null;
-  createdAt: string;
-  summary: PlanSummary;
-}
+export type VersionSummary = Schemas['VersionSummaryDto'];
 
-export interface IdcItem {
-  name: string;
-  region: string | null;
-  capacity: number;
-  labels: Record<string, string>;
-}
+export type IdcItem = Pick<Schemas['IdcDto'], 'name' | 'region' | 'capacity' | 'labels'>;
 
-export interface ServiceItem {
-  name: string;
-  labels: Record<string, string>;
-  endpointCount: number;
-}
+export type ServiceItem = Pick<Schemas['ServiceSummaryDto'], 'name' | 'labels' | 'endpointCount'>;
 
 const OP_SIGN: Record<string, string> = { create: '+', update: '~', delete: '-' };
 
@@ -202,7 +176,7 @@ function section<T>(title: string, columns: readonly Column<T>[], page: Page<T>,
 /** The current version as a few `key: value` lines, or a hint when nothing was applied yet. */
 export function renderCurrentVersion(version: VersionSummary | null | undefined, now: Date): string[] {
   if (!version) return ['No config has been applied yet (vigil apply -f <file>).'];
-  const restored = version.restoredFrom !== null ? ` (restored from version ${version.restoredFrom})` : '';
+  const restored = version.restoredFrom != null ? ` (restored from version ${version.restoredFrom})` : '';
   return [
     `Config version ${version.version}${restored}`,
     `  author:  ${version.author}`,
@@ -211,25 +185,16 @@ export function renderCurrentVersion(version: VersionSummary | null | undefined,
   ];
 }
 
-/** GET /api/v1/status, as far as the CLI shows it. */
-export interface HealthStatus {
-  generatedAt: number | null;
-  stale?: boolean;
-  vantages?: { live: string[]; suspect: string[] };
-  services: Array<{
-    service: string;
-    idcs: Array<{
-      idc: string;
-      state: string;
-      reason: string;
-      score: number;
-      healthyCapacity: number;
-      totalCapacity: number;
-      weight: number;
-      since: number;
-    }>;
-  }>;
-}
+type IdcHealth = Pick<
+  Schemas['IdcStatusDto'],
+  'idc' | 'state' | 'reason' | 'score' | 'healthyCapacity' | 'totalCapacity' | 'weight' | 'since'
+>;
+
+/** GET /api/v1/status, as far as the CLI shows it (`stale` and `vantages` are missing from older servers). */
+export type HealthStatus = Pick<Schemas['StatusDto'], 'generatedAt'> &
+  Partial<Pick<Schemas['StatusDto'], 'stale' | 'vantages'>> & {
+    services: Array<{ service: string; idcs: IdcHealth[] }>;
+  };
 
 type HealthRow = HealthStatus['services'][number]['idcs'][number] & { service: string };
 
