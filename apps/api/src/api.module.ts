@@ -4,7 +4,7 @@ import { ApiKeysController } from './api-keys/api-keys.controller';
 import { AuditController } from './audit/audit.controller';
 import { ConfigController } from './config/config.controller';
 import { ConfigVersionsStore } from './config/config-versions.store';
-import { ConfigService } from './config/config.service';
+import { ConfigCentreService } from './config/config-centre.service';
 import { HEALTH_CONTROLLERS, HEALTH_PROVIDERS } from './health';
 import { InventoryController } from './inventory/inventory.controller';
 import { InventoryService } from './inventory/inventory.service';
@@ -25,7 +25,7 @@ import { TRAFFIC_CONTROLLERS, TRAFFIC_PROVIDERS } from './traffic';
     ...ALERTS_CONTROLLERS,
   ],
   providers: [
-    ConfigService,
+    ConfigCentreService,
     ConfigVersionsStore,
     InventoryService,
     InventoryStore,

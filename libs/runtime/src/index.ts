@@ -6,7 +6,7 @@ export * from './auth/principal';
 export { grafanaSignature, GRAFANA_SIGNATURE_HEADER } from './auth/grafana-signature';
 export * from './bootstrap';
 export * from './config-follower.service';
-export * from './health/readiness';
+export * from './self-check/readiness';
 export * from './http-error.dto';
 export * from './http-errors';
 export * from './http-exception.filter';

@@ -8,8 +8,8 @@ import { AuthFailureLimiter } from './auth/auth-failure-limiter';
 import { AuthGuard } from './auth/auth.guard';
 import { AuthService } from './auth/auth.service';
 import { ConfigFollower } from './config-follower.service';
-import { HealthController } from './health/health.controller';
-import { Readiness } from './health/readiness';
+import { SelfCheckController } from './self-check/self-check.controller';
+import { Readiness } from './self-check/readiness';
 import { HttpExceptionFilter } from './http-exception.filter';
 import { HttpMetricsMiddleware } from './metrics/http-metrics.middleware';
 import { MetricsController } from './metrics/metrics.controller';
@@ -23,7 +23,7 @@ import { REDIS, RedisCloser, redisProvider } from './redis.provider';
 @Global()
 @Module({
   imports: [PersistenceModule, TerminusModule],
-  controllers: [HealthController, MetricsController],
+  controllers: [SelfCheckController, MetricsController],
   providers: [
     redisProvider,
     RedisCloser,

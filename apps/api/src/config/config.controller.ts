@@ -39,7 +39,7 @@ import {
   VersionDto,
   VersionPageDto,
 } from './config.dto';
-import { ConfigService } from './config.service';
+import { ConfigCentreService } from './config-centre.service';
 import { parseIfMatch } from './if-match';
 
 const IF_MATCH = {
@@ -60,7 +60,7 @@ const VersionParam = () =>
 @ApiTags('config')
 @Controller('config')
 export class ConfigController {
-  constructor(private readonly config: ConfigService) {}
+  constructor(private readonly config: ConfigCentreService) {}
 
   @Put()
   @HttpCode(200)

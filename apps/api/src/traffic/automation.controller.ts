@@ -7,14 +7,14 @@ import {
   ApiTags,
 } from '@nestjs/swagger';
 import { AuditSource, MinRole, type AuditActor } from '@libs/runtime';
-import { AutomationService } from './automation.service';
+import { KillSwitchService } from './kill-switch.service';
 import { AutomationDto, DecisionDto, PauseDto } from './traffic.dto';
 
 /** The global kill switch. */
 @ApiTags('automation')
 @Controller('automation')
 export class AutomationController {
-  constructor(private readonly automation: AutomationService) {}
+  constructor(private readonly automation: KillSwitchService) {}
 
   @Get()
   @MinRole('viewer')

@@ -3,7 +3,7 @@ import { ActionsService } from './actions.service';
 import { ActionsStore } from './actions.store';
 import { AutomationController } from './automation.controller';
 import { AutomationSettingsStore } from './automation-settings.store';
-import { AutomationService } from './automation.service';
+import { KillSwitchService } from './kill-switch.service';
 import { FreezesController } from './freezes.controller';
 import { FreezesService } from './freezes.service';
 import { FreezesStore } from './freezes.store';
@@ -22,7 +22,7 @@ export const TRAFFIC_PROVIDERS = [
   ActionsService,
   ServiceTrafficService,
   FreezesService,
-  AutomationService,
+  KillSwitchService,
   ActionsStore,
   ServiceTrafficStore,
   FreezesStore,

@@ -20,7 +20,7 @@ function toDto(row: { value: AutomationSettingEntity['value']; updatedAt: Date }
 
 /** The global kill switch (automation_settings 'kill-switch'): while paused, no automatic action anywhere. */
 @Injectable()
-export class AutomationService {
+export class KillSwitchService {
   constructor(
     @InjectDataSource() private readonly db: DataSource,
     private readonly settings: AutomationSettingsStore,

@@ -14,7 +14,7 @@ const CHECK_TIMEOUT_MS = 2000;
 @ApiTags('operations')
 @Public()
 @Controller()
-export class HealthController {
+export class SelfCheckController {
   constructor(
     private readonly health: HealthCheckService,
     private readonly indicators: HealthIndicatorService,

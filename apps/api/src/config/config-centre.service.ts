@@ -56,8 +56,8 @@ function invalid(message: string, details: Details): BadRequestException {
  * applies it as one transaction that writes a new version, the read views and the audit entry.
  */
 @Injectable()
-export class ConfigService {
-  private readonly logger = new Logger(ConfigService.name);
+export class ConfigCentreService {
+  private readonly logger = new Logger(ConfigCentreService.name);
 
   constructor(
     @InjectDataSource() private readonly db: DataSource,
