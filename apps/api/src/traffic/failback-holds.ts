@@ -1,4 +1,4 @@
-import { parseDuration, policySchema } from '@libs/config';
+import { policySchema, shiftPolicy } from '@libs/config';
 import { failbackHold, type Weights } from '@libs/domain';
 import type { IdcStatus } from '@libs/queue';
 
@@ -25,14 +25,7 @@ export function failbackHolds(
   status: readonly IdcStatus[],
   now: number,
 ): Record<string, FailbackHoldView> {
-  const p = policySchema.parse(spec.policy ?? {});
-  const policy = {
-    recoveryHold: parseDuration(p.recoveryHold),
-    failbackBackoff: {
-      window: parseDuration(p.failbackBackoff.window),
-      maxHold: parseDuration(p.failbackBackoff.maxHold),
-    },
-  };
+  const policy = shiftPolicy(policySchema.parse(spec.policy ?? {}));
   const holds: Record<string, FailbackHoldView> = {};
   for (const idc of Object.keys(baseline).sort()) {
     const s = status.find((i) => i.idc === idc);

@@ -1,4 +1,4 @@
-import { parseDuration, serviceWeights, type StoredConfig } from '@libs/config';
+import { serviceWeights, shiftPolicy, type StoredConfig } from '@libs/config';
 import { normalise, type ShiftContext, type ShiftGuards, type Weights } from '@libs/domain';
 import type { StatusSnapshot } from '@libs/queue';
 
@@ -15,23 +15,10 @@ export function shiftContext(
 ): ShiftContext {
   const status = snapshot.services.find((s) => s.service === service.name);
   const baseline = normalise(serviceWeights(service));
-  const p = service.policy;
   return {
     service: service.name,
     now,
-    policy: {
-      maxUtilization: p.maxUtilization,
-      maxStepPercent: p.maxStepPercent,
-      stepInterval: parseDuration(p.stepInterval),
-      panicThreshold: p.panicThreshold,
-      cooldown: parseDuration(p.cooldown),
-      maxActionsPerHour: p.maxActionsPerHour,
-      recoveryHold: parseDuration(p.recoveryHold),
-      failbackBackoff: {
-        window: parseDuration(p.failbackBackoff.window),
-        maxHold: parseDuration(p.failbackBackoff.maxHold),
-      },
-    },
+    policy: shiftPolicy(service.policy),
     baseline,
     current: current ?? baseline,
     idcs: (status?.idcs ?? []).map((i) => ({
