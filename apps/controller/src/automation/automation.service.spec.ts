@@ -1,6 +1,6 @@
 import { Test } from '@nestjs/testing';
 import { getDataSourceToken } from '@nestjs/typeorm';
-import { ENV, validateConfig, type StoredConfig } from '@libs/config';
+import { ENV, type StoredConfig } from '@libs/config';
 import type { ShiftGuards, Weights } from '@libs/domain';
 import type { StatusSnapshot } from '@libs/queue';
 import { ConfigFollower, REDIS } from '@libs/runtime';
@@ -10,37 +10,19 @@ import { NotifierService } from '../notify/notifier.service';
 import { TrafficWeights } from '../traffic-weights';
 import { AutomationStore, type NewAction } from './automation-store';
 import { AutomationService } from './automation.service';
+import { twoIdcConfig } from '../testing/two-idc-config';
 
-const config = (() => {
-  const result = validateConfig({
-    apiVersion: 'vigil/v1',
-    idcs: [
-      { name: 'sha', capacity: 10 },
-      { name: 'bjs', capacity: 10 },
-    ],
-    services: [
-      {
-        name: 'live',
-        endpoints: [
-          { idc: 'sha', name: 'a', url: 'http://127.0.0.1:1/' },
-          { idc: 'bjs', name: 'b', url: 'http://127.0.0.1:2/' },
-        ],
-        checks: [{ name: 'http', type: 'http' }],
-      },
-    ],
-    rules: [
-      {
-        name: 'drain',
-        when: 'idc.state == "UNHEALTHY"',
-        for: '0s',
-        mode: 'enforce',
-        actions: [{ type: 'shift-away' }],
-      },
-    ],
-  });
-  if (!result.ok) throw new Error(JSON.stringify(result.details));
-  return result.config as StoredConfig;
-})();
+const config = twoIdcConfig({
+  rules: [
+    {
+      name: 'drain',
+      when: 'idc.state == "UNHEALTHY"',
+      for: '0s',
+      mode: 'enforce',
+      actions: [{ type: 'shift-away' }],
+    },
+  ],
+});
 
 const T0 = 1_800_000_000_000;
 /** sha UNHEALTHY (nothing healthy there), bjs HEALTHY: the rule fires for sha. */

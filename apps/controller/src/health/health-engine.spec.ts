@@ -1,37 +1,19 @@
-import { validateConfig, type StoredConfig } from '@libs/config';
+import type { StoredConfig } from '@libs/config';
 import type { ProbeResult } from '@libs/queue';
 import { HealthEngine } from './health-engine';
+import { twoIdcConfig } from '../testing/two-idc-config';
 
-const config = (() => {
-  const result = validateConfig({
-    apiVersion: 'vigil/v1',
-    idcs: [
-      { name: 'sha', capacity: 10 },
-      { name: 'bjs', capacity: 10 },
-    ],
-    services: [
-      {
-        name: 'live',
-        endpoints: [
-          { idc: 'sha', name: 'a', url: 'http://127.0.0.1:1/' },
-          { idc: 'bjs', name: 'b', url: 'http://127.0.0.1:2/' },
-        ],
-        checks: [
-          {
-            name: 'http',
-            type: 'http',
-            interval: '1s',
-            timeout: '500ms',
-            healthyThreshold: 1,
-            unhealthyThreshold: 2,
-          },
-        ],
-      },
-    ],
-  });
-  if (!result.ok) throw new Error(JSON.stringify(result.details));
-  return result.config as StoredConfig;
-})();
+const config = twoIdcConfig(
+  {},
+  {
+    name: 'http',
+    type: 'http',
+    interval: '1s',
+    timeout: '500ms',
+    healthyThreshold: 1,
+    unhealthyThreshold: 2,
+  },
+);
 
 const T0 = 1_800_000_000_000; // a minute boundary
 const result = (endpoint: string, vantage: string, at: number, ok: boolean): ProbeResult => ({

@@ -1,13 +1,14 @@
 import { Test } from '@nestjs/testing';
 import { Worker } from 'bullmq';
 import { Registry } from 'prom-client';
-import { ENV, validateConfig, type StoredConfig } from '@libs/config';
+import { ENV, type StoredConfig } from '@libs/config';
 import { createBullConnection } from '@libs/queue';
 import { ConfigFollower, MetricsService, REDIS } from '@libs/runtime';
 import { ControllerLease } from '../controller-lease';
 import { TrafficWeights } from '../traffic-weights';
 import { HealthStore } from './health-store';
 import { HealthService } from './health.service';
+import { twoIdcConfig } from '../testing/two-idc-config';
 
 // No Redis here: the results worker and its connection are fakes (jest.mock is hoisted above the imports).
 jest.mock('bullmq', () => ({
@@ -18,27 +19,7 @@ jest.mock('@libs/queue', () => ({
   createBullConnection: jest.fn(() => ({ disconnect: jest.fn() })),
 }));
 
-const config = (() => {
-  const result = validateConfig({
-    apiVersion: 'vigil/v1',
-    idcs: [
-      { name: 'sha', capacity: 10 },
-      { name: 'bjs', capacity: 10 },
-    ],
-    services: [
-      {
-        name: 'live',
-        endpoints: [
-          { idc: 'sha', name: 'a', url: 'http://127.0.0.1:1/' },
-          { idc: 'bjs', name: 'b', url: 'http://127.0.0.1:2/' },
-        ],
-        checks: [{ name: 'http', type: 'http' }],
-      },
-    ],
-  });
-  if (!result.ok) throw new Error(JSON.stringify(result.details));
-  return result.config as StoredConfig;
-})();
+const config = twoIdcConfig();
 
 /** The lease as HealthService sees it: the test decides when it is gained and lost. */
 class FakeLease {

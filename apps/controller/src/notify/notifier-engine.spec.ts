@@ -1,30 +1,11 @@
-import { validateConfig, type StoredConfig } from '@libs/config';
 import { dedupKey, type Dispatched, type HealthEvent } from '@libs/domain';
 import { NotifierEngine, type NotifierEngineDeps } from './notifier-engine';
+import { twoIdcConfig } from '../testing/two-idc-config';
 
-const config = (() => {
-  const result = validateConfig({
-    apiVersion: 'vigil/v1',
-    idcs: [
-      { name: 'sha', capacity: 10 },
-      { name: 'bjs', capacity: 10 },
-    ],
-    services: [
-      {
-        name: 'live',
-        endpoints: [
-          { idc: 'sha', name: 'a', url: 'http://127.0.0.1:1/' },
-          { idc: 'bjs', name: 'b', url: 'http://127.0.0.1:2/' },
-        ],
-        checks: [{ name: 'http', type: 'http' }],
-      },
-    ],
-    channels: [{ name: 'hook', type: 'webhook', url: 'http://127.0.0.1:9/hook' }],
-    notifications: { groupWait: '10s', routes: [{ channels: ['hook'], events: ['idc.state'] }] },
-  });
-  if (!result.ok) throw new Error(JSON.stringify(result.details));
-  return result.config as StoredConfig;
-})();
+const config = twoIdcConfig({
+  channels: [{ name: 'hook', type: 'webhook', url: 'http://127.0.0.1:9/hook' }],
+  notifications: { groupWait: '10s', routes: [{ channels: ['hook'], events: ['idc.state'] }] },
+});
 
 const T0 = 1_800_000_000_000;
 const down = (at: number): HealthEvent => ({
