@@ -110,6 +110,21 @@ const known = (nodes: readonly CommandInfo[]) =>
 
 const words = (items: readonly string[]) => items.join(' ');
 
+/**
+ * The loop body (the same in bash and zsh) that walks the words before the cursor: `cmdpath` becomes
+ * the subcommand path typed so far; an option's value (`skip`) is not taken for a subcommand.
+ */
+const walkWords = (skip: readonly string[], nodes: readonly CommandInfo[]) =>
+  `    if ((skip)); then skip=0; continue; fi
+    case "$cmdpath:$w" in
+      *:--*=*) ;;
+      ${skip.join('|') || '__none__'}) skip=1 ;;
+      *:-*) ;;
+      *) case "$cmdpath/$w" in
+           ${known(nodes) || '__none__'}) cmdpath="$cmdpath/$w" ;;
+         esac ;;
+    esac`;
+
 /** A bash completion script for `name` (`source <(vigil completion bash)`). */
 export function bashCompletion(program: Command, name = program.name()): string {
   const root = commandTree(program);
@@ -141,15 +156,7 @@ ${fn}() {
   local cmdpath="" w i skip=0 opts="" next=""
   for ((i = 1; i < COMP_CWORD; i++)); do
     w="\${COMP_WORDS[i]}"
-    if ((skip)); then skip=0; continue; fi
-    case "$cmdpath:$w" in
-      *:--*=*) ;;
-      ${skip.join('|') || '__none__'}) skip=1 ;;
-      *:-*) ;;
-      *) case "$cmdpath/$w" in
-           ${known(nodes) || '__none__'}) cmdpath="$cmdpath/$w" ;;
-         esac ;;
-    esac
+${walkWords(skip, nodes)}
   done
   case "$cmdpath:$prev" in
 ${values.join('\n')}
@@ -207,15 +214,7 @@ ${fn}() {
   local -a items
   for ((i = 2; i < CURRENT; i++)); do
     w="\${words[i]}"
-    if ((skip)); then skip=0; continue; fi
-    case "$cmdpath:$w" in
-      *:--*=*) ;;
-      ${skip.join('|') || '__none__'}) skip=1 ;;
-      *:-*) ;;
-      *) case "$cmdpath/$w" in
-           ${known(nodes) || '__none__'}) cmdpath="$cmdpath/$w" ;;
-         esac ;;
-    esac
+${walkWords(skip, nodes)}
   done
   case "$cmdpath:$prev" in
 ${values.join('\n')}

@@ -7,6 +7,7 @@ import {
   ActionStepEntity,
   AutomationSettingEntity,
   insertAction,
+  type ActionInsert,
   OPEN_ACTION_STATES,
   ServiceTrafficEntity,
   type ActionState,
@@ -23,20 +24,8 @@ const COUNTED_STATES: ActionState[] = [
   'awaiting-approval',
 ];
 
-export interface NewAction {
-  service: string;
-  rule: string | null;
-  kind: string;
-  idc: string | null;
-  mode: string;
-  state: ActionState;
-  reason: string;
-  plan: object;
-  guardrails: object;
-  weightsBefore: Weights;
-  steps: Weights[];
-  fencingToken: number;
-}
+/** An automatic action: decided by the rules, so by no one. */
+export type NewAction = Omit<ActionInsert, 'decidedBy'>;
 
 /** The executor's and the rules' reads and writes of actions, guards and service traffic. */
 @Injectable()
