@@ -133,7 +133,6 @@ export class ConfigController {
     const v = await this.config.getVersion(n);
     return {
       ...v,
-      plan: v.plan as unknown as PlanDto,
       document: this.config.redacted(v) as Record<string, unknown>,
     };
   }

@@ -173,7 +173,7 @@ export class ConfigService {
       author: options.source.actor,
       message: meta.message,
       document: desired as unknown as Record<string, unknown>,
-      plan: plan as unknown as Record<string, unknown>,
+      plan,
       restoredFrom: meta.restoredFrom,
     });
     await this.writeReadViews(m, version, desired);
