@@ -111,7 +111,10 @@ export class ConfigController {
   @Get('schema')
   @MinRole('viewer')
   @ApiOperation({ summary: 'The JSON Schema of the config file (for editors)' })
-  @ApiOkResponse({ description: 'JSON Schema (draft 2020-12)', schema: { type: 'object' } })
+  @ApiOkResponse({
+    description: 'JSON Schema (draft 2020-12)',
+    schema: { type: 'object', additionalProperties: true },
+  })
   schema() {
     return configJsonSchema();
   }

@@ -32,7 +32,7 @@ export interface NewAction {
   state: ActionState;
   reason: string;
   plan: object;
-  guardrails: object;
+  guardrails: string[];
   weightsBefore: Weights;
   steps: Weights[];
   fencingToken: number;
