@@ -22,11 +22,10 @@ export type ActionStep = Pick<
 
 /**
  * GET /actions/{id}, and the answers of approve, reject, cancel (with `note`) and rollback, as far as
- * the CLI shows them. `guardrails` is documented as objects, but the guardrails an action passed are
- * names (a refusal is an object): read as unknown.
+ * the CLI shows them. `guardrails` are names: those passed, or the one that refused.
  */
 export type Action = ActionSummary &
-  Pick<Schemas['ActionDecisionDto'], 'weightsBefore' | 'note'> & { guardrails: unknown; steps: ActionStep[] };
+  Pick<Schemas['ActionDecisionDto'], 'weightsBefore' | 'note' | 'guardrails'> & { steps: ActionStep[] };
 
 /** GET /freezes items, POST /freezes and DELETE /freezes/{id}. */
 export type Freeze = Schemas['FreezeDto'];
@@ -107,7 +106,10 @@ export function renderActions(
   return [...renderTable(actionColumns(now), page.items), ...moreHint(page.next ?? null)].join('\n');
 }
 
-/** The guardrails an action passed (names), or the one that refused it (`name: reason`). */
+/**
+ * The guardrails an action passed, or the one that refused it: names. Anything else (an object with
+ * `guardrail` and `reason`, as `name (reason)`) is shown as best it can be, never dropped.
+ */
 export function formatGuardrails(guardrails: unknown): string {
   if (!Array.isArray(guardrails) || guardrails.length === 0) return '-';
   return guardrails

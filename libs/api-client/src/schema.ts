@@ -842,10 +842,15 @@ export interface components {
             error?: string | null;
             /** @description The controller leader's fencing token at creation (0 for API-made actions) */
             fencingToken: string;
-            /** @description The guardrails checked, in order */
-            guardrails: {
-                [key: string]: unknown;
-            }[];
+            /**
+             * @description The names of the guardrails passed, in the order checked; for a refused action, the one that refused
+             * @example [
+             *       "kill-switch",
+             *       "freeze",
+             *       "cooldown"
+             *     ]
+             */
+            guardrails: string[];
             /** Format: uuid */
             id: string;
             /** @description The IDC the action is about */
@@ -892,10 +897,15 @@ export interface components {
             error?: string | null;
             /** @description The controller leader's fencing token at creation (0 for API-made actions) */
             fencingToken: string;
-            /** @description The guardrails checked, in order */
-            guardrails: {
-                [key: string]: unknown;
-            }[];
+            /**
+             * @description The names of the guardrails passed, in the order checked; for a refused action, the one that refused
+             * @example [
+             *       "kill-switch",
+             *       "freeze",
+             *       "cooldown"
+             *     ]
+             */
+            guardrails: string[];
             /** Format: uuid */
             id: string;
             /** @description The IDC the action is about */
@@ -934,8 +944,8 @@ export interface components {
         };
         ActionPageDto: {
             items: components["schemas"]["ActionSummaryDto"][];
-            /** @description Pass as `cursor` for the next page */
-            next?: string | null;
+            /** @description Pass as `cursor` for the next page; null: no more */
+            next: string | null;
         };
         ActionStepDto: {
             attempts: number;
@@ -1083,8 +1093,8 @@ export interface components {
         };
         AuditPageDto: {
             items: components["schemas"]["AuditEntryDto"][];
-            /** @description Pass as `before` for the next page */
-            next?: string | null;
+            /** @description Pass as `before` for the next page; null: no more */
+            next: string | null;
         };
         AutomationDto: {
             /** @description API key name */
@@ -1288,8 +1298,20 @@ export interface components {
             outages: number;
         };
         FieldChangeDto: {
-            after?: Record<string, never>;
-            before?: Record<string, never>;
+            /**
+             * @description The new value (any JSON); absent for a removed field
+             * @example 50
+             */
+            after?: (string | number | boolean | {
+                [key: string]: unknown;
+            } | unknown[]) | null;
+            /**
+             * @description The old value (any JSON); absent for an added field
+             * @example 100
+             */
+            before?: (string | number | boolean | {
+                [key: string]: unknown;
+            } | unknown[]) | null;
             /** @example endpoints[sha-1].capacity */
             path: string;
         };
@@ -1476,7 +1498,7 @@ export interface components {
             /** @description Newest first */
             items: components["schemas"]["NotificationDto"][];
             /** @description Cursor of the next page; null at the end */
-            next?: string | null;
+            next: string | null;
         };
         OverrideDto: {
             /** @description ISO 8601 */
@@ -3500,7 +3522,9 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": Record<string, never>;
+                    "application/json": {
+                        [key: string]: unknown;
+                    };
                 };
             };
             /** @description No or unknown API key */
@@ -5103,7 +5127,9 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": Record<string, never>;
+                "application/json": {
+                    [key: string]: unknown;
+                };
             };
         };
         responses: {
@@ -5291,7 +5317,9 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": Record<string, never>;
+                "application/json": {
+                    [key: string]: unknown;
+                };
             };
         };
         responses: {

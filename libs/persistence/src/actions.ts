@@ -14,7 +14,7 @@ export interface ActionInsert {
   state: ActionState;
   reason: string;
   plan: object;
-  guardrails: object;
+  guardrails: string[];
   weightsBefore: Weights;
   steps: Weights[];
   decidedBy: string | null;

@@ -50,7 +50,13 @@ export class WebhooksController {
     summary: 'Receive an Alertmanager webhook (webhook_configs, version 4)',
     description: `Point a webhook_configs receiver here with send_resolved: true. ${AUTH}`,
   })
-  @ApiBody({ schema: { type: 'object', description: 'Alertmanager\'s webhook body (version "4")' } })
+  @ApiBody({
+    schema: {
+      type: 'object',
+      additionalProperties: true,
+      description: 'Alertmanager\'s webhook body (version "4")',
+    },
+  })
   alertmanager(@Req() req: WebhookRequest): Promise<ReceiveSummaryDto> {
     return this.receive(req, parseAlertmanager);
   }
@@ -61,7 +67,13 @@ export class WebhooksController {
     summary: 'Receive a Grafana Alerting webhook contact point (version 1)',
     description: `A Grafana contact point of type Webhook, method POST. ${AUTH}`,
   })
-  @ApiBody({ schema: { type: 'object', description: 'Grafana\'s webhook body (version "1")' } })
+  @ApiBody({
+    schema: {
+      type: 'object',
+      additionalProperties: true,
+      description: 'Grafana\'s webhook body (version "1")',
+    },
+  })
   grafana(@Req() req: WebhookRequest): Promise<ReceiveSummaryDto> {
     return this.receive(req, parseGrafana);
   }

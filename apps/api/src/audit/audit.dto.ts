@@ -35,6 +35,10 @@ export class AuditEntryDto {
 
 export class AuditPageDto {
   items!: AuditEntryDto[];
-  @ApiPropertyOptional({ nullable: true, type: String, description: 'Pass as `before` for the next page' })
+  @ApiProperty({
+    nullable: true,
+    type: String,
+    description: 'Pass as `before` for the next page; null: no more',
+  })
   next!: string | null;
 }

@@ -126,7 +126,7 @@ export class ConfigCentreService {
     const [items, total] = await this.versions.list(limit, offset);
     const rows = items.map(({ plan, ...meta }) => ({
       ...meta,
-      summary: (plan as unknown as ConfigPlan).summary,
+      summary: plan.summary,
     }));
     return { items: rows, total, limit, offset };
   }
@@ -173,7 +173,7 @@ export class ConfigCentreService {
       author: options.source.actor,
       message: meta.message,
       document: desired as unknown as Record<string, unknown>,
-      plan: plan as unknown as Record<string, unknown>,
+      plan,
       restoredFrom: meta.restoredFrom,
     });
     await this.writeReadViews(m, version, desired);

@@ -63,7 +63,9 @@ export class ConfigVersionsStore {
   }
 
   async insert(m: EntityManager, version: Omit<ConfigVersionEntity, 'createdAt'>): Promise<void> {
-    await m.getRepository(ConfigVersionEntity).insert(version);
+    // The plan as a plain object: TypeORM's deep-partial insert type cannot take its `unknown` field values.
+    const plan: object = version.plan;
+    await m.getRepository(ConfigVersionEntity).insert({ ...version, plan });
   }
 
   /** Replaces the endpoints, services and idcs tables with `rows` (same transaction), 1000 rows a statement. */

@@ -111,7 +111,10 @@ export class ConfigController {
   @Get('schema')
   @MinRole('viewer')
   @ApiOperation({ summary: 'The JSON Schema of the config file (for editors)' })
-  @ApiOkResponse({ description: 'JSON Schema (draft 2020-12)', schema: { type: 'object' } })
+  @ApiOkResponse({
+    description: 'JSON Schema (draft 2020-12)',
+    schema: { type: 'object', additionalProperties: true },
+  })
   schema() {
     return configJsonSchema();
   }
@@ -133,7 +136,6 @@ export class ConfigController {
     const v = await this.config.getVersion(n);
     return {
       ...v,
-      plan: v.plan as unknown as PlanDto,
       document: this.config.redacted(v) as Record<string, unknown>,
     };
   }

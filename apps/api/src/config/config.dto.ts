@@ -30,9 +30,34 @@ export class DiffQuery {
   against?: number;
 }
 
+/**
+ * Any JSON value, as a `oneOf` of the JSON types: a declared combinator makes the swagger plugin drop
+ * the `object` type it infers from `unknown`.
+ */
+const ANY_JSON = {
+  nullable: true,
+  oneOf: [
+    { type: 'string' },
+    { type: 'number' },
+    { type: 'boolean' },
+    { type: 'object', additionalProperties: true },
+    { type: 'array', items: {} },
+  ],
+};
+
 export class FieldChangeDto {
   @ApiProperty({ example: 'endpoints[sha-1].capacity' }) path!: string;
+  @ApiPropertyOptional({
+    ...ANY_JSON,
+    example: 100,
+    description: 'The old value (any JSON); absent for an added field',
+  })
   before?: unknown;
+  @ApiPropertyOptional({
+    ...ANY_JSON,
+    example: 50,
+    description: 'The new value (any JSON); absent for a removed field',
+  })
   after?: unknown;
 }
 

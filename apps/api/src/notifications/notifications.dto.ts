@@ -79,7 +79,7 @@ export class NotificationDto {
 export class NotificationPageDto {
   /** Newest first */
   items!: NotificationDto[];
-  @ApiPropertyOptional({
+  @ApiProperty({
     nullable: true,
     type: String,
     description: 'Cursor of the next page; null at the end',

@@ -100,11 +100,12 @@ export class ActionDto extends ActionSummaryDto {
   })
   plan!: object;
   @ApiProperty({
-    type: 'array',
-    items: { type: 'object', additionalProperties: true },
-    description: 'The guardrails checked, in order',
+    type: [String],
+    example: ['kill-switch', 'freeze', 'cooldown'],
+    description:
+      'The names of the guardrails passed, in the order checked; for a refused action, the one that refused',
   })
-  guardrails!: object;
+  guardrails!: string[];
   @ApiProperty({
     ...WEIGHTS_SCHEMA,
     description: 'The weights when the action started: what a rollback restores',
@@ -123,7 +124,11 @@ export class ActionDecisionDto extends ActionDto {
 
 export class ActionPageDto {
   items!: ActionSummaryDto[];
-  @ApiPropertyOptional({ nullable: true, type: String, description: 'Pass as `cursor` for the next page' })
+  @ApiProperty({
+    nullable: true,
+    type: String,
+    description: 'Pass as `cursor` for the next page; null: no more',
+  })
   next!: string | null;
 }
 

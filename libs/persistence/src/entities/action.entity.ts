@@ -56,9 +56,9 @@ export class ActionEntity {
   @Column('jsonb')
   plan!: object;
 
-  /** The guardrails checked, in order, and the one that refused, if any. */
+  /** The names of the guardrails passed, in order; for a refused action, the one that refused. */
   @Column('jsonb', { default: [] })
-  guardrails!: object;
+  guardrails!: string[];
 
   @Column('jsonb', { name: 'weights_before' })
   weightsBefore!: Record<string, number>;

@@ -1,4 +1,5 @@
 import { Column, CreateDateColumn, Entity, PrimaryColumn } from 'typeorm';
+import type { ConfigPlan } from '@libs/config';
 
 /** One applied desired state. Versions are never edited; a restore appends a new one. */
 @Entity('config_versions')
@@ -18,7 +19,7 @@ export class ConfigVersionEntity {
 
   /** The plan against the previous version, as shown by a dry run. */
   @Column('jsonb')
-  plan!: object;
+  plan!: ConfigPlan;
 
   @Column('int', { name: 'restored_from', nullable: true })
   restoredFrom!: number | null;
