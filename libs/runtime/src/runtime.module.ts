@@ -4,6 +4,7 @@ import { TerminusModule } from '@nestjs/terminus';
 import { PersistenceModule } from '@libs/persistence';
 import { AuditService } from './audit/audit.service';
 import { ApiKeyService } from './auth/api-key.service';
+import { ApiKeysStore } from './auth/api-keys.store';
 import { AuthFailureLimiter } from './auth/auth-failure-limiter';
 import { AuthGuard } from './auth/auth.guard';
 import { AuthService } from './auth/auth.service';
@@ -27,6 +28,7 @@ import { REDIS, RedisCloser, redisProvider } from './redis.provider';
   providers: [
     redisProvider,
     RedisCloser,
+    ApiKeysStore,
     ApiKeyService,
     AuthFailureLimiter,
     AuthService,
