@@ -9,6 +9,7 @@ import { AuthFailureLimiter } from './auth/auth-failure-limiter';
 import { AuthGuard } from './auth/auth.guard';
 import { AuthService } from './auth/auth.service';
 import { ConfigFollower } from './config-follower.service';
+import { ConfigHeadStore } from './config-head.store';
 import { SelfCheckController } from './self-check/self-check.controller';
 import { Readiness } from './self-check/readiness';
 import { HttpExceptionFilter } from './http-exception.filter';
@@ -34,6 +35,7 @@ import { REDIS, RedisCloser, redisProvider } from './redis.provider';
     AuthService,
     AuditService,
     MetricsService,
+    ConfigHeadStore,
     ConfigFollower,
     Readiness,
     { provide: APP_GUARD, useClass: AuthGuard },
