@@ -1,6 +1,6 @@
 import { DataSource } from 'typeorm';
 import { AlertFacts } from '../apps/controller/src/automation/alert-facts';
-import { alertFactsSource } from '../apps/controller/src/automation/alert-facts-source';
+import { AlertsStore } from '../apps/controller/src/automation/alerts-store';
 import { call } from './support/http';
 import { poll } from './support/poll';
 import { startVigil, type VigilUnderTest } from './support/vigil-app';
@@ -23,7 +23,7 @@ function prng(seed: number) {
 describe('the alerts the rules see', () => {
   let vigil: VigilUnderTest;
   let webhookKey = '';
-  let source: ReturnType<typeof alertFactsSource>;
+  let source: AlertsStore;
 
   const post = async (alerts: unknown[]) => {
     const res = await call(vigil.url, 'POST', '/api/v1/webhooks/generic', {
@@ -36,7 +36,7 @@ describe('the alerts the rules see', () => {
 
   beforeAll(async () => {
     vigil = await startVigil({ VIGIL_ROLES: 'api' });
-    source = alertFactsSource(vigil.app.get(DataSource));
+    source = new AlertsStore(vigil.app.get(DataSource));
     const res = await call(vigil.url, 'POST', '/api/v1/api-keys', {
       token: vigil.adminToken,
       json: { name: 'webhook-key', role: 'webhook' },

@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { AlertsStore } from './automation/alerts-store';
 import { AutomationStore } from './automation/automation-store';
 import { AutomationService } from './automation/automation.service';
 import { ControllerLease } from './controller-lease';
@@ -22,6 +23,7 @@ import { TrafficWeights } from './traffic-weights';
     HealthStore,
     NotificationStore,
     AutomationStore,
+    AlertsStore,
     HealthService,
     NotifierService,
     AutomationService,

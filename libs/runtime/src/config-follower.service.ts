@@ -1,9 +1,7 @@
 import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
-import { InjectRepository } from '@nestjs/typeorm';
 import Redis from 'ioredis';
-import { Repository } from 'typeorm';
 import { ENV, withCurrentDefaults, type Env, type StoredConfig } from '@libs/config';
-import { ConfigVersionEntity } from '@libs/persistence';
+import { ConfigHeadStore } from './config-head.store';
 import { CONFIG_CHANNEL, REDIS, redisKey, subscriberOf } from './redis.provider';
 
 /** Called with each new config version, in order, one call at a time. */
@@ -31,7 +29,7 @@ export class ConfigFollower implements OnApplicationBootstrap, OnApplicationShut
   constructor(
     @Inject(ENV) private readonly env: Env,
     @Inject(REDIS) private readonly redis: Redis,
-    @InjectRepository(ConfigVersionEntity) private readonly versions: Repository<ConfigVersionEntity>,
+    private readonly versions: ConfigHeadStore,
   ) {}
 
   /** Registers a listener; it gets the current version at start-up, then every new one. */
@@ -64,7 +62,7 @@ export class ConfigFollower implements OnApplicationBootstrap, OnApplicationShut
   }
 
   private async load(): Promise<void> {
-    const head = await this.versions.findOne({ where: {}, order: { version: 'DESC' } });
+    const head = await this.versions.head();
     if (!head || head.version <= this.version) return;
     const config = withCurrentDefaults(head.document, (message) =>
       this.logger.error(`config version ${head.version}: ${message}`),

@@ -4,10 +4,12 @@ import { TerminusModule } from '@nestjs/terminus';
 import { PersistenceModule } from '@libs/persistence';
 import { AuditService } from './audit/audit.service';
 import { ApiKeyService } from './auth/api-key.service';
+import { ApiKeysStore } from './auth/api-keys.store';
 import { AuthFailureLimiter } from './auth/auth-failure-limiter';
 import { AuthGuard } from './auth/auth.guard';
 import { AuthService } from './auth/auth.service';
 import { ConfigFollower } from './config-follower.service';
+import { ConfigHeadStore } from './config-head.store';
 import { SelfCheckController } from './self-check/self-check.controller';
 import { Readiness } from './self-check/readiness';
 import { HttpExceptionFilter } from './http-exception.filter';
@@ -27,11 +29,13 @@ import { REDIS, RedisCloser, redisProvider } from './redis.provider';
   providers: [
     redisProvider,
     RedisCloser,
+    ApiKeysStore,
     ApiKeyService,
     AuthFailureLimiter,
     AuthService,
     AuditService,
     MetricsService,
+    ConfigHeadStore,
     ConfigFollower,
     Readiness,
     { provide: APP_GUARD, useClass: AuthGuard },

@@ -1,21 +1,12 @@
 import type { DataSource } from 'typeorm';
-import { alertExpiredEvent, type AlertEvent, type AlertExpiryCause, type AlertSource } from '@libs/domain';
-import { insertTimelineEvents, type AlertRecord } from '@libs/persistence';
+import { alertExpiredEvent, type AlertEvent } from '@libs/domain';
+import { insertTimelineEvents } from '@libs/persistence';
+import type { AlertsStore, ExpiredRow } from './alerts-store';
 
 /** Alerts are checked for expiry at most this often. */
 export const ALERT_EXPIRY_EVERY_MS = 1000;
 /** Alerts resolved per statement: a large backlog goes over several ticks, in short transactions. */
 const BATCH = 1000;
-
-interface ExpiredRow extends Pick<
-  AlertRecord,
-  'fingerprint' | 'name' | 'labels' | 'annotations' | 'service' | 'idc' | 'endpoint' | 'generator_url'
-> {
-  source: AlertSource;
-  starts_ms: string;
-  ends_ms: string;
-  cause: AlertExpiryCause;
-}
 
 /**
  * Resolves firing alerts that no resolve will come for: their `endsAt` passed (Alertmanager's own
@@ -29,6 +20,7 @@ export class AlertExpiry {
 
   constructor(
     private readonly db: DataSource,
+    private readonly store: Pick<AlertsStore, 'expireDue'>,
     private readonly publish: (events: readonly AlertEvent[]) => Promise<void>,
   ) {}
 
@@ -37,24 +29,7 @@ export class AlertExpiry {
     if (now - this.ranAt < ALERT_EXPIRY_EVERY_MS) return [];
     this.ranAt = now;
     const events = await this.db.transaction(async (m) => {
-      // An UPDATE answers [rows, count].
-      const [rows]: [ExpiredRow[], number] = await m.query(
-        `WITH due AS (
-           SELECT fingerprint,
-                  CASE WHEN ends_at <= to_timestamp($1 / 1000.0) THEN 'endsAt' ELSE 'resolveAfter' END AS cause
-           FROM alerts
-           WHERE status = 'firing' AND (ends_at <= to_timestamp($1 / 1000.0)
-             OR ($2::bigint IS NOT NULL AND updated_at < to_timestamp(($1 - $2) / 1000.0)))
-           ORDER BY fingerprint LIMIT ${BATCH} FOR UPDATE SKIP LOCKED
-         )
-         UPDATE alerts a SET status = 'resolved', updated_at = now(),
-           ends_at = CASE WHEN due.cause = 'endsAt' THEN a.ends_at ELSE to_timestamp($1 / 1000.0) END
-         FROM due WHERE a.fingerprint = due.fingerprint
-         RETURNING a.fingerprint, a.source, a.name, a.labels, a.annotations, a.service, a.idc, a.endpoint,
-           a.generator_url, due.cause, (extract(epoch FROM a.starts_at) * 1000)::bigint AS starts_ms,
-           (extract(epoch FROM a.ends_at) * 1000)::bigint AS ends_ms`,
-        [now, resolveAfterMs],
-      );
+      const rows = await this.store.expireDue(m, now, resolveAfterMs, BATCH);
       const expired = rows.map((r) => toEvent(r, now));
       await insertTimelineEvents(m, expired);
       return expired;

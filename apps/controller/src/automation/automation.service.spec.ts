@@ -8,6 +8,7 @@ import { ControllerLease } from '../controller-lease';
 import { HealthService } from '../health/health.service';
 import { NotifierService } from '../notify/notifier.service';
 import { TrafficWeights } from '../traffic-weights';
+import { AlertsStore } from './alerts-store';
 import { AutomationStore, type NewAction } from './automation-store';
 import { AutomationService } from './automation.service';
 import { twoIdcConfig } from '../testing/two-idc-config';
@@ -89,6 +90,7 @@ async function setup(guards: Partial<ShiftGuards> = {}) {
   // No Postgres: the alert reads and expiry fail, which the service logs and goes on without.
   const db = {
     query: jest.fn(async () => Promise.reject(new Error('no database here'))),
+    manager: { query: jest.fn(async () => Promise.reject(new Error('no database here'))) },
     transaction: jest.fn(async () => Promise.reject(new Error('no database here'))),
   };
   const redis = { get: jest.fn(async () => null), publish: jest.fn(async () => 0) };
@@ -96,6 +98,7 @@ async function setup(guards: Partial<ShiftGuards> = {}) {
     providers: [
       AutomationService,
       TrafficWeights,
+      AlertsStore,
       { provide: AutomationStore, useValue: store },
       { provide: ControllerLease, useValue: lease },
       { provide: NotifierService, useValue: notifier },

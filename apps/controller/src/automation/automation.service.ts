@@ -37,7 +37,7 @@ import { NotifierService } from '../notify/notifier.service';
 import { TrafficWeights } from '../traffic-weights';
 import { AlertExpiry } from './alert-expiry';
 import { AlertFacts } from './alert-facts';
-import { alertFactsSource } from './alert-facts-source';
+import { AlertsStore } from './alerts-store';
 import { AutomationStore } from './automation-store';
 import { Executor } from './executor';
 import { RuleMemory } from './rule-memory';
@@ -84,15 +84,16 @@ export class AutomationService implements OnModuleInit {
     @InjectDataSource() db: DataSource,
     @Inject(REDIS) redis: Redis,
     private readonly store: AutomationStore,
+    alerts: AlertsStore,
     private readonly health: HealthService,
     private readonly lease: ControllerLease,
     private readonly weights: TrafficWeights,
     private readonly notifier: NotifierService,
     private readonly follower: ConfigFollower,
   ) {
-    this.alertFacts = new AlertFacts(alertFactsSource(db), (message) => this.logger.warn(message));
+    this.alertFacts = new AlertFacts(alerts, (message) => this.logger.warn(message));
     const channel = redisKey(env, HEALTH_KEYS.events);
-    this.alertExpiry = new AlertExpiry(db, (events) => publishTimelineEvents(redis, channel, events));
+    this.alertExpiry = new AlertExpiry(db, alerts, (events) => publishTimelineEvents(redis, channel, events));
     this.runner = new RulesRunner({
       budgetMs: env.VIGIL_RULE_EVAL_BUDGET_MS,
       clock: () => performance.now(),

@@ -6,15 +6,13 @@ import {
   OnApplicationShutdown,
   OnModuleInit,
 } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
 import { DelayedError, UnrecoverableError, Worker, type Job } from 'bullmq';
 import Redis from 'ioredis';
 import { Counter } from 'prom-client';
-import { DataSource, Repository } from 'typeorm';
 import { ENV, formatDuration, openSecret, type Env, type StoredConfig } from '@libs/config';
 import type { Notice } from '@libs/domain';
 import { deliver, DeliveryError, type ChannelTarget } from '@libs/notify';
-import { NotificationEntity } from '@libs/persistence';
+import type { NotificationEntity } from '@libs/persistence';
 import {
   bullPrefix,
   createBullConnection,
@@ -25,6 +23,7 @@ import {
   type NotificationJob,
 } from '@libs/queue';
 import { ConfigFollower, MetricsService } from '@libs/runtime';
+import { NotificationStore } from './notification-store';
 
 type Channel = StoredConfig['channels'][number];
 
@@ -42,7 +41,6 @@ type SentNote = NonNullable<NotificationJob['sent']>;
 @Injectable()
 export class DeliveryProcessor implements OnModuleInit, OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger(DeliveryProcessor.name);
-  private readonly rows: Repository<NotificationEntity>;
   private readonly deliveries: Counter<'channel' | 'result'>;
   private readonly triggerWaitMs: number;
   private channels = new Map<string, Channel>();
@@ -51,11 +49,10 @@ export class DeliveryProcessor implements OnModuleInit, OnApplicationBootstrap, 
 
   constructor(
     @Inject(ENV) private readonly env: Env,
-    @InjectDataSource() db: DataSource,
+    private readonly rows: NotificationStore,
     metrics: MetricsService,
     private readonly follower: ConfigFollower,
   ) {
-    this.rows = db.getRepository(NotificationEntity);
     this.triggerWaitMs = triggerWaitLimitMs(env.VIGIL_NOTIFY_ATTEMPTS, env.VIGIL_NOTIFY_BACKOFF_MS);
     this.deliveries = new Counter({
       name: 'vigil_notification_deliveries_total',
@@ -101,7 +98,7 @@ export class DeliveryProcessor implements OnModuleInit, OnApplicationBootstrap, 
   }
 
   private async process(job: Job<NotificationJob>, token?: string): Promise<string> {
-    const row = await this.rows.findOneBy({ id: job.data.notificationId });
+    const row = await this.rows.find(job.data.notificationId);
     if (!row || row.state !== 'pending') return 'skipped'; // delivered already, or re-sent under another job
     if (job.data.sent) return this.markDelivered(job, row, job.data.sent); // sent: only the record failed
     const note = await this.waitForTrigger(job, row, token);
@@ -122,7 +119,7 @@ export class DeliveryProcessor implements OnModuleInit, OnApplicationBootstrap, 
    * was queued; past that it goes, and the returned note says why.
    */
   private async waitForTrigger(job: Job<NotificationJob>, row: NotificationEntity, token?: string) {
-    if (row.phase === 'trigger' || !(await this.triggerPending(row))) return undefined;
+    if (row.phase === 'trigger' || !(await this.rows.earlierPending(row))) return undefined;
     const waited = Date.now() - job.timestamp;
     if (waited < this.triggerWaitMs) {
       await job.moveToDelayed(Date.now() + triggerRecheckDelayMs(waited, this.triggerWaitMs), token);
@@ -140,15 +137,12 @@ export class DeliveryProcessor implements OnModuleInit, OnApplicationBootstrap, 
    */
   private async markDelivered(job: Job<NotificationJob>, row: NotificationEntity, sent: SentNote) {
     try {
-      await this.rows.update(
-        { id: row.id, state: 'pending' },
-        {
-          state: 'delivered',
-          attempts: row.attempts + 1,
-          lastError: sent.note ?? null,
-          deliveredAt: new Date(sent.at),
-        },
-      );
+      await this.rows.updatePending(row.id, {
+        state: 'delivered',
+        attempts: row.attempts + 1,
+        lastError: sent.note ?? null,
+        deliveredAt: new Date(sent.at),
+      });
     } catch (err) {
       this.logger.warn(
         `notification ${row.id} to ${row.channel} was sent, not recorded: ${(err as Error).message}`,
@@ -170,28 +164,17 @@ export class DeliveryProcessor implements OnModuleInit, OnApplicationBootstrap, 
     const message = err instanceof Error ? err.message : String(err);
     const retryable = !(err instanceof DeliveryError) || err.retryable;
     const last = !retryable || job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
-    await this.rows.update(
-      { id: row.id, state: 'pending' },
-      { attempts: row.attempts + 1, lastError: message, ...(last ? { state: 'failed' as const } : {}) },
-    );
+    await this.rows.updatePending(row.id, {
+      attempts: row.attempts + 1,
+      lastError: message,
+      ...(last ? { state: 'failed' as const } : {}),
+    });
     this.deliveries.inc({ channel: row.channel, result: last ? 'failed' : 'retry' });
     if (!last) throw err;
     this.logger.warn(
       `notification ${row.id} to ${row.channel} failed after ${row.attempts + 1} attempt(s): ${message}`,
     );
     throw new UnrecoverableError(message);
-  }
-
-  /** Whether an earlier notification of the same incident to the same channel still waits for delivery. */
-  private triggerPending(row: NotificationEntity): Promise<boolean> {
-    return this.rows
-      .createQueryBuilder('n')
-      .where('n.incident_key = :incident AND n.channel = :channel', {
-        incident: row.incidentKey,
-        channel: row.channel,
-      })
-      .andWhere("n.state = 'pending' AND n.created_at < :created", { created: row.createdAt })
-      .getExists();
   }
 
   /**

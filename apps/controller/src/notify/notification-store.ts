@@ -20,7 +20,15 @@ export interface SweepPage {
   id: string;
 }
 
-/** The notifier's reads and writes: notifications, silences, and the actions it reports on. */
+/** What the delivery worker writes on a notification after an attempt. */
+export type NotificationChanges = Partial<
+  Pick<NotificationEntity, 'state' | 'attempts' | 'lastError' | 'deliveredAt'>
+>;
+
+/**
+ * The notifier's and the delivery worker's reads and writes: notifications, silences, and the
+ * actions the notifier reports on.
+ */
 @Injectable()
 export class NotificationStore {
   constructor(@InjectDataSource() private readonly db: DataSource) {}
@@ -75,6 +83,29 @@ export class NotificationStore {
       for (const r of existing) stored.set(r.dedup_key, r.state);
     }
     return { stored, pending: inserted.filter((r) => r.state === 'pending').map((r) => r.id) };
+  }
+
+  /** The notification, or null (deleted by retention). */
+  find(id: string): Promise<NotificationEntity | null> {
+    return this.db.getRepository(NotificationEntity).findOneBy({ id });
+  }
+
+  /** Updates the notification if it is still pending (else nothing: delivered, failed or re-sent). */
+  async updatePending(id: string, changes: NotificationChanges): Promise<void> {
+    await this.db.getRepository(NotificationEntity).update({ id, state: 'pending' }, changes);
+  }
+
+  /** Whether an earlier notification of the same incident to the same channel still waits for delivery. */
+  earlierPending(row: NotificationEntity): Promise<boolean> {
+    return this.db
+      .getRepository(NotificationEntity)
+      .createQueryBuilder('n')
+      .where('n.incident_key = :incident AND n.channel = :channel', {
+        incident: row.incidentKey,
+        channel: row.channel,
+      })
+      .andWhere("n.state = 'pending' AND n.created_at < :created", { created: row.createdAt })
+      .getExists();
   }
 
   /** Silences in force now or later (expired ones never match again). */

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import { InjectRepository } from '@nestjs/typeorm';
-import { EntityManager, LessThan, Repository } from 'typeorm';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource, LessThan, type EntityManager } from 'typeorm';
 import { AuditEntryEntity } from '@libs/persistence';
 
 /** Who did it and from where; comes from the request (see `AuditSource`). */
@@ -15,20 +15,26 @@ export interface AuditRecord extends AuditActor {
   summary?: Record<string, unknown>;
 }
 
-/** Appends to and reads the audit log; nothing here (or in the database) can edit an entry. */
+/**
+ * Appends to and reads the audit log (the store of `audit_log`); nothing here (or in the database) can
+ * edit an entry. Every method takes the manager to use (a transaction's, or the data source's when
+ * left out).
+ */
 @Injectable()
 export class AuditService {
-  constructor(@InjectRepository(AuditEntryEntity) private readonly entries: Repository<AuditEntryEntity>) {}
+  constructor(@InjectDataSource() private readonly db: DataSource) {}
 
   /** Appends an entry; pass the transaction's manager so the entry commits with the change it records. */
-  async record(entry: AuditRecord, manager?: EntityManager): Promise<void> {
-    const repo = manager ? manager.getRepository(AuditEntryEntity) : this.entries;
-    await repo.insert({ ...entry, summary: entry.summary ?? {} });
+  async record(entry: AuditRecord, m: EntityManager = this.db.manager): Promise<void> {
+    await m.getRepository(AuditEntryEntity).insert({ ...entry, summary: entry.summary ?? {} });
   }
 
   /** Newest first; `before` is the id of the last entry of the previous page. */
-  async list(query: { limit: number; before?: string; actor?: string; action?: string }) {
-    const items = await this.entries.find({
+  async list(
+    query: { limit: number; before?: string; actor?: string; action?: string },
+    m: EntityManager = this.db.manager,
+  ) {
+    const items = await m.getRepository(AuditEntryEntity).find({
       where: {
         ...(query.before ? { id: LessThan(query.before) } : {}),
         ...(query.actor ? { actor: query.actor } : {}),

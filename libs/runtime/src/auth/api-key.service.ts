@@ -1,11 +1,12 @@
 import { ConflictException, Inject, Injectable, NotFoundException } from '@nestjs/common';
-import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
+import { InjectDataSource } from '@nestjs/typeorm';
 import { createHash, randomBytes, randomUUID, timingSafeEqual } from 'node:crypto';
-import { DataSource, IsNull, Repository } from 'typeorm';
+import { DataSource } from 'typeorm';
 import { ENV, type Env } from '@libs/config';
 import type { ApiRole } from '@libs/domain';
-import { ApiKeyEntity } from '@libs/persistence';
+import type { ApiKeyEntity } from '@libs/persistence';
 import { AuditService, type AuditActor } from '../audit/audit.service';
+import { ApiKeysStore } from './api-keys.store';
 import type { Principal } from './principal';
 
 const TOKEN_PREFIX = 'vgl_';
@@ -32,7 +33,7 @@ export class ApiKeyService {
   private readonly bootstrapHash: Buffer | null;
 
   constructor(
-    @InjectRepository(ApiKeyEntity) private readonly keys: Repository<ApiKeyEntity>,
+    private readonly keys: ApiKeysStore,
     @InjectDataSource() private readonly db: DataSource,
     private readonly audit: AuditService,
     @Inject(ENV) env: Env,
@@ -44,7 +45,7 @@ export class ApiKeyService {
   async create(name: string, role: ApiRole, source: AuditActor): Promise<ApiKeyView & { token: string }> {
     if (name === BOOTSTRAP_ADMIN) throw new ConflictException(`the name "${BOOTSTRAP_ADMIN}" is reserved`);
     const token = TOKEN_PREFIX + randomBytes(32).toString('base64url');
-    const key = this.keys.create({
+    const key = this.keys.build({
       id: randomUUID(),
       name,
       role,
@@ -56,7 +57,7 @@ export class ApiKeyService {
     });
     try {
       await this.db.transaction(async (m) => {
-        await m.getRepository(ApiKeyEntity).insert(key);
+        await this.keys.insert(m, key);
         await this.audit.record(
           {
             ...source,
@@ -77,7 +78,7 @@ export class ApiKeyService {
   }
 
   async list(): Promise<ApiKeyView[]> {
-    const keys = await this.keys.find({ where: { revokedAt: IsNull() }, order: { createdAt: 'ASC' } });
+    const keys = await this.keys.listActive();
     return keys.map(toView);
   }
 
@@ -86,16 +87,9 @@ export class ApiKeyService {
     return this.db.transaction(async (m) => {
       const revokedAt = new Date();
       // Only an active key can be revoked: of two concurrent DELETEs, one wins and one gets 404.
-      const result = await m
-        .createQueryBuilder()
-        .update(ApiKeyEntity)
-        .set({ revokedAt })
-        .where('id = :id AND revoked_at IS NULL', { id })
-        .returning('*')
-        .execute();
-      const row = (result.raw as Array<{ name: string }>)[0];
-      if (!row) throw new NotFoundException(`no active API key with id "${id}"`);
-      const key = await m.getRepository(ApiKeyEntity).findOneByOrFail({ id });
+      if (!(await this.keys.revoke(m, id, revokedAt)))
+        throw new NotFoundException(`no active API key with id "${id}"`);
+      const key = await this.keys.get(id, m);
       await this.audit.record(
         { ...source, action: 'api-key.revoke', target: `api-key/${key.name}`, summary: { id } },
         m,
@@ -111,11 +105,11 @@ export class ApiKeyService {
       return { keyId: null, name: BOOTSTRAP_ADMIN, role: 'admin' };
     }
     if (!token.startsWith(TOKEN_PREFIX)) return null;
-    const key = await this.keys.findOne({ where: { hash: hash.toString('hex'), revokedAt: IsNull() } });
+    const key = await this.keys.findActiveByHash(hash.toString('hex'));
     if (!key) return null;
     const now = Date.now();
     if (!key.lastUsedAt || now - key.lastUsedAt.getTime() > LAST_USED_RESOLUTION_MS) {
-      await this.keys.update({ id: key.id }, { lastUsedAt: new Date(now) });
+      await this.keys.setLastUsed(key.id, new Date(now));
     }
     return { keyId: key.id, name: key.name, role: key.role };
   }

@@ -1,0 +1,18 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource, type EntityManager } from 'typeorm';
+import { ConfigVersionEntity } from '@libs/persistence';
+
+/**
+ * What every role reads of `config_versions`: the current version (ConfigFollower). The API's reads
+ * and writes of versions are its ConfigVersionsStore (apps/api), which libs cannot import.
+ */
+@Injectable()
+export class ConfigHeadStore {
+  constructor(@InjectDataSource() private readonly db: DataSource) {}
+
+  /** The current version, or null before the first apply. */
+  head(m: EntityManager = this.db.manager): Promise<ConfigVersionEntity | null> {
+    return m.getRepository(ConfigVersionEntity).findOne({ where: {}, order: { version: 'DESC' } });
+  }
+}
