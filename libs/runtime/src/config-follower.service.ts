@@ -7,7 +7,7 @@ import { CONFIG_CHANNEL, REDIS, redisKey, subscriberOf } from './redis.provider'
 /** Called with each new config version, in order, one call at a time. */
 export type ConfigListener = (config: StoredConfig, version: number) => Promise<void> | void;
 
-/** A lost announcement is caught up by this poll (a cheap `max(version)` query). */
+/** A lost announcement is caught up by this poll (it reads the newest version row). */
 const POLL_MS = 10_000;
 
 /**
