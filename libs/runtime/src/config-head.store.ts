@@ -11,6 +11,14 @@ import { ConfigVersionEntity } from '@libs/persistence';
 export class ConfigHeadStore {
   constructor(@InjectDataSource() private readonly db: DataSource) {}
 
+  /** The current version number (one `max(version)`), 0 before the first apply. */
+  async newestVersion(m: EntityManager = this.db.manager): Promise<number> {
+    const [row] = await m.query<Array<{ v: number | null }>>(
+      'SELECT max(version)::int AS v FROM config_versions',
+    );
+    return row?.v ?? 0;
+  }
+
   /** The current version, or null before the first apply. */
   head(m: EntityManager = this.db.manager): Promise<ConfigVersionEntity | null> {
     return m.getRepository(ConfigVersionEntity).findOne({ where: {}, order: { version: 'DESC' } });
