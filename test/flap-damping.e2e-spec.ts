@@ -213,12 +213,16 @@ describe('flap damping never keeps a dead IDC in rotation (fleet, all roles, fak
       doc.services[0].policy.unhealthyBelow ?? 0.5,
     );
 
-    // While it was only flaky (half its requests reset), sha never looked HEALTHY, nor at full capacity:
-    // a flapping endpoint that is up counts at its success ratio (the last 30 s: flapping by then).
-    const settled = flaky.filter((s) => s.at >= flakyFrom + 30_000);
-    expect(settled.length).toBeGreaterThanOrEqual(20);
+    // While it was only flaky (half its requests reset), sha never looked HEALTHY, nor at full capacity,
+    // and its ratio said so: a flapping endpoint that is up counts at its success ratio. The last 20 s:
+    // by then the endpoints are flapping (an endpoint that has not changed state five times yet still
+    // counts in full when up, so one sample may read 0.9; the mean may not).
+    const settled = flaky.filter((s) => s.at >= flakyFrom + 40_000);
+    expect(settled.length).toBeGreaterThanOrEqual(12);
     expect(settled.filter((s) => s.state === 'HEALTHY').map((s) => s.at)).toEqual([]);
-    expect(Math.max(...settled.map((s) => s.healthyRatio))).toBeLessThan(0.9);
+    const ratios = settled.map((s) => s.healthyRatio);
+    expect(Math.max(...ratios)).toBeLessThan(1);
+    expect(ratios.reduce((a, b) => a + b, 0) / ratios.length).toBeLessThan(0.8);
   }, 150_000);
 
   it('three hard outages of one IDC within five minutes: drained at once each time, failback only after a growing hold', async () => {
