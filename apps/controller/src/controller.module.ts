@@ -4,6 +4,7 @@ import { AutomationStore } from './automation/automation-store';
 import { AutomationService } from './automation/automation.service';
 import { ControllerLease } from './controller-lease';
 import { HealthStore } from './health/health-store';
+import { ResultsWorker } from './health/results-worker';
 import { HealthService } from './health/health.service';
 import { DeliveryProcessor } from './notify/delivery.processor';
 import { NotificationStore } from './notify/notification-store';
@@ -21,6 +22,7 @@ import { TrafficWeights } from './traffic-weights';
     ControllerLease,
     TrafficWeights,
     HealthStore,
+    ResultsWorker,
     NotificationStore,
     AutomationStore,
     AlertsStore,

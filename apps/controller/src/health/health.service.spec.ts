@@ -1,23 +1,24 @@
 import { Test } from '@nestjs/testing';
-import { Worker } from 'bullmq';
 import { Registry } from 'prom-client';
 import { ENV, type StoredConfig } from '@libs/config';
-import { createBullConnection } from '@libs/queue';
 import { ConfigFollower, MetricsService, REDIS } from '@libs/runtime';
 import { ControllerLease } from '../controller-lease';
 import { TrafficWeights } from '../traffic-weights';
 import { HealthStore } from './health-store';
+import { ResultsWorker } from './results-worker';
 import { HealthService } from './health.service';
 import { twoIdcConfig } from '../testing/two-idc-config';
 
-// No Redis here: the results worker and its connection are fakes (jest.mock is hoisted above the imports).
-jest.mock('bullmq', () => ({
-  Worker: jest.fn().mockImplementation(() => ({ on: jest.fn(), close: jest.fn(async () => undefined) })),
-}));
-jest.mock('@libs/queue', () => ({
-  ...jest.requireActual<object>('@libs/queue'),
-  createBullConnection: jest.fn(() => ({ disconnect: jest.fn() })),
-}));
+/** The results queue's consumer as HealthService drives it (the real one needs Redis: the e2e tests). */
+class FakeResultsWorker {
+  running = false;
+  readonly start = jest.fn(() => {
+    this.running = true;
+  });
+  readonly stop = jest.fn(async () => {
+    this.running = false;
+  });
+}
 
 const config = twoIdcConfig();
 
@@ -71,12 +72,14 @@ async function setup() {
         yield ['vigil:probers:sha:p1', 'vigil:probers:bjs:p2'];
       })(),
   };
+  const results = new FakeResultsWorker();
   const moduleRef = await Test.createTestingModule({
     providers: [
       HealthService,
       TrafficWeights,
       { provide: ControllerLease, useValue: lease },
       { provide: HealthStore, useValue: store },
+      { provide: ResultsWorker, useValue: results },
       { provide: ConfigFollower, useValue: follower },
       { provide: MetricsService, useValue: { registry: new Registry() } },
       { provide: REDIS, useValue: redis },
@@ -84,7 +87,7 @@ async function setup() {
     ],
   }).compile();
   await moduleRef.init();
-  return { moduleRef, lease, store, follower, weights: moduleRef.get(TrafficWeights) };
+  return { moduleRef, lease, store, follower, results, weights: moduleRef.get(TrafficWeights) };
 }
 
 describe('HealthService', () => {
@@ -95,21 +98,21 @@ describe('HealthService', () => {
   afterEach(() => jest.useRealTimers());
 
   it('evaluates nothing and takes no results while it does not lead', async () => {
-    const { follower, store } = await setup();
+    const { follower, store, results } = await setup();
     await follower.refresh();
     await jest.advanceTimersByTimeAsync(5000);
-    expect(Worker).not.toHaveBeenCalled();
+    expect(results.start).not.toHaveBeenCalled();
     expect(store.publishStatus).not.toHaveBeenCalled();
   });
 
   it('on taking the lease restores the state, takes results and publishes the status each second, with the weights in force', async () => {
-    const { lease, store, follower, weights } = await setup();
+    const { lease, store, follower, weights, results } = await setup();
     weights.set(new Map([['live', { sha: 70, bjs: 30 }]]));
     await lease.acquire(5);
     expect(follower.refresh).toHaveBeenCalled(); // the config first
     expect(store.loadStatus).toHaveBeenCalled();
     expect(store.loadDetails).toHaveBeenCalled();
-    expect(Worker).toHaveBeenCalledTimes(1);
+    expect(results.start).toHaveBeenCalledTimes(1);
 
     await jest.advanceTimersByTimeAsync(1000);
     expect(store.publishStatus).toHaveBeenCalledTimes(1);
@@ -122,18 +125,16 @@ describe('HealthService', () => {
     ]);
   });
 
-  it('stops evaluating once the lease is lost, and drops the results worker and its connection', async () => {
-    const { lease, store } = await setup();
+  it('stops evaluating once the lease is lost, and stops the results worker', async () => {
+    const { lease, store, results } = await setup();
     await lease.acquire(5);
     await jest.advanceTimersByTimeAsync(2000);
     const published = store.publishStatus.mock.calls.length;
     expect(published).toBeGreaterThan(0);
 
     await lease.lose();
-    const worker = jest.mocked(Worker).mock.results[0].value as { close: jest.Mock };
-    expect(worker.close).toHaveBeenCalledWith(true);
-    const connection = jest.mocked(createBullConnection).mock.results[0].value as { disconnect: jest.Mock };
-    expect(connection.disconnect).toHaveBeenCalled();
+    expect(results.stop).toHaveBeenCalledTimes(1);
+    expect(results.running).toBe(false);
     await jest.advanceTimersByTimeAsync(5000);
     expect(store.publishStatus).toHaveBeenCalledTimes(published);
   });
@@ -149,14 +150,14 @@ describe('HealthService', () => {
   });
 
   it('gives up a take-over when the lease moved on while the state was loading', async () => {
-    const { lease, store } = await setup();
+    const { lease, store, results } = await setup();
     store.loadStatus.mockImplementationOnce(async () => {
       lease.fencingToken = null; // lost meanwhile
       return null;
     });
     await lease.acquire(5);
     expect(store.loadDetails).not.toHaveBeenCalled();
-    expect(Worker).not.toHaveBeenCalled();
+    expect(results.start).not.toHaveBeenCalled();
     await jest.advanceTimersByTimeAsync(3000);
     expect(store.publishStatus).not.toHaveBeenCalled();
   });

@@ -1,22 +1,16 @@
 import { Inject, Injectable, Logger, OnModuleInit } from '@nestjs/common';
-import { Worker } from 'bullmq';
 import Redis from 'ioredis';
 import { ENV, type Env, type StoredConfig } from '@libs/config';
 import type { HealthEvent } from '@libs/domain';
-import {
-  bullPrefix,
-  createBullConnection,
-  QUEUES,
-  type ResultBatchJob,
-  type StatusSnapshot,
-} from '@libs/queue';
+import type { ResultBatchJob, StatusSnapshot } from '@libs/queue';
 import { ConfigFollower, MetricsService, REDIS, redisKey } from '@libs/runtime';
 import { ControllerLease } from '../controller-lease';
-import { every, withTimeout } from '../timers';
+import { every } from '../timers';
 import { TrafficWeights } from '../traffic-weights';
 import { HealthEngine } from './health-engine';
 import { HealthMetrics } from './health-metrics';
 import { HealthStore } from './health-store';
+import { ResultsWorker } from './results-worker';
 
 const EVALUATE_MS = 1000;
 /** An evaluation still running after this long is stuck (a query that never returns): the next one starts anyway. */
@@ -32,8 +26,6 @@ export type EvaluatedListener = (
 const DETAILS_MS = 5000;
 const ROLLUPS_MS = 10_000;
 const RETENTION_MS = 3_600_000;
-/** A step-down waits at most this long for the results worker to close. */
-const CLOSE_MS = 2000;
 
 /**
  * The controller's health model. Partitioned ownership with one partition: only the leader (a Redis
@@ -48,8 +40,6 @@ export class HealthService implements OnModuleInit {
   private readonly logger = new Logger(HealthService.name);
   readonly engine = new HealthEngine();
   private readonly metrics: HealthMetrics;
-  private connection?: Redis;
-  private worker?: Worker<ResultBatchJob>;
   private timers: NodeJS.Timeout[] = [];
   private config: { config: StoredConfig; version: number } | null = null;
   /** When the evaluation in progress (with its listeners) started: the next one waits for a later tick. */
@@ -64,6 +54,7 @@ export class HealthService implements OnModuleInit {
     private readonly follower: ConfigFollower,
     private readonly lease: ControllerLease,
     private readonly weights: TrafficWeights,
+    private readonly results: ResultsWorker,
   ) {
     this.metrics = new HealthMetrics(metrics.registry, () => lease.leadership());
   }
@@ -101,17 +92,8 @@ export class HealthService implements OnModuleInit {
     if (restored) this.logger.log(`took over the state of ${restored} endpoints`);
     // Live vantages are not read here: each evaluation reads them first, and the SCAN takes seconds
     // on a large keyspace, which would hold the take-over past its bound.
-    if (this.worker) return;
-    this.connection = createBullConnection(this.env, 'controller');
-    this.worker = new Worker<ResultBatchJob>(QUEUES.results, async (job) => this.ingest(job.data), {
-      connection: this.connection,
-      prefix: bullPrefix(this.env),
-      concurrency: 1, // the model is one in-memory state: batches in order, one at a time
-    });
-    this.worker.on('error', (err) => this.logger.warn(`results worker: ${err.message}`));
-    this.worker.on('failed', (job, err) =>
-      this.logger.warn(`result batch ${job?.id} failed: ${err.message}`),
-    );
+    if (this.results.running) return;
+    this.results.start((batch) => this.ingest(batch));
     const warn = (message: string) => this.logger.warn(message);
     every(this.timers, EVALUATE_MS, () => this.evaluate(), warn);
     every(this.timers, ROLLUPS_MS, () => this.store.writeRollups(this.engine.takeRollups(Date.now())), warn);
@@ -120,23 +102,13 @@ export class HealthService implements OnModuleInit {
 
   /**
    * Steps down without waiting on Redis: everything is detached at once (a take-over may follow
-   * before this ends). The worker is closed with force: a graceful close first waits for its
-   * blocking connection to end, which never happens while that connection is reconnecting (it
-   * stayed pending after Redis was back), and for the batch in progress, whose completion needs Redis
-   * too. A batch cut short stalls and is taken again by the next leader. Then the connection is
-   * dropped, not quit: QUIT waits for a reconnection.
+   * before this ends); ResultsWorker.stop says how the worker goes.
    */
   private async follow(): Promise<void> {
     for (const timer of this.timers.splice(0)) clearInterval(timer);
-    const { worker, connection } = this;
-    this.worker = undefined;
-    this.connection = undefined;
-    if (!worker) return;
+    if (!this.results.running) return;
     this.logger.log('no longer leading the controllers');
-    await withTimeout(worker.close(true), CLOSE_MS, 'closing the results worker').catch((err: Error) =>
-      this.logger.warn(err.message),
-    );
-    connection?.disconnect();
+    await this.results.stop();
   }
 
   private ingest(batch: ResultBatchJob): number {
