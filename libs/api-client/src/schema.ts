@@ -1437,7 +1437,7 @@ export interface components {
             since: number;
             state: components["schemas"]["HealthState"];
             totalCapacity: number;
-            /** @description Baseline traffic weight from the config */
+            /** @description Share of the service's traffic in percent: the weights in force (after shifts), else the config's baseline */
             weight: number;
         };
         IncidentDto: {
