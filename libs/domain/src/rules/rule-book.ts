@@ -24,6 +24,9 @@ export interface RuleBook {
   disabled: Record<string, number>;
 }
 
+/** The book's Redis key under the prefix: written by the controller leader, read by the API. */
+export const RULE_BOOK_KEY = 'rules:book';
+
 export const EMPTY_RULE_BOOK: RuleBook = Object.freeze({
   states: Object.freeze({}),
   actedAt: Object.freeze({}),
