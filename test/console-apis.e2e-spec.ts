@@ -1,3 +1,4 @@
+import { startReceiver, type Receiver } from '@libs/fleet';
 import Redis from 'ioredis';
 import { encodeRuleBook, EMPTY_RULE_BOOK, RULE_BOOK_KEY } from '@libs/domain';
 import { redisKey } from '@libs/runtime';
@@ -8,9 +9,11 @@ import { startVigil, type VigilUnderTest } from './support/vigil-app';
 /**
  * The console's read APIs on a real Vigil (API and controller roles, no prober; the log traffic
  * manager): the rules with their live state from the leader's rule book, and a service's traffic
- * history from what Postgres records.
+ * history from what Postgres records; and the console links (VIGIL_EXTERNAL_URL) notifications carry.
  */
-const CONFIG = {
+const CONSOLE = 'https://vigil.example.com';
+
+const config = (hookUrl: string) => ({
   apiVersion: 'vigil/v1',
   idcs: [
     { name: 'sha', capacity: 1000 },
@@ -27,7 +30,8 @@ const CONFIG = {
       checks: [{ name: 'healthz', type: 'http' }],
     },
   ],
-  channels: [{ name: 'ops', type: 'webhook', url: 'http://127.0.0.1:9/hook' }],
+  channels: [{ name: 'ops', type: 'webhook', url: hookUrl }],
+  notifications: { routes: [{ channels: ['ops'], events: ['action.awaiting-approval'] }] },
   rules: [
     // Holds from the first evaluation on, for far longer than the test: pending on both IDCs.
     {
@@ -48,7 +52,7 @@ const CONFIG = {
     // Never holds: no target in the book.
     { name: 'never', when: 'idc.name == "nowhere"', actions: [{ type: 'shift-away' }] },
   ],
-};
+});
 
 const BASELINE = { bjs: 25, sha: 75 };
 const DRAIN = { bjs: 100, sha: 0 };
@@ -59,6 +63,7 @@ const paths = (res: Reply) =>
 
 describe('console APIs: rules with their state, traffic history', () => {
   let vigil: VigilUnderTest;
+  let rx: Receiver;
   let operator: string;
   let viewer: string;
 
@@ -66,8 +71,12 @@ describe('console APIs: rules with their state, traffic history', () => {
     call(vigil.url, method, `/api/v1${path}`, { token, json });
 
   beforeAll(async () => {
-    vigil = await startVigil({ VIGIL_ROLES: 'api,controller' });
-    const applied = await call(vigil.url, 'PUT', '/api/v1/config', { token: vigil.adminToken, json: CONFIG });
+    rx = await startReceiver();
+    vigil = await startVigil({ VIGIL_ROLES: 'api,controller', VIGIL_EXTERNAL_URL: `${CONSOLE}/` });
+    const applied = await call(vigil.url, 'PUT', '/api/v1/config', {
+      token: vigil.adminToken,
+      json: config(`${rx.url}/hook`),
+    });
     expect(applied.status).toBe(200);
     for (const [name, role] of [
       ['ops-dana', 'operator'],
@@ -79,7 +88,10 @@ describe('console APIs: rules with their state, traffic history', () => {
       else viewer = created.body.token;
     }
   });
-  afterAll(() => vigil?.close());
+  afterAll(async () => {
+    await vigil?.close();
+    await rx?.close();
+  });
 
   describe('GET /automation/rules', () => {
     it("shows each configured rule with its live state from the leader's memory", async () => {
@@ -244,5 +256,27 @@ describe('console APIs: rules with their state, traffic history', () => {
   it('asks for a key on both routes', async () => {
     expect((await call(vigil.url, 'GET', '/api/v1/automation/rules')).status).toBe(401);
     expect((await call(vigil.url, 'GET', '/api/v1/services/web/traffic/history')).status).toBe(401);
+  });
+
+  // Last: the open action holds the service.
+  it('links an approval request to its action and its service in the console', async () => {
+    const [waiting] = await vigil.sql<{ id: string }>(
+      `INSERT INTO actions (id, service, kind, idc, mode, state, reason, plan, weights_before)
+       VALUES (gen_random_uuid(), 'web', 'shift-away', 'sha', 'approval', 'awaiting-approval', 'sha is down', '{}', '{}')
+       RETURNING id`,
+    );
+    const body = await poll(
+      async () =>
+        rx.requests
+          .map((r) => JSON.parse(r.body) as { labels: Record<string, string>; links?: unknown })
+          .find((b) => b.labels.action === waiting.id),
+      30_000,
+      'the approval request at the webhook',
+    );
+    expect(body.links).toEqual({
+      console: `${CONSOLE}/actions/${waiting.id}`,
+      action: `${CONSOLE}/actions/${waiting.id}`,
+      service: `${CONSOLE}/services/web`,
+    });
   });
 });
