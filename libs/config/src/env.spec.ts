@@ -12,6 +12,7 @@ describe('loadEnv', () => {
     expect(env.VIGIL_MAX_JSON_BYTES).toBe(256 * 1024);
     expect(env.VIGIL_TRUST_PROXY).toEqual(['loopback']);
     expect(env.VIGIL_REDIS_COMMAND_TIMEOUT_MS).toBe(5000);
+    expect(env.VIGIL_EXTERNAL_URL).toBeUndefined();
     expect(Object.isFrozen(env)).toBe(true);
   });
 
@@ -32,7 +33,21 @@ describe('loadEnv', () => {
     expect(loadEnv({ VIGIL_TRUST_PROXY: text }).VIGIL_TRUST_PROXY).toEqual(expected);
   });
 
+  it.each<[string, string]>([
+    ['https://vigil.example.com', 'https://vigil.example.com'],
+    ['https://vigil.example.com/', 'https://vigil.example.com'],
+    ['http://10.0.0.5:8080/console//', 'http://10.0.0.5:8080/console'],
+  ])('reads VIGIL_EXTERNAL_URL=%s without its trailing slashes', (text, expected) => {
+    expect(loadEnv({ VIGIL_EXTERNAL_URL: text }).VIGIL_EXTERNAL_URL).toBe(expected);
+  });
+
+  const EXTERNAL_URL = 'VIGIL_EXTERNAL_URL: expected an absolute http(s) URL without query or fragment';
   it.each([
+    ['VIGIL_EXTERNAL_URL', 'vigil.example.com', EXTERNAL_URL],
+    ['VIGIL_EXTERNAL_URL', '/console', EXTERNAL_URL],
+    ['VIGIL_EXTERNAL_URL', 'ftp://vigil.example.com', EXTERNAL_URL],
+    ['VIGIL_EXTERNAL_URL', 'https://vigil.example.com/?tab=1', EXTERNAL_URL],
+    ['VIGIL_EXTERNAL_URL', 'https://vigil.example.com/#x', EXTERNAL_URL],
     [
       'VIGIL_TRUST_PROXY',
       'true',

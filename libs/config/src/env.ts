@@ -95,6 +95,33 @@ const envSchema = z.object({
   VIGIL_REDIS_COMMAND_TIMEOUT_MS: integer(100, 60_000, 5000),
   /** The controller leader lease's TTL: a dead leader is replaced within it; renewed at a third of it. */
   VIGIL_LEASE_TTL_MS: integer(1000, 600_000, 10_000),
+  /**
+   * The web console's base URL, e.g. https://vigil.example.com (trailing slashes dropped): when set,
+   * every notification links to the console page of its subject. Optional.
+   */
+  VIGIL_EXTERNAL_URL: z
+    .string()
+    .refine(
+      (v) => {
+        try {
+          const u = new URL(v);
+          return (
+            ['http:', 'https:'].includes(u.protocol) &&
+            !u.search &&
+            !u.hash &&
+            !v.includes('?') &&
+            !v.includes('#')
+          );
+        } catch {
+          return false;
+        }
+      },
+      {
+        message: 'expected an absolute http(s) URL without query or fragment, like https://vigil.example.com',
+      },
+    )
+    .transform((v) => v.replace(/\/+$/, ''))
+    .optional(),
   LOG_LEVEL: z.enum(LOG_LEVELS, { message: `expected one of ${LOG_LEVELS.join(', ')}` }).default('info'),
   /** A config's `secretRef` may only name variables with this prefix (never one of Vigil's own). */
   VIGIL_SECRET_REF_PREFIX: z
