@@ -302,6 +302,31 @@ describe('console sessions', () => {
       expect(resumed.status).toBe(200);
     });
 
+    it('writes last_seen_at at most once a minute, not on every request', async () => {
+      const session = await signIn(keys.viewer.token);
+      const hash = createHash('sha256').update(session.cookie.split('=')[1]).digest('hex');
+      const seen = async () =>
+        (
+          await vigil.sql<{ t: string }>(
+            'SELECT last_seen_at::text AS t FROM console_sessions WHERE token_hash = $1',
+            [hash],
+          )
+        )[0].t;
+      const fresh = await seen();
+      expect((await call(vigil.url, 'GET', '/api/v1/idcs', withCookie(session))).status).toBe(200);
+      expect(await seen()).toBe(fresh);
+      await vigil.sql(
+        `UPDATE console_sessions SET last_seen_at = now() - interval '5 minutes' WHERE token_hash = $1`,
+        [hash],
+      );
+      const old = await seen();
+      expect((await call(vigil.url, 'GET', '/api/v1/idcs', withCookie(session))).status).toBe(200);
+      const touched = await seen();
+      expect(Date.parse(touched)).toBeGreaterThan(Date.parse(old));
+      expect((await call(vigil.url, 'GET', '/api/v1/idcs', withCookie(session))).status).toBe(200);
+      expect(await seen()).toBe(touched);
+    });
+
     it('refuses an unknown session cookie with 401', async () => {
       const res = await call(vigil.url, 'GET', '/api/v1/idcs', { headers: { cookie: 'vigil_session=nope' } });
       expect(res.status).toBe(401);
