@@ -236,7 +236,7 @@ describe('console sessions', () => {
       expect(await paused()).toBe(false);
     });
 
-    it('does not count refused CSRF checks as failed authentications', async () => {
+    it('does not count refused CSRF checks as failed authentications; bad sign-ins count', async () => {
       const strict = await startVigil({ VIGIL_ROLES: 'api', VIGIL_AUTH_FAILURES_PER_MINUTE: '1' });
       try {
         const key = await call(strict.url, 'POST', '/api/v1/api-keys', {
@@ -254,6 +254,14 @@ describe('console sessions', () => {
           });
           expect(res.status).toBe(403);
         }
+        const bad = () => call(strict.url, 'POST', '/api/v1/session', { json: { apiKey: 'vgl_nope' } });
+        expect((await bad()).status).toBe(401);
+        const blocked = await bad();
+        expect(blocked.status).toBe(429);
+        expect(blocked.headers.get('retry-after')).toMatch(/^\d+$/);
+        // A valid key is still let in from a blocked address.
+        const again = await call(strict.url, 'POST', '/api/v1/session', { json: { apiKey: key.body.token } });
+        expect(again.status).toBe(201);
       } finally {
         await strict.close();
       }
