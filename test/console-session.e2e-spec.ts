@@ -335,6 +335,14 @@ describe('console sessions', () => {
       expect(await seen()).toBe(touched);
     });
 
+    it('a new sign-in from the same browser ends the session its old cookie held', async () => {
+      const first = await signIn(keys.viewer.token);
+      const second = await signIn(keys.operator.token, { cookie: first.cookie });
+      expect((await call(vigil.url, 'GET', '/api/v1/session', withCookie(first))).status).toBe(401);
+      const now = await call(vigil.url, 'GET', '/api/v1/session', withCookie(second));
+      expect(now.body).toMatchObject({ name: 'operator-key', role: 'operator' });
+    });
+
     it('refuses an unknown session cookie with 401', async () => {
       const res = await call(vigil.url, 'GET', '/api/v1/idcs', { headers: { cookie: 'vigil_session=nope' } });
       expect(res.status).toBe(401);
