@@ -4,8 +4,11 @@ import type { paths } from './schema';
 export interface VigilApiClientOptions {
   /** Where Vigil listens, e.g. `https://vigil.example.com`; `/api/v1` is part of every path. */
   baseUrl: string;
-  /** An API key (`vgl_...`), sent as `Authorization: Bearer`. */
-  token: string;
+  /**
+   * An API key (`vgl_...`), sent as `Authorization: Bearer`. Left out in the console, where the
+   * browser sends its session cookie instead.
+   */
+  token?: string;
   /** A fetch to use instead of the global one (tests, proxies). */
   fetch?: (input: Request) => Promise<Response>;
 }
@@ -20,7 +23,7 @@ export type VigilApiClient = Client<paths>;
 export function createVigilApiClient(options: VigilApiClientOptions): VigilApiClient {
   return createClient<paths>({
     baseUrl: options.baseUrl.replace(/\/+$/, ''),
-    headers: { Authorization: `Bearer ${options.token}` },
+    headers: options.token ? { Authorization: `Bearer ${options.token}` } : {},
     ...(options.fetch ? { fetch: options.fetch } : {}),
   });
 }
