@@ -55,7 +55,7 @@ function useLiveStatus() {
 
 function IdcCell({ service, idc }: { service: string; idc: IdcStatus | undefined }) {
   if (!idc) return <div role="cell" className="cell empty" />;
-  const label = `${service} in ${idc.idc}: ${idc.state} (${idc.reason}), score ${idc.score.toFixed(2)}, capacity ${formatCapacity(idc.healthyCapacity)} of ${idc.totalCapacity}, weight ${idc.weight}`;
+  const label = `${service} in ${idc.idc}: ${idc.state} (${idc.reason}), score ${Math.round(idc.score)}, capacity ${formatCapacity(idc.healthyCapacity)} of ${idc.totalCapacity}, weight ${idc.weight}`;
   return (
     <div
       role="cell"
@@ -66,7 +66,7 @@ function IdcCell({ service, idc }: { service: string; idc: IdcStatus | undefined
       title={`${idc.reason} since ${formatAgo(idc.since)}`}
     >
       <strong>{idc.state}</strong>
-      <span>score {idc.score.toFixed(2)}</span>
+      <span>score {Math.round(idc.score)}</span>
       <span>
         cap {formatCapacity(idc.healthyCapacity)}/{idc.totalCapacity} · w {idc.weight}
       </span>
