@@ -10,12 +10,12 @@ export interface IncidentScope {
 
 /**
  * The service and IDC the incident's notifications name (the most common non-empty label), and the
- * window from the first notification minus `marginMs` to the last update plus `marginMs`, capped at `now`.
+ * window from the first notification minus `marginMs` to the last update plus `marginMs`. Not capped
+ * at the clock: the result must be stable across renders, as it keys the events query.
  */
 export function incidentScope(
   notifications: ReadonlyArray<{ labels: Record<string, string>; createdAt: string; updatedAt?: string }>,
   marginMs = 15 * 60_000,
-  now = Date.now(),
 ): IncidentScope {
   const common = (key: string): string | null => {
     const counts = new Map<string, number>();
@@ -38,6 +38,6 @@ export function incidentScope(
     service: common('service'),
     idc: common('idc'),
     from: new Date(first - marginMs).toISOString(),
-    to: new Date(Math.min(now, last + marginMs)).toISOString(),
+    to: new Date(last + marginMs).toISOString(),
   };
 }

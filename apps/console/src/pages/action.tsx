@@ -216,9 +216,7 @@ function Decisions({
           }}
         >
           <p>
-            The weights go back to those from before the action:{' '}
-            {describeChange(current, action.weightsBefore)}, in one step, at once. Other executing actions of{' '}
-            {action.service} are cancelled.
+            {`The weights go back to those from before the action (${describeChange(current, action.weightsBefore)}), in one step, at once. Other executing actions of ${action.service} are cancelled.`}
           </p>
         </ConfirmDialog>
       ) : null}

@@ -137,15 +137,20 @@ function FreezeForm({ onDone }: { onDone(): void }) {
       onDone();
     } catch (err) {
       const byPath = err instanceof ApiError && err.status === 400 ? detailsByPath(err.body) : {};
+      const field = (path: string) => path.split(/[.[]/)[0];
       const known = ['services', 'idcs', 'until', 'reason'];
-      const placed = Object.fromEntries(
-        Object.entries(byPath).filter(([p]) => known.some((k) => p === k || p.startsWith(`${k}.`))),
-      );
-      setErrors(
-        Object.fromEntries(Object.entries(placed).map(([p, m]) => [p.split('.')[0], m])) as FieldErrors,
-      );
-      if (Object.keys(placed).length !== Object.keys(byPath).length || !Object.keys(byPath).length)
-        setFailure(err);
+      const placed: FieldErrors = {};
+      let unplaced = !Object.keys(byPath).length;
+      for (const [path, messages] of Object.entries(byPath)) {
+        if (!known.includes(field(path))) unplaced = true;
+        // `services[0]: unknown service "x"`: the path tells which entry, so keep it in the message.
+        else
+          (placed[field(path)] ??= []).push(
+            ...messages.map((m) => (path === field(path) ? m : `${path}: ${m}`)),
+          );
+      }
+      setErrors(placed);
+      if (unplaced) setFailure(err);
     } finally {
       setBusy(false);
     }
