@@ -2,7 +2,6 @@ import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState, type FormEvent } from 'react';
 import { Link } from 'react-router';
 import { api, ApiError, ok, type Schema } from '../api';
-import { fetchRuleStates, type RuleState } from '../automation/rule-states';
 import { detailsByPath, parseDuration, type FieldErrors } from '../silences/matchers';
 import { useCan } from '../session';
 import { ConfirmDialog } from '../ui/confirm-dialog';
@@ -366,26 +365,20 @@ function Freezes() {
   );
 }
 
-function TargetCell({ t }: { t: RuleState['targets'][number] }) {
+function TargetCell({ t }: { t: Schema<'RuleTargetStateDto'> }) {
   const extra =
-    t.state === 'pending' && t.pendingSince !== null
+    t.state === 'pending' && t.pendingSince
       ? `since ${formatAgo(t.pendingSince)}`
-      : t.state === 'cooldown' && t.cooldownLeftMs !== null
-        ? `${formatDuration(t.cooldownLeftMs)} left`
-        : t.state === 'cooldown' && t.cooldownUntil !== null
-          ? `until ${formatTime(t.cooldownUntil)}`
-          : '';
+      : t.state === 'cooldown'
+        ? `${formatDuration(t.cooldownLeftMs)} left, until ${formatTime(t.cooldownUntil)}`
+        : '';
   return (
     <li>
-      {t.service || t.idc ? (
-        <span>
-          {t.service ?? '*'}/{t.idc ?? '*'}{' '}
-        </span>
-      ) : null}
+      <span>
+        {t.service}/{t.idc}{' '}
+      </span>
       <StateBadge state={t.state} /> {extra}
-      {t.lastFiredAt !== null ? (
-        <span className="muted"> · last fired {formatAgo(t.lastFiredAt)}</span>
-      ) : null}
+      {t.lastFiredAt ? <span className="muted"> · last fired {formatAgo(t.lastFiredAt)}</span> : null}
     </li>
   );
 }
@@ -393,21 +386,16 @@ function TargetCell({ t }: { t: RuleState['targets'][number] }) {
 function Rules() {
   const rules = useQuery({
     queryKey: ['automation', 'rules'],
-    queryFn: ({ signal }) => fetchRuleStates(signal),
-    refetchInterval: 10_000,
-    retry: false,
+    queryFn: () => ok(api.GET('/api/v1/automation/rules')),
+    refetchInterval: 5_000,
   });
   return (
     <section aria-labelledby="rules-title" className="ops-section">
       <h2 id="rules-title">Rules</h2>
-      {rules.error ? (
-        <p className="muted" role="status">
-          {rules.error.message}
-        </p>
-      ) : null}
+      <ErrorBox error={rules.error} />
       {rules.isPending ? <Loading what="Loading rules" /> : null}
       {rules.data ? (
-        rules.data.length ? (
+        rules.data.rules.length ? (
           <div className="table-scroll">
             <table className="ops-table" aria-label="Rules">
               <thead>
@@ -420,19 +408,27 @@ function Rules() {
                 </tr>
               </thead>
               <tbody>
-                {rules.data.map((r) => (
-                  <tr key={r.rule}>
+                {rules.data.rules.map((r) => (
+                  <tr key={r.name}>
                     <td>
-                      <strong>{r.rule}</strong>
+                      <strong>{r.name}</strong>
+                      {r.description ? <div className="muted">{r.description}</div> : null}
                     </td>
                     <td className="wrap">
-                      <code>{r.when ?? '—'}</code>
+                      <code>{r.when}</code>
+                      {r.for ? <div className="muted">for {r.for}</div> : null}
                     </td>
                     <td className="wrap">
-                      <code>{r.action ?? '—'}</code>
+                      <code>{r.actions.join(', ')}</code>
+                      <div className="muted">cooldown {r.cooldown}</div>
                     </td>
-                    <td>{r.mode ?? '—'}</td>
+                    <td>{r.mode}</td>
                     <td>
+                      {r.state === 'disabled' ? (
+                        <p>
+                          <StateBadge state="disabled" /> since {formatTime(r.disabledAt)}
+                        </p>
+                      ) : null}
                       {r.targets.length ? (
                         <ul className="plain">
                           {r.targets.map((t, i) => (
