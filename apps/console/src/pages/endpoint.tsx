@@ -1,6 +1,6 @@
 import { useQuery } from '@tanstack/react-query';
 import { useMemo } from 'react';
-import { Link, useParams, useSearchParams } from 'react-router';
+import { Link, useParams } from 'react-router';
 import { api, ok, type Schema } from '../api';
 import { checkMatrix } from '../health/check-matrix';
 import { historyStep, parseRange, rangeMs, type RangeKey } from '../health/time-ranges';
@@ -10,6 +10,7 @@ import { formatAgo, formatDuration, formatRatio, formatTime } from '../ui/format
 import { ErrorBox, Loading, PageHeader } from '../ui/page';
 import { RangeSelect } from '../ui/range-select';
 import { StateBadge } from '../ui/state-badge';
+import { useQueryParam } from '../ui/use-query-param';
 
 type EndpointHealth = Schema<'EndpointHealthDto'>;
 type History = Schema<'HistoryDto'>;
@@ -167,7 +168,7 @@ function LastResults({ health }: { health: EndpointHealth }) {
     <section aria-labelledby="results-heading">
       <h2 id="results-heading">Last results</h2>
       {results.length ? (
-        <div className="table-scroll">
+        <div className="table-scroll" role="region" tabIndex={0} aria-label="Last results (scrollable)">
           <table className="compact">
             <caption className="visually-hidden">Newest probe results first</caption>
             <thead>
@@ -247,7 +248,7 @@ function HistoryCharts({ history, range }: { history: History; range: RangeKey }
         <summary>
           Data ({history.buckets.length} buckets of {history.step})
         </summary>
-        <div className="table-scroll">
+        <div className="table-scroll" role="region" tabIndex={0} aria-label="History data (scrollable)">
           <table className="compact">
             <caption className="visually-hidden">History buckets, oldest first</caption>
             <thead>
@@ -280,8 +281,8 @@ function HistoryCharts({ history, range }: { history: History; range: RangeKey }
 }
 
 function HistorySection({ id }: { id: string }) {
-  const [params, setParams] = useSearchParams();
-  const range = parseRange(params.get('range'));
+  const [rangeParam, setRange] = useQueryParam('range');
+  const range = parseRange(rangeParam);
   const history = useQuery({
     queryKey: ['endpoint', id, 'history', range],
     queryFn: () => {
@@ -299,15 +300,6 @@ function HistorySection({ id }: { id: string }) {
     refetchInterval: 60_000,
     placeholderData: (previous) => previous,
   });
-  const setRange = (next: RangeKey) =>
-    setParams(
-      (p) => {
-        const q = new URLSearchParams(p);
-        q.set('range', next);
-        return q;
-      },
-      { replace: true },
-    );
   return (
     <section aria-labelledby="history-heading">
       <div className="section-bar">

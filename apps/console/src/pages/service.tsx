@@ -1,9 +1,14 @@
 import { useQuery } from '@tanstack/react-query';
 import { useVirtualizer } from '@tanstack/react-virtual';
 import { useDeferredValue, useMemo, useRef } from 'react';
-import { Link, useParams, useSearchParams } from 'react-router';
+import { Link, useParams } from 'react-router';
 import { api, ok, type Schema } from '../api';
-import { endpointFiltersFromQuery, filterEndpoints, HEALTH_STATES } from '../health/endpoint-list';
+import {
+  endpointFiltersFromQuery,
+  filterEndpoints,
+  HEALTH_STATES,
+  type EndpointFilters,
+} from '../health/endpoint-list';
 import { parseRange, type RangeKey } from '../health/time-ranges';
 import { useLiveRefresh } from '../live-refresh';
 import { useCan } from '../session';
@@ -11,6 +16,7 @@ import { SetWeightsForm } from '../traffic/set-weights-form';
 import { TrafficHistoryChart } from '../traffic/traffic-history-chart';
 import { formatAgo, formatCapacity, formatDuration, formatTime } from '../ui/format';
 import { ErrorBox, Loading, PageHeader } from '../ui/page';
+import { useQueryParam } from '../ui/use-query-param';
 import { StateBadge } from '../ui/state-badge';
 
 type ServiceHealth = Schema<'ServiceHealthDto'>;
@@ -109,7 +115,9 @@ function TrafficTable({ traffic, idcs }: { traffic: Traffic; idcs: string[] }) {
         </tbody>
       </table>
       <p className="muted">
-        Applied {traffic.appliedAt ? `at ${formatTime(traffic.appliedAt)}` : ': not yet confirmed'}.
+        {traffic.appliedAt
+          ? `Applied weights confirmed by the traffic manager at ${formatTime(traffic.appliedAt)}.`
+          : 'No weights confirmed by the traffic manager yet.'}
       </p>
       {override ? (
         <p className="warn" role="note">
@@ -132,24 +140,20 @@ function TrafficTable({ traffic, idcs }: { traffic: Traffic; idcs: string[] }) {
   );
 }
 
-function EndpointFilters({ idcs }: { idcs: string[] }) {
-  const [params, setParams] = useSearchParams();
-  const filters = endpointFiltersFromQuery(params);
-  const set = (key: string, value: string) =>
-    setParams(
-      (p) => {
-        const next = new URLSearchParams(p);
-        if (value) next.set(key, value);
-        else next.delete(key);
-        return next;
-      },
-      { replace: true },
-    );
+function EndpointFilters({
+  idcs,
+  filters,
+  set,
+}: {
+  idcs: string[];
+  filters: EndpointFilters;
+  set: Record<keyof EndpointFilters, (value: string) => void>;
+}) {
   return (
     <div className="filters" role="search" aria-label="Filter endpoints">
       <label className="field inline">
         IDC
-        <select value={filters.idc} onChange={(e) => set('idc', e.target.value)}>
+        <select value={filters.idc} onChange={(e) => set.idc(e.target.value)}>
           <option value="">All</option>
           {idcs.map((idc) => (
             <option key={idc} value={idc}>
@@ -160,7 +164,7 @@ function EndpointFilters({ idcs }: { idcs: string[] }) {
       </label>
       <label className="field inline">
         State
-        <select value={filters.state} onChange={(e) => set('state', e.target.value)}>
+        <select value={filters.state} onChange={(e) => set.state(e.target.value)}>
           <option value="">All</option>
           {HEALTH_STATES.map((state) => (
             <option key={state} value={state}>
@@ -175,7 +179,7 @@ function EndpointFilters({ idcs }: { idcs: string[] }) {
           type="search"
           value={filters.text}
           placeholder="id or reason"
-          onChange={(e) => set('q', e.target.value)}
+          onChange={(e) => set.text(e.target.value)}
         />
       </label>
     </div>
@@ -204,8 +208,9 @@ function EndpointList({ endpoints }: { endpoints: EndpointStatus[] }) {
         ref={scroller}
         className="endpoint-body"
         style={{ height: Math.min(LIST_MAX_HEIGHT, endpoints.length * ROW_HEIGHT) }}
+        role="rowgroup"
         tabIndex={0}
-        aria-label="Endpoint rows"
+        aria-label="Endpoint rows (scrollable)"
       >
         <div style={{ height: rows.getTotalSize(), position: 'relative' }}>
           {rows.getVirtualItems().map((row) => {
@@ -240,8 +245,10 @@ function EndpointList({ endpoints }: { endpoints: EndpointStatus[] }) {
 }
 
 function EndpointsSection({ health }: { health: ServiceHealth }) {
-  const [params] = useSearchParams();
-  const { idc, state, text: typed } = endpointFiltersFromQuery(params);
+  const [idcParam, setIdc] = useQueryParam('idc');
+  const [stateParam, setState] = useQueryParam('state');
+  const [typed, setText] = useQueryParam('q');
+  const { idc, state } = endpointFiltersFromQuery(new URLSearchParams({ idc: idcParam, state: stateParam }));
   const text = useDeferredValue(typed);
   const shown = useMemo(
     () => filterEndpoints(health.endpointStatuses, { idc, state, text }),
@@ -252,7 +259,11 @@ function EndpointsSection({ health }: { health: ServiceHealth }) {
     <section aria-labelledby="endpoints-heading" id="endpoints">
       <div className="section-bar">
         <h2 id="endpoints-heading">Endpoints</h2>
-        <EndpointFilters idcs={health.idcs.map((i) => i.idc)} />
+        <EndpointFilters
+          idcs={health.idcs.map((i) => i.idc)}
+          filters={{ idc, state, text: typed }}
+          set={{ idc: setIdc, state: setState, text: setText }}
+        />
       </div>
       <p className="muted" aria-live="polite">
         {shown.length} of {health.endpointStatuses.length} shown · {counts.HEALTHY} healthy ·{' '}
@@ -266,9 +277,9 @@ function EndpointsSection({ health }: { health: ServiceHealth }) {
 /** One service: its IDCs, traffic weights (with the manual override) and endpoints, live. */
 export default function ServicePage() {
   const name = useParams().name ?? '';
-  const [params, setParams] = useSearchParams();
+  const [rangeParam, setRangeParam] = useQueryParam('range');
   const canOperate = useCan('operator');
-  const range: RangeKey = parseRange(params.get('range'));
+  const range: RangeKey = parseRange(rangeParam);
 
   const health = useQuery({
     queryKey: ['service', name, 'status'],
@@ -291,16 +302,6 @@ export default function ServicePage() {
     const extra = t ? Object.keys({ ...t.baseline, ...t.desired, ...t.applied, ...t.override?.weights }) : [];
     return [...new Set([...names, ...extra])];
   }, [health.data, traffic.data]);
-
-  const setRange = (next: RangeKey) =>
-    setParams(
-      (p) => {
-        const q = new URLSearchParams(p);
-        q.set('range', next);
-        return q;
-      },
-      { replace: true },
-    );
 
   const t = traffic.data;
   const current = t ? (t.override?.weights ?? t.applied ?? t.desired) : {};
@@ -334,7 +335,7 @@ export default function ServicePage() {
         ) : traffic.isPending ? (
           <Loading what="Loading the weights" />
         ) : null}
-        <TrafficHistoryChart service={name} range={range} onRange={setRange} />
+        <TrafficHistoryChart service={name} range={range} onRange={setRangeParam} />
         {canOperate && t && health.data ? (
           <SetWeightsForm
             service={name}
