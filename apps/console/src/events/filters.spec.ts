@@ -1,4 +1,6 @@
 import {
+  eventKey,
+  normalizeLiveEvent,
   filtersFromQuery,
   filtersToQuery,
   isoToLocalInput,
@@ -61,5 +63,36 @@ describe('timeline filters', () => {
     expect(prependEvents([{ id: '3' }, { id: '2' }], shown)).toEqual([{ id: '3' }, { id: '2' }, { id: '1' }]);
     expect(prependEvents([{ id: '2' }], shown)).toBe(shown);
     expect(prependEvents([{ id: '4' }, { id: '4' }], shown, 2)).toEqual([{ id: '4' }, { id: '2' }]);
+  });
+
+  it('reads a live stream message (epoch ms, no id, subject fields left out) in the list’s shape', () => {
+    const live = normalizeLiveEvent({
+      kind: 'idc',
+      at: 1796294647902,
+      service: 'live',
+      idc: 'szx',
+      before: 'DEGRADED',
+      after: 'UNHEALTHY',
+      reason: 'capacity',
+      details: { healthyRatio: 0 },
+    });
+    expect(live).toEqual({
+      id: expect.stringMatching(/^live:/),
+      kind: 'idc',
+      at: new Date(1796294647902).toISOString(),
+      service: 'live',
+      idc: 'szx',
+      endpoint: null,
+      vantage: null,
+      before: 'DEGRADED',
+      after: 'UNHEALTHY',
+      reason: 'capacity',
+      details: { healthyRatio: 0 },
+    });
+    const listed = { ...live, id: '32', at: '2026-12-03T10:44:07.902Z', endpoint: null };
+    expect(eventKey(listed)).toBe(eventKey({ ...live, at: Date.parse('2026-12-03T10:44:07.902Z') }));
+    expect(
+      matchesFilters({ ...event, at: 1796294647902 as unknown as string }, { from: '2026-12-03T00:00:00Z' }),
+    ).toBe(true);
   });
 });

@@ -4,15 +4,18 @@ import { Link, useSearchParams } from 'react-router';
 import { api, ok } from '../api';
 import {
   EVENT_KINDS,
+  eventKey,
   filtersFromQuery,
   filtersToQuery,
   isoToLocalInput,
   localInputToIso,
   matchesFilters,
+  normalizeLiveEvent,
   prependEvents,
   type EventFilters,
+  type TimelineEvent,
 } from '../events/filters';
-import { useLiveEvents, type HealthEvent } from '../live';
+import { useLiveEvents } from '../live';
 import { formatTime } from '../ui/format';
 import { ErrorBox, Loading, PageHeader } from '../ui/page';
 import { StateBadge } from '../ui/state-badge';
@@ -95,7 +98,7 @@ function FilterForm({ filters }: { filters: EventFilters }) {
   );
 }
 
-function Subject({ event }: { event: HealthEvent }) {
+function Subject({ event }: { event: TimelineEvent }) {
   const parts = [];
   if (event.service) {
     parts.push(
@@ -134,7 +137,7 @@ function Subject({ event }: { event: HealthEvent }) {
   );
 }
 
-function EventRow({ event, fresh }: { event: HealthEvent; fresh?: boolean }) {
+function EventRow({ event, fresh }: { event: TimelineEvent; fresh?: boolean }) {
   return (
     <tr className={fresh ? 'fresh' : undefined} data-testid={`event-${event.id}`}>
       <td>
@@ -154,15 +157,17 @@ function EventRow({ event, fresh }: { event: HealthEvent; fresh?: boolean }) {
 
 /** Live events matching the filters, newest first; while paused they wait to be shown. */
 function useLiveTimeline(filters: EventFilters) {
-  const [live, setLive] = useState<HealthEvent[]>([]);
-  const [waiting, setWaiting] = useState<HealthEvent[]>([]);
+  const [live, setLive] = useState<TimelineEvent[]>([]);
+  const [waiting, setWaiting] = useState<TimelineEvent[]>([]);
   const [paused, setPaused] = useState(false);
   const key = filtersToQuery(filters).toString();
   useEffect(() => {
     setLive([]);
     setWaiting([]);
   }, [key]);
-  useLiveEvents((event) => {
+  useLiveEvents((message) => {
+    // The stream's data is not quite the list's item (epoch ms `at`, no id): read it as one.
+    const event = normalizeLiveEvent(message as unknown as Record<string, unknown>);
     if (!matchesFilters(event, filters)) return;
     if (paused) setWaiting((w) => prependEvents([event], w));
     else setLive((l) => prependEvents([event], l));
@@ -192,10 +197,16 @@ export default function TimelinePage() {
   });
   const { live, waiting, paused, pause, resume } = useLiveTimeline(filters);
 
-  const listed = useMemo(() => events.data?.pages.flatMap((p) => p.items) ?? [], [events.data]);
+  const listed = useMemo<TimelineEvent[]>(
+    () =>
+      events.data?.pages.flatMap((p) =>
+        p.items.map((e) => ({ ...e, endpoint: e.endpoint ?? null, vantage: e.vantage ?? null })),
+      ) ?? [],
+    [events.data],
+  );
   const shown = useMemo(() => {
-    const ids = new Set(listed.map((e) => e.id));
-    return [...live.filter((e) => !ids.has(e.id)), ...listed];
+    const keys = new Set(listed.map(eventKey));
+    return [...live.filter((e) => !keys.has(eventKey(e))), ...listed];
   }, [live, listed]);
   const freshIds = useMemo(() => new Set(live.map((e) => e.id)), [live]);
 
