@@ -1,7 +1,7 @@
 import { useQuery } from '@tanstack/react-query';
 import { useMemo } from 'react';
 import { Link, useParams } from 'react-router';
-import { api, ok, type Schema } from '../api';
+import { api, ApiError, ok, type Schema } from '../api';
 import { checkMatrix } from '../health/check-matrix';
 import { historyStep, parseRange, rangeMs, type RangeKey } from '../health/time-ranges';
 import { useLiveRefresh } from '../live-refresh';
@@ -325,6 +325,18 @@ export default function EndpointPage() {
     refetchInterval: 10_000,
   });
   useLiveRefresh((event) => event.endpoint === id, [['endpoint', id]]);
+
+  if (health.error instanceof ApiError && health.error.status === 404) {
+    return (
+      <>
+        <PageHeader title={`Endpoint ${id}`} />
+        <ErrorBox error={health.error} />
+        <p>
+          <Link to="/">Back to the board</Link>
+        </p>
+      </>
+    );
+  }
 
   return (
     <>

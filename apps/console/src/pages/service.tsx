@@ -2,7 +2,7 @@ import { useQuery } from '@tanstack/react-query';
 import { useVirtualizer } from '@tanstack/react-virtual';
 import { useDeferredValue, useMemo, useRef } from 'react';
 import { Link, useParams } from 'react-router';
-import { api, ok, type Schema } from '../api';
+import { api, ApiError, ok, type Schema } from '../api';
 import {
   endpointFiltersFromQuery,
   filterEndpoints,
@@ -305,6 +305,18 @@ export default function ServicePage() {
 
   const t = traffic.data;
   const current = t ? (t.override?.weights ?? t.applied ?? t.desired) : {};
+
+  if (health.error instanceof ApiError && health.error.status === 404) {
+    return (
+      <>
+        <PageHeader title={`Service ${name}`} />
+        <ErrorBox error={health.error} />
+        <p>
+          <Link to="/">Back to the board</Link>
+        </p>
+      </>
+    );
+  }
 
   return (
     <>
