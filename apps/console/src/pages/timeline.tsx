@@ -10,7 +10,6 @@ import {
   isoToLocalInput,
   localInputToIso,
   matchesFilters,
-  normalizeLiveEvent,
   prependEvents,
   type EventFilters,
   type TimelineEvent,
@@ -165,9 +164,7 @@ function useLiveTimeline(filters: EventFilters) {
     setLive([]);
     setWaiting([]);
   }, [key]);
-  useLiveEvents((message) => {
-    // The stream's data is not quite the list's item (epoch ms `at`, no id): read it as one.
-    const event = normalizeLiveEvent(message as unknown as Record<string, unknown>);
+  useLiveEvents((event) => {
     if (!matchesFilters(event, filters)) return;
     if (paused) setWaiting((w) => prependEvents([event], w));
     else setLive((l) => prependEvents([event], l));
