@@ -48,7 +48,7 @@ function IdcTable({ health, traffic }: { health: ServiceHealth; traffic: Traffic
           <th scope="col">State</th>
           <th scope="col">Score</th>
           <th scope="col">Capacity (healthy / total)</th>
-          <th scope="col">Baseline weight</th>
+          <th scope="col">Weight in force</th>
           <th scope="col">Since</th>
           <th scope="col">Failback hold</th>
         </tr>
