@@ -131,7 +131,7 @@ export default function ConfigPage() {
         <p className="warn">The JSON Schema did not load: only YAML syntax is checked as you type.</p>
       ) : null}
       {newer !== null && dirty ? (
-        <div className="notice" role="status">
+        <div className="config-notice" role="status">
           Version {newer} was applied since you started editing from version {base?.version}.{' '}
           <button type="button" onClick={() => void reload()}>
             Reload version {newer}
