@@ -21,7 +21,6 @@ export default function ApiKeysPage() {
   const keys = useQuery({ queryKey: KEYS, queryFn: () => ok(api.GET('/api/v1/api-keys')) });
   const [revoking, setRevoking] = useState<ApiKey | null>(null);
   const { session } = useSession();
-  const signedInAs = (session as { name?: string } | null)?.name;
 
   return (
     <>
@@ -51,7 +50,7 @@ export default function ApiKeysPage() {
                 <tr key={key.id}>
                   <td>
                     {key.name}
-                    {key.name === signedInAs ? <span className="muted"> (this session)</span> : null}
+                    {key.name === session?.name ? <span className="muted"> (this session)</span> : null}
                   </td>
                   <td>{key.role}</td>
                   <td>
