@@ -72,7 +72,11 @@ export default function ConfigPage() {
   }, [current.data, base, dirty, load]);
 
   const reload = async () => {
-    const fresh = await client.fetchQuery({ queryKey: CONFIG_KEY, queryFn: fetchCurrentConfig });
+    const fresh = await client.fetchQuery({
+      queryKey: CONFIG_KEY,
+      queryFn: fetchCurrentConfig,
+      staleTime: 0,
+    });
     load(fresh);
     setOutcome(null);
   };
