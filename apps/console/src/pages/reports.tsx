@@ -272,7 +272,9 @@ function WorstEndpointsTable({ report }: { report: Report }) {
               <tr key={`${e.service}/${e.endpoint}`}>
                 <td>{e.service}</td>
                 <td>
-                  <code>{e.endpoint}</code>
+                  <Link to={`/endpoints/${encodeURIComponent(e.endpoint)}`}>
+                    <code>{e.endpoint}</code>
+                  </Link>
                 </td>
                 <td>{e.idc}</td>
                 <td>
