@@ -87,6 +87,16 @@ const ROWS: Row[] = [
     path: `/api/v1/api-keys/${randomUUID()}`,
     allowed: 404,
   },
+  // Console sign-in takes its key in the body (none is valid here); sign-out with a key ends nothing.
+  {
+    route: 'POST /api/v1/session',
+    min: 'public',
+    path: '/api/v1/session',
+    json: { apiKey: 'vgl_not-a-key' },
+    allowed: 401,
+  },
+  { route: 'GET /api/v1/session', min: 'viewer', path: '/api/v1/session', allowed: 200 },
+  { route: 'DELETE /api/v1/session', min: 'viewer', path: '/api/v1/session', allowed: 204 },
   { route: 'GET /api/v1/audit', min: 'operator', path: '/api/v1/audit', allowed: 200 },
   { route: 'GET /api/v1/status', min: 'viewer', path: '/api/v1/status', allowed: 200 },
   {

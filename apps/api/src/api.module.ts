@@ -10,6 +10,7 @@ import { InventoryController } from './inventory/inventory.controller';
 import { InventoryService } from './inventory/inventory.service';
 import { InventoryStore } from './inventory/inventory.store';
 import { NOTIFICATION_CONTROLLERS, NOTIFICATION_PROVIDERS } from './notifications';
+import { SessionController } from './session/session.controller';
 import { TRAFFIC_CONTROLLERS, TRAFFIC_PROVIDERS } from './traffic';
 
 /** The api role: the configuration centre, read views, API keys, the audit log and health reads under /api/v1. */
@@ -19,6 +20,7 @@ import { TRAFFIC_CONTROLLERS, TRAFFIC_PROVIDERS } from './traffic';
     InventoryController,
     ApiKeysController,
     AuditController,
+    SessionController,
     ...HEALTH_CONTROLLERS,
     ...TRAFFIC_CONTROLLERS,
     ...NOTIFICATION_CONTROLLERS,

@@ -661,6 +661,28 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/session": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Who the caller is: its session (or bearer key), role and expiry */
+        get: operations["getSession"];
+        put?: never;
+        /**
+         * Sign in to the console: exchange an API key for the vigil_session cookie
+         * @description Sets `vigil_session` (HttpOnly, SameSite=Strict, Path=/, Max-Age=VIGIL_SESSION_TTL, Secure over TLS). A bad key counts as a failed authentication like a bearer key.
+         */
+        post: operations["createSession"];
+        /** Sign out: end the session and clear its cookie (needs X-CSRF-Token; a bearer key has none to end) */
+        delete: operations["deleteSession"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/silences": {
         parameters: {
             query?: never;
@@ -1153,6 +1175,10 @@ export interface components {
              * @example 2030-01-02T03:04:05Z
              */
             until: string;
+        };
+        CreateSessionDto: {
+            /** @description An API key (vgl_...) of the viewer, operator or admin role; exchanged for the session cookie */
+            apiKey: string;
         };
         CreateSilenceDto: {
             /** @example sha network maintenance, CHG-1234 */
@@ -1674,6 +1700,19 @@ export interface components {
             /** @description Set by PUT /services/{name}/weights; automation is paused for the service while set */
             override?: components["schemas"]["OverrideDto"] | null;
             service: string;
+        };
+        SessionDto: {
+            /** @description Session callers only: send it in X-CSRF-Token with every method but GET, HEAD and OPTIONS */
+            csrfToken?: string;
+            /**
+             * Format: date-time
+             * @description When the session ends; null when the caller came with a bearer key instead of a session
+             */
+            expiresAt: string | null;
+            /** @description The API key's name: the session acts as it (and the audit log names it) */
+            name: string;
+            /** @enum {string} */
+            role: "viewer" | "operator" | "admin";
         };
         SetWeightsDto: {
             /** @example sha maintenance window */
@@ -4872,6 +4911,147 @@ export interface operations {
             };
             /** @description The service has no override */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Too many failed authentications from this address; retry after `Retry-After` seconds */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+        };
+    };
+    getSession: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SessionDto"];
+                };
+            };
+            /** @description No or unknown API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Requires the viewer role or higher */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Too many failed authentications from this address; retry after `Retry-After` seconds */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+        };
+    };
+    createSession: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateSessionDto"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SessionDto"];
+                };
+            };
+            /** @description Unknown or revoked API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description A webhook key or the bootstrap admin token (no console), or a cross-site Origin */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Too many failed authentications from this address; retry after `Retry-After` seconds */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+        };
+    };
+    deleteSession: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Signed out */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description No or unknown API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Requires the viewer role or higher */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -12,6 +12,8 @@ describe('loadEnv', () => {
     expect(env.VIGIL_MAX_JSON_BYTES).toBe(256 * 1024);
     expect(env.VIGIL_TRUST_PROXY).toEqual(['loopback']);
     expect(env.VIGIL_REDIS_COMMAND_TIMEOUT_MS).toBe(5000);
+    expect(env.VIGIL_SESSION_TTL).toBe(12 * 3_600_000);
+    expect(env.VIGIL_CONSOLE_DIR).toBeUndefined();
     expect(Object.isFrozen(env)).toBe(true);
   });
 
@@ -33,6 +35,24 @@ describe('loadEnv', () => {
   });
 
   it.each([
+    ['30m', 30 * 60_000],
+    ['1h30m', 90 * 60_000],
+    ['5m', 5 * 60_000],
+    ['30d', 30 * 86_400_000],
+  ])('reads VIGIL_SESSION_TTL=%s as %i ms', (text, ms) => {
+    expect(loadEnv({ VIGIL_SESSION_TTL: text }).VIGIL_SESSION_TTL).toBe(ms);
+  });
+
+  it('keeps VIGIL_CONSOLE_DIR as given', () => {
+    expect(loadEnv({ VIGIL_CONSOLE_DIR: '/srv/console' }).VIGIL_CONSOLE_DIR).toBe('/srv/console');
+  });
+
+  it.each([
+    ...['12', '4m', '31d', '12 hours', '-1h'].map((v) => [
+      'VIGIL_SESSION_TTL',
+      v,
+      `VIGIL_SESSION_TTL: expected a duration from 5m to 30d, such as "12h" or "30m" (got "${v}")`,
+    ]),
     [
       'VIGIL_TRUST_PROXY',
       'true',

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { isDuration, parseDuration } from './duration';
 import { parseTrustProxy } from './trust-proxy';
 
 /** The roles one Vigil process can take; `npm start` runs all of them. */
@@ -27,6 +28,18 @@ const integer = (min: number, max: number, fallback: number) =>
       message: `expected an integer from ${min} to ${max}`,
     })
     .transform(Number);
+
+/** A duration such as `30m`, `12h` or `1d` (see parseDuration), read as milliseconds within bounds. */
+const duration = (min: string, max: string, fallback: string) =>
+  z
+    .string()
+    .default(fallback)
+    .refine(
+      (v) =>
+        isDuration(v) && parseDuration(v) >= parseDuration(min) && parseDuration(v) <= parseDuration(max),
+      { message: `expected a duration from ${min} to ${max}, such as "12h" or "30m"` },
+    )
+    .transform(parseDuration);
 
 /** The default of VIGIL_SECRET_REF_PREFIX. */
 export const DEFAULT_SECRET_REF_PREFIX = 'VIGIL_REF_';
@@ -95,6 +108,10 @@ const envSchema = z.object({
   VIGIL_REDIS_COMMAND_TIMEOUT_MS: integer(100, 60_000, 5000),
   /** The controller leader lease's TTL: a dead leader is replaced within it; renewed at a third of it. */
   VIGIL_LEASE_TTL_MS: integer(1000, 600_000, 10_000),
+  /** How long a console session (cookie `vigil_session`) lasts after sign-in, in milliseconds once read. */
+  VIGIL_SESSION_TTL: duration('5m', '30d', '12h'),
+  /** The built console (index.html and assets/); unset: dist/apps/console of the installation. */
+  VIGIL_CONSOLE_DIR: z.string().optional(),
   LOG_LEVEL: z.enum(LOG_LEVELS, { message: `expected one of ${LOG_LEVELS.join(', ')}` }).default('info'),
   /** A config's `secretRef` may only name variables with this prefix (never one of Vigil's own). */
   VIGIL_SECRET_REF_PREFIX: z

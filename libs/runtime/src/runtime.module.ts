@@ -8,6 +8,8 @@ import { ApiKeysStore } from './auth/api-keys.store';
 import { AuthFailureLimiter } from './auth/auth-failure-limiter';
 import { AuthGuard } from './auth/auth.guard';
 import { AuthService } from './auth/auth.service';
+import { ConsoleSessionService } from './auth/console-session.service';
+import { ConsoleSessionsStore } from './auth/console-sessions.store';
 import { ConfigFollower } from './config-follower.service';
 import { ConfigHeadStore } from './config-head.store';
 import { SelfCheckController } from './self-check/self-check.controller';
@@ -33,6 +35,8 @@ import { REDIS, RedisCloser, redisProvider } from './redis.provider';
     ApiKeyService,
     AuthFailureLimiter,
     AuthService,
+    ConsoleSessionsStore,
+    ConsoleSessionService,
     AuditService,
     MetricsService,
     ConfigHeadStore,
@@ -46,6 +50,7 @@ import { REDIS, RedisCloser, redisProvider } from './redis.provider';
     REDIS,
     ApiKeyService,
     AuthService,
+    ConsoleSessionService,
     AuditService,
     MetricsService,
     ConfigFollower,

@@ -1,2 +1,3 @@
 export * from './api-http';
 export { WEBHOOK_PATH } from './request-bodies';
+export { consoleDir } from './console';

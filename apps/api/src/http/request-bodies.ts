@@ -15,6 +15,9 @@ import type { VigilRequest } from '@libs/runtime';
 /** Where monitoring systems post alerts: their own body limit, and the raw bytes kept for signatures. */
 export const WEBHOOK_PATH = '/api/v1/webhooks';
 
+/** Console sign-in: public (the key is in its body), so its small JSON body is read without a caller. */
+const SIGN_IN_ROUTE = /^\/api\/v1\/session\/?$/i;
+
 /** The only route with the large limit (VIGIL_MAX_BODY_BYTES): a whole config, JSON or YAML. */
 const CONFIG_ROUTE = /^\/api\/v1\/config\/?$/i;
 
@@ -32,6 +35,11 @@ type Middleware = (req: Request, res: Response, next: NextFunction) => void;
 function hasCaller(req: Request): boolean {
   const credential = (req as VigilRequest).credential;
   return credential !== undefined && 'principal' in credential;
+}
+
+/** Whether the body may be read: the request has a valid caller, or it is the sign-in. */
+function mayHaveBody(req: Request): boolean {
+  return hasCaller(req) || (req.method === 'POST' && SIGN_IN_ROUTE.test(req.path));
 }
 
 /** Whether the caller's key may apply a config: only then is the large config limit worth reading. */
@@ -106,16 +114,18 @@ function webhookBodies(env: Env): Middleware[] {
     req.body = undefined;
     next();
   };
-  return [only((req) => hasCaller(req) || req.headers.authorization === undefined, read), keep];
+  // No credential at all: no Authorization header (nor a session cookie, which `identifyCaller`
+  // resolves on /api/ paths), so possibly signed.
+  return [only((req) => hasCaller(req) || (req as VigilRequest).credential === undefined, read), keep];
 }
 
 /**
  * Installs, in order: the webhook routes' raw bodies, then the JSON and text parsers, which read a
- * body only when its request carries a valid key. `createVigilApp` has identified the caller from
- * its key before these run.
+ * body only when its request carries a valid key or session (a session's write also needs its CSRF
+ * token), or is the sign-in's. `createVigilApp` has identified the caller before these run.
  */
 export function useRequestBodies(app: { use: (...args: unknown[]) => unknown }, env: Env): void {
   app.use(WEBHOOK_PATH, ...webhookBodies(env));
-  app.use(only(hasCaller, parsed(env, json, { verify: refuseDeepJson })));
+  app.use(only(mayHaveBody, parsed(env, json, { verify: refuseDeepJson })));
   app.use(only(hasCaller, parsed(env, text, { type: CONFIG_MEDIA_TYPES })));
 }

@@ -18,6 +18,18 @@ export async function buildApiDocument(app: INestApplication): Promise<OpenAPIOb
     .setDescription('Health checks and safe automatic failover for multi-IDC services.')
     .setVersion('v1')
     .addBearerAuth({ type: 'http', scheme: 'bearer', description: 'An API key (vgl_...)' })
+    .addCookieAuth(
+      'vigil_session',
+      {
+        type: 'apiKey',
+        in: 'cookie',
+        name: 'vigil_session',
+        description:
+          'A console session (POST /api/v1/session); without an Authorization header only. Every ' +
+          'method but GET, HEAD and OPTIONS must also send the session\'s csrfToken in X-CSRF-Token',
+      },
+      'session',
+    )
     .build();
   const document = SwaggerModule.createDocument(app, config, {
     operationIdFactory: operationId,

@@ -7,6 +7,7 @@ import { FreezeEntity } from './freeze.entity';
 import { ServiceTrafficEntity } from './service-traffic.entity';
 import { AutomationSettingEntity } from './automation-setting.entity';
 import { ApiKeyEntity } from './api-key.entity';
+import { ConsoleSessionEntity } from './console-session.entity';
 import { AuditEntryEntity } from './audit-entry.entity';
 import { ConfigVersionEntity } from './config-version.entity';
 import { EndpointRollupEntity } from './endpoint-rollup.entity';
@@ -24,6 +25,7 @@ export * from './freeze.entity';
 export * from './service-traffic.entity';
 export * from './automation-setting.entity';
 export * from './api-key.entity';
+export * from './console-session.entity';
 export * from './audit-entry.entity';
 export * from './config-version.entity';
 export * from './endpoint-rollup.entity';
@@ -42,6 +44,7 @@ export const ENTITIES = [
   ServiceTrafficEntity,
   AutomationSettingEntity,
   ApiKeyEntity,
+  ConsoleSessionEntity,
   AuditEntryEntity,
   ConfigVersionEntity,
   EndpointEntity,

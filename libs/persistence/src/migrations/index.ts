@@ -4,6 +4,7 @@ import { TrafficActions1795455299955 } from './1795455299955-TrafficActions';
 import { Notifications1795464818363 } from './1795464818363-Notifications';
 import { StepFencing1796225496538 } from './1796225496538-StepFencing';
 import { AlertChanges1796226000000 } from './1796226000000-AlertChanges';
+import { ConsoleSessions1796293637683 } from './1796293637683-ConsoleSessions';
 
 // Every migration, in order. A new one is generated with `npm run migration:generate` and listed here.
 export const MIGRATIONS = [
@@ -13,4 +14,5 @@ export const MIGRATIONS = [
   Notifications1795464818363,
   StepFencing1796225496538,
   AlertChanges1796226000000,
+  ConsoleSessions1796293637683,
 ];

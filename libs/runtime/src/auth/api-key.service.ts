@@ -7,6 +7,7 @@ import type { ApiRole } from '@libs/domain';
 import type { ApiKeyEntity } from '@libs/persistence';
 import { AuditService, type AuditActor } from '../audit/audit.service';
 import { ApiKeysStore } from './api-keys.store';
+import { ConsoleSessionsStore } from './console-sessions.store';
 import type { Principal } from './principal';
 
 const TOKEN_PREFIX = 'vgl_';
@@ -34,6 +35,7 @@ export class ApiKeyService {
 
   constructor(
     private readonly keys: ApiKeysStore,
+    private readonly sessions: ConsoleSessionsStore,
     @InjectDataSource() private readonly db: DataSource,
     private readonly audit: AuditService,
     @Inject(ENV) env: Env,
@@ -82,7 +84,10 @@ export class ApiKeyService {
     return keys.map(toView);
   }
 
-  /** Revokes a key at once (later requests with it get 401), with its audit entry in the same transaction. */
+  /**
+   * Revokes a key at once (later requests with it get 401) and ends its console sessions, with its
+   * audit entry in the same transaction.
+   */
   async revoke(id: string, source: AuditActor): Promise<ApiKeyView> {
     return this.db.transaction(async (m) => {
       const revokedAt = new Date();
@@ -90,8 +95,14 @@ export class ApiKeyService {
       if (!(await this.keys.revoke(m, id, revokedAt)))
         throw new NotFoundException(`no active API key with id "${id}"`);
       const key = await this.keys.get(id, m);
+      const sessionsEnded = await this.sessions.deleteForKey(id, m);
       await this.audit.record(
-        { ...source, action: 'api-key.revoke', target: `api-key/${key.name}`, summary: { id } },
+        {
+          ...source,
+          action: 'api-key.revoke',
+          target: `api-key/${key.name}`,
+          summary: { id, sessionsEnded },
+        },
         m,
       );
       return toView(key);

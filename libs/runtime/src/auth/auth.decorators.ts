@@ -1,6 +1,7 @@
 import { applyDecorators, SetMetadata, UseInterceptors } from '@nestjs/common';
 import {
   ApiBearerAuth,
+  ApiCookieAuth,
   ApiForbiddenResponse,
   ApiHeader,
   ApiTooManyRequestsResponse,
@@ -14,7 +15,7 @@ export const PUBLIC_ROUTE = 'vigil:public';
 export const MIN_ROLE = 'vigil:min-role';
 export const WEBHOOK_ROUTE = 'vigil:webhook-route';
 
-/** Marks a route that needs no API key (only /healthz and /readyz). */
+/** Marks a route that needs no API key (/healthz, /readyz and the console's sign-in). */
 export const Public = () => SetMetadata(PUBLIC_ROUTE, true);
 
 /** Every route with a key may get this: AuthService refuses an address after too many failed attempts. */
@@ -29,6 +30,7 @@ export const MinRole = (role: ApiRole) =>
   applyDecorators(
     SetMetadata(MIN_ROLE, role),
     ApiBearerAuth(),
+    ApiCookieAuth('session'),
     ApiUnauthorizedResponse({ type: ErrorResponseDto, description: 'No or unknown API key' }),
     ApiForbiddenResponse({ type: ErrorResponseDto, description: `Requires the ${role} role or higher` }),
     TooManyFailedAttempts(),

@@ -1,4 +1,4 @@
-import { Inject, Injectable, Logger, UnauthorizedException } from '@nestjs/common';
+import { ForbiddenException, Inject, Injectable, Logger, UnauthorizedException } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import Redis from 'ioredis';
 import { DataSource } from 'typeorm';
@@ -8,6 +8,7 @@ import { tooManyRequests } from '../http-errors';
 import { REDIS } from '../redis.provider';
 import { ApiKeyService } from './api-key.service';
 import { AuthFailureLimiter } from './auth-failure-limiter';
+import { ConsoleSessionService, sessionTokenOf } from './console-session.service';
 import type { Credential, Principal, VigilRequest } from './principal';
 import { GRAFANA_SIGNATURE_HEADER } from './grafana-signature';
 import { WebhookSignatures } from './webhook-signature';
@@ -16,8 +17,9 @@ import { WebhookSignatures } from './webhook-signature';
 export const SIGNED_WEBHOOK: Principal = { keyId: null, name: 'signed-webhook', role: 'webhook' };
 
 /**
- * Turns a request's `Authorization: Bearer` header into a {@link Principal}, or refuses it; on
- * webhook routes, also a body signed with config `alerts.signingSecret`.
+ * Turns a request's `Authorization: Bearer` header, or without one its console session cookie, into
+ * a {@link Principal}, or refuses it; on webhook routes, also a body signed with config
+ * `alerts.signingSecret`.
  */
 @Injectable()
 export class AuthService {
@@ -27,6 +29,7 @@ export class AuthService {
   constructor(
     private readonly keys: ApiKeyService,
     private readonly limiter: AuthFailureLimiter,
+    private readonly sessions: ConsoleSessionService,
     @InjectDataSource() db: DataSource,
     @Inject(REDIS) redis: Redis,
     @Inject(ENV) env: Env,
@@ -35,18 +38,37 @@ export class AuthService {
   }
 
   /**
-   * Resolves the request's bearer key once (a hash lookup) and keeps the result on the request; it
+   * Resolves the request's bearer key, or without an Authorization header its `vigil_session` cookie
+   * (with the CSRF check of a write), once (a hash lookup) and keeps the result on the request; it
    * neither counts nor refuses anything, so it can run before the body is read. See `authenticate`.
    */
   async identify(req: VigilRequest): Promise<Credential> {
     if (req.credential) return req.credential;
     const header = req.headers.authorization;
+    const sessionToken = header === undefined ? sessionTokenOf(req) : undefined;
+    if (sessionToken !== undefined) {
+      req.credential = await this.sessions.identify(req, sessionToken);
+      return req.credential;
+    }
     const match = typeof header === 'string' ? /^Bearer\s+(\S+)$/i.exec(header) : null;
     const principal = match ? await this.keys.verify(match[1]) : null;
     req.credential = principal
-      ? { principal }
-      : { refused: match ? 'unknown or revoked API key' : 'missing API key (Authorization: Bearer <key>)' };
+      ? { principal, via: 'bearer' }
+      : {
+          refused: match ? 'unknown or revoked API key' : 'missing API key (Authorization: Bearer <key>)',
+          status: 401,
+          counts: true,
+        };
     return req.credential;
+  }
+
+  /**
+   * The caller of an API key given in a body (console sign-in): like a bearer key, an unknown or
+   * revoked one counts as a failed attempt (401, or 429 past the limit).
+   */
+  async authenticateKey(req: VigilRequest, token: string): Promise<Principal> {
+    const principal = await this.keys.verify(token);
+    return principal ?? this.refuse(req, 'unknown or revoked API key');
   }
 
   /**
@@ -55,7 +77,11 @@ export class AuthService {
    */
   async authenticate(req: VigilRequest): Promise<Principal> {
     const credential = await this.identify(req);
-    if ('refused' in credential) return this.refuse(req, credential.refused);
+    if ('refused' in credential) {
+      if (credential.status === 403) throw new ForbiddenException(credential.refused);
+      if (!credential.counts) throw new UnauthorizedException(credential.refused);
+      return this.refuse(req, credential.refused);
+    }
     req.principal = credential.principal;
     return credential.principal;
   }

@@ -8,8 +8,23 @@ export interface Principal {
   role: ApiRole;
 }
 
-/** What a request's `Authorization` header came to: its caller, or why it is refused. */
-export type Credential = { principal: Principal } | { refused: string };
+/** A console session the caller came in with (see ConsoleSessionService). */
+export interface SessionInfo {
+  id: string;
+  expiresAt: Date;
+  /** What the session's writes must carry in X-CSRF-Token. */
+  csrfToken: string;
+}
+
+/**
+ * What a request's credential came to: its caller and how it came in (an `Authorization: Bearer`
+ * key, or a console session cookie), or why it is refused: `status` 401 or 403, and whether the
+ * refusal `counts` as a failed authentication for AuthFailureLimiter.
+ */
+export type Credential =
+  | { principal: Principal; via: 'bearer' }
+  | { principal: Principal; via: 'session'; session: SessionInfo }
+  | { refused: string; status: 401 | 403; counts: boolean };
 
 /** The request fields Vigil adds and reads. */
 export interface VigilRequest {
@@ -17,6 +32,9 @@ export interface VigilRequest {
   /** Set once by `AuthService.identify` (the authentication middleware), read again by the guard. */
   credential?: Credential;
   ip?: string;
+  method?: string;
+  /** Express' host (with port; X-Forwarded-Host when the proxy is trusted). */
+  host?: string;
   headers: Record<string, string | string[] | undefined>;
 }
 
