@@ -153,6 +153,12 @@ const ROWS: Row[] = [
     allowed: 404,
   },
   {
+    route: 'GET /api/v1/services/:name/traffic/history',
+    min: 'viewer',
+    path: '/api/v1/services/no-such-service/traffic/history',
+    allowed: 404,
+  },
+  {
     route: 'PUT /api/v1/services/:name/weights',
     min: 'operator',
     path: '/api/v1/services/no-such-service/weights',
@@ -174,6 +180,7 @@ const ROWS: Row[] = [
     allowed: 404,
   },
   { route: 'GET /api/v1/automation', min: 'viewer', path: '/api/v1/automation', allowed: 200 },
+  { route: 'GET /api/v1/automation/rules', min: 'viewer', path: '/api/v1/automation/rules', allowed: 200 },
   {
     route: 'POST /api/v1/automation/pause',
     min: 'operator',

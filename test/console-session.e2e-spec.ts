@@ -236,7 +236,7 @@ describe('console sessions', () => {
       expect(await paused()).toBe(false);
     });
 
-    it('does not count refused CSRF checks as failed authentications', async () => {
+    it('does not count refused CSRF checks as failed authentications; bad sign-ins count', async () => {
       const strict = await startVigil({ VIGIL_ROLES: 'api', VIGIL_AUTH_FAILURES_PER_MINUTE: '1' });
       try {
         const key = await call(strict.url, 'POST', '/api/v1/api-keys', {
@@ -254,6 +254,14 @@ describe('console sessions', () => {
           });
           expect(res.status).toBe(403);
         }
+        const bad = () => call(strict.url, 'POST', '/api/v1/session', { json: { apiKey: 'vgl_nope' } });
+        expect((await bad()).status).toBe(401);
+        const blocked = await bad();
+        expect(blocked.status).toBe(429);
+        expect(blocked.headers.get('retry-after')).toMatch(/^\d+$/);
+        // A valid key is still let in from a blocked address.
+        const again = await call(strict.url, 'POST', '/api/v1/session', { json: { apiKey: key.body.token } });
+        expect(again.status).toBe(201);
       } finally {
         await strict.close();
       }
@@ -325,6 +333,14 @@ describe('console sessions', () => {
       expect(Date.parse(touched)).toBeGreaterThan(Date.parse(old));
       expect((await call(vigil.url, 'GET', '/api/v1/idcs', withCookie(session))).status).toBe(200);
       expect(await seen()).toBe(touched);
+    });
+
+    it('a new sign-in from the same browser ends the session its old cookie held', async () => {
+      const first = await signIn(keys.viewer.token);
+      const second = await signIn(keys.operator.token, { cookie: first.cookie });
+      expect((await call(vigil.url, 'GET', '/api/v1/session', withCookie(first))).status).toBe(401);
+      const now = await call(vigil.url, 'GET', '/api/v1/session', withCookie(second));
+      expect(now.body).toMatchObject({ name: 'operator-key', role: 'operator' });
     });
 
     it('refuses an unknown session cookie with 401', async () => {

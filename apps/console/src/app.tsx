@@ -29,7 +29,7 @@ const PAGES: Page[] = [
   { path: '/silences', nav: 'Silences', component: lazy(() => import('./pages/silences')) },
   { path: '/config', nav: 'Config', component: lazy(() => import('./pages/config')) },
   { path: '/reports', nav: 'Reports', component: lazy(() => import('./pages/reports')) },
-  { path: '/audit', nav: 'Audit', role: 'admin', component: lazy(() => import('./pages/audit')) },
+  { path: '/audit', nav: 'Audit', role: 'operator', component: lazy(() => import('./pages/audit')) },
   { path: '/keys', nav: 'API keys', role: 'admin', component: lazy(() => import('./pages/api-keys')) },
 ];
 

@@ -1,7 +1,8 @@
 import { createContext, useContext, useEffect, useRef, useState, type ReactNode } from 'react';
-import type { Schema } from './api';
+import { normalizeLiveEvent, type TimelineEvent } from './events/filters';
 
-export type HealthEvent = Schema<'HealthEventDto'>;
+/** A live event, read into the shape of an /events item (the stream sends `at` in epoch ms, no id). */
+export type HealthEvent = TimelineEvent;
 type Listener = (event: HealthEvent) => void;
 export type LiveState = 'connecting' | 'live' | 'reconnecting';
 
@@ -25,7 +26,7 @@ export function LiveProvider({ children }: { children: ReactNode }) {
     source.onopen = () => setState('live');
     source.onerror = () => setState('reconnecting');
     source.onmessage = (message: MessageEvent<string>) => {
-      const event = JSON.parse(message.data) as HealthEvent;
+      const event = normalizeLiveEvent(JSON.parse(message.data) as Record<string, unknown>);
       for (const listener of listeners.current) listener(event);
     };
     return () => source.close();

@@ -234,6 +234,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/automation/rules": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The config's rules with their live state per (service, IDC)
+         * @description Read from the controller leader's rule memory (its `for:` states and cooldown clocks, kept in Redis): pending, firing, cooldown or disabled per target, when it last fired and how much cooldown is left. Only targets the memory holds something for are listed; any other is inactive.
+         */
+        get: operations["listRuleStates"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/config": {
         parameters: {
             query?: never;
@@ -423,7 +443,7 @@ export interface paths {
         };
         /**
          * Live state changes as Server-Sent Events
-         * @description Each `data:` line is one event as JSON (the shape of an /events item, as the controller publishes it). A comment line is sent at once and every 15 s so that proxies keep the stream open. Needs the `Authorization: Bearer` header like every route; there is no token in the URL, so use curl (`curl -N -H "Authorization: Bearer $T" .../events/stream`) or fetch-event-source rather than a browser EventSource. One API key may hold VIGIL_STREAMS_PER_KEY streams (default 10) on one API process, and the process VIGIL_STREAMS_MAX (default 500) in all; past either, 429.
+         * @description Each `data:` line is one event as JSON (the shape of an /events item, as the controller publishes it). A comment line is sent at once and every 15 s so that proxies keep the stream open. Needs a key like every route: the `Authorization: Bearer` header (`curl -N -H "Authorization: Bearer $T" .../events/stream`), or the console session cookie, which a same-origin browser EventSource sends; there is never a token in the URL. One API key may hold VIGIL_STREAMS_PER_KEY streams (default 10) on one API process, and the process VIGIL_STREAMS_MAX (default 500) in all; past either, 429.
          */
         get: operations["streamEvents"];
         put?: never;
@@ -629,6 +649,26 @@ export interface paths {
         };
         /** Baseline, desired and applied weights, the override, the latest action and the failback holds */
         get: operations["getServiceTraffic"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/services/{name}/traffic/history": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The service's weights over time: each step applied and each override set or released
+         * @description From what Postgres records: the steps actions applied (desired = applied = the step's weights, at the time the traffic manager confirmed it) and the manual overrides (audit log). `start` is the value at `from`, so a chart can begin there. Default range: the last 24 h; at most 7 d.
+         */
+        get: operations["getServiceTrafficHistory"];
         put?: never;
         post?: never;
         delete?: never;
@@ -1463,7 +1503,7 @@ export interface components {
             since: number;
             state: components["schemas"]["HealthState"];
             totalCapacity: number;
-            /** @description Baseline traffic weight from the config */
+            /** @description Share of the service's traffic in percent: the weights in force (after shifts), else the config's baseline */
             weight: number;
         };
         IncidentDto: {
@@ -1587,6 +1627,86 @@ export interface components {
         RollbackDto: {
             /** @example the shift made latency worse */
             reason: string;
+        };
+        /**
+         * @description The most active state of its targets (inactive with none): disabled (for overrunning its evaluation budget, until the next config) > firing > pending (its `for:` running) > cooldown (it acted or notified less than `cooldown` ago) > inactive
+         * @enum {string}
+         */
+        RuleLiveState: "inactive" | "pending" | "firing" | "cooldown" | "disabled";
+        RuleStateDto: {
+            /**
+             * @description The kinds of its actions, in order: shift-away, drain-endpoint, set-weights, notify
+             * @example [
+             *       "shift-away",
+             *       "notify"
+             *     ]
+             */
+            actions: string[];
+            /** @example 5m */
+            cooldown: string;
+            /** @description As configured */
+            description?: string;
+            /**
+             * Format: date-time
+             * @description When the controller leader disabled it for overrunning its evaluation budget
+             */
+            disabledAt: string | null;
+            /**
+             * @description How long `when` must hold before the rule fires
+             * @example 30s
+             */
+            for: string;
+            /**
+             * @description enforce, approval or dry-run
+             * @example approval
+             */
+            mode: string;
+            name: string;
+            priority: number;
+            /** @description The most active state of its targets (inactive with none): disabled (for overrunning its evaluation budget, until the next config) > firing > pending (its `for:` running) > cooldown (it acted or notified less than `cooldown` ago) > inactive */
+            state: components["schemas"]["RuleLiveState"];
+            /** @description Every (service, IDC) the leader's rule memory holds something for, by service then IDC */
+            targets: components["schemas"]["RuleTargetStateDto"][];
+            /** @description The CEL condition, as configured */
+            when: string;
+        };
+        RuleStateListDto: {
+            /**
+             * Format: date-time
+             * @description When the controller leader last saved its rule memory; null if never. Saved at least every 2.5 min while a leader runs; past 10 min no leader watched the rules, and pending/firing/disabled are not shown
+             */
+            bookSavedAt: string | null;
+            /** @description null before the first config apply */
+            configVersion: number | null;
+            /**
+             * Format: date-time
+             * @description The server's clock, which cooldownLeftMs is computed from
+             */
+            now: string;
+            rules: components["schemas"]["RuleStateDto"][];
+        };
+        RuleTargetStateDto: {
+            /** @description Milliseconds of cooldown left by the server's clock; 0 when not cooling down */
+            cooldownLeftMs: number;
+            /**
+             * Format: date-time
+             * @description When the cooldown ends, while it runs (last action or notification + cooldown)
+             */
+            cooldownUntil: string | null;
+            idc: string;
+            /**
+             * Format: date-time
+             * @description The last time the rule fired here
+             */
+            lastFiredAt: string | null;
+            /**
+             * Format: date-time
+             * @description Since when the condition has held (pending or firing)
+             */
+            pendingSince: string | null;
+            service: string;
+            /** @description disabled (for overrunning its evaluation budget, until the next config) > firing > pending (its `for:` running) > cooldown (it acted or notified less than `cooldown` ago) > inactive */
+            state: components["schemas"]["RuleLiveState"];
         };
         ScoreComponentsDto: {
             availability: number;
@@ -1827,6 +1947,70 @@ export interface components {
             /** @description True when generatedAt is more than 10 s old: the controller is not publishing */
             stale: boolean;
             vantages: components["schemas"]["VantagesDto"];
+        };
+        TrafficHistoryDto: {
+            /**
+             * @description The current config's weights as percentages
+             * @example {
+             *       "bjs": 25,
+             *       "sha": 75
+             *     }
+             */
+            baseline: {
+                [key: string]: number;
+            };
+            /** Format: date-time */
+            from: string;
+            /**
+             * Format: date-time
+             * @description When the value at `from` was set (the last change before the range), or null
+             */
+            lastChangeAt: string | null;
+            /** @description Each change in [from, to), oldest first */
+            points: components["schemas"]["TrafficPointDto"][];
+            service: string;
+            /** @description The weights at `from` (the last step and override change before it); kind `start`, at = from */
+            start: components["schemas"]["TrafficPointDto"];
+            /** Format: date-time */
+            to: string;
+            /** @description More than 5,000 changes in the range: only the first 5,000 are listed (ask from the last `at`) */
+            truncated: boolean;
+        };
+        TrafficPointDto: {
+            /**
+             * Format: uuid
+             * @description The action whose step this is, or the manual action an override created
+             */
+            actionId: string | null;
+            /** @description Percent per IDC the traffic manager had confirmed by then; null before the first step */
+            applied: {
+                [key: string]: number;
+            } | null;
+            /** Format: date-time */
+            at: string;
+            /** @description The API key that set or released the override; null for steps */
+            by: string | null;
+            /**
+             * @description Percent per IDC Vigil wanted from then on
+             * @example {
+             *       "bjs": 50,
+             *       "sha": 50
+             *     }
+             */
+            desired: {
+                [key: string]: number;
+            };
+            /**
+             * @description start: the value at `from`; step: an action applied a step (desired and applied change); override / release: a manual override was set or released
+             * @enum {string}
+             */
+            kind: "start" | "step" | "override" | "release";
+            /** @description The manual override in force from then on (automation paused), or null */
+            override: {
+                [key: string]: number;
+            } | null;
+            /** @description The action's or the override's reason (a release: the released override's) */
+            reason: string | null;
         };
         VantageCheckDto: {
             check: string;
@@ -3412,6 +3596,52 @@ export interface operations {
             };
         };
     };
+    listRuleStates: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RuleStateListDto"];
+                };
+            };
+            /** @description No or unknown API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Requires the viewer role or higher */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Too many failed authentications from this address; retry after `Retry-After` seconds */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+        };
+    };
     getConfig: {
         parameters: {
             query?: never;
@@ -4753,6 +4983,77 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["ServiceTrafficDto"];
+                };
+            };
+            /** @description No or unknown API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Requires the viewer role or higher */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description No such service in the current config */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Too many failed authentications from this address; retry after `Retry-After` seconds */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+        };
+    };
+    getServiceTrafficHistory: {
+        parameters: {
+            query?: {
+                /** @description Start (inclusive): ISO 8601 timestamp (2030-01-02T03:04:05Z) or epoch milliseconds, from 1970 to 9999 */
+                from?: string;
+                /** @description End (exclusive): ISO 8601 timestamp (2030-01-02T03:04:05Z) or epoch milliseconds, from 1970 to 9999; default now */
+                to?: string;
+            };
+            header?: never;
+            path: {
+                name: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TrafficHistoryDto"];
+                };
+            };
+            /** @description Bad from/to, or more than 7 d apart (`details` names the field) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
                 };
             };
             /** @description No or unknown API key */

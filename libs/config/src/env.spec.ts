@@ -14,6 +14,7 @@ describe('loadEnv', () => {
     expect(env.VIGIL_REDIS_COMMAND_TIMEOUT_MS).toBe(5000);
     expect(env.VIGIL_SESSION_TTL).toBe(12 * 3_600_000);
     expect(env.VIGIL_CONSOLE_DIR).toBeUndefined();
+    expect(env.VIGIL_EXTERNAL_URL).toBeUndefined();
     expect(Object.isFrozen(env)).toBe(true);
   });
 
@@ -34,6 +35,15 @@ describe('loadEnv', () => {
     expect(loadEnv({ VIGIL_TRUST_PROXY: text }).VIGIL_TRUST_PROXY).toEqual(expected);
   });
 
+  it.each<[string, string]>([
+    ['https://vigil.example.com', 'https://vigil.example.com'],
+    ['https://vigil.example.com/', 'https://vigil.example.com'],
+    ['http://10.0.0.5:8080/console//', 'http://10.0.0.5:8080/console'],
+  ])('reads VIGIL_EXTERNAL_URL=%s without its trailing slashes', (text, expected) => {
+    expect(loadEnv({ VIGIL_EXTERNAL_URL: text }).VIGIL_EXTERNAL_URL).toBe(expected);
+  });
+
+  const EXTERNAL_URL = 'VIGIL_EXTERNAL_URL: expected an absolute http(s) URL without query or fragment';
   it.each([
     ['30m', 30 * 60_000],
     ['1h30m', 90 * 60_000],
@@ -53,6 +63,11 @@ describe('loadEnv', () => {
       v,
       `VIGIL_SESSION_TTL: expected a duration from 5m to 30d, such as "12h" or "30m" (got "${v}")`,
     ]),
+    ['VIGIL_EXTERNAL_URL', 'vigil.example.com', EXTERNAL_URL],
+    ['VIGIL_EXTERNAL_URL', '/console', EXTERNAL_URL],
+    ['VIGIL_EXTERNAL_URL', 'ftp://vigil.example.com', EXTERNAL_URL],
+    ['VIGIL_EXTERNAL_URL', 'https://vigil.example.com/?tab=1', EXTERNAL_URL],
+    ['VIGIL_EXTERNAL_URL', 'https://vigil.example.com/#x', EXTERNAL_URL],
     [
       'VIGIL_TRUST_PROXY',
       'true',

@@ -112,6 +112,33 @@ const envSchema = z.object({
   VIGIL_SESSION_TTL: duration('5m', '30d', '12h'),
   /** The built console (index.html and assets/); unset: dist/apps/console of the installation. */
   VIGIL_CONSOLE_DIR: z.string().optional(),
+  /**
+   * The web console's base URL, e.g. https://vigil.example.com (trailing slashes dropped): when set,
+   * every notification links to the console page of its subject. Optional.
+   */
+  VIGIL_EXTERNAL_URL: z
+    .string()
+    .refine(
+      (v) => {
+        try {
+          const u = new URL(v);
+          return (
+            ['http:', 'https:'].includes(u.protocol) &&
+            !u.search &&
+            !u.hash &&
+            !v.includes('?') &&
+            !v.includes('#')
+          );
+        } catch {
+          return false;
+        }
+      },
+      {
+        message: 'expected an absolute http(s) URL without query or fragment, like https://vigil.example.com',
+      },
+    )
+    .transform((v) => v.replace(/\/+$/, ''))
+    .optional(),
   LOG_LEVEL: z.enum(LOG_LEVELS, { message: `expected one of ${LOG_LEVELS.join(', ')}` }).default('info'),
   /** A config's `secretRef` may only name variables with this prefix (never one of Vigil's own). */
   VIGIL_SECRET_REF_PREFIX: z

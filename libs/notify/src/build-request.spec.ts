@@ -28,6 +28,10 @@ const pd: Target<'pagerduty'> = {
   routingKey: 'R0UT1NGKEY',
 };
 const parse = (body: string) => JSON.parse(body) as Record<string, any>;
+const CONSOLE = 'https://vigil.example.com';
+const linked = { ...opts, externalUrl: CONSOLE };
+const INCIDENT_PAGE = `${CONSOLE}/incidents/idc%2Flive-edge%2Fsha%2F1000`;
+const SERVICE_PAGE = `${CONSOLE}/services/live-edge`;
 
 describe('clip', () => {
   it.each([
@@ -83,6 +87,78 @@ describe('buildRequest: webhook', () => {
     const req = buildRequest({ ...webhook, secret: undefined }, notice({ phase: 'resolve' }), opts);
     expect(parse(req.body)).toMatchObject({ phase: 'resolve', status: 'resolved' });
     expect(Object.keys(req.headers).sort()).toEqual(['Content-Type', 'Idempotency-Key', 'User-Agent']);
+  });
+});
+
+describe('buildRequest: console links (VIGIL_EXTERNAL_URL)', () => {
+  it('a webhook body gets a links object; none without the URL', () => {
+    expect(parse(buildRequest(webhook, notice(), linked).body).links).toEqual({
+      console: INCIDENT_PAGE,
+      incident: INCIDENT_PAGE,
+      service: SERVICE_PAGE,
+    });
+    expect(parse(buildRequest(webhook, actionNotice(), linked).body).links).toEqual({
+      console: `${CONSOLE}/actions/act-1`,
+      action: `${CONSOLE}/actions/act-1`,
+      service: SERVICE_PAGE,
+    });
+    expect(parse(buildRequest(webhook, notice(), opts).body)).not.toHaveProperty('links');
+  });
+
+  it('a Slack message gets buttons to the subject and the service after the context', () => {
+    const blocks = parse(buildRequest(slack, actionNotice(), linked).body).blocks as Array<{ type: string }>;
+    expect(blocks.map((b) => b.type)).toEqual(['header', 'section', 'context', 'actions']);
+    expect(blocks[3]).toEqual({
+      type: 'actions',
+      elements: [
+        {
+          type: 'button',
+          action_id: 'vigil-open',
+          text: { type: 'plain_text', text: 'Open in Vigil', emoji: false },
+          url: `${CONSOLE}/actions/act-1`,
+        },
+        {
+          type: 'button',
+          action_id: 'vigil-open-service',
+          text: { type: 'plain_text', text: 'Open service', emoji: false },
+          url: SERVICE_PAGE,
+        },
+      ],
+    });
+    const vantage = notice({
+      event: 'vantage.suspect',
+      incidentKey: 'vantage/bjs/1',
+      labels: { vantage: 'bjs' },
+    });
+    const only = parse(buildRequest(slack, vantage, linked).body).blocks[3];
+    expect(only.elements.map((e: { url: string }) => e.url)).toEqual([
+      `${CONSOLE}/incidents/vantage%2Fbjs%2F1`,
+    ]);
+    expect(parse(buildRequest(slack, notice(), opts).body).blocks).toHaveLength(3);
+  });
+
+  it('PagerDuty triggers and change events get links; a resolve stays the key alone', () => {
+    const awaiting = actionNotice({
+      event: 'action.awaiting-approval',
+      incidentKey: 'action/act-1/awaiting-approval',
+      severity: 'warning',
+      resolvable: true,
+    });
+    expect(parse(buildRequest(pd, awaiting, linked).body).links).toEqual([
+      { href: `${CONSOLE}/actions/act-1`, text: 'Open the action in Vigil' },
+      { href: SERVICE_PAGE, text: 'Open the service in Vigil' },
+    ]);
+    expect(parse(buildRequest(pd, actionNotice(), linked).body).links).toHaveLength(2); // a change event
+    const endpoint = notice({
+      event: 'endpoint.state',
+      labels: { service: 'live-edge', idc: 'sha', endpoint: 'live-edge.sha-1' },
+    });
+    expect(parse(buildRequest(pd, endpoint, linked).body).links[0]).toEqual({
+      href: `${CONSOLE}/endpoints/live-edge.sha-1`,
+      text: 'Open the endpoint in Vigil',
+    });
+    expect(parse(buildRequest(pd, notice({ phase: 'resolve' }), linked).body)).not.toHaveProperty('links');
+    expect(parse(buildRequest(pd, notice(), opts).body)).not.toHaveProperty('links');
   });
 });
 

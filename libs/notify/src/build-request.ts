@@ -1,6 +1,7 @@
 import type { Notice } from '@libs/domain';
 import { pagerDutyRequest } from './pagerduty-format';
 import { slackRequest } from './slack-format';
+import { consoleLinks } from './console-links';
 import type { ChannelTarget, OutboundRequest } from './target';
 import { webhookRequest } from './webhook-format';
 
@@ -9,21 +10,24 @@ export interface BuildOptions {
   idempotencyKey: string;
   /** Epoch ms the request is signed at (webhooks with a secret). Build again for each attempt. */
   nowMs: number;
+  /** VIGIL_EXTERNAL_URL: when set, the request links to the console pages of the notice (consoleLinks). */
+  externalUrl?: string;
 }
 
 /**
  * The HTTP request that delivers `notice` to `target`, in that channel's format (see webhook-format.ts,
- * slack-format.ts, pagerduty-format.ts). Pure but for the clock in `opts`. Throws a non-retryable
+ * slack-format.ts, pagerduty-format.ts), with links to the console when `opts.externalUrl` is set. Pure but for the clock in `opts`. Throws a non-retryable
  * DeliveryError only when the channel cannot take the notice at all (a PagerDuty change event to a url
  * not ending in /enqueue).
  */
 export function buildRequest(target: ChannelTarget, notice: Notice, opts: BuildOptions): OutboundRequest {
+  const links = consoleLinks(opts.externalUrl, notice);
   switch (target.type) {
     case 'webhook':
-      return webhookRequest(target, notice, opts);
+      return webhookRequest(target, notice, { ...opts, links });
     case 'slack':
-      return slackRequest(target, notice);
+      return slackRequest(target, notice, links);
     case 'pagerduty':
-      return pagerDutyRequest(target, notice);
+      return pagerDutyRequest(target, notice, links);
   }
 }

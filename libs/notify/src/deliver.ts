@@ -9,6 +9,8 @@ export interface DeliverOptions {
   idempotencyKey: string;
   /** Clock for the webhook signature; default now. */
   nowMs?: number;
+  /** VIGIL_EXTERNAL_URL: links to the console in the body (see consoleLinks); none when unset. */
+  externalUrl?: string;
   /** Default 10 s (DEFAULT_TIMEOUT_MS). */
   timeoutMs?: number;
   dispatcher?: Dispatcher;
@@ -28,6 +30,7 @@ export async function deliver(
   const req = buildRequest(target, notice, {
     idempotencyKey: opts.idempotencyKey,
     nowMs: opts.nowMs ?? Date.now(),
+    ...(opts.externalUrl === undefined ? {} : { externalUrl: opts.externalUrl }),
   });
   return sendRequest(req, {
     label: channelLabel(target),

@@ -13,3 +13,4 @@ export { DeliveryError } from './delivery-error';
 export { WEBHOOK_VERSION, type WebhookBody } from './webhook-format';
 export { slackMarker } from './slack-format';
 export { changeEventsUrl, isChangeEvent, pagerDutyDedupKey } from './pagerduty-format';
+export { consoleLinks, type ConsoleLinks } from './console-links';

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { Notice } from '@libs/domain';
+import type { ConsoleLinks } from './console-links';
 import { DeliveryError } from './delivery-error';
 import type { ChannelTarget, OutboundRequest } from './target';
 import { channelLabel, USER_AGENT } from './target';
@@ -58,13 +59,20 @@ export function changeEventsUrl(alertUrl: string): string | undefined {
  * - a reminder or a one-shot info notice (`isChangeEvent`): a Change Event to `…/v2/change/enqueue`.
  * One-shot notices above info (action refused, panic, rule.notify) are alerts no resolve follows: a
  * human resolves them in PagerDuty.
+ * With console `links`, triggers and change events carry `links: [{ href, text }]` (the subject's page,
+ * then the service's).
  * Throws a non-retryable DeliveryError when a change event is due but `url` does not end in `/enqueue`.
  */
-export function pagerDutyRequest(target: PagerDutyTarget, notice: Notice): OutboundRequest {
+export function pagerDutyRequest(
+  target: PagerDutyTarget,
+  notice: Notice,
+  links?: ConsoleLinks,
+): OutboundRequest {
   const headers = { 'Content-Type': 'application/json', 'User-Agent': USER_AGENT };
   const summary = clip(oneLine(notice.title), PAGERDUTY_SUMMARY_MAX);
   const source = pagerDutySource(notice.labels);
   const customDetails = { text: notice.text, labels: notice.labels, details: notice.details };
+  const linkList = links ? { links: pagerDutyLinks(links) } : {};
 
   if (notice.phase === 'resolve') {
     const body = {
@@ -86,6 +94,7 @@ export function pagerDutyRequest(target: PagerDutyTarget, notice: Notice): Outbo
     const body = {
       routing_key: target.routingKey,
       payload: { summary, source, timestamp: iso(notice.at), custom_details: customDetails },
+      ...linkList,
     };
     return { url, headers, body: JSON.stringify(body) };
   }
@@ -105,6 +114,7 @@ export function pagerDutyRequest(target: PagerDutyTarget, notice: Notice): Outbo
       custom_details: customDetails,
     },
     client: PAGERDUTY_CLIENT,
+    ...linkList,
   };
   return { url: target.url, headers, body: JSON.stringify(body) };
 }
@@ -115,4 +125,13 @@ function pagerDutySource(labels: Record<string, string>): string {
   if (service !== undefined) return idc === undefined ? service : `${service}/${idc}`;
   if (vantage !== undefined) return `vantage ${vantage}`;
   return 'vigil';
+}
+
+/** Events API v2 `links`: the subject's console page, then the service's when it is another page. */
+function pagerDutyLinks(links: ConsoleLinks): Array<{ href: string; text: string }> {
+  const subject = links.action ? 'action' : links.endpoint ? 'endpoint' : 'incident';
+  const list = [{ href: links.console, text: `Open the ${subject} in Vigil` }];
+  if (links.service && links.service !== links.console)
+    list.push({ href: links.service, text: 'Open the service in Vigil' });
+  return list;
 }

@@ -1,4 +1,5 @@
 import type { Notice } from '@libs/domain';
+import type { ConsoleLinks } from './console-links';
 import type { ChannelTarget, OutboundRequest } from './target';
 import { USER_AGENT } from './target';
 import { clip, oneLine, slackEscape } from './text';
@@ -29,8 +30,10 @@ export function slackMarker(notice: Pick<Notice, 'phase' | 'severity'>): string 
  * (mrkdwn, escaped), and a context line (severity · event · service · IDC). Every text is clipped to
  * Slack's limits; `&`, `<`, `>` are escaped in mrkdwn and in the fallback text, so a notice cannot
  * mention `@channel` or forge links. The plain_text header is not parsed by Slack and is sent as is.
+ * With console `links`, an actions block follows: a button to the subject's page (and one to the
+ * service's when that is another page).
  */
-export function slackRequest(target: SlackTarget, notice: Notice): OutboundRequest {
+export function slackRequest(target: SlackTarget, notice: Notice, links?: ConsoleLinks): OutboundRequest {
   const title = oneLine(notice.title);
   const headline = `${slackMarker(notice)}${notice.phase === 'remind' ? 'Reminder: ' : ''}${title}`;
   const context = [
@@ -52,6 +55,7 @@ export function slackRequest(target: SlackTarget, notice: Notice): OutboundReque
         type: 'context',
         elements: [{ type: 'mrkdwn', text: clip(context, SLACK_CONTEXT_MAX, slackEscape) }],
       },
+      ...(links ? [slackButtons(links)] : []),
     ],
   };
   return {
@@ -59,4 +63,21 @@ export function slackRequest(target: SlackTarget, notice: Notice): OutboundReque
     headers: { 'Content-Type': 'application/json', 'User-Agent': USER_AGENT },
     body: JSON.stringify(payload),
   };
+}
+
+/** A button's URL: at most 3000 characters in Block Kit. */
+export const SLACK_BUTTON_URL_MAX = 3000;
+
+/** An actions block: "Open in Vigil" (the subject's page), then "Open service" when another page. */
+function slackButtons(links: ConsoleLinks) {
+  const button = (id: string, text: string, url: string) => ({
+    type: 'button',
+    action_id: id,
+    text: { type: 'plain_text', text, emoji: false },
+    url: url.slice(0, SLACK_BUTTON_URL_MAX),
+  });
+  const elements = [button('vigil-open', 'Open in Vigil', links.console)];
+  if (links.service && links.service !== links.console)
+    elements.push(button('vigil-open-service', 'Open service', links.service));
+  return { type: 'actions', elements };
 }

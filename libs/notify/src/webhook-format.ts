@@ -1,5 +1,6 @@
 import type { Notice } from '@libs/domain';
 import { signatureHeaders } from '@libs/traffic';
+import type { ConsoleLinks } from './console-links';
 import type { ChannelTarget, OutboundRequest } from './target';
 import { USER_AGENT } from './target';
 import { iso } from './text';
@@ -30,16 +31,23 @@ export interface WebhookBody {
   details: Record<string, unknown>;
   /** When it happened (ISO 8601, UTC). */
   at: string;
+  /**
+   * Links into the web console, only when Vigil runs with VIGIL_EXTERNAL_URL: `console` is the page of
+   * the notice's most specific subject (its action, else its endpoint, else its incident); `service`
+   * the service's page when the notice has one. Absent otherwise (added in version 1: receivers must
+   * ignore fields they do not know).
+   */
+  links?: ConsoleLinks;
 }
 
 /**
- * A webhook channel's request: the notice as JSON, with `Idempotency-Key` and, when the channel has a
+ * A webhook channel's request: the notice as JSON (with `links` when given), with `Idempotency-Key` and, when the channel has a
  * secret, `X-Vigil-Timestamp` / `X-Vigil-Signature` over the exact body, signed at `nowMs`.
  */
 export function webhookRequest(
   target: WebhookTarget,
   notice: Notice,
-  opts: { idempotencyKey: string; nowMs: number },
+  opts: { idempotencyKey: string; nowMs: number; links?: ConsoleLinks },
 ): OutboundRequest {
   const payload: WebhookBody = {
     version: WEBHOOK_VERSION,
@@ -56,6 +64,7 @@ export function webhookRequest(
     labels: notice.labels,
     details: notice.details,
     at: iso(notice.at),
+    ...(opts.links ? { links: opts.links } : {}),
   };
   const body = JSON.stringify(payload);
   const headers: Record<string, string> = {

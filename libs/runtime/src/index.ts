@@ -2,7 +2,7 @@ export * from './audit/audit.service';
 export { AuthService } from './auth/auth.service';
 export * from './auth/api-key.service';
 export * from './auth/auth.decorators';
-export { ConsoleSessionService, SESSION_COOKIE } from './auth/console-session.service';
+export { ConsoleSessionService, SESSION_COOKIE, sessionTokenOf } from './auth/console-session.service';
 export { CSRF_HEADER, sameHost } from './auth/csrf';
 export * from './auth/principal';
 export { grafanaSignature, GRAFANA_SIGNATURE_HEADER } from './auth/grafana-signature';

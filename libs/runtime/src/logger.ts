@@ -13,6 +13,7 @@ export function loggerOptions(env: Env): Params {
         paths: [
           'req.headers.authorization',
           'req.headers.cookie',
+          'req.headers["x-csrf-token"]',
           'req.headers["x-vigil-signature"]',
           'req.headers["x-grafana-alerting-signature"]',
           'res.headers["set-cookie"]',

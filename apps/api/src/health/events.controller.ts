@@ -37,9 +37,9 @@ export class EventsController {
     description:
       'Each `data:` line is one event as JSON (the shape of an /events item, as the controller publishes ' +
       'it). A comment line is sent at once and every 15 s so that proxies keep the stream open. Needs ' +
-      'the `Authorization: Bearer` header like every route; there is no token in the URL, so use curl ' +
-      '(`curl -N -H "Authorization: Bearer $T" .../events/stream`) or fetch-event-source rather than a ' +
-      'browser EventSource. One API key may hold VIGIL_STREAMS_PER_KEY streams (default 10) on one ' +
+      'a key like every route: the `Authorization: Bearer` header (`curl -N -H "Authorization: Bearer $T" ' +
+      '.../events/stream`), or the console session cookie, which a same-origin browser EventSource ' +
+      'sends; there is never a token in the URL. One API key may hold VIGIL_STREAMS_PER_KEY streams (default 10) on one ' +
       'API process, and the process VIGIL_STREAMS_MAX (default 500) in all; past either, 429.',
   })
   @ApiProduces('text/event-stream')

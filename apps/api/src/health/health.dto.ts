@@ -126,7 +126,7 @@ export class IdcStatusDto implements IdcStatus {
   /** Capacity of the HEALTHY and DEGRADED endpoints; a flapping endpoint counts only by its recent success share */
   healthyCapacity!: number;
   totalCapacity!: number;
-  /** Baseline traffic weight from the config */
+  /** Share of the service's traffic in percent: the weights in force (after shifts), else the config's baseline */
   weight!: number;
   /** Epoch ms of the last state change */
   since!: number;

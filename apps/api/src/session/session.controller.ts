@@ -19,6 +19,7 @@ import {
   Public,
   sameHost,
   SESSION_COOKIE,
+  sessionTokenOf,
   type AuditActor,
   type VigilRequest,
 } from '@libs/runtime';
@@ -82,7 +83,8 @@ export class SessionController {
       throw new ForbiddenException('a sign-in must come from the console itself (Origin is another site)');
     }
     const principal = await this.auth.authenticateKey(req as VigilRequest, body.apiKey);
-    const { token, session } = await this.sessions.start(principal, req.ip ?? null);
+    // The browser's old cookie, if any, is replaced: its session ends with this sign-in.
+    const { token, session } = await this.sessions.start(principal, req.ip ?? null, sessionTokenOf(req));
     res.setHeader('Set-Cookie', sessionCookie(token, Math.floor(this.sessions.ttlMs / 1000), req.secure));
     return {
       name: principal.name,

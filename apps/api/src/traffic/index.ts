@@ -4,12 +4,17 @@ import { ActionsStore } from './actions.store';
 import { AutomationController } from './automation.controller';
 import { AutomationSettingsStore } from './automation-settings.store';
 import { KillSwitchService } from './kill-switch.service';
+import { RuleStatesController } from './rule-states.controller';
+import { RuleStatesService } from './rule-states.service';
+import { RuleStatesStore } from './rule-states.store';
 import { FreezesController } from './freezes.controller';
 import { FreezesService } from './freezes.service';
 import { FreezesStore } from './freezes.store';
 import { ServiceTrafficController } from './service-traffic.controller';
 import { ServiceTrafficService } from './service-traffic.service';
 import { ServiceTrafficStore } from './service-traffic.store';
+import { TrafficHistoryService } from './traffic-history.service';
+import { TrafficHistoryStore } from './traffic-history.store';
 
 /** The traffic API: actions and decisions, manual weights, freezes and the kill switch (records only). */
 export const TRAFFIC_CONTROLLERS = [
@@ -17,6 +22,7 @@ export const TRAFFIC_CONTROLLERS = [
   ServiceTrafficController,
   FreezesController,
   AutomationController,
+  RuleStatesController,
 ];
 export const TRAFFIC_PROVIDERS = [
   ActionsService,
@@ -27,4 +33,8 @@ export const TRAFFIC_PROVIDERS = [
   ServiceTrafficStore,
   FreezesStore,
   AutomationSettingsStore,
+  RuleStatesService,
+  RuleStatesStore,
+  TrafficHistoryService,
+  TrafficHistoryStore,
 ];

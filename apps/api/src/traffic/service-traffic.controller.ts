@@ -1,4 +1,4 @@
-import { Body, Controller, Delete, Get, Param, Put } from '@nestjs/common';
+import { Body, Controller, Delete, Get, Param, Put, Query } from '@nestjs/common';
 import {
   ApiBadRequestResponse,
   ApiConflictResponse,
@@ -10,6 +10,8 @@ import {
 } from '@nestjs/swagger';
 import { AuditSource, MinRole, type AuditActor } from '@libs/runtime';
 import { ServiceTrafficService } from './service-traffic.service';
+import { TrafficHistoryDto, TrafficHistoryQuery } from './traffic-history.dto';
+import { TrafficHistoryService } from './traffic-history.service';
 import { FailbackHoldDto, ServiceTrafficDto, SetWeightsDto, SetWeightsResultDto } from './traffic.dto';
 
 /** A service's traffic weights, and the manual override. */
@@ -17,7 +19,10 @@ import { FailbackHoldDto, ServiceTrafficDto, SetWeightsDto, SetWeightsResultDto 
 @ApiExtraModels(FailbackHoldDto)
 @Controller('services')
 export class ServiceTrafficController {
-  constructor(private readonly traffic: ServiceTrafficService) {}
+  constructor(
+    private readonly traffic: ServiceTrafficService,
+    private readonly trafficHistory: TrafficHistoryService,
+  ) {}
 
   @Get(':name/traffic')
   @MinRole('viewer')
@@ -28,6 +33,22 @@ export class ServiceTrafficController {
   @ApiNotFoundResponse({ description: 'No such service in the current config' })
   view(@Param('name') name: string): Promise<ServiceTrafficDto> {
     return this.traffic.view(name);
+  }
+
+  @Get(':name/traffic/history')
+  @MinRole('viewer')
+  @ApiOperation({
+    summary: "The service's weights over time: each step applied and each override set or released",
+    description:
+      "From what Postgres records: the steps actions applied (desired = applied = the step's weights, at " +
+      'the time the traffic manager confirmed it) and the manual overrides (audit log). `start` is the ' +
+      'value at `from`, so a chart can begin there. Default range: the last 24 h; at most 7 d.',
+  })
+  @ApiOkResponse({ type: TrafficHistoryDto })
+  @ApiBadRequestResponse({ description: 'Bad from/to, or more than 7 d apart (`details` names the field)' })
+  @ApiNotFoundResponse({ description: 'No such service in the current config' })
+  history(@Param('name') name: string, @Query() q: TrafficHistoryQuery): Promise<TrafficHistoryDto> {
+    return this.trafficHistory.history(name, q);
   }
 
   @Put(':name/weights')

@@ -1,5 +1,161 @@
-import { PageHeader } from '../ui/page';
+import { useInfiniteQuery } from '@tanstack/react-query';
+import { useSearchParams } from 'react-router';
+import { api, ok, type Schema } from '../api';
+import { matchersFromAlert } from '../silences/matchers';
+import { SilenceButton } from '../silences/silence-form';
+import { useCan } from '../session';
+import { formatTime } from '../ui/format';
+import { LabelList } from '../ui/labels';
+import { LoadMore } from '../ui/load-more';
+import { ErrorBox, Loading, PageHeader } from '../ui/page';
+import { StateBadge } from '../ui/state-badge';
 
+type Alert = Schema<'AlertDto'>;
+const STATUSES: Alert['status'][] = ['firing', 'resolved'];
+const SOURCES: Alert['source'][] = ['alertmanager', 'grafana', 'generic'];
+const TEXT_FILTERS = [
+  ['name', 'Name'],
+  ['service', 'Service'],
+  ['idc', 'IDC'],
+] as const;
+
+const pick = <T extends string>(all: readonly T[], value: string | null): T | undefined =>
+  (all as readonly string[]).includes(value ?? '') ? (value as T) : undefined;
+
+/** Alerts received from Alertmanager, Grafana and generic webhooks, newest first, with Silence…. */
 export default function AlertsPage() {
-  return <PageHeader title="Alerts" />;
+  const [params, setParams] = useSearchParams();
+  const canOperate = useCan('operator');
+  const status = pick(STATUSES, params.get('status'));
+  const source = pick(SOURCES, params.get('source'));
+  const text = Object.fromEntries(
+    TEXT_FILTERS.map(([k]) => [k, params.get(k)?.trim() || undefined]),
+  ) as Record<(typeof TEXT_FILTERS)[number][0], string | undefined>;
+
+  const alerts = useInfiniteQuery({
+    queryKey: ['alerts', 'list', { status, source, ...text }],
+    queryFn: ({ pageParam }) =>
+      ok(
+        api.GET('/api/v1/alerts', {
+          params: {
+            query: { status, source, ...text, limit: 50, ...(pageParam ? { cursor: pageParam } : {}) },
+          },
+        }),
+      ),
+    initialPageParam: '',
+    getNextPageParam: (page) => page.next ?? undefined,
+    refetchInterval: 10_000,
+  });
+  const items = alerts.data?.pages.flatMap((p) => p.items) ?? [];
+
+  const setFilter = (key: string, value: string) => {
+    const next = new URLSearchParams(params);
+    if (value) next.set(key, value);
+    else next.delete(key);
+    setParams(next, { replace: true });
+  };
+
+  return (
+    <>
+      <PageHeader title="Alerts" />
+      <div className="filters">
+        <label className="field inline">
+          Status
+          <select value={status ?? ''} onChange={(e) => setFilter('status', e.target.value)}>
+            <option value="">any</option>
+            {STATUSES.map((s) => (
+              <option key={s} value={s}>
+                {s}
+              </option>
+            ))}
+          </select>
+        </label>
+        <label className="field inline">
+          Source
+          <select value={source ?? ''} onChange={(e) => setFilter('source', e.target.value)}>
+            <option value="">any</option>
+            {SOURCES.map((s) => (
+              <option key={s} value={s}>
+                {s}
+              </option>
+            ))}
+          </select>
+        </label>
+        {TEXT_FILTERS.map(([key, label]) => (
+          <label className="field inline" key={key}>
+            {label}
+            <input
+              key={text[key] ?? ''}
+              type="search"
+              defaultValue={text[key] ?? ''}
+              onKeyDown={(e) => {
+                if (e.key === 'Enter') setFilter(key, e.currentTarget.value.trim());
+              }}
+              onBlur={(e) => setFilter(key, e.currentTarget.value.trim())}
+            />
+          </label>
+        ))}
+      </div>
+      <ErrorBox error={alerts.error} />
+      {alerts.isPending ? (
+        <Loading what="Loading alerts" />
+      ) : items.length === 0 && !alerts.error ? (
+        <p className="empty">No alerts match.</p>
+      ) : (
+        <ul className="alert-list" aria-label="Alerts">
+          {items.map((a) => (
+            <li key={`${a.source}-${a.fingerprint}`} className="panel" data-testid={`alert-${a.fingerprint}`}>
+              <div className="alert-head">
+                <h2>{a.name}</h2>
+                <StateBadge state={a.status} />
+                <span className="muted">
+                  {a.source}
+                  {a.service ? ` · ${a.service}` : ''}
+                  {a.idc ? ` / ${a.idc}` : ''}
+                  {a.endpoint ? ` · ${a.endpoint}` : ''}
+                </span>
+                {canOperate ? (
+                  <span className="row-actions">
+                    <SilenceButton matchers={matchersFromAlert(a)} subject={`alert ${a.name}`} />
+                  </span>
+                ) : null}
+              </div>
+              <p className="muted">
+                Started {formatTime(a.startsAt)}
+                {a.endsAt ? `, ends ${formatTime(a.endsAt)}` : ''} · received {a.receivedCount}× since{' '}
+                {formatTime(a.firstReceivedAt)}, last {formatTime(a.updatedAt)}
+                {a.generatorUrl ? (
+                  <>
+                    {' '}
+                    ·{' '}
+                    <a href={a.generatorUrl} target="_blank" rel="noreferrer">
+                      source
+                    </a>
+                  </>
+                ) : null}
+              </p>
+              <div className="two-col">
+                <div>
+                  <h3>Labels</h3>
+                  <LabelList labels={a.labels} label={`Labels of ${a.name}`} />
+                </div>
+                <div>
+                  <h3>Annotations</h3>
+                  <LabelList labels={a.annotations} label={`Annotations of ${a.name}`} />
+                </div>
+              </div>
+            </li>
+          ))}
+        </ul>
+      )}
+      {items.length ? (
+        <LoadMore
+          shown={items.length}
+          hasMore={alerts.hasNextPage}
+          loading={alerts.isFetchingNextPage}
+          onMore={() => void alerts.fetchNextPage()}
+        />
+      ) : null}
+    </>
+  );
 }

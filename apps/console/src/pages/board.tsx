@@ -1,9 +1,11 @@
-import { useQuery, useQueryClient } from '@tanstack/react-query';
+import { useQuery } from '@tanstack/react-query';
 import { useVirtualizer } from '@tanstack/react-virtual';
 import { useDeferredValue, useMemo, useRef, useState } from 'react';
 import { Link } from 'react-router';
 import { api, ok, type Schema } from '../api';
-import { useLiveEvents, type HealthEvent } from '../live';
+import { useLiveEvents } from '../live';
+import { useLiveRefresh } from '../live-refresh';
+import { withLiveStates, type LiveIdcState } from '../health/live-states';
 import { formatAgo, formatCapacity } from '../ui/format';
 import { ErrorBox, Loading, PageHeader } from '../ui/page';
 import { StateBadge } from '../ui/state-badge';
@@ -16,46 +18,28 @@ const STATUS_KEY = ['status'];
 const OPEN_STATES = ['awaiting-approval', 'executing', 'held'] as const;
 const ROW_HEIGHT = 64;
 
-/** The snapshot with one (service, IDC)'s new state from a live event, before the next read. */
-export function patchStatus(status: Status, event: HealthEvent): Status {
-  if (event.kind !== 'idc' || !event.service || !event.idc) return status;
-  return {
-    ...status,
-    services: status.services.map((service) =>
-      service.service !== event.service
-        ? service
-        : {
-            ...service,
-            idcs: service.idcs.map((idc) =>
-              idc.idc !== event.idc
-                ? idc
-                : {
-                    ...idc,
-                    state: event.after as IdcStatus['state'],
-                    reason: event.reason,
-                    since: Date.parse(event.at),
-                  },
-            ),
-          },
-    ),
-  };
-}
-
-/** Keeps the board current: applies IDC changes at once, then re-reads the snapshot (coalesced). */
-function useLiveStatus() {
-  const client = useQueryClient();
-  const timer = useRef<number | undefined>(undefined);
+/** The IDC states live events announce, and a coalesced re-read of the snapshot after any change. */
+function useLiveIdcStates(): ReadonlyMap<string, LiveIdcState> {
+  const [live, setLive] = useState<ReadonlyMap<string, LiveIdcState>>(new Map());
   useLiveEvents((event) => {
-    if (event.kind !== 'idc' && event.kind !== 'endpoint' && event.kind !== 'vantage') return;
-    client.setQueryData<Status>(STATUS_KEY, (status) => (status ? patchStatus(status, event) : status));
-    window.clearTimeout(timer.current);
-    timer.current = window.setTimeout(() => void client.invalidateQueries({ queryKey: STATUS_KEY }), 250);
+    if (event.kind !== 'idc' || !event.service || !event.idc) return;
+    const state = {
+      state: event.after as IdcStatus['state'],
+      reason: event.reason,
+      since: Date.parse(event.at),
+    };
+    setLive((map) => new Map(map).set(`${event.service}/${event.idc}`, state));
   });
+  useLiveRefresh(
+    (event) => event.kind === 'idc' || event.kind === 'endpoint' || event.kind === 'vantage',
+    [STATUS_KEY],
+  );
+  return live;
 }
 
 function IdcCell({ service, idc }: { service: string; idc: IdcStatus | undefined }) {
   if (!idc) return <div role="cell" className="cell empty" />;
-  const label = `${service} in ${idc.idc}: ${idc.state} (${idc.reason}), score ${idc.score.toFixed(2)}, capacity ${formatCapacity(idc.healthyCapacity)} of ${idc.totalCapacity}, weight ${idc.weight}`;
+  const label = `${service} in ${idc.idc}: ${idc.state} (${idc.reason}), score ${Math.round(idc.score)}, capacity ${formatCapacity(idc.healthyCapacity)} of ${idc.totalCapacity}, weight ${idc.weight}`;
   return (
     <div
       role="cell"
@@ -66,7 +50,7 @@ function IdcCell({ service, idc }: { service: string; idc: IdcStatus | undefined
       title={`${idc.reason} since ${formatAgo(idc.since)}`}
     >
       <strong>{idc.state}</strong>
-      <span>score {idc.score.toFixed(2)}</span>
+      <span>score {Math.round(idc.score)}</span>
       <span>
         cap {formatCapacity(idc.healthyCapacity)}/{idc.totalCapacity} · w {idc.weight}
       </span>
@@ -214,12 +198,13 @@ export default function BoardPage() {
     queryFn: () => ok(api.GET('/api/v1/status')),
     refetchInterval: 5_000,
   });
-  useLiveStatus();
+  const live = useLiveIdcStates();
   const [filter, setFilter] = useState('');
   const [troubledOnly, setTroubledOnly] = useState(false);
   const query = useDeferredValue(filter.trim().toLowerCase());
 
-  const services = status.data?.services;
+  const current = useMemo(() => status.data && withLiveStates(status.data, live), [status.data, live]);
+  const services = current?.services;
   const idcs = useMemo(
     () => [...new Set((services ?? []).flatMap((s) => s.idcs.map((i) => i.idc)))].sort(),
     [services],
@@ -252,12 +237,12 @@ export default function BoardPage() {
         </label>
       </PageHeader>
       {status.error ? <ErrorBox error={status.error} /> : null}
-      {status.data ? (
+      {current ? (
         <>
-          <Summary status={status.data} />
+          <Summary status={current} />
           <p className="muted">
-            {shown.length} of {status.data.services.length} services · config v
-            {status.data.configVersion ?? '—'} · updated {formatAgo(status.data.generatedAt)}
+            {shown.length} of {current.services.length} services · config v{current.configVersion ?? '—'} ·
+            updated {formatAgo(current.generatedAt)}
           </p>
           <Grid services={shown} idcs={idcs} />
         </>

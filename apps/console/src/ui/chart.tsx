@@ -32,6 +32,8 @@ export function TimeChart({ title, x, series, height = 220, unit = '', yRange }:
   useEffect(() => {
     const el = box.current;
     if (!el) return;
+    const ink = getComputedStyle(el).color;
+    const grid = getComputedStyle(el).getPropertyValue('--border').trim() || 'rgba(128,128,128,0.3)';
     const plot = new uPlot(
       {
         width: el.clientWidth || 600,
@@ -46,7 +48,15 @@ export function TimeChart({ title, x, series, height = 220, unit = '', yRange }:
             value: (_: uPlot, v: number | null) => (v === null ? '—' : `${Math.round(v * 100) / 100}${unit}`),
           })),
         ],
-        axes: [{}, { values: (_: uPlot, ticks: number[]) => ticks.map((t) => `${t}${unit}`) }],
+        // uPlot draws on a canvas, which CSS cannot colour: take the page's text colour (dark mode).
+        axes: [
+          { stroke: ink, grid: { stroke: grid } },
+          {
+            stroke: ink,
+            grid: { stroke: grid },
+            values: (_: uPlot, ticks: number[]) => ticks.map((t) => `${t}${unit}`),
+          },
+        ],
         scales: yRange ? { y: { range: yRange } } : {},
       },
       [x, ...series.map((s) => s.values)],

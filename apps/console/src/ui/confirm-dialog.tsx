@@ -1,4 +1,4 @@
-import { useEffect, useRef, useState, type ReactNode } from 'react';
+import { useEffect, useId, useRef, useState, type ReactNode } from 'react';
 import { ErrorBox } from './page';
 
 interface ConfirmDialogProps {
@@ -20,6 +20,7 @@ interface ConfirmDialogProps {
  */
 export function ConfirmDialog(props: ConfirmDialogProps) {
   const dialog = useRef<HTMLDialogElement>(null);
+  const titleId = useId();
   const [open, setOpen] = useState(false);
   const [reason, setReason] = useState('');
   const [busy, setBusy] = useState(false);
@@ -49,8 +50,8 @@ export function ConfirmDialog(props: ConfirmDialogProps) {
       <button type="button" className={props.danger ? 'danger' : undefined} onClick={() => setOpen(true)}>
         {props.label}
       </button>
-      <dialog ref={dialog} onClose={() => setOpen(false)} aria-labelledby={`${props.label}-title`}>
-        <h2 id={`${props.label}-title`}>{props.title}</h2>
+      <dialog ref={dialog} onClose={() => setOpen(false)} aria-labelledby={titleId}>
+        <h2 id={titleId}>{props.title}</h2>
         <div className="dialog-body">{props.children}</div>
         {props.reason ? (
           <label className="field">

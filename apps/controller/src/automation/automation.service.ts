@@ -18,6 +18,7 @@ import {
   planFailback,
   planSetWeights,
   planShiftAway,
+  RULE_BOOK_KEY,
   supersedes,
   overrunReason,
   ruleDisabledEvent,
@@ -103,7 +104,7 @@ export class AutomationService implements OnModuleInit {
         this.overruns.push(overrun);
       },
     });
-    const bookKey = redisKey(env, 'rules', 'book');
+    const bookKey = redisKey(env, RULE_BOOK_KEY);
     this.memory = new RuleMemory(this.runner, {
       load: () => redis.get(bookKey),
       save: (text, token) => lease.setIfLeader({ [bookKey]: text }, token),

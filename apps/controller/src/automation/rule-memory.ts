@@ -8,7 +8,7 @@ export interface RuleBookStore {
   save(text: string, token: number): Promise<boolean>;
 }
 
-type Clock = 'actedAt' | 'notifiedAt';
+type Clock = 'actedAt' | 'notifiedAt' | 'firedAt';
 
 /**
  * The rules' timing kept with the leader state (Redis, like the notifier's incident book): the
@@ -19,7 +19,11 @@ type Clock = 'actedAt' | 'notifiedAt';
  */
 export class RuleMemory {
   private token: number | null = null;
-  private clocks: Record<Clock, Map<string, number>> = { actedAt: new Map(), notifiedAt: new Map() };
+  private clocks: Record<Clock, Map<string, number>> = {
+    actedAt: new Map(),
+    notifiedAt: new Map(),
+    firedAt: new Map(),
+  };
   private saved = { content: '', at: 0 };
 
   constructor(
@@ -36,6 +40,7 @@ export class RuleMemory {
     this.clocks = {
       actedAt: new Map(Object.entries(book.actedAt)),
       notifiedAt: new Map(Object.entries(book.notifiedAt)),
+      firedAt: new Map(Object.entries(book.firedAt)),
     };
     this.saved = { content: '', at: 0 };
     this.token = token;
@@ -63,10 +68,18 @@ export class RuleMemory {
    * lease went elsewhere), the next leadership of this controller restores again.
    */
   async end(token: number, now: number, rules: ReadonlySet<string>): Promise<void> {
+    const states = this.runner.exportStates();
+    // When each key last fired outlives its `for:` state (which goes once the condition holds again).
+    for (const [key, state] of Object.entries(states)) {
+      if (state.phase === 'inactive' || state.phase === 'pending') continue;
+      if (state.firedAt > (this.clocks.firedAt.get(key) ?? -1)) this.clocks.firedAt.set(key, state.firedAt);
+    }
     const book: RuleBook = {
-      states: this.runner.exportStates(),
+      states,
       actedAt: this.kept('actedAt', rules),
       notifiedAt: this.kept('notifiedAt', rules),
+      firedAt: this.kept('firedAt', rules),
+      disabled: this.runner.exportDisabled(),
     };
     const content = JSON.stringify(book);
     if (content === this.saved.content && now - this.saved.at < this.graceMs / 4) return;

@@ -143,7 +143,9 @@ describe('RulesRunner', () => {
       const { runner, overruns } = budgeted(15);
       fired(runner, snapshot('UNHEALTHY'), 0);
       expect(overruns.map((o) => o.rule)).toEqual(['high', 'low']);
+      expect(runner.exportDisabled()).toEqual({ high: 0, low: 0 });
       runner.setConfig(config);
+      expect(runner.exportDisabled()).toEqual({});
       fired(runner, snapshot('UNHEALTHY'), 1000);
       expect(overruns.map((o) => o.rule)).toEqual(['high', 'low', 'high', 'low']);
     });

@@ -44,14 +44,14 @@ export class RulesRunner {
   private rules: Array<{ rule: Rule; compiled: CompiledRule; forMs: number }> = [];
   private states = new Map<string, RuleState>();
   private config: StoredConfig | null = null;
-  /** Rules disabled for overrunning the budget, by name: until the next config. */
-  private disabled = new Set<string>();
+  /** Rules disabled for overrunning the budget, by name (when, epoch ms): until the next config. */
+  private disabled = new Map<string, number>();
 
   constructor(private readonly budget?: RuleBudget) {}
 
   setConfig(config: StoredConfig): void {
     this.config = config;
-    this.disabled = new Set();
+    this.disabled = new Map();
     // Highest priority first: when two rules fire for the same IDC in one evaluation, the first one's
     // action holds the service and the other waits (one action per service at a time).
     const byPriority = [...config.rules].sort((a, b) => b.priority - a.priority);
@@ -66,6 +66,11 @@ export class RulesRunner {
   /** The `for:` state of every (rule, service, IDC) not inactive, to keep with the leader state. */
   exportStates(): Record<string, RuleState> {
     return Object.fromEntries([...this.states].filter(([, state]) => state.phase !== 'inactive'));
+  }
+
+  /** The rules disabled for overrunning the budget, and when (kept in the book for the console). */
+  exportDisabled(): Record<string, number> {
+    return Object.fromEntries(this.disabled);
   }
 
   /** Goes on from the states another leader kept (exportStates); those of rules gone are dropped. */
@@ -153,7 +158,7 @@ export class RulesRunner {
     total.evaluations += 1;
     spent.set(rule, total);
     if (total.ms <= budget.budgetMs) return false;
-    this.disabled.add(rule);
+    this.disabled.set(rule, now);
     // Its `for:` states go too: kept, they would be exported to the next leader (or outlive the next
     // config) and could fire at once although nobody watched the condition meanwhile.
     for (const key of this.states.keys()) if (key.split('|')[0] === rule) this.states.delete(key);

@@ -104,7 +104,10 @@ export class DeliveryProcessor implements OnModuleInit, OnApplicationBootstrap, 
     const note = await this.waitForTrigger(job, row, token);
     try {
       const target = await this.target(row.channel);
-      await deliver(target, toNotice(row), { idempotencyKey: row.id });
+      await deliver(target, toNotice(row), {
+        idempotencyKey: row.id,
+        ...(this.env.VIGIL_EXTERNAL_URL ? { externalUrl: this.env.VIGIL_EXTERNAL_URL } : {}),
+      });
     } catch (err) {
       return this.failed(job, row, err);
     }

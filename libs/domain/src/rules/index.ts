@@ -6,3 +6,4 @@ export * from './rule-state';
 export * from './scope';
 export * from './rule-budget';
 export * from './rule-book';
+export * from './rule-live-state';

@@ -2,6 +2,7 @@ import {
   decodeRuleBook,
   EMPTY_RULE_BOOK,
   encodeRuleBook,
+  readRuleBook,
   RULE_STATE_GRACE_MS,
   type RuleBook,
 } from './rule-book';
@@ -14,6 +15,8 @@ const book: RuleBook = {
   },
   actedAt: { 'fast|live|sha': 1000 },
   notifiedAt: { 'fast|live|bjs': 600 },
+  firedAt: { 'fast|live|sha': 1000, 'fast|live|bjs': 600 },
+  disabled: { costly: 1500 },
 };
 
 describe('encodeRuleBook / decodeRuleBook', () => {
@@ -24,7 +27,7 @@ describe('encodeRuleBook / decodeRuleBook', () => {
   it('drops the `for:` states, not the cooldowns, of a book older than the grace period', () => {
     const text = encodeRuleBook(book, 2000);
     expect(decodeRuleBook(text, 2000 + RULE_STATE_GRACE_MS).states).toEqual(book.states);
-    expect(decodeRuleBook(text, 2001 + RULE_STATE_GRACE_MS)).toEqual({ ...book, states: {} });
+    expect(decodeRuleBook(text, 2001 + RULE_STATE_GRACE_MS)).toEqual({ ...book, states: {}, disabled: {} });
     expect(decodeRuleBook(text, 2000 + 60_000, 60_000).states).toEqual(book.states);
   });
 
@@ -52,11 +55,24 @@ describe('encodeRuleBook / decodeRuleBook', () => {
       },
       actedAt: { ok: 9, negative: -1, text: '9', fraction: 1.5 },
       notifiedAt: 'none',
+      firedAt: { ok: 7, text: '7' },
+      disabled: { costly: 8, bad: null },
     });
     expect(decodeRuleBook(text, 10)).toEqual({
       states: { ok: { phase: 'pending', since: 5 } },
       actedAt: { ok: 9 },
       notifiedAt: {},
+      firedAt: { ok: 7 },
+      disabled: { costly: 8 },
     });
+  });
+
+  it('reads a book saved before firedAt and disabled were kept, with both empty', () => {
+    const old = JSON.stringify({ v: 1, savedAt: 10, states: {}, actedAt: { 'a|s|i': 9 }, notifiedAt: {} });
+    expect(readRuleBook(old, 10)).toEqual({
+      book: { ...EMPTY_RULE_BOOK, actedAt: { 'a|s|i': 9 } },
+      savedAt: 10,
+    });
+    expect(readRuleBook(null, 10)).toEqual({ book: EMPTY_RULE_BOOK, savedAt: null });
   });
 });

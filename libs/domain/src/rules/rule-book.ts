@@ -12,12 +12,27 @@ export interface RuleBook {
   actedAt: Record<string, number>;
   /** When each key last sent its notify action (epoch ms): the cooldown applies to it too. */
   notifiedAt: Record<string, number>;
+  /**
+   * When each key last fired (epoch ms), kept after its `for:` state is gone (for the console). Added
+   * after the first books: a book without it reads as empty here.
+   */
+  firedAt: Record<string, number>;
+  /**
+   * The rules the saving leader disabled for overrunning their evaluation budget, by name: when
+   * (epoch ms). Until the next config; for the console only (a new leader starts with none disabled).
+   */
+  disabled: Record<string, number>;
 }
+
+/** The book's Redis key under the prefix: written by the controller leader, read by the API. */
+export const RULE_BOOK_KEY = 'rules:book';
 
 export const EMPTY_RULE_BOOK: RuleBook = Object.freeze({
   states: Object.freeze({}),
   actedAt: Object.freeze({}),
   notifiedAt: Object.freeze({}),
+  firedAt: Object.freeze({}),
+  disabled: Object.freeze({}),
 }) as RuleBook;
 
 /**
@@ -38,19 +53,38 @@ export function encodeRuleBook(book: RuleBook, savedAt: number): string {
  * states when it was saved more than `graceMs` ago (see RULE_STATE_GRACE_MS).
  */
 export function decodeRuleBook(text: string | null, now: number, graceMs = RULE_STATE_GRACE_MS): RuleBook {
-  if (text === null) return EMPTY_RULE_BOOK;
+  return readRuleBook(text, now, graceMs).book;
+}
+
+/**
+ * decodeRuleBook, with when the book was saved (null when there is none, or it is not one). A stale
+ * book (saved more than `graceMs` before `now`) also loses its disabled rules: no leader runs them.
+ */
+export function readRuleBook(
+  text: string | null,
+  now: number,
+  graceMs = RULE_STATE_GRACE_MS,
+): { book: RuleBook; savedAt: number | null } {
+  const none = { book: EMPTY_RULE_BOOK, savedAt: null };
+  if (text === null) return none;
   let raw: unknown;
   try {
     raw = JSON.parse(text);
   } catch {
-    return EMPTY_RULE_BOOK;
+    return none;
   }
-  if (!isRecord(raw) || raw.v !== 1 || !isTime(raw.savedAt)) return EMPTY_RULE_BOOK;
+  if (!isRecord(raw) || raw.v !== 1 || !isTime(raw.savedAt)) return none;
   const fresh = now - raw.savedAt <= graceMs;
+  const time = (v: unknown) => (isTime(v) ? v : undefined);
   return {
-    states: fresh ? entries(raw.states, toRuleState) : {},
-    actedAt: entries(raw.actedAt, (v) => (isTime(v) ? v : undefined)),
-    notifiedAt: entries(raw.notifiedAt, (v) => (isTime(v) ? v : undefined)),
+    book: {
+      states: fresh ? entries(raw.states, toRuleState) : {},
+      actedAt: entries(raw.actedAt, time),
+      notifiedAt: entries(raw.notifiedAt, time),
+      firedAt: entries(raw.firedAt, time),
+      disabled: fresh ? entries(raw.disabled, time) : {},
+    },
+    savedAt: raw.savedAt,
   };
 }
 

@@ -51,12 +51,14 @@ export class ConsoleSessionService {
 
   /**
    * Signs a key's caller in: a new session (and its audit entry, in one transaction) whose token is
-   * returned for the cookie only. Expired sessions of every key are deleted on the way. A webhook key
-   * cannot use the console, and the bootstrap admin token (no key row) cannot sign in.
+   * returned for the cookie only. Expired sessions of every key are deleted on the way, and so is the
+   * session the browser signed in with before (`previousToken`, its old cookie), which the new cookie
+   * replaces. A webhook key cannot use the console; the bootstrap admin token (no key row) cannot sign in.
    */
   async start(
     principal: Principal,
     sourceIp: string | null,
+    previousToken?: string,
   ): Promise<{ token: string; session: SessionInfo }> {
     if (principal.role === 'webhook') {
       throw new ForbiddenException(`the key "${principal.name}" is webhook: it cannot use the console`);
@@ -79,6 +81,7 @@ export class ConsoleSessionService {
     };
     await this.db.transaction(async (m) => {
       await this.store.deleteExpired(now, m);
+      const replaced = previousToken ? await this.store.deleteByHash(sha256Hex(previousToken), m) : null;
       await this.store.insert(row, m);
       await this.audit.record(
         {
@@ -86,7 +89,11 @@ export class ConsoleSessionService {
           sourceIp,
           action: 'session.create',
           target: `api-key/${principal.name}`,
-          summary: { sessionId: row.id, expiresAt: row.expiresAt.toISOString() },
+          summary: {
+            sessionId: row.id,
+            expiresAt: row.expiresAt.toISOString(),
+            ...(replaced ? { replacedSessionId: replaced } : {}),
+          },
         },
         m,
       );

@@ -40,6 +40,19 @@ export class ConsoleSessionsStore {
     return (result.affected ?? 0) > 0;
   }
 
+  /** Deletes the session with this token hash (hex); returns its id, or null when there was none. */
+  async deleteByHash(tokenHash: string, m: EntityManager = this.db.manager): Promise<string | null> {
+    const result = await m
+      .createQueryBuilder()
+      .delete()
+      .from(ConsoleSessionEntity)
+      .where('token_hash = :tokenHash', { tokenHash })
+      .returning('id')
+      .execute();
+    const rows = result.raw as Array<{ id: string }>;
+    return rows.length > 0 ? rows[0].id : null;
+  }
+
   /** Ends every session of a key (when it is revoked); returns how many there were. */
   async deleteForKey(apiKeyId: string, m: EntityManager = this.db.manager): Promise<number> {
     const result = await m.getRepository(ConsoleSessionEntity).delete({ apiKeyId });

@@ -13,7 +13,7 @@ export function identifyCaller(auth: AuthService): (req: Request, res: Response,
   return (req, _res, next) => {
     const eager =
       req.headers.authorization !== undefined ||
-      (req.path.startsWith('/api/') && sessionTokenOf(req) !== undefined);
+      (/^\/api\//i.test(req.path) && sessionTokenOf(req) !== undefined);
     if (!eager) return next();
     auth.identify(req as VigilRequest).then(() => next(), next);
   };
