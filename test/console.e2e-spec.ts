@@ -167,6 +167,7 @@ describe('console (Chromium, fleet, all roles)', () => {
 
     await page.getByRole('button', { name: 'Roll back' }).click();
     await visible(dialog);
+    await dialog.getByLabel(/Reason/).fill('console e2e: put the weights back');
     await dialog.getByRole('button', { name: 'Roll back' }).click();
     await poll(
       async () => ((await action(pending.id)).state === 'rolled-back' ? true : undefined),
