@@ -30,7 +30,7 @@ async function main(): Promise<void> {
   const vigil = await startConsoleVigil(27485);
   const browser = await launchChromium();
   try {
-    const api = <T = any>(method: string, path: string, json?: unknown) =>
+    const api = <T = unknown>(method: string, path: string, json?: unknown) =>
       call<T>(vigil.url, method, `/api/v1${path}`, { token: vigil.adminToken, json });
     const config = drillConfig(fleet, {
       gslbUrl: gslb.url,
