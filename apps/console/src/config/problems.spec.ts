@@ -1,12 +1,12 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { issuesOf, parseConfigYaml, serverProblems } from './problems';
-import { configChecker } from './validator';
+import { compileSchema, configChecker } from './validator';
 
 const schema = JSON.parse(
   readFileSync(join(__dirname, '../../../../libs/config/schema/vigil-config.schema.json'), 'utf8'),
 ) as object;
-const check = configChecker(schema);
+const check = configChecker(compileSchema(schema));
 
 const GOOD = `apiVersion: vigil/v1
 idcs:
@@ -68,6 +68,16 @@ describe('the editor’s problems', () => {
     ]);
     const duplicate = lint('apiVersion: vigil/v1\nidcs: []\nidcs: []\n');
     expect(duplicate[0]).toMatchObject({ source: 'yaml', line: 3 });
+  });
+});
+
+describe('without a schema validator', () => {
+  it('still checks syntax and endpoint IDCs', () => {
+    const check = configChecker(null);
+    expect(check(GOOD.replace('idc: bjs', 'idc: hkg')).problems).toEqual([
+      expect.objectContaining({ line: 12, message: 'unknown IDC "hkg"' }),
+    ]);
+    expect(check('a: [').problems[0]).toMatchObject({ source: 'yaml' });
   });
 });
 

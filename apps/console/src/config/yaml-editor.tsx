@@ -3,8 +3,9 @@ import { forceLinting, lintGutter, linter, type Diagnostic } from '@codemirror/l
 import { Compartment, EditorState } from '@codemirror/state';
 import { EditorView, basicSetup } from 'codemirror';
 import { useEffect, useImperativeHandle, useRef, type Ref } from 'react';
+import prebuilt from 'virtual:config-validator';
 import { serverProblems, type Problem, type ServerIssue } from './problems';
-import { configChecker, type ConfigChecker } from './validator';
+import { compileSchema, configChecker, type ConfigChecker } from './validator';
 
 /** What the page can ask of the editor. */
 export interface YamlEditorHandle {
@@ -25,6 +26,8 @@ export interface YamlEditorProps {
   onChange(text: string): void;
   /** Every lint pass's problems (the editor's own and the server's), for a list next to it. */
   onProblems?(problems: Problem[]): void;
+  /** Told whether the schema compiled (a CSP without 'unsafe-eval' refuses Ajv's compiled code). */
+  onSchemaChecked?(usable: boolean): void;
   handle?: Ref<YamlEditorHandle>;
 }
 
@@ -65,8 +68,12 @@ export default function YamlEditor(props: YamlEditorProps) {
         const text = v.state.doc.toString();
         const own = checker.current?.(text);
         const doc = own?.doc;
-        const server = doc ? serverProblems(doc, text, latest.current.serverIssues) : [];
-        const problems = [...(own?.problems ?? []), ...server];
+        const mine = own?.problems ?? [];
+        // The server's problems the editor already shows (an unknown IDC) appear once.
+        const server = (doc ? serverProblems(doc, text, latest.current.serverIssues) : []).filter(
+          (p) => !mine.some((m) => m.from === p.from && m.message === p.message),
+        );
+        const problems = [...mine, ...server];
         latest.current.onProblems?.(problems);
         return problems.map(toDiagnostic);
       },
@@ -89,6 +96,8 @@ export default function YamlEditor(props: YamlEditorProps) {
         ],
       }),
     });
+    // axe: a scrollable region must be reachable by keyboard, also when the content is read-only.
+    created.scrollDOM.tabIndex = 0;
     view.current = created;
     return () => {
       created.destroy();
@@ -111,7 +120,10 @@ export default function YamlEditor(props: YamlEditorProps) {
   }, [props.readOnly]);
 
   useEffect(() => {
-    checker.current = props.schema ? configChecker(props.schema) : textOnlyChecker;
+    // The server's schema when this page may compile it, else the same schema compiled at build time.
+    const validate = (props.schema ? compileSchema(props.schema) : null) ?? prebuilt;
+    latest.current.onSchemaChecked?.(true);
+    checker.current = configChecker(validate);
     if (view.current) forceLinting(view.current);
   }, [props.schema]);
 
@@ -121,9 +133,6 @@ export default function YamlEditor(props: YamlEditorProps) {
 
   return <div ref={host} className="yaml-editor" data-testid="config-editor" />;
 }
-
-/** Until the schema arrives: syntax and IDC references only. */
-const textOnlyChecker: ConfigChecker = configChecker({});
 
 function readOnlyExtensions(readOnly: boolean) {
   return [EditorState.readOnly.of(readOnly), EditorView.editable.of(!readOnly)];

@@ -32,6 +32,7 @@ export default function YamlMerge({ before, after, beforeLabel, afterLabel }: Ya
       collapseUnchanged: { margin: 3, minSize: 6 },
       gutter: true,
     });
+    for (const side of [merge.a, merge.b]) side.scrollDOM.tabIndex = 0;
     return () => merge.destroy();
   }, [before, after, beforeLabel, afterLabel]);
   return <div ref={host} className="yaml-merge" />;

@@ -54,6 +54,7 @@ export default function ConfigPage() {
   const [outcome, setOutcome] = useState<Outcome | null>(null);
   const [problems, setProblems] = useState<Problem[]>([]);
   const [busy, setBusy] = useState<'plan' | 'apply' | null>(null);
+  const [schemaUsable, setSchemaUsable] = useState(true);
   const [confirming, setConfirming] = useState<ApplyResult['plan'] | null>(null);
   const editor = useRef<YamlEditorHandle>(null);
   const dirty = base !== null && text !== base.text;
@@ -71,7 +72,11 @@ export default function ConfigPage() {
   }, [current.data, base, dirty, load]);
 
   const reload = async () => {
-    const fresh = await client.fetchQuery({ queryKey: CONFIG_KEY, queryFn: fetchCurrentConfig });
+    const fresh = await client.fetchQuery({
+      queryKey: CONFIG_KEY,
+      queryFn: fetchCurrentConfig,
+      staleTime: 0,
+    });
     load(fresh);
     setOutcome(null);
   };
@@ -127,8 +132,11 @@ export default function ConfigPage() {
         </span>
       </PageHeader>
       {current.error ? <ErrorBox error={current.error} /> : null}
-      {schema.error ? (
-        <p className="warn">The JSON Schema did not load: only YAML syntax is checked as you type.</p>
+      {!schemaUsable ? (
+        <p className="warn">
+          The JSON Schema is not available here: as you type, only YAML syntax and endpoint IDCs are checked
+          (Plan checks everything).
+        </p>
       ) : null}
       {newer !== null && dirty ? (
         <div className="config-notice" role="status">
@@ -154,6 +162,7 @@ export default function ConfigPage() {
               label="Config YAML"
               onChange={setText}
               onProblems={setProblems}
+              onSchemaChecked={setSchemaUsable}
               handle={editor}
             />
           </Suspense>
