@@ -114,6 +114,7 @@ describe('console accessibility (axe-core on every page)', () => {
     ['incident', () => `/incidents/${ids.incident}`],
     ['notifications', () => '/notifications'],
     ['silences', () => '/silences'],
+    ['config', () => '/config'],
     ['reports', () => '/reports'],
     ['audit', () => '/audit'],
     ['keys', () => '/keys'],

@@ -6,6 +6,7 @@ import {
   type Fleet,
   type Receiver,
 } from '@libs/fleet';
+import { stringify } from 'yaml';
 import { boardCell, signIn, signInForm, startConsoleVigil, useBrowser, visible } from './support/browser';
 import { drillConfig } from './support/failover-config';
 import { call } from './support/http';
@@ -180,6 +181,33 @@ describe('console (Chromium, fleet, all roles)', () => {
       'the rollback action',
     );
     expect(rollback.idc === undefined || rollback.idc === null || rollback.idc === 'szx').toBe(true);
+  });
+
+  it('the config editor marks an unknown IDC at its line', async () => {
+    const { page } = browser;
+    await signIn(page, vigil.keys.admin, '/config');
+    const current = (await api('GET', '/config')).body;
+    const doc = structuredClone(current);
+    doc.services[0].endpoints[2].idc = 'shx';
+    const yaml = stringify(doc);
+    const editor = page.locator('.cm-content').first();
+    await visible(editor);
+    await editor.click();
+    await page.keyboard.press('ControlOrMeta+a');
+    await page.keyboard.insertText(yaml);
+    await page.getByRole('button', { name: 'Plan' }).click();
+    // The problem names its line (where `idc: shx` is in the text typed), and going there shows
+    // CodeMirror's lint diagnostic inside that very line.
+    const line = yaml.split('\n').findIndex((l) => l.trim() === '- idc: shx' || l.trim() === 'idc: shx') + 1;
+    const problems = page.getByRole('region', { name: 'Problems' });
+    const problem = problems.getByRole('listitem').filter({ hasText: 'unknown IDC "shx"' });
+    await visible(problem, 20_000);
+    await problem.getByRole('button', { name: `Line ${line}` }).click();
+    const marked = page.locator('.cm-line').filter({ has: page.locator('.cm-lintRange-error') });
+    await visible(marked, 10_000);
+    expect(await marked.first().textContent()).toContain('idc: shx');
+    // Nothing applied.
+    expect((await api('GET', '/config')).body).toEqual(current);
   });
 
   it('a silence is created from a notification', async () => {
