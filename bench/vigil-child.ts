@@ -33,7 +33,8 @@ export async function startBenchVigil(env: Env, extraEnv: Record<string, string>
   const prefix = `vigil-bench-${id}`;
   const db = new URL(env.DATABASE_URL);
   db.pathname = `/vigil_bench_${id}`;
-  const port = await freePort();
+  // A fixed PORT (a benchmark's own range) if given, else a free one.
+  const port = extraEnv.PORT ? Number(extraEnv.PORT) : await freePort();
   const token = `bench-${randomBytes(16).toString('hex')}`;
   const url = `http://127.0.0.1:${port}`;
   const child = spawn(process.execPath, [join(__dirname, '..', 'apps', 'vigil', 'src', 'main.js')], {

@@ -5,7 +5,7 @@
  * in the probes, get one signed notification for the outage (not one per endpoint) and its resolve,
  * take it down again (shifted as fast, failback backed off to twice the recovery hold), and see a
  * broken config refused with every bad path named. `--keep` leaves it all running for
- * manual play.
+ * manual play, and prints the web console's URL and an operator key to sign in with.
  */
 import 'reflect-metadata';
 import { randomBytes } from 'node:crypto';
@@ -352,8 +352,17 @@ GET /api/v1/services/live-edge/traffic: szx ${JSON.stringify(held)}
   failed += await vigil('history', 'versions');
 
   if (keep) {
+    // The bootstrap admin token cannot sign in to the console: a named operator key can.
+    const created = await fetch(`${url}/api/v1/api-keys`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ name: 'demo-operator', role: 'operator' }),
+    });
+    if (created.status !== 201) throw new Error(`creating the console key: ${created.status}`);
+    const { token: consoleKey } = (await created.json()) as { token: string };
     process.stdout.write(
       `\nVigil is running at ${url} (OpenAPI: ${url}/docs), probing a simulated fleet.\n` +
+        `Console: ${url}/ (sign in with the operator API key ${consoleKey})\n` +
         `export VIGIL_URL=${url} VIGIL_TOKEN=${token}\nPress Ctrl-C to stop.\n`,
     );
     await new Promise<void>((resolve) => process.once('SIGINT', () => resolve()));

@@ -27,7 +27,8 @@ function withDatabase(url: string, name: string): string {
 }
 
 /**
- * Starts the real Vigil app (every role unless VIGIL_ROLES says otherwise) on a free loopback port,
+ * Starts the real Vigil app (every role unless VIGIL_ROLES says otherwise) on a free loopback port
+ * (or `PORT`),
  * with its own new Postgres database and Redis key prefix, so suites never see each other's state.
  * `close()` stops it, drops the database and deletes the prefix's keys.
  */
@@ -46,7 +47,8 @@ export async function startVigil(overrides: Record<string, string> = {}): Promis
     ...overrides,
   });
   const app = await createVigilApp(env, roleFeatures(env));
-  await app.listen(0, '127.0.0.1');
+  // PORT=0 (the default here): a free port; a suite that needs a fixed one passes PORT.
+  await app.listen(env.PORT, '127.0.0.1');
   const { port } = app.getHttpServer().address() as AddressInfo;
   const db = new Client({ connectionString: env.DATABASE_URL });
   await db.connect();

@@ -53,8 +53,10 @@ export function SessionProvider({ children }: { children: ReactNode }) {
   const signOut = useCallback(async () => {
     await api.DELETE('/api/v1/session');
     setCsrfToken(null);
-    client.clear();
+    // Not client.clear(): it would drop the query the SessionProvider observes, which then keeps
+    // showing the signed-in shell; set it to null and drop every other query instead.
     client.setQueryData(SESSION_KEY, null);
+    client.removeQueries({ predicate: (q) => q.queryKey[0] !== SESSION_KEY[0] });
   }, [client]);
 
   const value = useMemo(() => ({ session, signIn, signOut }), [session, signIn, signOut]);

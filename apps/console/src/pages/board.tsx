@@ -151,7 +151,7 @@ function Grid({ services, idcs }: { services: ServiceStatus[]; idcs: string[] })
           </div>
         ))}
       </div>
-      <div ref={scroller} className="board-body" tabIndex={0} aria-label="Services">
+      <div ref={scroller} role="rowgroup" className="board-body" tabIndex={0} aria-label="Services">
         <div style={{ height: rows.getTotalSize(), position: 'relative' }}>
           {rows.getVirtualItems().map((row) => {
             const service = services[row.index];
