@@ -8,6 +8,7 @@ import {
 } from '@libs/fleet';
 import type { Page } from 'playwright-core';
 import {
+  consoleDrillConfig,
   expectAccessible,
   signIn,
   signInForm,
@@ -15,7 +16,6 @@ import {
   useBrowser,
   visible,
 } from './support/browser';
-import { drillConfig } from './support/failover-config';
 import { call } from './support/http';
 import { poll } from './support/poll';
 import type { VigilUnderTest } from './support/vigil-app';
@@ -46,15 +46,11 @@ describe('console accessibility (axe-core on every page)', () => {
     gslb = await startTrafficManager({ secret: SECRET });
     pager = await startReceiver({ status: 204 });
     vigil = await startConsoleVigil(27460);
-    const config = {
-      ...drillConfig(fleet, {
-        gslbUrl: gslb.url,
-        secretEnv: 'VIGIL_REF_CONSOLE_A11Y_SECRET',
-        mode: 'approval',
-      }),
-      channels: [{ name: 'pager', type: 'webhook', url: `${pager.url}/pager` }],
-      notifications: { groupWait: '1s', routes: [{ channels: ['pager'] }] },
-    };
+    const config = consoleDrillConfig(
+      fleet,
+      { gslb: gslb.url, pager: pager.url },
+      'VIGIL_REF_CONSOLE_A11Y_SECRET',
+    );
     const applied = await call(vigil.url, 'PUT', '/api/v1/config', { token: vigil.adminToken, json: config });
     if (applied.status !== 200) throw new Error(`config refused: ${applied.text}`);
     await everyIdcHealthy(vigil, { idcs: 3, deadlineMs: 40_000 });

@@ -7,8 +7,15 @@ import {
   type Receiver,
 } from '@libs/fleet';
 import { stringify } from 'yaml';
-import { boardCell, signIn, signInForm, startConsoleVigil, useBrowser, visible } from './support/browser';
-import { drillConfig } from './support/failover-config';
+import {
+  boardCell,
+  consoleDrillConfig,
+  signIn,
+  signInForm,
+  startConsoleVigil,
+  useBrowser,
+  visible,
+} from './support/browser';
 import { call } from './support/http';
 import { poll } from './support/poll';
 import type { VigilUnderTest } from './support/vigil-app';
@@ -62,15 +69,11 @@ describe('console (Chromium, fleet, all roles)', () => {
     gslb = await startTrafficManager({ secret: SECRET });
     pager = await startReceiver({ status: 204 });
     vigil = await startConsoleVigil(27450);
-    const config = {
-      ...drillConfig(fleet, {
-        gslbUrl: gslb.url,
-        secretEnv: 'VIGIL_REF_CONSOLE_GSLB_SECRET',
-        mode: 'approval',
-      }),
-      channels: [{ name: 'pager', type: 'webhook', url: `${pager.url}/pager` }],
-      notifications: { groupWait: '1s', routes: [{ channels: ['pager'] }] },
-    };
+    const config = consoleDrillConfig(
+      fleet,
+      { gslb: gslb.url, pager: pager.url },
+      'VIGIL_REF_CONSOLE_GSLB_SECRET',
+    );
     const applied = await api('PUT', '/config', config);
     if (applied.status !== 200) throw new Error(`config refused: ${applied.text}`);
     await everyIdcHealthy(vigil, { idcs: 3, deadlineMs: 40_000 });

@@ -2,6 +2,8 @@ import AxeBuilder from '@axe-core/playwright';
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { chromium, type Browser, type BrowserContext, type Locator, type Page } from 'playwright-core';
+import type { Fleet } from '@libs/fleet';
+import { drillConfig } from './failover-config';
 import { call } from './http';
 import { startVigil, type VigilUnderTest } from './vigil-app';
 
@@ -179,4 +181,17 @@ export async function startConsoleVigil(
     await vigil.close();
     throw error;
   }
+}
+
+/**
+ * The console suites' config: the failover drill with its shift rule in approval mode, shifts sent to
+ * the fake GSLB at `gslbUrl` (signed with the secret in `secretEnv`), and every notice to a webhook
+ * channel `pager` at `pagerUrl`.
+ */
+export function consoleDrillConfig(fleet: Fleet, urls: { gslb: string; pager: string }, secretEnv: string) {
+  return {
+    ...drillConfig(fleet, { gslbUrl: urls.gslb, secretEnv, mode: 'approval' }),
+    channels: [{ name: 'pager', type: 'webhook', url: `${urls.pager}/pager` }],
+    notifications: { groupWait: '1s', routes: [{ channels: ['pager'] }] },
+  };
 }

@@ -4,6 +4,7 @@ import { api, ok, type Schema } from '../api';
 import { isOpen } from '../actions/action-rules';
 import { formatTime } from '../ui/format';
 import { LoadMore } from '../ui/load-more';
+import { ChoiceFilter } from '../ui/choice-filter';
 import { ErrorBox, Loading, PageHeader } from '../ui/page';
 import { StateBadge } from '../ui/state-badge';
 
@@ -54,17 +55,7 @@ export default function ActionsPage() {
   return (
     <>
       <PageHeader title="Actions">
-        <label className="field inline">
-          State
-          <select value={state ?? ''} onChange={(e) => setFilter('state', e.target.value)}>
-            <option value="">any</option>
-            {STATES.map((s) => (
-              <option key={s} value={s}>
-                {s}
-              </option>
-            ))}
-          </select>
-        </label>
+        <ChoiceFilter label="State" value={state} choices={STATES} onChange={(v) => setFilter('state', v)} />
         <label className="field inline">
           Service
           <input

@@ -7,6 +7,7 @@ import { useCan } from '../session';
 import { formatTime } from '../ui/format';
 import { LabelList } from '../ui/labels';
 import { LoadMore } from '../ui/load-more';
+import { ChoiceFilter } from '../ui/choice-filter';
 import { ErrorBox, Loading, PageHeader } from '../ui/page';
 import { StateBadge } from '../ui/state-badge';
 
@@ -59,28 +60,18 @@ export default function AlertsPage() {
     <>
       <PageHeader title="Alerts" />
       <div className="filters">
-        <label className="field inline">
-          Status
-          <select value={status ?? ''} onChange={(e) => setFilter('status', e.target.value)}>
-            <option value="">any</option>
-            {STATUSES.map((s) => (
-              <option key={s} value={s}>
-                {s}
-              </option>
-            ))}
-          </select>
-        </label>
-        <label className="field inline">
-          Source
-          <select value={source ?? ''} onChange={(e) => setFilter('source', e.target.value)}>
-            <option value="">any</option>
-            {SOURCES.map((s) => (
-              <option key={s} value={s}>
-                {s}
-              </option>
-            ))}
-          </select>
-        </label>
+        <ChoiceFilter
+          label="Status"
+          value={status}
+          choices={STATUSES}
+          onChange={(v) => setFilter('status', v)}
+        />
+        <ChoiceFilter
+          label="Source"
+          value={source}
+          choices={SOURCES}
+          onChange={(v) => setFilter('source', v)}
+        />
         {TEXT_FILTERS.map(([key, label]) => (
           <label className="field inline" key={key}>
             {label}

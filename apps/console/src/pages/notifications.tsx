@@ -4,6 +4,7 @@ import { api, ok, type Schema } from '../api';
 import { matchersFromNotification } from '../silences/matchers';
 import { SilenceButton } from '../silences/silence-form';
 import { useCan } from '../session';
+import { ChoiceFilter } from '../ui/choice-filter';
 import { ConfirmDialog } from '../ui/confirm-dialog';
 import { formatTime } from '../ui/format';
 import { LabelList } from '../ui/labels';
@@ -126,28 +127,14 @@ export default function NotificationsPage() {
             Dead letters
           </button>
         </div>
-        <label className="field inline">
-          State
-          <select value={state ?? ''} onChange={(e) => setFilter('state', e.target.value)}>
-            <option value="">any</option>
-            {STATES.map((s) => (
-              <option key={s} value={s}>
-                {s === DEAD ? 'failed (dead letter)' : s}
-              </option>
-            ))}
-          </select>
-        </label>
-        <label className="field inline">
-          Event
-          <select value={event ?? ''} onChange={(e) => setFilter('event', e.target.value)}>
-            <option value="">any</option>
-            {EVENTS.map((s) => (
-              <option key={s} value={s}>
-                {s}
-              </option>
-            ))}
-          </select>
-        </label>
+        <ChoiceFilter
+          label="State"
+          value={state}
+          choices={STATES}
+          onChange={(v) => setFilter('state', v)}
+          describe={(s) => (s === DEAD ? 'failed (dead letter)' : s)}
+        />
+        <ChoiceFilter label="Event" value={event} choices={EVENTS} onChange={(v) => setFilter('event', v)} />
         {textFilter('channel', 'Channel', channel)}
         {textFilter('incident', 'Incident', incident)}
       </div>
