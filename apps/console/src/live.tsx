@@ -1,4 +1,5 @@
 import { createContext, useContext, useEffect, useRef, useState, type ReactNode } from 'react';
+import type { Schema } from './api';
 import { normalizeLiveEvent, type TimelineEvent } from './events/filters';
 
 /** A live event, read into the shape of an /events item (the stream sends `at` in epoch ms, no id). */
@@ -26,7 +27,7 @@ export function LiveProvider({ children }: { children: ReactNode }) {
     source.onopen = () => setState('live');
     source.onerror = () => setState('reconnecting');
     source.onmessage = (message: MessageEvent<string>) => {
-      const event = normalizeLiveEvent(JSON.parse(message.data) as Record<string, unknown>);
+      const event = normalizeLiveEvent(JSON.parse(message.data) as Schema<'LiveEventDto'>);
       for (const listener of listeners.current) listener(event);
     };
     return () => source.close();

@@ -443,7 +443,7 @@ export interface paths {
         };
         /**
          * Live state changes as Server-Sent Events
-         * @description Each `data:` line is one event as JSON (the shape of an /events item, as the controller publishes it). A comment line is sent at once and every 15 s so that proxies keep the stream open. Needs a key like every route: the `Authorization: Bearer` header (`curl -N -H "Authorization: Bearer $T" .../events/stream`), or the console session cookie, which a same-origin browser EventSource sends; there is never a token in the URL. One API key may hold VIGIL_STREAMS_PER_KEY streams (default 10) on one API process, and the process VIGIL_STREAMS_MAX (default 500) in all; past either, 429.
+         * @description Each `data:` line is one event as JSON, as the controller publishes it (LiveEventDto: `at` in epoch ms, no row id, absent subjects left out). A comment line is sent at once and every 15 s so that proxies keep the stream open. Needs a key like every route: the `Authorization: Bearer` header (`curl -N -H "Authorization: Bearer $T" .../events/stream`), or the console session cookie, which a same-origin browser EventSource sends; there is never a token in the URL. One API key may hold VIGIL_STREAMS_PER_KEY streams (default 10) on one API process, and the process VIGIL_STREAMS_MAX (default 500) in all; past either, 429.
          */
         get: operations["streamEvents"];
         put?: never;
@@ -1519,6 +1519,28 @@ export interface components {
             reason: string;
             /** @description When it became UNHEALTHY (ISO 8601) */
             startedAt: string;
+        };
+        LiveEventDto: {
+            /** @example UNHEALTHY */
+            after: string;
+            /** @description When the change was decided (epoch ms) */
+            at: number;
+            /**
+             * @description State before (OK/SUSPECT for vantages; new/firing/resolved for alerts)
+             * @example HEALTHY
+             */
+            before: string;
+            /** @description As in an /events item */
+            details?: {
+                [key: string]: unknown;
+            };
+            endpoint?: string;
+            idc?: string;
+            /** @enum {string} */
+            kind: "endpoint" | "idc" | "vantage" | "alert" | "rule";
+            reason: string;
+            service?: string;
+            vantage?: string;
         };
         NotificationDto: {
             /** @description Delivery attempts so far */
@@ -4300,7 +4322,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "text/event-stream": components["schemas"]["HealthEventDto"];
+                    "text/event-stream": components["schemas"]["LiveEventDto"];
                 };
             };
             /** @description No or unknown API key */

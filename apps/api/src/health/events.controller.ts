@@ -11,7 +11,7 @@ import type { Observable } from 'rxjs';
 import { CurrentPrincipal, MinRole, type Principal } from '@libs/runtime';
 import { EventStreamService } from './event-stream.service';
 import { HealthEventsService } from './health-events.service';
-import { EventPageDto, EventsQuery, HealthEventDto, StreamQuery } from './health.dto';
+import { EventPageDto, EventsQuery, LiveEventDto, StreamQuery } from './health.dto';
 
 /** The health timeline: state changes of endpoints, (service, IDC)s and vantages. */
 @ApiTags('health')
@@ -35,15 +35,15 @@ export class EventsController {
   @ApiOperation({
     summary: 'Live state changes as Server-Sent Events',
     description:
-      'Each `data:` line is one event as JSON (the shape of an /events item, as the controller publishes ' +
-      'it). A comment line is sent at once and every 15 s so that proxies keep the stream open. Needs ' +
+      'Each `data:` line is one event as JSON, as the controller publishes it (LiveEventDto: `at` in ' +
+      'epoch ms, no row id, absent subjects left out). A comment line is sent at once and every 15 s so that proxies keep the stream open. Needs ' +
       'a key like every route: the `Authorization: Bearer` header (`curl -N -H "Authorization: Bearer $T" ' +
       '.../events/stream`), or the console session cookie, which a same-origin browser EventSource ' +
       'sends; there is never a token in the URL. One API key may hold VIGIL_STREAMS_PER_KEY streams (default 10) on one ' +
       'API process, and the process VIGIL_STREAMS_MAX (default 500) in all; past either, 429.',
   })
   @ApiProduces('text/event-stream')
-  @ApiOkResponse({ type: HealthEventDto, description: 'A text/event-stream of these events' })
+  @ApiOkResponse({ type: LiveEventDto, description: 'A text/event-stream of these events' })
   @ApiTooManyRequestsResponse({ description: 'Too many open streams for this key or process (Retry-After)' })
   stream(
     @Query() query: StreamQuery,

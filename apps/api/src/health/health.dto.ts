@@ -303,6 +303,34 @@ export class HealthEventDto {
   details!: object;
 }
 
+/**
+ * One `data:` line of GET /events/stream: the event as the controller publishes it, before it has a
+ * row id. Unlike an /events item, `at` is epoch ms and absent subjects are left out, not null.
+ */
+export class LiveEventDto {
+  /** When the change was decided (epoch ms) */
+  at!: number;
+  @ApiProperty({ enum: EVENT_KINDS }) kind!: string;
+  service?: string;
+  idc?: string;
+  endpoint?: string;
+  vantage?: string;
+  @ApiProperty({
+    example: 'HEALTHY',
+    description: 'State before (OK/SUSPECT for vantages; new/firing/resolved for alerts)',
+  })
+  before!: string;
+  @ApiProperty({ example: 'UNHEALTHY' }) after!: string;
+  reason!: string;
+  @ApiProperty({
+    type: 'object',
+    additionalProperties: true,
+    required: false,
+    description: 'As in an /events item',
+  })
+  details?: object;
+}
+
 export class EventPageDto {
   /** Newest first */
   items!: HealthEventDto[];
