@@ -322,12 +322,7 @@ export class LiveEventDto {
   before!: string;
   @ApiProperty({ example: 'UNHEALTHY' }) after!: string;
   reason!: string;
-  @ApiProperty({
-    type: 'object',
-    additionalProperties: true,
-    required: false,
-    description: 'As in an /events item',
-  })
+  @ApiPropertyOptional({ type: 'object', additionalProperties: true, description: 'As in an /events item' })
   details?: object;
 }
 
