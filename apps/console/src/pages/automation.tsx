@@ -2,10 +2,12 @@ import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState, type FormEvent } from 'react';
 import { Link } from 'react-router';
 import { api, ApiError, ok, type Schema } from '../api';
-import { detailsByPath, parseDuration, type FieldErrors } from '../silences/matchers';
+import { detailsByPath, type FieldErrors } from '../silences/matchers';
 import { useCan } from '../session';
 import { ConfirmDialog } from '../ui/confirm-dialog';
 import { formatAgo, formatDuration, formatTime } from '../ui/format';
+import { EndTimeFields } from '../ui/end-time-fields';
+import { endTimeOf, type EndChoice } from '../ui/end-time';
 import { ErrorBox, Loading, PageHeader } from '../ui/page';
 import { StateBadge } from '../ui/state-badge';
 
@@ -100,9 +102,7 @@ function FreezeForm({ onDone }: { onDone(): void }) {
   const client = useQueryClient();
   const [services, setServices] = useState('');
   const [idcs, setIdcs] = useState('');
-  const [endMode, setEndMode] = useState<'duration' | 'until'>('duration');
-  const [duration, setDuration] = useState('1h');
-  const [until, setUntil] = useState('');
+  const [end, setEnd] = useState<EndChoice>({ mode: 'duration', duration: '1h', until: '' });
   const [reason, setReason] = useState('');
   const [errors, setErrors] = useState<FieldErrors>({});
   const [failure, setFailure] = useState<unknown>(null);
@@ -112,24 +112,16 @@ function FreezeForm({ onDone }: { onDone(): void }) {
     e.preventDefault();
     setFailure(null);
     const local: FieldErrors = {};
-    let end: string | null = null;
-    if (endMode === 'duration') {
-      const ms = parseDuration(duration);
-      if (ms === null) local.until = ['expected a duration such as 2h, 30m or 1d'];
-      else end = new Date(Date.now() + ms).toISOString();
-    } else {
-      const at = new Date(until);
-      if (!until || Number.isNaN(at.getTime())) local.until = ['pick an end time'];
-      else end = at.toISOString();
-    }
+    const ends = endTimeOf(end);
+    if ('error' in ends) local.until = [ends.error];
     if (!reason.trim()) local.reason = ['must not be empty'];
     setErrors(local);
-    if (!end || Object.keys(local).length) return;
+    if ('error' in ends || Object.keys(local).length) return;
     setBusy(true);
     try {
       await ok(
         api.POST('/api/v1/freezes', {
-          body: { services: list(services), idcs: list(idcs), until: end, reason: reason.trim() },
+          body: { services: list(services), idcs: list(idcs), until: ends.at, reason: reason.trim() },
         }),
       );
       await client.invalidateQueries({ queryKey: ['freezes'] });
@@ -194,47 +186,12 @@ function FreezeForm({ onDone }: { onDone(): void }) {
       </div>
       <fieldset aria-describedby={described('until')}>
         <legend>Ends</legend>
-        <div className="end-choice">
-          <label className="field inline">
-            <input
-              type="radio"
-              name="freeze-end"
-              checked={endMode === 'duration'}
-              onChange={() => setEndMode('duration')}
-            />
-            After
-          </label>
-          <label className="field inline">
-            Duration
-            <input
-              value={duration}
-              size={8}
-              onChange={(e) => setDuration(e.target.value)}
-              onFocus={() => setEndMode('duration')}
-              placeholder="1h, 30m, 1d"
-            />
-          </label>
-          <label className="field inline">
-            <input
-              type="radio"
-              name="freeze-end"
-              checked={endMode === 'until'}
-              onChange={() => setEndMode('until')}
-            />
-            At
-          </label>
-          <label className="field inline">
-            Until
-            <input
-              type="datetime-local"
-              value={until}
-              onChange={(e) => {
-                setUntil(e.target.value);
-                setEndMode('until');
-              }}
-            />
-          </label>
-        </div>
+        <EndTimeFields
+          choice={end}
+          onChange={setEnd}
+          placeholder="1h, 30m, 1d"
+          invalid={Boolean(errors.until)}
+        />
         {fieldError('until')}
       </fieldset>
       <label className="field">

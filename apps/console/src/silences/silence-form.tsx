@@ -1,13 +1,14 @@
 import { useQueryClient } from '@tanstack/react-query';
 import { useEffect, useId, useRef, useState, type FormEvent } from 'react';
 import { api, ApiError, ok, type Schema } from '../api';
+import { EndTimeFields } from '../ui/end-time-fields';
+import { endTimeOf, type EndChoice } from '../ui/end-time';
 import { ErrorBox } from '../ui/page';
 import {
   checkMatchersLocally,
   detailsByPath,
   MATCHER_OPS,
   NOTIFICATION_LABELS,
-  parseDuration,
   type FieldErrors,
   type Matcher,
 } from './matchers';
@@ -42,9 +43,7 @@ export function SilenceForm({
   const uid = useId();
   const client = useQueryClient();
   const [matchers, setMatchers] = useState<Matcher[]>(initial?.length ? initial : [EMPTY]);
-  const [endMode, setEndMode] = useState<'duration' | 'until'>('duration');
-  const [duration, setDuration] = useState('2h');
-  const [until, setUntil] = useState('');
+  const [end, setEnd] = useState<EndChoice>({ mode: 'duration', duration: '2h', until: '' });
   const [comment, setComment] = useState('');
   const [errors, setErrors] = useState<FieldErrors>({});
   const [failure, setFailure] = useState<unknown>(null);
@@ -53,31 +52,19 @@ export function SilenceForm({
   const update = (i: number, patch: Partial<Matcher>) =>
     setMatchers((all) => all.map((m, j) => (j === i ? { ...m, ...patch } : m)));
 
-  const endsAt = (): string | null => {
-    if (endMode === 'duration') {
-      const ms = parseDuration(duration);
-      return ms === null ? null : new Date(Date.now() + ms).toISOString();
-    }
-    const at = new Date(until);
-    return until && !Number.isNaN(at.getTime()) ? at.toISOString() : null;
-  };
-
   const submit = async (e: FormEvent) => {
     e.preventDefault();
     setFailure(null);
     const local = checkMatchersLocally(matchers);
-    const end = endsAt();
-    if (!end)
-      local.endsAt = [
-        endMode === 'duration' ? 'expected a duration such as 2h, 30m or 1d' : 'pick an end time',
-      ];
+    const ends = endTimeOf(end);
+    if ('error' in ends) local.endsAt = [ends.error];
     if (!comment.trim()) local.comment = ['must not be empty'];
     setErrors(local);
-    if (Object.keys(local).length || !end) return;
+    if (Object.keys(local).length || 'error' in ends) return;
     setBusy(true);
     try {
       const silence = await ok(
-        api.POST('/api/v1/silences', { body: { matchers, endsAt: end, comment: comment.trim() } }),
+        api.POST('/api/v1/silences', { body: { matchers, endsAt: ends.at, comment: comment.trim() } }),
       );
       void client.invalidateQueries({ queryKey: ['silences'] });
       void client.invalidateQueries({ queryKey: ['notifications'] });
@@ -173,49 +160,12 @@ export function SilenceForm({
 
       <fieldset aria-describedby={described('endsAt') ?? described('startsAt')}>
         <legend>Ends</legend>
-        <div className="end-choice">
-          <label className="field inline">
-            <input
-              type="radio"
-              name={`${uid}-end`}
-              checked={endMode === 'duration'}
-              onChange={() => setEndMode('duration')}
-            />
-            After
-          </label>
-          <label className="field inline">
-            Duration
-            <input
-              value={duration}
-              onChange={(e) => setDuration(e.target.value)}
-              onFocus={() => setEndMode('duration')}
-              placeholder="2h, 30m, 1d"
-              size={8}
-              aria-invalid={endMode === 'duration' && err('endsAt') ? true : undefined}
-            />
-          </label>
-          <label className="field inline">
-            <input
-              type="radio"
-              name={`${uid}-end`}
-              checked={endMode === 'until'}
-              onChange={() => setEndMode('until')}
-            />
-            At
-          </label>
-          <label className="field inline">
-            Until
-            <input
-              type="datetime-local"
-              value={until}
-              onChange={(e) => {
-                setUntil(e.target.value);
-                setEndMode('until');
-              }}
-              aria-invalid={endMode === 'until' && err('endsAt') ? true : undefined}
-            />
-          </label>
-        </div>
+        <EndTimeFields
+          choice={end}
+          onChange={setEnd}
+          placeholder="2h, 30m, 1d"
+          invalid={Boolean(err('endsAt'))}
+        />
         <FieldError id={`${uid}-endsAt`} messages={err('endsAt')} />
         <FieldError id={`${uid}-startsAt`} messages={err('startsAt')} />
       </fieldset>
