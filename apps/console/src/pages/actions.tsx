@@ -1,10 +1,11 @@
 import { useInfiniteQuery } from '@tanstack/react-query';
-import { Link, useSearchParams } from 'react-router';
+import { Link } from 'react-router';
 import { api, ok, type Schema } from '../api';
 import { isOpen } from '../actions/action-rules';
 import { formatTime } from '../ui/format';
 import { LoadMore } from '../ui/load-more';
 import { ChoiceFilter } from '../ui/choice-filter';
+import { useFilters } from '../ui/use-query-param';
 import { ErrorBox, Loading, PageHeader } from '../ui/page';
 import { StateBadge } from '../ui/state-badge';
 
@@ -24,7 +25,7 @@ const STATES: ActionState[] = [
 
 /** Traffic actions, newest first, filtered by state and service (in the URL); polls while any is open. */
 export default function ActionsPage() {
-  const [params, setParams] = useSearchParams();
+  const [params, setFilter] = useFilters();
   const state = (STATES as string[]).includes(params.get('state') ?? '')
     ? (params.get('state') as ActionState)
     : undefined;
@@ -44,13 +45,6 @@ export default function ActionsPage() {
       query.state.data?.pages.some((p) => p.items.some((a) => isOpen(a.state))) ? 3_000 : false,
   });
   const items = actions.data?.pages.flatMap((p) => p.items) ?? [];
-
-  const setFilter = (key: string, value: string) => {
-    const next = new URLSearchParams(params);
-    if (value) next.set(key, value);
-    else next.delete(key);
-    setParams(next, { replace: true });
-  };
 
   return (
     <>

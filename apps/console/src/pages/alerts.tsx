@@ -1,5 +1,4 @@
 import { useInfiniteQuery } from '@tanstack/react-query';
-import { useSearchParams } from 'react-router';
 import { api, ok, type Schema } from '../api';
 import { matchersFromAlert } from '../silences/matchers';
 import { SilenceButton } from '../silences/silence-form';
@@ -8,6 +7,7 @@ import { formatTime } from '../ui/format';
 import { LabelList } from '../ui/labels';
 import { LoadMore } from '../ui/load-more';
 import { ChoiceFilter } from '../ui/choice-filter';
+import { pick, useFilters } from '../ui/use-query-param';
 import { ErrorBox, Loading, PageHeader } from '../ui/page';
 import { StateBadge } from '../ui/state-badge';
 
@@ -20,12 +20,9 @@ const TEXT_FILTERS = [
   ['idc', 'IDC'],
 ] as const;
 
-const pick = <T extends string>(all: readonly T[], value: string | null): T | undefined =>
-  (all as readonly string[]).includes(value ?? '') ? (value as T) : undefined;
-
 /** Alerts received from Alertmanager, Grafana and generic webhooks, newest first, with Silence…. */
 export default function AlertsPage() {
-  const [params, setParams] = useSearchParams();
+  const [params, setFilter] = useFilters();
   const canOperate = useCan('operator');
   const status = pick(STATUSES, params.get('status'));
   const source = pick(SOURCES, params.get('source'));
@@ -48,13 +45,6 @@ export default function AlertsPage() {
     refetchInterval: 10_000,
   });
   const items = alerts.data?.pages.flatMap((p) => p.items) ?? [];
-
-  const setFilter = (key: string, value: string) => {
-    const next = new URLSearchParams(params);
-    if (value) next.set(key, value);
-    else next.delete(key);
-    setParams(next, { replace: true });
-  };
 
   return (
     <>

@@ -1,5 +1,5 @@
 import { useInfiniteQuery, useQueryClient } from '@tanstack/react-query';
-import { Link, useSearchParams } from 'react-router';
+import { Link } from 'react-router';
 import { api, ok, type Schema } from '../api';
 import { matchersFromNotification } from '../silences/matchers';
 import { SilenceButton } from '../silences/silence-form';
@@ -9,6 +9,7 @@ import { ConfirmDialog } from '../ui/confirm-dialog';
 import { formatTime } from '../ui/format';
 import { LabelList } from '../ui/labels';
 import { LoadMore } from '../ui/load-more';
+import { pick, useFilters } from '../ui/use-query-param';
 import { ErrorBox, Loading, PageHeader } from '../ui/page';
 import { StateBadge } from '../ui/state-badge';
 
@@ -33,9 +34,6 @@ const EVENTS: NotifyEvent[] = [
 ];
 /** The dead-letter list: notifications whose every delivery attempt failed. */
 const DEAD: NotificationState = 'failed';
-
-const pick = <T extends string>(all: readonly T[], value: string | null): T | undefined =>
-  (all as readonly string[]).includes(value ?? '') ? (value as T) : undefined;
 
 function NotificationActions({ n }: { n: Notification }) {
   const client = useQueryClient();
@@ -64,7 +62,7 @@ function NotificationActions({ n }: { n: Notification }) {
 
 /** Notifications sent (or not) per channel, with the dead-letter list, Resend and Silence…. */
 export default function NotificationsPage() {
-  const [params, setParams] = useSearchParams();
+  const [params, setFilter] = useFilters();
   const canOperate = useCan('operator');
   const state = pick(STATES, params.get('state'));
   const event = pick(EVENTS, params.get('event'));
@@ -94,12 +92,6 @@ export default function NotificationsPage() {
   });
   const items = notifications.data?.pages.flatMap((p) => p.items) ?? [];
 
-  const setFilter = (key: string, value: string) => {
-    const next = new URLSearchParams(params);
-    if (value) next.set(key, value);
-    else next.delete(key);
-    setParams(next, { replace: true });
-  };
   const textFilter = (key: string, label: string, value: string | undefined) => (
     <label className="field inline">
       {label}

@@ -25,3 +25,22 @@ export function useQueryParam(key: string): [string, (value: string) => void] {
   };
   return [value, set];
 }
+
+/**
+ * The URL query of a filtered list, and a setter of one filter in it: an empty value removes it, and
+ * the URL is replaced (no history entry per change).
+ */
+export function useFilters(): [URLSearchParams, (key: string, value: string) => void] {
+  const [params, setParams] = useSearchParams();
+  const setFilter = (key: string, value: string) => {
+    const next = new URLSearchParams(params);
+    if (value) next.set(key, value);
+    else next.delete(key);
+    setParams(next, { replace: true });
+  };
+  return [params, setFilter];
+}
+
+/** `value` when it is one of `all`, else undefined (a hand-edited URL may hold anything). */
+export const pick = <T extends string>(all: readonly T[], value: string | null): T | undefined =>
+  all.find((choice) => choice === value);
