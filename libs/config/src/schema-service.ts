@@ -43,8 +43,92 @@ export function trafficManagerSchema<S extends AnySecret>(secret: z.ZodType<S, S
         timeout: durationSchema('Request timeout. Default 5s.').default('5s'),
       }),
       z.strictObject({ type: z.literal('log') }),
+      haproxySchema,
+      powerDnsSchema(secret),
     ])
     .describe('The traffic manager adapter. Default {type: log} (weights are only logged).');
+}
+
+/**
+ * The traffic managers whose adapter can take single endpoints out of rotation: a `drain-endpoint`
+ * rule or API call for a service with another is refused (its adapter's `drainsEndpoints` agrees).
+ */
+export const DRAINING_TRAFFIC_MANAGERS: ReadonlySet<string> = new Set(['log', 'webhook', 'haproxy']);
+
+/** `unix:/absolute/path` or `tcp://host:port`: where an HAProxy Runtime API listens. */
+const runtimeApiSchema = z
+  .string()
+  .regex(/^(unix:\/\S+|tcp:\/\/(\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9][-A-Za-z0-9.]*):\d{1,5})$/, {
+    error: 'must be unix:/path/to/admin.sock or tcp://host:port',
+  })
+  .describe('An HAProxy Runtime API (stats socket with level admin).');
+
+/** HAProxy's names: letters, digits and `-_.:` (what its config parser accepts for proxies and servers). */
+const haproxyNameSchema = (what: string) =>
+  z
+    .string()
+    .regex(/^[A-Za-z0-9_.:-]{1,64}$/, { error: `must be an HAProxy ${what} name (letters, digits, -_.:)` })
+    .describe(`An HAProxy ${what} name.`);
+
+const haproxySchema = z
+  .strictObject({
+    type: z.literal('haproxy'),
+    runtimeApi: z
+      .union([runtimeApiSchema, z.array(runtimeApiSchema).min(1).max(16)])
+      .transform((v) => (Array.isArray(v) ? v : [v]))
+      .describe('The Runtime API of each HAProxy instance serving the service (all get every change).'),
+    backend: haproxyNameSchema('backend').describe("The backend whose servers are the service's endpoints."),
+    servers: z
+      .record(z.string(), haproxyNameSchema('server'))
+      .optional()
+      .describe(
+        'Server name per endpoint name, where they differ. Default: the server is named like the endpoint.',
+      ),
+    timeout: durationSchema('Deadline of one change or read on one instance. Default 2s.').default('2s'),
+  })
+  .describe(
+    "HAProxy through its Runtime API: an IDC weight becomes its servers' weights (in proportion to their capacity); drain-endpoint puts a server into drain.",
+  );
+
+function powerDnsSchema<S extends AnySecret>(secret: z.ZodType<S, S>) {
+  return z
+    .strictObject({
+      type: z.literal('powerdns'),
+      url: httpUrlSchema('The PowerDNS Authoritative HTTP API, e.g. http://127.0.0.1:8081.'),
+      apiKey: secret.describe('The API key (X-API-Key).'),
+      serverId: z
+        .string()
+        .min(1)
+        .max(63)
+        .default('localhost')
+        .describe('The API server id. Default localhost.'),
+      zone: z
+        .string()
+        .regex(/^([A-Za-z0-9_-]+\.)+$/, { error: 'must be a zone name ending in a dot, e.g. "example.org."' })
+        .describe('The zone holding the record.'),
+      name: z
+        .string()
+        .regex(/^([A-Za-z0-9_*-]+\.)+$/, {
+          error: 'must be a record name ending in a dot, e.g. "live.example.org."',
+        })
+        .describe('The record Vigil writes: a LUA record answering with one IDC address picked by weight.'),
+      recordType: z.enum(['A', 'AAAA']).default('A').describe('The answer type. Default A.'),
+      selector: z
+        .enum(['pickwrandom', 'pickwhashed'])
+        .default('pickwrandom')
+        .describe(
+          'pickwrandom: a weighted random address per query; pickwhashed: weighted, sticky per resolver address.',
+        ),
+      ttl: durationSchema(
+        'TTL of the answers: a shift takes full effect only after it. Default 30s.',
+        '1s',
+      ).default('30s'),
+      addresses: z
+        .record(nameSchema('IDC'), z.array(z.ipv4().or(z.ipv6())).min(1).max(64))
+        .describe('The addresses answered for each IDC of the service (its VIPs).'),
+      timeout: durationSchema('Deadline of one API request. Default 5s.').default('5s'),
+    })
+    .describe('PowerDNS Authoritative through its HTTP API: weighted answers from a LUA record.');
 }
 
 /** Guardrails for automatic traffic shifts (see docs/architecture.md, "Planning a shift"). */

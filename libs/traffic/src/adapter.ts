@@ -47,10 +47,56 @@ export interface TrafficAdapter {
   /** The adapter type, equal to the config's `trafficManager.type` (`webhook`, `log`, ...). */
   readonly kind: string;
   /**
+   * True when the target can take single endpoints out of rotation (`WeightChange.drained`): a
+   * `drain-endpoint` rule or API call for a service whose adapter cannot is refused at apply.
+   */
+  readonly drainsEndpoints: boolean;
+  /**
    * Applies one weight change. Resolves (never rejects) within the adapter's deadline, or soon after
    * `signal` aborts. See the interface's documentation for the guarantees.
    */
   apply(req: WeightChange, signal?: AbortSignal, fence?: Fence): Promise<AdapterResult>;
+  /**
+   * Reads the weights in force back from the target (absent when the target cannot be read, e.g. a
+   * webhook). Called after every step (a mismatch fails the step and holds the action) and
+   * periodically to see drift. Never rejects; time-bounded like `apply`; sends no change.
+   */
+  read?(signal?: AbortSignal): Promise<ReadBack>;
+  /**
+   * A dry-run check at config apply: the target is reachable, the credentials work, and what the
+   * config names (backend and servers, zone) exists. Sends no change. Never rejects.
+   */
+  check?(signal?: AbortSignal): Promise<AdapterCheck>;
+}
+
+/** What the traffic manager has in force, as `TrafficAdapter.read` found it. */
+export type ReadBack =
+  | {
+      ok: true;
+      /** Percent of the service's traffic per IDC, from the target's own units; sums to 100. */
+      weights: Record<string, number>;
+      /** Endpoint names the target has in drain (adapters that drain endpoints; else empty). */
+      drained: string[];
+      /** Percentage points within which a read weight equals the applied one (the target's rounding). */
+      tolerance: number;
+      /** One line for operators (what was read, from where). */
+      detail: string;
+    }
+  | { ok: false; detail: string };
+
+/** The answer of `TrafficAdapter.check`. `detail` names what is wrong (or what was checked). */
+export interface AdapterCheck {
+  ok: boolean;
+  detail: string;
+}
+
+/** An endpoint of the service, as adapters with endpoint-level weights see it. */
+export interface AdapterEndpoint {
+  /** The endpoint's name in the config (unique within its service). */
+  name: string;
+  idc: string;
+  /** Relative capacity: within an IDC, traffic is split in proportion to it. */
+  capacity: number;
 }
 
 /**
@@ -78,6 +124,12 @@ export interface WeightChange {
    * next. A receiver should refuse a request whose token is older than the newest it has accepted.
    */
   fencingToken?: number;
+  /**
+   * Endpoint names to be in drain once the change is applied (absolute, like the weights: every other
+   * endpoint of the service is taken back into rotation). Only for adapters that drain endpoints;
+   * undefined leaves drain states as they are.
+   */
+  drained?: readonly string[];
 }
 
 /** What happened to a change. */
@@ -121,6 +173,12 @@ export function checkWeightChange(req: WeightChange): string | undefined {
   if (!Number.isInteger(req.step) || req.step < 1) return `step must be an integer ≥ 1, got ${req.step}`;
   if (req.fencingToken !== undefined && !(Number.isSafeInteger(req.fencingToken) && req.fencingToken >= 0)) {
     return `fencingToken must be an integer ≥ 0, got ${String(req.fencingToken)}`;
+  }
+  if (
+    req.drained !== undefined &&
+    !(Array.isArray(req.drained) && req.drained.every((name) => typeof name === 'string' && name !== ''))
+  ) {
+    return 'drained must be a list of endpoint names';
   }
   if (typeof req.weights !== 'object' || req.weights === null || Array.isArray(req.weights)) {
     return 'weights must be an object of IDC name to percent';

@@ -3,7 +3,10 @@ export {
   checkWeightChange,
   FENCING_TOKEN_HEADER,
   WEIGHT_SUM_TOLERANCE,
+  type AdapterCheck,
+  type AdapterEndpoint,
   type AdapterLog,
+  type ReadBack,
   type AdapterResult,
   type Fence,
   type TrafficAdapter,
@@ -31,3 +34,6 @@ export {
 } from './webhook-adapter';
 export { LogAdapter, type LogAdapterOptions, type RecordedChange } from './log-adapter';
 export { createAdapter, type AdapterDeps, type TrafficManagerSpec } from './create-adapter';
+export { readBackMismatch, type ExpectedTraffic } from './read-back';
+export { HaproxyAdapter, type HaproxyAdapterOptions } from './haproxy/haproxy-adapter';
+export { PowerDnsAdapter, type PowerDnsAdapterOptions } from './powerdns/powerdns-adapter';

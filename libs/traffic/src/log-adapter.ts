@@ -22,6 +22,7 @@ export interface RecordedChange extends WeightChange {
  */
 export class LogAdapter implements TrafficAdapter {
   readonly kind = 'log';
+  readonly drainsEndpoints = true;
   private readonly limit: number;
   private readonly now: () => number;
   private readonly records: RecordedChange[] = [];

@@ -13,7 +13,7 @@ import { signatureHeaders } from './signature';
 export interface WebhookAdapterOptions {
   /**
    * Receives `POST` with the JSON body `{service, weights, actionId, step, idempotencyKey, reason?,
-   * fencingToken?}`.
+   * fencingToken?, drained?}` (`drained`: the endpoint names to be out of rotation, absolute).
    */
   url: string;
   /** HMAC key (see signature.ts). Without one, requests are sent unsigned. */
@@ -68,6 +68,7 @@ type Attempt =
  */
 export class WebhookAdapter implements TrafficAdapter {
   readonly kind = 'webhook';
+  readonly drainsEndpoints = true;
   private readonly timeoutMs: number;
   private readonly maxAttempts: number;
   private readonly deadlineMs: number;
@@ -101,6 +102,7 @@ export class WebhookAdapter implements TrafficAdapter {
       idempotencyKey: req.idempotencyKey,
       ...(req.reason === undefined ? {} : { reason: req.reason }),
       ...(req.fencingToken === undefined ? {} : { fencingToken: req.fencingToken }),
+      ...(req.drained === undefined ? {} : { drained: req.drained }),
     });
     const headers: Record<string, string> =
       req.fencingToken === undefined ? {} : { [FENCING_TOKEN_HEADER]: String(req.fencingToken) };

@@ -143,10 +143,14 @@ export class AutomationService implements OnModuleInit {
       try {
         adapters.set(
           service.name,
-          createAdapter(service.trafficManager, {
-            secret: (s) => openSecret(s, this.env, process.env),
-            log: (message, fields) => this.logger.log(`${message} ${JSON.stringify(fields)}`),
-          }),
+          createAdapter(
+            service.trafficManager,
+            {
+              secret: (s) => openSecret(s, this.env, process.env),
+              log: (message, fields) => this.logger.log(`${message} ${JSON.stringify(fields)}`),
+            },
+            service.endpoints,
+          ),
         );
       } catch (err) {
         this.logger.warn(`service ${service.name}: no traffic manager: ${(err as Error).message}`);
