@@ -12,6 +12,10 @@ export class ActionStepEntity {
   @Column('jsonb')
   weights!: Record<string, number>;
 
+  /** The endpoints in drain once the step is applied (drain-endpoint actions); null leaves them as they are. */
+  @Column('text', { array: true, nullable: true })
+  drained!: string[] | null;
+
   /** `<action id>:<step>`: a retried call carries the same key, so the step is applied once. */
   @Index({ unique: true })
   @Column('text', { name: 'idempotency_key' })

@@ -34,13 +34,17 @@ export class ActionEntity {
   @Column('text', { nullable: true })
   rule!: string | null;
 
-  /** shift-away, failback, set-weights, rollback. */
+  /** shift-away, failback, set-weights, rollback, drain-endpoint, undrain-endpoint. */
   @Column('text')
   kind!: string;
 
   /** The IDC the action is about (shift-away: the source; failback: the returning IDC). */
   @Column('text', { nullable: true })
   idc!: string | null;
+
+  /** The endpoint (its name in the service) a drain-endpoint or undrain-endpoint action is about. */
+  @Column('text', { nullable: true })
+  endpoint!: string | null;
 
   /** enforce, approval or dry-run (the rule's mode), or manual. */
   @Column('text')

@@ -5,6 +5,7 @@ import { Notifications1795464818363 } from './1795464818363-Notifications';
 import { StepFencing1796225496538 } from './1796225496538-StepFencing';
 import { AlertChanges1796226000000 } from './1796226000000-AlertChanges';
 import { ConsoleSessions1796293637683 } from './1796293637683-ConsoleSessions';
+import { TrafficReadBack1796400000000 } from './1796400000000-TrafficReadBack';
 
 // Every migration, in order. A new one is generated with `npm run migration:generate` and listed here.
 export const MIGRATIONS = [
@@ -15,4 +16,5 @@ export const MIGRATIONS = [
   StepFencing1796225496538,
   AlertChanges1796226000000,
   ConsoleSessions1796293637683,
+  TrafficReadBack1796400000000,
 ];
