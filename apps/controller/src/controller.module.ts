@@ -2,6 +2,8 @@ import { Module } from '@nestjs/common';
 import { AlertsStore } from './automation/alerts-store';
 import { AutomationStore } from './automation/automation-store';
 import { AutomationService } from './automation/automation.service';
+import { DriftService } from './automation/drift.service';
+import { TrafficAdapters } from './automation/traffic-adapters';
 import { ControllerLease } from './controller-lease';
 import { HealthStore } from './health/health-store';
 import { ResultsWorker } from './health/results-worker';
@@ -26,9 +28,11 @@ import { TrafficWeights } from './traffic-weights';
     NotificationStore,
     AutomationStore,
     AlertsStore,
+    TrafficAdapters,
     HealthService,
     NotifierService,
     AutomationService,
+    DriftService,
     DeliveryProcessor,
   ],
   exports: [HealthService, AutomationService],

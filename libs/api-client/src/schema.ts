@@ -620,6 +620,46 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/services/{name}/endpoints/{endpoint}/drain": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Drain one endpoint: its traffic manager stops sending it new requests
+         * @description Creates a manual drain-endpoint action (executing, one step) that the controller applies at once through the service's traffic manager (HAProxy: the server goes into drain), keeping the weights in force. It stays drained until undrained or rolled back; automation does not undrain what an operator drained.
+         */
+        post: operations["drainEndpoint"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/services/{name}/endpoints/{endpoint}/undrain": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Take a drained endpoint back into rotation
+         * @description Creates a manual undrain-endpoint action (executing, one step) applied at once.
+         */
+        post: operations["undrainEndpoint"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/services/{name}/status": {
         parameters: {
             query?: never;
@@ -901,6 +941,8 @@ export interface components {
             createdAt: string;
             /** @description Who approved, rejected, cancelled or rolled it back (API key name) */
             decidedBy?: string | null;
+            /** @description The endpoint (its name in the service) a drain-endpoint or undrain-endpoint action is about */
+            endpoint?: string | null;
             error?: string | null;
             /** @description The controller leader's fencing token at creation (0 for API-made actions) */
             fencingToken: string;
@@ -918,7 +960,7 @@ export interface components {
             /** @description The IDC the action is about */
             idc?: string | null;
             /**
-             * @description shift-away, failback, set-weights or rollback
+             * @description shift-away, failback, set-weights, rollback, drain-endpoint or undrain-endpoint
              * @example shift-away
              */
             kind: string;
@@ -956,6 +998,8 @@ export interface components {
             createdAt: string;
             /** @description Who approved, rejected, cancelled or rolled it back (API key name) */
             decidedBy?: string | null;
+            /** @description The endpoint (its name in the service) a drain-endpoint or undrain-endpoint action is about */
+            endpoint?: string | null;
             error?: string | null;
             /** @description The controller leader's fencing token at creation (0 for API-made actions) */
             fencingToken: string;
@@ -973,7 +1017,7 @@ export interface components {
             /** @description The IDC the action is about */
             idc?: string | null;
             /**
-             * @description shift-away, failback, set-weights or rollback
+             * @description shift-away, failback, set-weights, rollback, drain-endpoint or undrain-endpoint
              * @example shift-away
              */
             kind: string;
@@ -1011,6 +1055,8 @@ export interface components {
         };
         ActionStepDto: {
             attempts: number;
+            /** @description Drain actions: the endpoints in drain once the step is applied; null leaves drain states alone */
+            drained?: string[] | null;
             /** @description The fencing token of the controller leader that last sent the step (0: never sent) */
             fencingToken: string;
             /** Format: date-time */
@@ -1045,13 +1091,15 @@ export interface components {
             createdAt: string;
             /** @description Who approved, rejected, cancelled or rolled it back (API key name) */
             decidedBy?: string | null;
+            /** @description The endpoint (its name in the service) a drain-endpoint or undrain-endpoint action is about */
+            endpoint?: string | null;
             error?: string | null;
             /** Format: uuid */
             id: string;
             /** @description The IDC the action is about */
             idc?: string | null;
             /**
-             * @description shift-away, failback, set-weights or rollback
+             * @description shift-away, failback, set-weights, rollback, drain-endpoint or undrain-endpoint
              * @example shift-away
              */
             kind: string;
@@ -1071,6 +1119,26 @@ export interface components {
             stepsTotal: number;
             /** Format: date-time */
             updatedAt: string;
+        };
+        ActualTrafficDto: {
+            /** @description What was read, from where; or why it could not be read */
+            detail: string;
+            /** @description Endpoints the traffic manager has in drain (when ok) */
+            drained?: string[];
+            /** @description Whether the traffic manager could be read */
+            ok: boolean;
+            /** Format: date-time */
+            readAt: string;
+            /**
+             * @description Percent per IDC as the traffic manager routes it (when ok)
+             * @example {
+             *       "bjs": 50,
+             *       "sha": 50
+             *     }
+             */
+            weights?: {
+                [key: string]: number;
+            };
         };
         AlertDto: {
             annotations: {
@@ -1239,6 +1307,19 @@ export interface components {
         DecisionDto: {
             /** @description Why; kept in the audit log */
             reason?: string;
+        };
+        DrainEndpointDto: {
+            /** @example sha-1 answers 5xx under load */
+            reason: string;
+        };
+        DriftDto: {
+            /** @example weights differ: sha 50% applied, 0% in force */
+            reason: string;
+            /**
+             * Format: date-time
+             * @description Since when the read-backs have seen it
+             */
+            since: string;
         };
         EndpointDto: {
             capacity: number;
@@ -1796,6 +1877,8 @@ export interface components {
             name: string;
         };
         ServiceTrafficDto: {
+            /** @description The traffic manager's own weights at the last read-back (adapters that can read), beside Vigil's applied ones; null before the first */
+            actual?: components["schemas"]["ActualTrafficDto"] | null;
             /** @description The last weights the traffic manager confirmed; null before the first */
             applied?: {
                 [key: string]: number;
@@ -1822,6 +1905,10 @@ export interface components {
             desired: {
                 [key: string]: number;
             };
+            /** @description Endpoints Vigil has taken out of rotation (drain-endpoint) */
+            drained: string[];
+            /** @description Set while the traffic manager's weights differ from the applied ones (changed behind Vigil's back) or it cannot be read; Vigil does not correct drift by itself */
+            drift?: components["schemas"]["DriftDto"] | null;
             /**
              * @description Per IDC of the service: the hold before its failback (failback backs off after repeated outages, see policy.failbackBackoff), from the health snapshot
              * @example {
@@ -1842,6 +1929,7 @@ export interface components {
             /** @description Set by PUT /services/{name}/weights; automation is paused for the service while set */
             override?: components["schemas"]["OverrideDto"] | null;
             service: string;
+            trafficManager: components["schemas"]["TrafficManagerDto"];
         };
         SessionDto: {
             /** @description Session callers only: send it in X-CSRF-Token with every method but GET, HEAD and OPTIONS */
@@ -1873,6 +1961,8 @@ export interface components {
         SetWeightsResultDto: {
             /** @description The manual action the executor runs to apply the weights */
             action: components["schemas"]["ActionDto"];
+            /** @description The traffic manager's own weights at the last read-back (adapters that can read), beside Vigil's applied ones; null before the first */
+            actual?: components["schemas"]["ActualTrafficDto"] | null;
             /** @description The last weights the traffic manager confirmed; null before the first */
             applied?: {
                 [key: string]: number;
@@ -1899,6 +1989,10 @@ export interface components {
             desired: {
                 [key: string]: number;
             };
+            /** @description Endpoints Vigil has taken out of rotation (drain-endpoint) */
+            drained: string[];
+            /** @description Set while the traffic manager's weights differ from the applied ones (changed behind Vigil's back) or it cannot be read; Vigil does not correct drift by itself */
+            drift?: components["schemas"]["DriftDto"] | null;
             /**
              * @description Per IDC of the service: the hold before its failback (failback backs off after repeated outages, see policy.failbackBackoff), from the health snapshot
              * @example {
@@ -1921,6 +2015,7 @@ export interface components {
             service: string;
             /** @description Actions of the service that were executing and were cancelled in favour of this one */
             superseded: string[];
+            trafficManager: components["schemas"]["TrafficManagerDto"];
         };
         SilenceDto: {
             comment: string;
@@ -1997,6 +2092,22 @@ export interface components {
             to: string;
             /** @description More than 5,000 changes in the range: only the first 5,000 are listed (ask from the last `at`) */
             truncated: boolean;
+        };
+        TrafficManagerDto: {
+            /** @description Whether it can drain single endpoints (drain-endpoint) */
+            drainsEndpoints: boolean;
+            /** @description Whether Vigil reads its weights back (after each step, and periodically) */
+            readsBack: boolean;
+            /**
+             * @description DNS traffic managers: the TTL of the answers, in seconds; a step takes full effect only after it
+             * @example 30
+             */
+            ttlSeconds?: number;
+            /**
+             * @description log, webhook, haproxy or powerdns
+             * @example haproxy
+             */
+            type: string;
         };
         TrafficPointDto: {
             /**
@@ -2754,6 +2865,72 @@ export interface components {
                 } | {
                     /** @constant */
                     type: "log";
+                } | {
+                    /** @description The backend whose servers are the service's endpoints. */
+                    backend: string;
+                    /** @description The Runtime API of each HAProxy instance serving the service (all get every change). */
+                    runtimeApi: string | string[];
+                    /** @description Server name per endpoint name, where they differ. Default: the server is named like the endpoint. */
+                    servers?: {
+                        [key: string]: string;
+                    };
+                    /**
+                     * @description Deadline of one change or read on one instance. Default 2s.
+                     * @default 2s
+                     */
+                    timeout: string;
+                    /** @constant */
+                    type: "haproxy";
+                } | {
+                    /** @description The addresses answered for each IDC of the service (its VIPs). */
+                    addresses: {
+                        [key: string]: (string)[];
+                    };
+                    /** @description The API key (X-API-Key). */
+                    apiKey: {
+                        /** @description Name of the environment variable holding the secret. It must start with the prefix the server allows (VIGIL_SECRET_REF_PREFIX, default VIGIL_REF_) and never be one of Vigil's own variables. */
+                        secretRef?: string;
+                        /** @description The secret itself. */
+                        value?: string;
+                    } & (unknown | unknown);
+                    /** @description The record Vigil writes: a LUA record answering with one IDC address picked by weight. */
+                    name: string;
+                    /**
+                     * @description The answer type. Default A.
+                     * @default A
+                     * @enum {string}
+                     */
+                    recordType: "A" | "AAAA";
+                    /**
+                     * @description pickwrandom: a weighted random address per query; pickwhashed: weighted, sticky per resolver address.
+                     * @default pickwrandom
+                     * @enum {string}
+                     */
+                    selector: "pickwrandom" | "pickwhashed";
+                    /**
+                     * @description The API server id. Default localhost.
+                     * @default localhost
+                     */
+                    serverId: string;
+                    /**
+                     * @description Deadline of one API request. Default 5s.
+                     * @default 5s
+                     */
+                    timeout: string;
+                    /**
+                     * @description TTL of the answers: a shift takes full effect only after it. Default 30s.
+                     * @default 30s
+                     */
+                    ttl: string;
+                    /** @constant */
+                    type: "powerdns";
+                    /**
+                     * Format: uri
+                     * @description The PowerDNS Authoritative HTTP API, e.g. http://127.0.0.1:8081.
+                     */
+                    url: string;
+                    /** @description The zone holding the record. */
+                    zone: string;
                 };
                 /** @description Baseline weight per IDC. Default: weight 1 on every IDC where the service has endpoints. */
                 weights?: {
@@ -4908,6 +5085,166 @@ export interface operations {
             };
             /** @description Requires the viewer role or higher */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Too many failed authentications from this address; retry after `Retry-After` seconds */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+        };
+    };
+    drainEndpoint: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                endpoint: string;
+                name: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["DrainEndpointDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ActionDto"];
+                };
+            };
+            /** @description No reason given */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description No or unknown API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Requires the operator role or higher */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description No such service or endpoint in the current config */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description The traffic manager cannot drain single endpoints (e.g. powerdns), the endpoint is already drained (or not drained, to undrain), or an earlier drain of it is still executing */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Too many failed authentications from this address; retry after `Retry-After` seconds */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+        };
+    };
+    undrainEndpoint: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                endpoint: string;
+                name: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["DrainEndpointDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ActionDto"];
+                };
+            };
+            /** @description No reason given */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description No or unknown API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Requires the operator role or higher */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description No such service or endpoint in the current config */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description The traffic manager cannot drain single endpoints (e.g. powerdns), the endpoint is already drained (or not drained, to undrain), or an earlier drain of it is still executing */
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -87,6 +87,8 @@ const envSchema = z.object({
   VIGIL_STREAMS_MAX: integer(1, 1_000_000, 500),
   /** Milliseconds a rule's evaluations may take in one rules tick (each second); over it, the rule is off until the next config. */
   VIGIL_RULE_EVAL_BUDGET_MS: integer(1, 60_000, 500),
+  /** Milliseconds between two read-backs of each traffic manager that can be read (drift is looked for). */
+  VIGIL_READBACK_INTERVAL_MS: integer(1000, 3_600_000, 15_000),
   /** JSON bodies of every route but PUT /config (which has VIGIL_MAX_BODY_BYTES) and webhooks: 413 beyond. */
   VIGIL_MAX_JSON_BYTES: integer(1024, 64 * 1024 * 1024, 256 * 1024),
   /** Which proxies' X-Forwarded-For is believed for the caller's address (Express `trust proxy`). */

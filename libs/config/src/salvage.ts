@@ -14,6 +14,7 @@ import {
   policySchema,
   Rule,
   ruleSchema,
+  TrafficManager,
 } from './schema';
 import { alertLabelsSchema, routeSchema } from './schema-notify';
 import { weightsSchema } from './schema-primitives';
@@ -28,6 +29,8 @@ export interface PartialService {
   endpointIdcs: string[];
   weights?: Record<string, number>;
   policy?: Policy;
+  /** The traffic manager when it parses. */
+  trafficManager?: TrafficManager;
 }
 
 /**
@@ -102,6 +105,10 @@ function salvageService(raw: unknown): PartialService | undefined {
     endpointIdcs: endpoints.flatMap((e) => (isPlainObject(e) && typeof e.idc === 'string' ? [e.idc] : [])),
     weights: raw.weights === undefined ? undefined : tryParse(weightsSchema, raw.weights),
     policy: tryParse(policySchema, raw.policy ?? {}),
+    trafficManager: tryParse(
+      configSchemas.service.shape.trafficManager,
+      raw.trafficManager ?? { type: 'log' },
+    ),
   };
 }
 

@@ -55,6 +55,9 @@ export function trafficManagerSchema<S extends AnySecret>(secret: z.ZodType<S, S
  */
 export const DRAINING_TRAFFIC_MANAGERS: ReadonlySet<string> = new Set(['log', 'webhook', 'haproxy']);
 
+/** The traffic managers Vigil reads back (after each step, and periodically to see drift). */
+export const READABLE_TRAFFIC_MANAGERS: ReadonlySet<string> = new Set(['haproxy', 'powerdns']);
+
 /** `unix:/absolute/path` or `tcp://host:port`: where an HAProxy Runtime API listens. */
 const runtimeApiSchema = z
   .string()

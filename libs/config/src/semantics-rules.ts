@@ -1,6 +1,7 @@
 import { compileRule, ruleSubject } from '@libs/domain';
 import { ConfigIssue, issueAt, Path } from './path';
 import { Rule } from './schema';
+import { DRAINING_TRAFFIC_MANAGERS } from './schema-service';
 import {
   checkChannelReference,
   checkIdcReference,
@@ -31,6 +32,7 @@ export function checkRule(rule: Rule, at: Path, ctx: SemanticContext): ConfigIss
     const here = [...at, 'actions', i];
     if (action.type === 'set-weights')
       issues.push(...checkWeights(action.weights, [...here, 'weights'], ctx, footprints));
+    if (action.type === 'drain-endpoint') issues.push(...checkDrainable(rule, here, ctx));
     if (action.type === 'notify') {
       issues.push(
         ...action.channels.flatMap((name, j) => checkChannelReference(ctx, name, [...here, 'channels', j])),
@@ -44,6 +46,23 @@ export function checkRule(rule: Rule, at: Path, ctx: SemanticContext): ConfigIss
     weightAction ??= action.type;
   });
   return issues;
+}
+
+/** A drain-endpoint rule may only act on services whose traffic manager can drain single endpoints. */
+function checkDrainable(rule: Rule, at: Path, ctx: SemanticContext): ConfigIssue[] {
+  const names = rule.scope?.services ?? [...ctx.services.keys()];
+  const cannot = names.filter((name) => {
+    const type = ctx.services.get(name)?.trafficManager?.type;
+    return type !== undefined && !DRAINING_TRAFFIC_MANAGERS.has(type);
+  });
+  if (cannot.length === 0) return [];
+  const which = cannot.map((name) => `${name} (${ctx.services.get(name)?.trafficManager?.type})`).join(', ');
+  return [
+    issueAt(
+      [...at, 'type'],
+      `the traffic manager of ${which} cannot drain single endpoints; scope the rule to services whose traffic manager can (${[...DRAINING_TRAFFIC_MANAGERS].join(', ')})`,
+    ),
+  ];
 }
 
 /** The endpoints' IDCs of every service the rule may act on (all services when it is not scoped). */

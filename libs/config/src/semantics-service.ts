@@ -26,7 +26,59 @@ export function checkService(service: PartialService, at: Path, ctx: SemanticCon
     ),
     ...checkServiceWeights(service, at, ctx),
     ...checkPolicy(service, at, ctx),
+    ...checkTrafficManager(service, [...at, 'trafficManager']),
   ];
+}
+
+/**
+ * What the traffic manager names must exist in the service: HAProxy's server map is keyed by its
+ * endpoints; PowerDNS needs addresses for every IDC the service runs in (of the record's type), and
+ * only those, and a record inside its zone. Whether the backend, servers or zone exist on the target is
+ * checked against it at apply (a dry run), not here.
+ */
+function checkTrafficManager(service: PartialService, at: Path): ConfigIssue[] {
+  const manager = service.trafficManager;
+  if (manager?.type === 'haproxy') {
+    const names = new Set(service.endpoints.flatMap((e) => (e ? [e.name] : [])));
+    return Object.keys(manager.servers ?? {}).flatMap((name) =>
+      names.has(name)
+        ? []
+        : [issueAt([...at, 'servers', name], `unknown endpoint ${JSON.stringify(name)} of this service`)],
+    );
+  }
+  if (manager?.type !== 'powerdns') return [];
+  const issues: ConfigIssue[] = [];
+  if (
+    !manager.name.toLowerCase().endsWith(`.${manager.zone.toLowerCase()}`) &&
+    manager.name.toLowerCase() !== manager.zone.toLowerCase()
+  )
+    issues.push(issueAt([...at, 'name'], `${manager.name} is not inside the zone ${manager.zone}`));
+  const idcs = new Set(service.endpointIdcs);
+  for (const idc of [...idcs].sort())
+    if (!manager.addresses[idc])
+      issues.push(
+        issueAt(
+          [...at, 'addresses'],
+          `no addresses for IDC ${JSON.stringify(idc)}, where the service has endpoints`,
+        ),
+      );
+  for (const [idc, addresses] of Object.entries(manager.addresses)) {
+    if (!idcs.has(idc))
+      issues.push(
+        issueAt([...at, 'addresses', idc], `the service has no endpoints in IDC ${JSON.stringify(idc)}`),
+      );
+    const v6 = manager.recordType === 'AAAA';
+    addresses.forEach((address, i) => {
+      if (address.includes(':') !== v6)
+        issues.push(
+          issueAt(
+            [...at, 'addresses', idc, i],
+            `${address} is not an ${v6 ? 'IPv6' : 'IPv4'} address (recordType ${manager.recordType})`,
+          ),
+        );
+    });
+  }
+  return issues;
 }
 
 function checkEndpoints(

@@ -259,7 +259,7 @@ describe('validateConfig: schema problems', () => {
       'unknown traffic manager',
       (c) => (c.services[0].trafficManager = { type: 'f5' }),
       'services[0].trafficManager.type',
-      'expected one of "webhook", "log", got "f5"',
+      'expected one of "webhook", "log", "haproxy", "powerdns", got "f5"',
     ],
     [
       'webhook traffic manager without url',

@@ -19,6 +19,8 @@ export interface ActionInsert {
   steps: Weights[];
   decidedBy: string | null;
   fencingToken: number;
+  /** The endpoint a drain-endpoint or undrain-endpoint action is about. */
+  endpoint?: string | null;
 }
 
 /**
@@ -34,6 +36,7 @@ export async function insertAction(m: EntityManager, action: ActionInsert): Prom
     rule: action.rule,
     kind: action.kind,
     idc: action.idc,
+    endpoint: action.endpoint ?? null,
     mode: action.mode,
     state: action.state,
     reason: action.reason,
@@ -52,6 +55,7 @@ export async function insertAction(m: EntityManager, action: ActionInsert): Prom
         actionId: id,
         index,
         weights,
+        drained: null,
         idempotencyKey: `${id}:${index}`,
         state: 'pending',
         attempts: 0,

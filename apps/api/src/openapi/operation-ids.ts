@@ -37,6 +37,8 @@ const OPERATION_IDS: Record<string, string> = {
   'SelfCheckController.readyz': 'getReadiness',
   'InventoryController.idcs': 'listIdcs',
   'InventoryController.services': 'listServices',
+  'EndpointDrainController.drain': 'drainEndpoint',
+  'EndpointDrainController.undrain': 'undrainEndpoint',
   'InventoryController.service': 'getService',
   'InventoryController.endpoints': 'listEndpoints',
   'MetricsController.scrape': 'getMetrics',

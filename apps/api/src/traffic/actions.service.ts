@@ -25,6 +25,7 @@ export function toSummary(a: ActionEntity): ActionSummaryDto {
     rule: a.rule,
     kind: a.kind,
     idc: a.idc,
+    endpoint: a.endpoint,
     mode: a.mode,
     state: a.state,
     reason: a.reason,
@@ -48,6 +49,7 @@ export function toDetail({ action, steps }: { action: ActionEntity; steps: Actio
     steps: steps.map((s) => ({
       index: s.index,
       weights: s.weights,
+      drained: s.drained,
       idempotencyKey: s.idempotencyKey,
       state: s.state,
       attempts: s.attempts,
@@ -58,6 +60,12 @@ export function toDetail({ action, steps }: { action: ActionEntity; steps: Actio
     })),
   };
 }
+
+/** The action that rolls a drain back. */
+const UNDO_DRAIN: Readonly<Record<string, 'drain-endpoint' | 'undrain-endpoint'>> = {
+  'drain-endpoint': 'undrain-endpoint',
+  'undrain-endpoint': 'drain-endpoint',
+};
 
 /** A decision: the states it may start from and the state it leads to. */
 interface Transition {
@@ -163,10 +171,12 @@ export class ActionsService {
         ? baselineWeights(service, await this.traffic.serviceIdcs(service.name, m))
         : {};
       const current = desiredWeights(traffic, baseline);
-      const target = { ...original.weightsBefore };
+      // A drain is undone by its opposite, on top of the weights in force (it changed none).
+      const undoDrain = original.endpoint ? UNDO_DRAIN[original.kind] : undefined;
+      const target = undoDrain ? current : { ...original.weightsBefore };
       const rollbackId = await this.actions.insertManual(m, {
+        ...(undoDrain ? { kind: undoDrain, endpoint: original.endpoint! } : { kind: 'rollback' }),
         service: original.service,
-        kind: 'rollback',
         idc: original.idc,
         reason: `rollback of ${id}: ${reason}`,
         plan: {

@@ -6,8 +6,10 @@ import { ActionEntity, ActionStepEntity, insertAction, type ActionState } from '
 
 export interface ManualAction {
   service: string;
-  kind: 'set-weights' | 'rollback';
+  kind: 'set-weights' | 'rollback' | 'drain-endpoint' | 'undrain-endpoint';
   idc: string | null;
+  /** Drain actions: the endpoint (the executor drains or undrains it on top of those in drain then). */
+  endpoint?: string;
   reason: string;
   plan: object;
   weightsBefore: Weights;
@@ -114,6 +116,7 @@ export class ActionsStore {
       steps: [action.weights],
       decidedBy: action.decidedBy,
       fencingToken: 0,
+      endpoint: action.endpoint ?? null,
     });
   }
 

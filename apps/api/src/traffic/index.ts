@@ -3,6 +3,8 @@ import { ActionsService } from './actions.service';
 import { ActionsStore } from './actions.store';
 import { AutomationController } from './automation.controller';
 import { AutomationSettingsStore } from './automation-settings.store';
+import { EndpointDrainController } from './endpoint-drain.controller';
+import { EndpointDrainService } from './endpoint-drain.service';
 import { KillSwitchService } from './kill-switch.service';
 import { RuleStatesController } from './rule-states.controller';
 import { RuleStatesService } from './rule-states.service';
@@ -23,6 +25,7 @@ export const TRAFFIC_CONTROLLERS = [
   FreezesController,
   AutomationController,
   RuleStatesController,
+  EndpointDrainController,
 ];
 export const TRAFFIC_PROVIDERS = [
   ActionsService,
@@ -37,4 +40,5 @@ export const TRAFFIC_PROVIDERS = [
   RuleStatesStore,
   TrafficHistoryService,
   TrafficHistoryStore,
+  EndpointDrainService,
 ];

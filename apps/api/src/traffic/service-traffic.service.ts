@@ -1,15 +1,17 @@
 import { ConflictException, Injectable, NotFoundException } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, type EntityManager } from 'typeorm';
+import { DRAINING_TRAFFIC_MANAGERS, READABLE_TRAFFIC_MANAGERS, parseDuration } from '@libs/config';
 import { normalise, type Weights } from '@libs/domain';
 import type { ServiceEntity, ServiceTrafficEntity } from '@libs/persistence';
 import { AuditService, badRequest, type AuditActor } from '@libs/runtime';
+import type { TrafficManagerSpec } from '@libs/traffic';
 import { HealthReadService } from '../health';
 import { toDetail, toSummary } from './actions.service';
 import { ActionsStore } from './actions.store';
 import { failbackHolds } from './failback-holds';
 import { ServiceTrafficStore } from './service-traffic.store';
-import type { ServiceTrafficDto, SetWeightsResultDto } from './traffic.dto';
+import type { ServiceTrafficDto, SetWeightsResultDto, TrafficManagerDto } from './traffic.dto';
 import { baselineWeights, desiredWeights, movement } from './weights';
 
 type Override = NonNullable<ServiceTrafficEntity['override']>;
@@ -142,8 +144,25 @@ export class ServiceTrafficService {
       override: traffic?.override ?? null,
       latestAction: latest ? toSummary(latest) : null,
       failback: failbackHolds(service.spec, baseline, desired, status.idcs, Date.now()),
+      drained: traffic?.drained ?? [],
+      trafficManager: trafficManagerView(service.spec as { trafficManager?: TrafficManagerSpec }),
+      actual: traffic?.actual ?? null,
+      drift: traffic?.drift ? { reason: traffic.drift, since: traffic.driftSince ?? new Date() } : null,
     };
   }
+}
+
+/** What the API tells of a service's traffic manager: its kind and what Vigil can do with it (no secret, no address). */
+export function trafficManagerView(spec: { trafficManager?: TrafficManagerSpec }): TrafficManagerDto {
+  const manager = spec.trafficManager ?? { type: 'log' };
+  return {
+    type: manager.type,
+    readsBack: READABLE_TRAFFIC_MANAGERS.has(manager.type),
+    drainsEndpoints: DRAINING_TRAFFIC_MANAGERS.has(manager.type),
+    ...(manager.type === 'powerdns'
+      ? { ttlSeconds: Math.round(parseDuration(manager.ttl ?? '30s') / 1000) }
+      : {}),
+  };
 }
 
 /**

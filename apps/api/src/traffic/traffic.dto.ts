@@ -50,10 +50,20 @@ export class ActionSummaryDto {
     description: 'The rule that proposed it; null if manual',
   })
   rule!: string | null;
-  @ApiProperty({ example: 'shift-away', description: 'shift-away, failback, set-weights or rollback' })
+  @ApiProperty({
+    example: 'shift-away',
+    description: 'shift-away, failback, set-weights, rollback, drain-endpoint or undrain-endpoint',
+  })
   kind!: string;
   @ApiPropertyOptional({ nullable: true, type: String, description: 'The IDC the action is about' })
   idc!: string | null;
+  @ApiPropertyOptional({
+    nullable: true,
+    type: String,
+    description:
+      'The endpoint (its name in the service) a drain-endpoint or undrain-endpoint action is about',
+  })
+  endpoint!: string | null;
   @ApiProperty({ example: 'approval', description: 'enforce, approval, dry-run or manual' }) mode!: string;
   @ApiProperty({ enum: ACTION_STATES }) state!: ActionState;
   reason!: string;
@@ -75,6 +85,13 @@ export class ActionStepDto {
   index!: number;
   @ApiProperty({ ...WEIGHTS_SCHEMA, example: WEIGHTS_EXAMPLE, description: 'The weights after this step' })
   weights!: Record<string, number>;
+  @ApiPropertyOptional({
+    nullable: true,
+    type: [String],
+    description:
+      'Drain actions: the endpoints in drain once the step is applied; null leaves drain states alone',
+  })
+  drained!: string[] | null;
   @ApiProperty({ example: '0b6d…:0', description: '`<action id>:<index>`; sent with the call' })
   idempotencyKey!: string;
   @ApiProperty({ enum: ['pending', 'applying', 'applied', 'failed'] }) state!: string;
@@ -150,6 +167,14 @@ export class RollbackDto {
 
 // ---------------------------------------------------------------- service traffic
 
+export class DrainEndpointDto {
+  @ApiProperty({ example: 'sha-1 answers 5xx under load', maxLength: REASON_MAX })
+  @IsString()
+  @IsNotEmpty({ message: 'must not be empty' })
+  @MaxLength(REASON_MAX)
+  reason!: string;
+}
+
 export class SetWeightsDto {
   @ApiProperty({
     ...WEIGHTS_SCHEMA,
@@ -209,6 +234,42 @@ export class FailbackHoldDto {
   failbackAt?: Date;
 }
 
+export class ActualTrafficDto {
+  @ApiProperty({ description: 'Whether the traffic manager could be read' }) ok!: boolean;
+  @ApiPropertyOptional({
+    ...WEIGHTS_SCHEMA,
+    example: WEIGHTS_EXAMPLE,
+    description: 'Percent per IDC as the traffic manager routes it (when ok)',
+  })
+  weights?: Record<string, number>;
+  @ApiPropertyOptional({
+    type: [String],
+    description: 'Endpoints the traffic manager has in drain (when ok)',
+  })
+  drained?: string[];
+  @ApiProperty({ description: 'What was read, from where; or why it could not be read' }) detail!: string;
+  @ApiProperty({ type: Date }) readAt!: string;
+}
+
+export class DriftDto {
+  @ApiProperty({ example: 'weights differ: sha 50% applied, 0% in force' }) reason!: string;
+  @ApiProperty({ type: Date, description: 'Since when the read-backs have seen it' }) since!: Date;
+}
+
+export class TrafficManagerDto {
+  @ApiProperty({ example: 'haproxy', description: 'log, webhook, haproxy or powerdns' }) type!: string;
+  @ApiProperty({ description: 'Whether Vigil reads its weights back (after each step, and periodically)' })
+  readsBack!: boolean;
+  @ApiProperty({ description: 'Whether it can drain single endpoints (drain-endpoint)' })
+  drainsEndpoints!: boolean;
+  @ApiPropertyOptional({
+    example: 30,
+    description:
+      'DNS traffic managers: the TTL of the answers, in seconds; a step takes full effect only after it',
+  })
+  ttlSeconds?: number;
+}
+
 export class ServiceTrafficDto {
   service!: string;
   @ApiProperty({
@@ -259,6 +320,25 @@ export class ServiceTrafficDto {
       'see policy.failbackBackoff), from the health snapshot',
   })
   failback!: Record<string, FailbackHoldDto>;
+  @ApiProperty({ type: [String], description: 'Endpoints Vigil has taken out of rotation (drain-endpoint)' })
+  drained!: string[];
+  trafficManager!: TrafficManagerDto;
+  @ApiPropertyOptional({
+    nullable: true,
+    type: ActualTrafficDto,
+    description:
+      "The traffic manager's own weights at the last read-back (adapters that can read), beside Vigil's " +
+      'applied ones; null before the first',
+  })
+  actual!: ActualTrafficDto | null;
+  @ApiPropertyOptional({
+    nullable: true,
+    type: DriftDto,
+    description:
+      "Set while the traffic manager's weights differ from the applied ones (changed behind Vigil's back) " +
+      'or it cannot be read; Vigil does not correct drift by itself',
+  })
+  drift!: DriftDto | null;
 }
 
 export class SetWeightsResultDto extends ServiceTrafficDto {

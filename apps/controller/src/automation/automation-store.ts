@@ -11,7 +11,9 @@ import {
   OPEN_ACTION_STATES,
   ServiceTrafficEntity,
   type ActionState,
+  type ActualTraffic,
 } from '@libs/persistence';
+import type { TrafficBelief } from './drift-watch';
 
 /** Automatic actions that count for cooldown and the hourly cap: those that moved (or were meant to move) traffic. */
 const COUNTED_STATES: ActionState[] = [
@@ -163,13 +165,13 @@ export class AutomationStore {
   async stepApplied(
     action: ActionEntity,
     step: ActionStepEntity,
-    result: object,
-    at: Date,
+    applied: { result: object; weights: Weights; drained?: string[]; at: Date; actual?: ActualTraffic },
     token: number,
   ): Promise<boolean> {
+    const { result, weights, drained, at, actual } = applied;
     return this.db.transaction(async (m) => {
-      if (!(await this.finishStep(m, step, token, { state: 'applied', result, finishedAt: at })))
-        return false;
+      const end = { state: 'applied', result, finishedAt: at, ...(drained ? { weights, drained } : {}) };
+      if (!(await this.finishStep(m, step, token, end))) return false;
       await m
         .createQueryBuilder()
         .update(ActionEntity)
@@ -183,12 +185,93 @@ export class AutomationStore {
           done: step.index,
         })
         .execute();
+      // A read-back that agrees with the step ends any drift seen before it.
       await m.query(
-        `INSERT INTO service_traffic (service, desired, applied, applied_at, fencing_token) VALUES ($1, $2, $2, $3, $4)
-         ON CONFLICT (service) DO UPDATE SET desired = $2, applied = $2, applied_at = $3, fencing_token = $4
+        `INSERT INTO service_traffic (service, desired, applied, applied_at, fencing_token, drained, actual)
+         VALUES ($1, $2, $2, $3, $4, COALESCE($5, '{}'::text[]), $6)
+         ON CONFLICT (service) DO UPDATE SET desired = $2, applied = $2, applied_at = $3, fencing_token = $4,
+           drained = COALESCE($5, service_traffic.drained), actual = COALESCE($6, service_traffic.actual)
          WHERE service_traffic.fencing_token <= $4`,
-        [action.service, JSON.stringify(step.weights), at, token],
+        [
+          action.service,
+          JSON.stringify(weights),
+          at,
+          token,
+          drained ?? null,
+          actual ? JSON.stringify(actual) : null,
+        ],
       );
+      return true;
+    });
+  }
+
+  /**
+   * What Vigil believes the service's traffic manager has in force: the weights last applied (else
+   * `baseline`) and drained endpoints, with a version that changes with every recorded step.
+   */
+  async belief(service: string, baseline: Weights): Promise<TrafficBelief> {
+    const row = await this.db.getRepository(ServiceTrafficEntity).findOneBy({ service });
+    return {
+      weights: row?.applied ?? baseline,
+      drained: row?.drained ?? [],
+      version: `${row?.appliedAt?.getTime() ?? 0}:${row?.fencingToken ?? 0}`,
+      drift: row?.drift ?? null,
+    };
+  }
+
+  /**
+   * Records a read-back and the drift it showed (null: none), unless a leader newer than `token`
+   * recorded the service's weights. A service never shifted gets its row here, at its baseline.
+   */
+  async recordReadBack(
+    service: string,
+    baseline: Weights,
+    actual: ActualTraffic,
+    drift: string | null,
+    token: number,
+  ): Promise<boolean> {
+    const rows = (await this.db.query(
+      `INSERT INTO service_traffic (service, desired, actual, drift, drift_since) VALUES ($1, $2, $3, $4, CASE WHEN $4::text IS NULL THEN NULL ELSE now() END)
+       ON CONFLICT (service) DO UPDATE SET actual = $3, drift = $4,
+         drift_since = CASE WHEN $4::text IS NULL THEN NULL ELSE COALESCE(service_traffic.drift_since, now()) END
+       WHERE service_traffic.fencing_token <= $5
+       RETURNING service`,
+      [service, JSON.stringify(baseline), JSON.stringify(actual), drift, token],
+    )) as unknown[];
+    return rows.length > 0;
+  }
+
+  /** The endpoints the service has in drain (none when it has no traffic row yet). */
+  async drained(service: string): Promise<string[]> {
+    return (await this.db.getRepository(ServiceTrafficEntity).findOneBy({ service }))?.drained ?? [];
+  }
+
+  /**
+   * A step the traffic manager confirmed but whose read-back differs (or failed): the step fails and
+   * its action is held for a human, with what was read kept beside the weights. Fenced like the rest.
+   */
+  async stepUnverified(
+    action: ActionEntity,
+    step: ActionStepEntity,
+    result: object,
+    check: { mismatch?: string; actual?: ActualTraffic },
+    token: number,
+  ): Promise<boolean> {
+    return this.db.transaction(async (m) => {
+      const finished = { state: 'failed', result: { ...result, readBack: check }, finishedAt: new Date() };
+      if (!(await this.finishStep(m, step, token, finished))) return false;
+      await m
+        .getRepository(ActionEntity)
+        .update(
+          { id: action.id, state: 'executing' },
+          { state: 'held', error: `read-back: ${check.mismatch}` },
+        );
+      if (check.actual)
+        await m.query(`UPDATE service_traffic SET actual = $2 WHERE service = $1 AND fencing_token <= $3`, [
+          action.service,
+          JSON.stringify(check.actual),
+          token,
+        ]);
       return true;
     });
   }
@@ -216,7 +299,8 @@ export class AutomationStore {
     m: EntityManager,
     step: ActionStepEntity,
     token: number,
-    end: Pick<ActionStepEntity, 'state' | 'result' | 'finishedAt'>,
+    end: Pick<ActionStepEntity, 'state' | 'result' | 'finishedAt'> &
+      Partial<Pick<ActionStepEntity, 'weights' | 'drained'>>,
   ): Promise<boolean> {
     const ended = await m
       .createQueryBuilder()

@@ -4,6 +4,7 @@ import { ENV, type StoredConfig } from '@libs/config';
 import type { ShiftGuards, Weights } from '@libs/domain';
 import type { StatusSnapshot } from '@libs/queue';
 import { ConfigFollower, REDIS } from '@libs/runtime';
+import { TrafficAdapters } from './traffic-adapters';
 import { ControllerLease } from '../controller-lease';
 import { HealthService } from '../health/health.service';
 import { NotifierService } from '../notify/notifier.service';
@@ -98,6 +99,7 @@ async function setup(guards: Partial<ShiftGuards> = {}) {
     providers: [
       AutomationService,
       TrafficWeights,
+      TrafficAdapters,
       AlertsStore,
       { provide: AutomationStore, useValue: store },
       { provide: ControllerLease, useValue: lease },

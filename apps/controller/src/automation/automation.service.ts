@@ -5,7 +5,6 @@ import { DataSource } from 'typeorm';
 import {
   ENV,
   formatDuration,
-  openSecret,
   parseDuration,
   serviceWeights,
   type Env,
@@ -31,7 +30,6 @@ import {
 import { HEALTH_KEYS, type StatusSnapshot } from '@libs/queue';
 import { insertTimelineEvents, publishTimelineEvents } from '@libs/persistence';
 import { ConfigFollower, REDIS, redisKey } from '@libs/runtime';
-import { createAdapter, type TrafficAdapter } from '@libs/traffic';
 import { ControllerLease } from '../controller-lease';
 import { HealthService } from '../health/health.service';
 import { NotifierService } from '../notify/notifier.service';
@@ -44,6 +42,7 @@ import { Executor } from './executor';
 import { RuleMemory } from './rule-memory';
 import { RulesRunner, type RuleFiring } from './rules-runner';
 import { shiftContext } from './shift-context';
+import { TrafficAdapters } from './traffic-adapters';
 
 const MODE_STATE = { enforce: 'executing', approval: 'awaiting-approval', 'dry-run': 'dry-run' } as const;
 
@@ -66,7 +65,6 @@ export class AutomationService implements OnModuleInit {
   private overruns: RuleOverrun[] = [];
   private readonly recordRuleEvents: (overruns: readonly RuleOverrun[]) => Promise<void>;
   private readonly executor: Executor;
-  private adapters = new Map<string, TrafficAdapter>();
   private config: StoredConfig | null = null;
   private snapshot: StatusSnapshot | null = null;
   /** The last refusal recorded per (service, idc, kind): the same refusal is recorded once, not every second. */
@@ -91,6 +89,7 @@ export class AutomationService implements OnModuleInit {
     private readonly weights: TrafficWeights,
     private readonly notifier: NotifierService,
     private readonly follower: ConfigFollower,
+    private readonly adapters: TrafficAdapters,
   ) {
     this.alertFacts = new AlertFacts(alerts, (message) => this.logger.warn(message));
     const channel = redisKey(env, HEALTH_KEYS.events);
@@ -138,25 +137,6 @@ export class AutomationService implements OnModuleInit {
   private setConfig(config: StoredConfig): void {
     this.config = config;
     this.runner.setConfig(config);
-    const adapters = new Map<string, TrafficAdapter>();
-    for (const service of config.services) {
-      try {
-        adapters.set(
-          service.name,
-          createAdapter(
-            service.trafficManager,
-            {
-              secret: (s) => openSecret(s, this.env, process.env),
-              log: (message, fields) => this.logger.log(`${message} ${JSON.stringify(fields)}`),
-            },
-            service.endpoints,
-          ),
-        );
-      } catch (err) {
-        this.logger.warn(`service ${service.name}: no traffic manager: ${(err as Error).message}`);
-      }
-    }
-    this.adapters = adapters;
   }
 
   private async tick(snapshot: StatusSnapshot, now: number): Promise<void> {

@@ -1,7 +1,22 @@
 import { nextStep, type PlannedShift, type ShiftContext } from '@libs/domain';
-import type { ActionEntity } from '@libs/persistence';
-import type { TrafficAdapter } from '@libs/traffic';
+import type { ActionEntity, ActualTraffic } from '@libs/persistence';
+import { readBackMismatch, type ExpectedTraffic, type TrafficAdapter } from '@libs/traffic';
 import type { AutomationStore } from './automation-store';
+
+/**
+ * The endpoints in drain after a drain-endpoint or undrain-endpoint action (sorted), from those in
+ * drain now: computed when the step is sent, so two drains of one service never undo each other.
+ * Undefined for actions that leave drain states alone.
+ */
+export function drainChange(
+  action: Pick<ActionEntity, 'kind' | 'endpoint'>,
+  inDrain: readonly string[],
+): string[] | undefined {
+  if (!action.endpoint) return undefined;
+  if (action.kind === 'drain-endpoint') return [...new Set([...inDrain, action.endpoint])].sort();
+  if (action.kind === 'undrain-endpoint') return inDrain.filter((name) => name !== action.endpoint);
+  return undefined;
+}
 
 /** A step whose call may or may not have landed is retried (same key) at most this many times. */
 const MAX_ATTEMPTS = 5;
@@ -72,7 +87,7 @@ export class Executor {
   }
 
   private async advance(action: ActionEntity, now: number, token: number): Promise<void> {
-    const { store, log } = this.deps;
+    const { store, log, error } = this.deps;
     const step = await store.step(action.id, action.stepsDone);
     if (!step) return;
     const plan = action.plan as PlannedShift;
@@ -112,15 +127,24 @@ export class Executor {
       );
     if (!(await fence())) return fenced('not sent');
     if (!(await store.startStep(step, token))) return fenced('not sent (a newer leader has sent it)');
+    // Drain states and weights are absolute: a step re-sends what it does not change as it is in force
+    // now, so a drain and a shift of one service can run side by side without undoing each other.
+    const inDrain = await store.drained(action.service);
+    const drainedAfter = drainChange(action, inDrain);
+    const drained = adapter.drainsEndpoints ? (drainedAfter ?? inDrain) : undefined;
+    const weights = drainedAfter
+      ? ((await store.desiredWeights(action.service)) ?? step.weights)
+      : step.weights;
     const result = await adapter.apply(
       {
         service: action.service,
-        weights: step.weights,
+        weights,
         actionId: action.id,
         step: step.index + 1, // 1-based for the traffic manager
         idempotencyKey: step.idempotencyKey,
         reason: action.reason,
         fencingToken: token,
+        ...(drained === undefined ? {} : { drained }),
       },
       undefined,
       fence,
@@ -128,10 +152,26 @@ export class Executor {
     if (result.fenced) return fenced(result.attempts ? 'not sent again' : 'not sent');
     if (result.ok) {
       const at = new Date(result.appliedAt ?? Date.now());
-      if (!(await store.stepApplied(action, step, result, at, token)))
+      const check = await verify(adapter, { weights, drained });
+      if (check.mismatch !== undefined) {
+        if (await store.stepUnverified(action, step, result, check, token))
+          error(
+            `action ${action.id} (${action.service}) held at step ${step.index + 1}: the traffic manager confirmed it but ${check.mismatch}`,
+          );
+        else fenced('unverified but not recorded');
+        return;
+      }
+      if (
+        !(await store.stepApplied(
+          action,
+          step,
+          { result, weights, drained: drainedAfter, at, actual: check.actual },
+          token,
+        ))
+      )
         return fenced('applied but not recorded');
       log(
-        `action ${action.id} (${action.service}) step ${step.index + 1}/${action.stepsTotal} applied: ${JSON.stringify(step.weights)}`,
+        `action ${action.id} (${action.service}) step ${step.index + 1}/${action.stepsTotal} applied${check.actual ? ' and read back' : ''}: ${JSON.stringify(weights)}${drainedAfter ? `, in drain ${JSON.stringify(drainedAfter)}` : ''}`,
       );
     } else if (result.uncertain && step.attempts + 1 < MAX_ATTEMPTS) {
       log(
@@ -143,4 +183,37 @@ export class Executor {
       fenced(`failed (${result.detail}) but not recorded`);
     }
   }
+}
+
+/** A step's read-back: what the traffic manager has in force, and why it is not what was applied. */
+export interface Verification {
+  /** Undefined when the adapter cannot read. */
+  actual?: ActualTraffic;
+  /** Set when the read-back differs from the step, or the target could not be read. */
+  mismatch?: string;
+}
+
+/**
+ * Reads the traffic manager back after a confirmed step (adapters that can read): a target that says
+ * yes and holds something else, or cannot be read, must not let the action go on as if it had.
+ */
+export async function verify(adapter: TrafficAdapter, expected: ExpectedTraffic): Promise<Verification> {
+  if (!adapter.read) return {};
+  const read = await adapter.read();
+  const readAt = new Date().toISOString();
+  if (!read.ok) {
+    return {
+      actual: { ok: false, detail: read.detail, readAt },
+      mismatch: `its read-back failed: ${read.detail}`,
+    };
+  }
+  const actual: ActualTraffic = {
+    ok: true,
+    weights: read.weights,
+    drained: read.drained,
+    detail: read.detail,
+    readAt,
+  };
+  const mismatch = readBackMismatch(expected, read);
+  return { actual, ...(mismatch === undefined ? {} : { mismatch: `its read-back differs: ${mismatch}` }) };
 }

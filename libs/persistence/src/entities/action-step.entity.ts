@@ -12,7 +12,7 @@ export class ActionStepEntity {
   @Column('jsonb')
   weights!: Record<string, number>;
 
-  /** The endpoints in drain once the step is applied (drain-endpoint actions); null leaves them as they are. */
+  /** Drain actions: the endpoints in drain once the step was applied (set then); null for other steps. */
   @Column('text', { array: true, nullable: true })
   drained!: string[] | null;
 
