@@ -224,20 +224,52 @@ describe('weights', () => {
       rule: null,
     },
     failback: { sha: { outages: 3, holdMs: 40_000, explanation: 'recoveryHold 10s × 2^2' } },
+    drained: [],
+    trafficManager: { type: 'webhook', readsBack: false, drainsEndpoints: true },
+    actual: null,
+    drift: null,
   };
 
   it('shows per IDC the baseline, desired and applied weights and the failback hold, then the override', () => {
     const text = renderServiceTraffic(traffic, now);
     const lines = text.split('\n');
     expect(lines[0]).toBe('Weights of web (not yet confirmed by the traffic manager)');
-    expect(lines[1]).toMatch(/^IDC\s+BASELINE\s+DESIRED\s+APPLIED\s+FAILBACK$/);
-    expect(lines[2]).toMatch(/^bjs\s+25\s+100\s+-\s+-$/);
-    expect(lines[3]).toMatch(/^sha\s+75\s+0\s+-\s+hold 40s \(recoveryHold 10s × 2\^2\)$/);
+    expect(lines[1]).toMatch(/^IDC\s+BASELINE\s+DESIRED\s+APPLIED\s+IN FORCE\s+FAILBACK$/);
+    expect(lines[2]).toMatch(/^bjs\s+25\s+100\s+-\s+-\s+-$/);
+    expect(lines[3]).toMatch(/^sha\s+75\s+0\s+-\s+-\s+hold 40s \(recoveryHold 10s × 2\^2\)$/);
+    expect(text).toContain('Traffic manager: webhook; cannot be read back');
     expect(text).toContain(
       'Manual override: bjs=100 sha=0 by ops-alice at 2026-05-01 10:00:00Z (5m ago): sha maintenance',
     );
     expect(text).toContain('release with: vigil weights release web');
     expect(text).toContain(`Latest action: ${ID} set-weights of web, executing (0/2 steps, 5m ago)`);
+  });
+
+  it("shows the traffic manager's weights beside Vigil's, the drift, the TTL and the drained endpoints", () => {
+    const text = renderServiceTraffic(
+      {
+        ...traffic,
+        applied: { sha: 0, bjs: 100 },
+        trafficManager: { type: 'powerdns', readsBack: true, drainsEndpoints: false, ttlSeconds: 30 },
+        actual: {
+          ok: true,
+          weights: { sha: 49.99, bjs: 50.01 },
+          detail: 'zone example.org.',
+          readAt: '2026-05-01T10:04:00Z',
+        },
+        drift: { reason: 'weights differ: sha 0% applied, 49.99% in force', since: '2026-05-01T10:03:00Z' },
+        drained: ['sha-1'],
+      },
+      now,
+    );
+    expect(text.split('\n')[3]).toMatch(/^sha\s+75\s+0\s+0\s+49\.99\s+/);
+    expect(text).toContain(
+      'Traffic manager: powerdns, DNS TTL 30s (a step takes full effect after it); read back',
+    );
+    expect(text).toContain(
+      'DRIFT since 2026-05-01 10:03:00Z (2m ago): weights differ: sha 0% applied, 49.99% in force',
+    );
+    expect(text).toContain('Drained endpoints: sha-1');
   });
 
   it('says when there is no override and no action', () => {

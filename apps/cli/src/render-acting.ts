@@ -240,16 +240,24 @@ interface WeightRow {
   baseline?: number;
   desired?: number;
   applied?: number;
+  /** The traffic manager's own weight at the last read-back; undefined when it cannot be read. */
+  actual?: number;
   hold?: FailbackHold;
 }
 
 const num = (n: number | undefined) => (n === undefined ? '-' : String(n));
+const round2 = (n: number) => Math.round(n * 100) / 100;
 
 const weightColumns = (now: Date): readonly Column<WeightRow>[] => [
   { header: 'idc', value: (r) => r.idc },
   { header: 'baseline', value: (r) => num(r.baseline), align: 'right' },
   { header: 'desired', value: (r) => num(r.desired), align: 'right' },
   { header: 'applied', value: (r) => num(r.applied), align: 'right' },
+  {
+    header: 'in force',
+    value: (r) => num(r.actual === undefined ? undefined : round2(r.actual)),
+    align: 'right',
+  },
   {
     header: 'failback',
     value: (r) =>
@@ -266,13 +274,30 @@ export function renderServiceTraffic(t: ServiceTraffic, now: Date = new Date()):
   const idcs = [
     ...new Set([...Object.keys(t.baseline), ...Object.keys(t.desired), ...Object.keys(t.applied ?? {})]),
   ].sort();
+  const inForce = t.actual?.ok ? (t.actual.weights ?? {}) : undefined;
   const rows = idcs.map((idc) => ({
     idc,
     baseline: t.baseline[idc],
     desired: t.desired[idc],
     applied: t.applied?.[idc],
+    actual: inForce ? (inForce[idc] ?? 0) : undefined,
     hold: t.failback?.[idc],
   }));
+  const manager = t.trafficManager;
+  const readBack = t.actual
+    ? `${t.actual.ok ? 'read back' : 'NOT readable'} ${whenWithAge(t.actual.readAt, now)}: ${t.actual.detail}`
+    : manager.readsBack
+      ? 'not read back yet'
+      : 'cannot be read back';
+  const ttl =
+    manager.ttlSeconds === undefined
+      ? ''
+      : `, DNS TTL ${manager.ttlSeconds}s (a step takes full effect after it)`;
+  const managerLines = [
+    `Traffic manager: ${manager.type}${ttl}; ${readBack}`,
+    ...(t.drift ? [`DRIFT since ${whenWithAge(t.drift.since, now)}: ${t.drift.reason}`] : []),
+    ...(t.drained.length ? [`Drained endpoints: ${t.drained.join(', ')}`] : []),
+  ];
   const override = t.override
     ? [
         `Manual override: ${formatWeights(t.override.weights)} by ${t.override.by} at ` +
@@ -293,6 +318,7 @@ export function renderServiceTraffic(t: ServiceTraffic, now: Date = new Date()):
     `Weights of ${t.service} (${applied})`,
     ...renderTable(weightColumns(now), rows),
     '',
+    ...managerLines,
     ...override,
     ...latest,
   ].join('\n');

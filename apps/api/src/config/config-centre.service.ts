@@ -25,6 +25,7 @@ import {
 import type { ConfigVersionEntity } from '@libs/persistence';
 import { AuditService, CONFIG_CHANNEL, REDIS, redisKey, type AuditActor } from '@libs/runtime';
 import { ConfigVersionsStore } from './config-versions.store';
+import { checkTrafficManagers } from './traffic-manager-check';
 import { readViewRows } from './read-view-rows';
 
 export interface ApplyResult {
@@ -76,14 +77,11 @@ export class ConfigCentreService {
       const head = await this.lockHead(m, options.ifMatch);
       const sealed = sealSecrets(validated.config, head ? documentOf(head) : null, this.env.VIGIL_SECRET_KEY);
       if (!sealed.ok) throw invalid(`invalid config: ${sealed.details.length} problem(s)`, sealed.details);
-      if (options.dryRun) {
-        return {
-          version: head?.version ?? 0,
-          changed: false,
-          dryRun: true,
-          plan: this.plan(head, sealed.config),
-        };
-      }
+      const plan = this.plan(head, sealed.config);
+      const refused = await checkTrafficManagers(sealed.config, plan, this.env);
+      if (refused.length)
+        throw invalid(`traffic manager check failed: ${refused.length} problem(s)`, refused);
+      if (options.dryRun) return { version: head?.version ?? 0, changed: false, dryRun: true, plan };
       return this.commit(
         m,
         head,
