@@ -91,7 +91,9 @@ export async function startHaproxy(opts: HaproxyOptions): Promise<RunningHaproxy
   const config = haproxyConfig(opts, socketPath);
   const cfgPath = join(dir, 'haproxy.cfg');
   await writeFile(cfgPath, config);
-  const child: ChildProcess = spawn(haproxyBinary(), ['-f', cfgPath, '-db'], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const child: ChildProcess = spawn(haproxyBinary(), ['-f', cfgPath, '-db'], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let output = '';
   child.stdout?.on('data', (d: Buffer) => (output += d.toString()));
   child.stderr?.on('data', (d: Buffer) => (output += d.toString()));
@@ -130,7 +132,10 @@ export async function startHaproxy(opts: HaproxyOptions): Promise<RunningHaproxy
   }
   return {
     socketPath,
-    runtimeApi: [`unix:${socketPath}`, ...(opts.adminTcpPort ? [`tcp://127.0.0.1:${opts.adminTcpPort}`] : [])],
+    runtimeApi: [
+      `unix:${socketPath}`,
+      ...(opts.adminTcpPort ? [`tcp://127.0.0.1:${opts.adminTcpPort}`] : []),
+    ],
     frontendUrl: `http://127.0.0.1:${opts.frontendPort}`,
     config,
     command,

@@ -110,7 +110,7 @@ export class HaproxyAdapter implements TrafficAdapter {
     const drained = req.drained === undefined ? undefined : new Set(req.drained);
     const context = { service: req.service, actionId: req.actionId, step: req.step, key: req.idempotencyKey };
     let attempts = 0;
-    let maintained: string[] = [];
+    const maintained: string[] = [];
     for (const [i, instance] of this.instances.entries()) {
       const done = attempts > 0 ? ` (${attempts} of ${this.instances.length} instances written)` : '';
       if (fence && !(await fence().catch(() => false))) {
@@ -124,11 +124,15 @@ export class HaproxyAdapter implements TrafficAdapter {
       }
       const servers = (inspections[i] as Extract<Inspection, { ok: true }>).servers;
       const plan = this.commands(weights, drained, servers);
-      maintained = plan.maintained;
+      maintained.push(...plan.maintained.map((name) => `${name} (${instance.label})`));
       attempts++;
       const error = await this.write(instance, plan.commands, weights, drained, plan.maintained, signal);
       if (error !== undefined) {
-        this.options.log?.('haproxy change failed', { ...context, instance: instance.label, error: error.text });
+        this.options.log?.('haproxy change failed', {
+          ...context,
+          instance: instance.label,
+          error: error.text,
+        });
         return {
           ok: false,
           attempts,
@@ -137,9 +141,12 @@ export class HaproxyAdapter implements TrafficAdapter {
         };
       }
     }
-    const set = this.options.endpoints.map((e) => `${this.serverOf(e.name)}=${weights.get(e.name)}`).join(' ');
+    const set = this.options.endpoints
+      .map((e) => `${this.serverOf(e.name)}=${weights.get(e.name)}`)
+      .join(' ');
     const drainText = drained === undefined ? '' : `; in drain: ${[...drained].sort().join(', ') || 'none'}`;
-    const maintText = maintained.length > 0 ? `; in maintenance, drain left as is: ${maintained.join(', ')}` : '';
+    const maintText =
+      maintained.length > 0 ? `; in maintenance, drain left as is: ${maintained.join(', ')}` : '';
     return {
       ok: true,
       attempts,
@@ -177,7 +184,9 @@ export class HaproxyAdapter implements TrafficAdapter {
           .map((e) => e.name)
           .sort();
         const mine = new Set(this.options.endpoints.map((e) => this.serverOf(e.name)));
-        const others = servers.filter((s) => !mine.has(s.name)).map((s) => `${s.name} (weight ${s.userWeight})`);
+        const others = servers
+          .filter((s) => !mine.has(s.name))
+          .map((s) => `${s.name} (weight ${s.userWeight})`);
         return { instance, ...shares, drained, others };
       }),
     );
@@ -233,7 +242,10 @@ export class HaproxyAdapter implements TrafficAdapter {
     if (!answer.ok) return { ok: false, error: answer.error };
     const [level, state, stat] = answer.outputs;
     if (level.trim() !== 'admin') {
-      return { ok: false, error: `the Runtime API is at level ${level.trim() || '?'}; changes need level admin` };
+      return {
+        ok: false,
+        error: `the Runtime API is at level ${level.trim() || '?'}; changes need level admin`,
+      };
     }
     let servers: ServerState[];
     let algo: string;
@@ -244,7 +256,10 @@ export class HaproxyAdapter implements TrafficAdapter {
       return { ok: false, error: `backend ${backend}: ${(error as Error).message}` };
     }
     if (STATIC_ALGORITHMS.has(algo)) {
-      return { ok: false, error: `backend ${backend} uses balance ${algo}, whose weights cannot change at runtime` };
+      return {
+        ok: false,
+        error: `backend ${backend} uses balance ${algo}, whose weights cannot change at runtime`,
+      };
     }
     const byName = new Map(servers.map((s) => [s.name, s]));
     const missing = this.missingServers(byName);
@@ -259,7 +274,9 @@ export class HaproxyAdapter implements TrafficAdapter {
   private missingServers(servers: ReadonlyMap<string, ServerState>): string[] {
     return this.options.endpoints
       .filter((e) => !servers.has(this.serverOf(e.name)))
-      .map((e) => `backend ${this.options.backend} has no server ${this.serverOf(e.name)} (endpoint ${e.name})`);
+      .map(
+        (e) => `backend ${this.options.backend} has no server ${this.serverOf(e.name)} (endpoint ${e.name})`,
+      );
   }
 
   /** One instance's batch: every weight, then drain/ready (servers in maintenance left alone). */

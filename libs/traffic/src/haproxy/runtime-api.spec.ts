@@ -19,16 +19,49 @@ describe('parseServersState', () => {
   it('reads a real 2.6 answer by column name', () => {
     const servers = parseServersState(SERVERS_STATE);
     expect(servers).toEqual([
-      { backend: 'be_live', name: 'sha-1', address: '127.0.0.1', opState: 2, adminState: 8, userWeight: 10, initialWeight: 10 },
-      { backend: 'be_live', name: 'sha-2', address: '127.0.0.1', opState: 0, adminState: 1, userWeight: 1, initialWeight: 1 },
-      { backend: 'be_live', name: 'bj-1', address: '127.0.0.1', opState: 2, adminState: 0, userWeight: 0, initialWeight: 0 },
+      {
+        backend: 'be_live',
+        name: 'sha-1',
+        address: '127.0.0.1',
+        opState: 2,
+        adminState: 8,
+        userWeight: 10,
+        initialWeight: 10,
+      },
+      {
+        backend: 'be_live',
+        name: 'sha-2',
+        address: '127.0.0.1',
+        opState: 0,
+        adminState: 1,
+        userWeight: 1,
+        initialWeight: 1,
+      },
+      {
+        backend: 'be_live',
+        name: 'bj-1',
+        address: '127.0.0.1',
+        opState: 2,
+        adminState: 0,
+        userWeight: 0,
+        initialWeight: 0,
+      },
     ]);
   });
 
   it('finds columns by header, not position', () => {
-    const text = '1\n# srv_name srv_uweight be_name srv_addr srv_op_state srv_admin_state srv_iweight\nweb 7 be 10.0.0.1 2 0 5';
+    const text =
+      '1\n# srv_name srv_uweight be_name srv_addr srv_op_state srv_admin_state srv_iweight\nweb 7 be 10.0.0.1 2 0 5';
     expect(parseServersState(text)).toEqual([
-      { backend: 'be', name: 'web', address: '10.0.0.1', opState: 2, adminState: 0, userWeight: 7, initialWeight: 5 },
+      {
+        backend: 'be',
+        name: 'web',
+        address: '10.0.0.1',
+        opState: 2,
+        adminState: 0,
+        userWeight: 7,
+        initialWeight: 5,
+      },
     ]);
   });
 
@@ -70,7 +103,12 @@ describe('admin state bits', () => {
 
 describe('splitAnswers', () => {
   it('splits a batch on the empty line ending each answer', () => {
-    expect(splitAnswers('\n\nNo such server.\n\n1\n# be_name\n\n')).toEqual(['', '', 'No such server.', '1\n# be_name']);
+    expect(splitAnswers('\n\nNo such server.\n\n1\n# be_name\n\n')).toEqual([
+      '',
+      '',
+      'No such server.',
+      '1\n# be_name',
+    ]);
     expect(splitAnswers('')).toEqual([]);
     expect(splitAnswers('admin\n')).toEqual(['admin']);
   });

@@ -12,9 +12,7 @@ import { connect, type Socket } from 'node:net';
 const MAX_ANSWER_BYTES = 4 * 1024 * 1024;
 
 /** What a batch came to. `sent`: the commands were written to the socket (they may have run). */
-export type RuntimeAnswer =
-  | { ok: true; outputs: string[] }
-  | { ok: false; sent: boolean; error: string };
+export type RuntimeAnswer = { ok: true; outputs: string[] } | { ok: false; sent: boolean; error: string };
 
 /** Where a Runtime API listens, from `unix:/path` or `tcp://host:port`. */
 export type RuntimeAddress = { path: string } | { host: string; port: number };
@@ -42,7 +40,8 @@ export function runtimeBatch(
   opts: { timeoutMs: number; signal?: AbortSignal },
 ): Promise<RuntimeAnswer> {
   const bad = commands.find((c) => c === '' || /[;\r\n]/.test(c));
-  if (bad !== undefined) return Promise.resolve({ ok: false, sent: false, error: `bad command ${JSON.stringify(bad)}` });
+  if (bad !== undefined)
+    return Promise.resolve({ ok: false, sent: false, error: `bad command ${JSON.stringify(bad)}` });
   if (opts.signal?.aborted) return Promise.resolve({ ok: false, sent: false, error: 'aborted' });
   return new Promise((resolve) => {
     const chunks: Buffer[] = [];

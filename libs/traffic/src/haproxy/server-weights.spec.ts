@@ -42,14 +42,24 @@ describe('serverWeights', () => {
   });
 
   it('refuses an IDC with weight but no endpoint', () => {
-    expect(() => serverWeights({ sha: 50, gz: 50 }, endpoints)).toThrow('no endpoint in gz to take its weight');
+    expect(() => serverWeights({ sha: 50, gz: 50 }, endpoints)).toThrow(
+      'no endpoint in gz to take its weight',
+    );
     expect(serverWeights({ sha: 100, gz: 0 }, endpoints).size).toBe(4);
   });
 });
 
 describe('idcShares', () => {
   it('turns server weights back into IDC percent', () => {
-    const read = idcShares(endpoints, new Map([['sha-1', 64], ['sha-2', 192], ['bj-1', 128], ['bj-2', 128]]));
+    const read = idcShares(
+      endpoints,
+      new Map([
+        ['sha-1', 64],
+        ['sha-2', 192],
+        ['bj-1', 128],
+        ['bj-2', 128],
+      ]),
+    );
     expect(read?.weights).toEqual({ sha: 50, bj: 50 });
     expect(read?.tolerance).toBe(0.79); // 100 × 4 servers / 512
   });
@@ -60,7 +70,14 @@ describe('idcShares', () => {
       { name: 'gz-1', idc: 'gz', capacity: 2 },
       { name: 'gz-2', idc: 'gz', capacity: 0.5 },
     ];
-    for (const [sha, bj] of [[33.33, 33.33], [0.1, 0.1], [99.8, 0.1], [10, 80], [0, 0], [50, 50]]) {
+    for (const [sha, bj] of [
+      [33.33, 33.33],
+      [0.1, 0.1],
+      [99.8, 0.1],
+      [10, 80],
+      [0, 0],
+      [50, 50],
+    ]) {
       const want = { sha, bj, gz: Math.round((100 - sha - bj) * 100) / 100 };
       const read = idcShares(three, serverWeights(want, three))!;
       for (const idc of Object.keys(want) as (keyof typeof want)[]) {
@@ -72,7 +89,15 @@ describe('idcShares', () => {
 
   it('is undefined when every weight is 0, and floors the divisor at 256', () => {
     expect(idcShares(endpoints, new Map())).toBeUndefined();
-    expect(idcShares(endpoints, new Map([['sha-1', 1], ['bj-1', 1]]))).toEqual({
+    expect(
+      idcShares(
+        endpoints,
+        new Map([
+          ['sha-1', 1],
+          ['bj-1', 1],
+        ]),
+      ),
+    ).toEqual({
       weights: { sha: 50, bj: 50 },
       tolerance: 0.79,
     });
