@@ -6,7 +6,7 @@ import { parseServersState, type ServerState } from '../libs/traffic/src/haproxy
 import { startHaproxy, type RunningHaproxy } from './support/haproxy';
 
 // Ports (27500-27529): 27501-27506 HTTP servers, 27510/27511 HAProxy A (frontend, admin TCP),
-// 27512 HAProxy B, 27513 a listener that never answers, 27514 nothing, 27515 a static-rr HAProxy.
+// 27516 A's operator-level socket, 27512 HAProxy B, 27513 a listener that never answers, 27514 nothing, 27515 a static-rr HAProxy.
 const endpoints: AdapterEndpoint[] = [
   { name: 'sha-1', idc: 'sha', capacity: 1 },
   { name: 'sha-2', idc: 'sha', capacity: 1 },
@@ -86,6 +86,7 @@ beforeAll(async () => {
     startHaproxy({
       frontendPort: 27510,
       adminTcpPort: 27511,
+      operatorTcpPort: 27516,
       backend: 'be_live',
       servers,
       extraBackends: others,
@@ -205,10 +206,41 @@ describe('HaproxyAdapter against real HAProxy 2.6', () => {
     expect(result).toMatchObject({ ok: false, detail: expect.stringContaining('uses balance static-rr') });
   });
 
+  it('refuses a Runtime API below level admin, writing nothing', async () => {
+    const operator = adapter({ runtimeApi: ['tcp://127.0.0.1:27516'] });
+    const level = 'tcp://127.0.0.1:27516: the Runtime API is at level operator; changes need level admin';
+    expect(await operator.check()).toEqual({ ok: false, detail: level });
+    const before = await weightsOf(a);
+    expect(await operator.apply(change({ gz: 100 }))).toEqual({
+      ok: false,
+      attempts: 0,
+      detail: `nothing written: ${level}`,
+    });
+    expect(await weightsOf(a)).toEqual(before);
+    // Reading needs no admin level.
+    expect(await operator.read()).toMatchObject({ ok: true });
+  });
+
+  it('settles soon after the signal aborts, with nothing sent', async () => {
+    const silentOne = adapter({ runtimeApi: ['tcp://127.0.0.1:27513'], timeoutMs: 30_000 });
+    const controller = new AbortController();
+    const pending = silentOne.apply(change({ sha: 100 }), controller.signal);
+    setTimeout(() => controller.abort(), 100);
+    expect(await pending).toEqual({
+      ok: false,
+      attempts: 0,
+      detail: 'nothing written: tcp://127.0.0.1:27513: aborted',
+    });
+  });
+
   it('fails clearly and in time when an instance is unreachable or silent', async () => {
     const refused = adapter({ runtimeApi: ['tcp://127.0.0.1:27514'] });
     const result = await refused.apply(change({ sha: 100 }));
-    expect(result).toMatchObject({ ok: false, attempts: 0, detail: expect.stringContaining('ECONNREFUSED') });
+    expect(result).toEqual({
+      ok: false,
+      attempts: 0,
+      detail: 'nothing written: tcp://127.0.0.1:27514: connect ECONNREFUSED 127.0.0.1:27514',
+    });
     expect(await adapter({ runtimeApi: ['unix:/nonexistent/admin.sock'] }).read()).toMatchObject({
       ok: false,
       detail: expect.stringContaining('ENOENT'),

@@ -26,6 +26,8 @@ export interface HaproxyOptions {
   balance?: string;
   /** Also listen for the Runtime API on 127.0.0.1:<port> (level admin). */
   adminTcpPort?: number;
+  /** Also listen on 127.0.0.1:<port> at level operator (to see an adapter refuse a lower level). */
+  operatorTcpPort?: number;
   /** Extra backends (name → servers), e.g. for "unknown server" cases. */
   extraBackends?: Readonly<Record<string, readonly HaproxyServer[]>>;
   /** Milliseconds to wait for the admin socket to answer. Default 10 000. */
@@ -67,6 +69,7 @@ export function haproxyConfig(opts: HaproxyOptions, socketPath: string): string 
     'global',
     `  stats socket ${socketPath} mode 600 level admin`,
     ...(opts.adminTcpPort ? [`  stats socket ipv4@127.0.0.1:${opts.adminTcpPort} level admin`] : []),
+    ...(opts.operatorTcpPort ? [`  stats socket ipv4@127.0.0.1:${opts.operatorTcpPort} level operator`] : []),
     'defaults',
     '  mode http',
     '  timeout connect 1s',

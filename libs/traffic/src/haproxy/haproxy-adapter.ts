@@ -16,7 +16,7 @@ import {
   parseRuntimeAddress,
   parseServersState,
   runtimeBatch,
-  STATIC_ALGORITHMS,
+  WEIGHTLESS_ALGORITHMS,
   type RuntimeAddress,
   type ServerState,
 } from './runtime-api';
@@ -64,9 +64,11 @@ type Inspection = { ok: true; servers: Map<string, ServerState> } | { ok: false;
  *   DNS) is never touched: both `state drain` and `state ready` would clear an operator's MAINT, and
  *   MAINT already keeps it out of rotation. Its weight is still set. It reads back as not drained.
  * - **Balance.** `static-rr` (and map-based hashing) cannot change weights at runtime: HAProxy refuses
- *   all but 0% and 100%. `static-rr` is caught before writing; for map-based hashing HAProxy's refusal
- *   is reported (the change is then partial, so `uncertain`). Use roundrobin, leastconn or consistent
- *   hashing.
+ *   all but 0% and 100%; `first` ignores weights. Those two are caught before writing; for map-based
+ *   hashing HAProxy's refusal is reported (the change is then partial, so `uncertain`). Use
+ *   roundrobin, leastconn, random or `hash-type consistent`.
+ * - **Time.** Each Runtime API batch has `timeoutMs`: the reads run in parallel, the writes one
+ *   instance after another, so `apply` settles within (1 + instances) × `timeoutMs`.
  * - **Fenced**: the fence is asked before each instance's write. Servers of the backend that are not
  *   the service's endpoints are left alone.
  */
@@ -255,11 +257,9 @@ export class HaproxyAdapter implements TrafficAdapter {
     } catch (error) {
       return { ok: false, error: `backend ${backend}: ${(error as Error).message}` };
     }
-    if (STATIC_ALGORITHMS.has(algo)) {
-      return {
-        ok: false,
-        error: `backend ${backend} uses balance ${algo}, whose weights cannot change at runtime`,
-      };
+    const weightless = WEIGHTLESS_ALGORITHMS.get(algo);
+    if (weightless !== undefined) {
+      return { ok: false, error: `backend ${backend} uses balance ${algo}, ${weightless}` };
     }
     const byName = new Map(servers.map((s) => [s.name, s]));
     const missing = this.missingServers(byName);

@@ -5,6 +5,7 @@ import {
   parseBackendAlgo,
   parseRuntimeAddress,
   parseServersState,
+  runtimeBatch,
   splitAnswers,
 } from './runtime-api';
 
@@ -130,5 +131,17 @@ describe('parseRuntimeAddress', () => {
     expect(parseRuntimeAddress('tcp://[::1]:9999')).toEqual({ host: '::1', port: 9999 });
     expect(() => parseRuntimeAddress('http://x:1')).toThrow(/runtimeApi must be/);
     expect(() => parseRuntimeAddress('tcp://x:70000')).toThrow(/runtimeApi must be/);
+  });
+});
+
+describe('runtimeBatch', () => {
+  it('refuses a command that would split into two before connecting', async () => {
+    const address = parseRuntimeAddress('tcp://127.0.0.1:1');
+    expect(await runtimeBatch(address, ['show info; shutdown sessions'], { timeoutMs: 100 })).toEqual({
+      ok: false,
+      sent: false,
+      error: 'bad command "show info; shutdown sessions"',
+    });
+    expect(await runtimeBatch(address, ['show info\nx'], { timeoutMs: 100 })).toMatchObject({ sent: false });
   });
 });

@@ -72,9 +72,10 @@ export function runtimeBatch(
       if (size > MAX_ANSWER_BYTES) return finish({ ok: false, sent, error: 'answer too long' });
       chunks.push(chunk);
     });
-    socket.on('error', (error: NodeJS.ErrnoException) =>
-      finish({ ok: false, sent, error: error.code ? `${error.code} ${error.message}` : error.message }),
-    );
+    socket.on('error', (error: NodeJS.ErrnoException) => {
+      const code = error.code !== undefined && !error.message.includes(error.code) ? `${error.code} ` : '';
+      finish({ ok: false, sent, error: `${code}${error.message}` });
+    });
     socket.on('close', () => {
       const outputs = splitAnswers(Buffer.concat(chunks).toString('utf8'));
       if (outputs.length !== commands.length) {
@@ -213,5 +214,13 @@ export function parseBackendAlgo(answer: string): string {
   return row.split(',')[at] ?? '';
 }
 
-/** Algorithms whose weights cannot change at runtime (HAProxy refuses all but 0% and 100%). */
-export const STATIC_ALGORITHMS: ReadonlySet<string> = new Set(['static-rr']);
+/**
+ * Balance algorithms under which Vigil's weights cannot move traffic, and why: `static-rr` refuses
+ * runtime weights other than 0% and 100%; `first` fills servers in id order and ignores weights.
+ * (Map-based hashing is static too, but `show stat` names it like consistent hashing: HAProxy's own
+ * refusal of the weight is what reports it.)
+ */
+export const WEIGHTLESS_ALGORITHMS: ReadonlyMap<string, string> = new Map([
+  ['static-rr', 'whose weights cannot change at runtime'],
+  ['first', 'which ignores weights'],
+]);
