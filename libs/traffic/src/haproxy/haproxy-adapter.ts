@@ -88,6 +88,15 @@ export class HaproxyAdapter implements TrafficAdapter {
       throw new Error(`timeoutMs must be a positive number, got ${timeoutMs}`);
     }
     this.timeoutMs = timeoutMs;
+    const owner = new Map<string, string>();
+    for (const e of options.endpoints) {
+      const server = this.serverOf(e.name);
+      const other = owner.get(server);
+      if (other !== undefined) {
+        throw new Error(`servers: endpoints ${other} and ${e.name} both map to server ${server}`);
+      }
+      owner.set(server, e.name);
+    }
     this.instances = options.runtimeApi.map((label) => ({ label, address: parseRuntimeAddress(label) }));
   }
 
