@@ -1,6 +1,13 @@
-import { loadEnv, openSecret, type StoredConfig, type TrafficManager } from '@libs/config';
+import {
+  DRAINING_TRAFFIC_MANAGERS,
+  loadEnv,
+  openSecret,
+  type StoredConfig,
+  type TrafficManager,
+} from '@libs/config';
 import { startTrafficManager } from '@libs/fleet';
 import { createAdapter, TrafficManagerSpec } from './create-adapter';
+import { HaproxyAdapter } from './haproxy/haproxy-adapter';
 import { LogAdapter } from './log-adapter';
 import { WebhookAdapter } from './webhook-adapter';
 
@@ -58,6 +65,61 @@ describe('createAdapter', () => {
       expect(Date.now() - started).toBeLessThan(1500);
     } finally {
       await manager.close();
+    }
+  });
+
+  it('gives an haproxy adapter with the config mapped to its options', () => {
+    const endpoints = [{ name: 'sha-1', idc: 'sha', capacity: 2 }];
+    const adapter = createAdapter(
+      {
+        type: 'haproxy',
+        runtimeApi: ['unix:/run/haproxy/admin.sock', 'tcp://127.0.0.1:9999'],
+        backend: 'be_live',
+        servers: { 'sha-1': 'web1' },
+        timeout: '1500ms',
+      },
+      deps,
+      endpoints,
+    );
+    expect(adapter).toBeInstanceOf(HaproxyAdapter);
+    expect(adapter.kind).toBe('haproxy');
+    expect((adapter as HaproxyAdapter).options).toMatchObject({
+      runtimeApi: ['unix:/run/haproxy/admin.sock', 'tcp://127.0.0.1:9999'],
+      backend: 'be_live',
+      servers: { 'sha-1': 'web1' },
+      timeoutMs: 1500,
+      endpoints,
+    });
+    expect(() =>
+      createAdapter({ type: 'haproxy', runtimeApi: ['http://x:1'], backend: 'be_live' }, deps, endpoints),
+    ).toThrow(/runtimeApi must be unix:/);
+  });
+
+  it('builds adapters whose drainsEndpoints agrees with DRAINING_TRAFFIC_MANAGERS, for every type', () => {
+    const specs: TrafficManagerSpec[] = [
+      { type: 'log' },
+      { type: 'webhook', url: 'http://127.0.0.1:1/' },
+      { type: 'haproxy', runtimeApi: ['unix:/run/haproxy/admin.sock'], backend: 'be_live' },
+      {
+        type: 'powerdns',
+        url: 'http://127.0.0.1:8081',
+        apiKey: { secretRef: 'VIGIL_REF_TM_SECRET' },
+        zone: 'example.org.',
+        name: 'live.example.org.',
+        addresses: { sha: ['192.0.2.1'] },
+      },
+    ];
+    // Every type of TrafficManagerSpec must be a key here (a new type fails to compile until added).
+    const types = { log: 1, webhook: 1, haproxy: 1, powerdns: 1 } satisfies Record<
+      TrafficManagerSpec['type'],
+      1
+    >;
+    expect(specs.map((s) => s.type)).toEqual(Object.keys(types));
+    for (const spec of specs) {
+      expect({ type: spec.type, drains: createAdapter(spec, deps).drainsEndpoints }).toEqual({
+        type: spec.type,
+        drains: DRAINING_TRAFFIC_MANAGERS.has(spec.type),
+      });
     }
   });
 
