@@ -1409,11 +1409,11 @@ export interface components {
             /** Format: date-time */
             at: string;
             /**
-             * @description State before (OK/SUSPECT for vantages; new/firing/resolved for alerts)
+             * @description State before (OK/SUSPECT for vantages; new/firing/resolved for alerts; in-sync/drift for traffic)
              * @example HEALTHY
              */
             before: string;
-            /** @description endpoint: {downFrom, firstFailureAt}; idc: {healthyRatio, firstFailureAt?}; alert: {fingerprint, source, labels, annotations} */
+            /** @description endpoint: {downFrom, firstFailureAt}; idc: {healthyRatio, firstFailureAt?}; alert: {fingerprint, source, labels, annotations}; traffic: what the read-back saw, e.g. {expected, actual, drained} */
             details: {
                 [key: string]: unknown;
             };
@@ -1421,7 +1421,7 @@ export interface components {
             id: string;
             idc: string | null;
             /** @enum {string} */
-            kind: "endpoint" | "idc" | "vantage" | "alert" | "rule";
+            kind: "endpoint" | "idc" | "vantage" | "alert" | "rule" | "traffic";
             reason: string;
             service: string | null;
             vantage: string | null;
@@ -1526,7 +1526,7 @@ export interface components {
             /** @description When the change was decided (epoch ms) */
             at: number;
             /**
-             * @description State before (OK/SUSPECT for vantages; new/firing/resolved for alerts)
+             * @description State before (OK/SUSPECT for vantages; new/firing/resolved for alerts; in-sync/drift for traffic)
              * @example HEALTHY
              */
             before: string;
@@ -1537,7 +1537,7 @@ export interface components {
             endpoint?: string;
             idc?: string;
             /** @enum {string} */
-            kind: "endpoint" | "idc" | "vantage" | "alert" | "rule";
+            kind: "endpoint" | "idc" | "vantage" | "alert" | "rule" | "traffic";
             reason: string;
             service?: string;
             vantage?: string;
@@ -1554,7 +1554,7 @@ export interface components {
                 [key: string]: unknown;
             };
             /** @enum {string} */
-            event: "endpoint.state" | "idc.state" | "vantage.suspect" | "action.proposed" | "action.awaiting-approval" | "action.executed" | "action.failed" | "action.held" | "action.refused" | "panic" | "rule.notify" | "rule.disabled";
+            event: "endpoint.state" | "idc.state" | "vantage.suspect" | "traffic.drift" | "action.proposed" | "action.awaiting-approval" | "action.executed" | "action.failed" | "action.held" | "action.refused" | "panic" | "rule.notify" | "rule.disabled";
             /**
              * Format: uuid
              * @description Also the Idempotency-Key of webhook deliveries
@@ -2268,7 +2268,7 @@ export interface components {
                     /** @description Names of channels defined under `channels`, each listed once. */
                     channels: string[];
                     /** @description Default: every event. */
-                    events?: ("endpoint.state" | "idc.state" | "vantage.suspect" | "action.proposed" | "action.awaiting-approval" | "action.executed" | "action.failed" | "action.held" | "action.refused" | "panic" | "rule.disabled")[];
+                    events?: ("endpoint.state" | "idc.state" | "vantage.suspect" | "traffic.drift" | "action.proposed" | "action.awaiting-approval" | "action.executed" | "action.failed" | "action.held" | "action.refused" | "panic" | "rule.disabled")[];
                     /** @description Only events in these IDCs. Default: every IDC. */
                     idcs?: string[];
                     /**
@@ -2754,6 +2754,72 @@ export interface components {
                 } | {
                     /** @constant */
                     type: "log";
+                } | {
+                    /** @description The backend whose servers are the service's endpoints. */
+                    backend: string;
+                    /** @description The Runtime API of each HAProxy instance serving the service (all get every change). */
+                    runtimeApi: string | string[];
+                    /** @description Server name per endpoint name, where they differ. Default: the server is named like the endpoint. */
+                    servers?: {
+                        [key: string]: string;
+                    };
+                    /**
+                     * @description Deadline of one change or read on one instance. Default 2s.
+                     * @default 2s
+                     */
+                    timeout: string;
+                    /** @constant */
+                    type: "haproxy";
+                } | {
+                    /** @description The addresses answered for each IDC of the service (its VIPs). */
+                    addresses: {
+                        [key: string]: (string)[];
+                    };
+                    /** @description The API key (X-API-Key). */
+                    apiKey: {
+                        /** @description Name of the environment variable holding the secret. It must start with the prefix the server allows (VIGIL_SECRET_REF_PREFIX, default VIGIL_REF_) and never be one of Vigil's own variables. */
+                        secretRef?: string;
+                        /** @description The secret itself. */
+                        value?: string;
+                    } & (unknown | unknown);
+                    /** @description The record Vigil writes: a LUA record answering with one IDC address picked by weight. */
+                    name: string;
+                    /**
+                     * @description The answer type. Default A.
+                     * @default A
+                     * @enum {string}
+                     */
+                    recordType: "A" | "AAAA";
+                    /**
+                     * @description pickwrandom: a weighted random address per query; pickwhashed: weighted, sticky per resolver address.
+                     * @default pickwrandom
+                     * @enum {string}
+                     */
+                    selector: "pickwrandom" | "pickwhashed";
+                    /**
+                     * @description The API server id. Default localhost.
+                     * @default localhost
+                     */
+                    serverId: string;
+                    /**
+                     * @description Deadline of one API request. Default 5s.
+                     * @default 5s
+                     */
+                    timeout: string;
+                    /**
+                     * @description TTL of the answers: a shift takes full effect only after it. Default 30s.
+                     * @default 30s
+                     */
+                    ttl: string;
+                    /** @constant */
+                    type: "powerdns";
+                    /**
+                     * Format: uri
+                     * @description The PowerDNS Authoritative HTTP API, e.g. http://127.0.0.1:8081.
+                     */
+                    url: string;
+                    /** @description The zone holding the record. */
+                    zone: string;
                 };
                 /** @description Baseline weight per IDC. Default: weight 1 on every IDC where the service has endpoints. */
                 weights?: {
@@ -4245,7 +4311,7 @@ export interface operations {
                 /** @description Start (inclusive): ISO 8601 timestamp (2030-01-02T03:04:05Z) or epoch milliseconds, from 1970 to 9999 */
                 from?: string;
                 idc?: string;
-                kind?: "endpoint" | "idc" | "vantage" | "alert" | "rule";
+                kind?: "endpoint" | "idc" | "vantage" | "alert" | "rule" | "traffic";
                 limit?: number;
                 service?: string;
                 /** @description End (exclusive): ISO 8601 timestamp (2030-01-02T03:04:05Z) or epoch milliseconds, from 1970 to 9999; default now */
@@ -4307,7 +4373,7 @@ export interface operations {
         parameters: {
             query?: {
                 idc?: string;
-                kind?: "endpoint" | "idc" | "vantage" | "alert" | "rule";
+                kind?: "endpoint" | "idc" | "vantage" | "alert" | "rule" | "traffic";
                 service?: string;
             };
             header?: never;
@@ -4585,7 +4651,7 @@ export interface operations {
                 channel?: string;
                 /** @description The `next` of the previous page (opaque) */
                 cursor?: string;
-                event?: "endpoint.state" | "idc.state" | "vantage.suspect" | "action.proposed" | "action.awaiting-approval" | "action.executed" | "action.failed" | "action.held" | "action.refused" | "panic" | "rule.notify" | "rule.disabled";
+                event?: "endpoint.state" | "idc.state" | "vantage.suspect" | "traffic.drift" | "action.proposed" | "action.awaiting-approval" | "action.executed" | "action.failed" | "action.held" | "action.refused" | "panic" | "rule.notify" | "rule.disabled";
                 /** @description Only this incident (its trigger, reminders and resolve) */
                 incident?: string;
                 limit?: number;
