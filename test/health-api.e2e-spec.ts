@@ -1,5 +1,8 @@
 import Redis from 'ioredis';
 import { request } from 'node:http';
+import { DataSource } from 'typeorm';
+import { driftEvent } from '@libs/domain';
+import { insertTimelineEvents, publishTimelineEvents } from '@libs/persistence';
 import {
   HEALTH_KEYS,
   type EndpointHealthDetail,
@@ -689,6 +692,41 @@ describe('health read API', () => {
       await stream.close();
       await other.close();
       await poll(async () => (live.clients === 0 ? true : undefined), 5_000, 'the streams to be cleaned up');
+    });
+
+    it('stores and streams a traffic drift as the controller does: kind traffic, the service, no IDC', async () => {
+      const stream = await openStream('?kind=traffic');
+      expect(await stream.next()).toBe(': connected');
+      const drift = driftEvent({
+        service: 'api',
+        at: Date.now(),
+        drifting: true,
+        reason: 'sha has 0, Vigil applied 100',
+        details: { expected: { sha: 100 }, actual: { sha: 0 } },
+      });
+      await insertTimelineEvents(vigil.app.get(DataSource).manager, [drift]);
+      await publish(event('api', 'idc', 5)); // another kind
+      await publishTimelineEvents(redis, key(HEALTH_KEYS.events), [drift]);
+      expect(await stream.nextEvent()).toEqual(drift);
+      await stream.close();
+
+      const listed = await get('/events?kind=traffic&service=api');
+      expect(listed.status).toBe(200);
+      expect(listed.body.items).toEqual([
+        {
+          id: expect.any(String),
+          at: new Date(drift.at).toISOString(),
+          kind: 'traffic',
+          service: 'api',
+          idc: null,
+          endpoint: null,
+          vantage: null,
+          before: 'in-sync',
+          after: 'drift',
+          reason: 'sha has 0, Vigil applied 100',
+          details: { expected: { sha: 100 }, actual: { sha: 0 } },
+        },
+      ]);
     });
 
     it('refuses a stream without a key', async () => {

@@ -51,6 +51,7 @@ const EVENT_KIND_SET: Record<EventKind, true> = {
   vantage: true,
   alert: true,
   rule: true,
+  traffic: true,
 };
 const EVENT_KINDS = Object.keys(EVENT_KIND_SET) as EventKind[];
 

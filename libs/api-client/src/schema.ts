@@ -1490,11 +1490,11 @@ export interface components {
             /** Format: date-time */
             at: string;
             /**
-             * @description State before (OK/SUSPECT for vantages; new/firing/resolved for alerts)
+             * @description State before (OK/SUSPECT for vantages; new/firing/resolved for alerts; in-sync/drift for traffic)
              * @example HEALTHY
              */
             before: string;
-            /** @description endpoint: {downFrom, firstFailureAt}; idc: {healthyRatio, firstFailureAt?}; alert: {fingerprint, source, labels, annotations} */
+            /** @description endpoint: {downFrom, firstFailureAt}; idc: {healthyRatio, firstFailureAt?}; alert: {fingerprint, source, labels, annotations}; traffic: what the read-back saw, e.g. {expected, actual, drained} */
             details: {
                 [key: string]: unknown;
             };
@@ -1502,7 +1502,7 @@ export interface components {
             id: string;
             idc: string | null;
             /** @enum {string} */
-            kind: "endpoint" | "idc" | "vantage" | "alert" | "rule";
+            kind: "endpoint" | "idc" | "vantage" | "alert" | "rule" | "traffic";
             reason: string;
             service: string | null;
             vantage: string | null;
@@ -1607,7 +1607,7 @@ export interface components {
             /** @description When the change was decided (epoch ms) */
             at: number;
             /**
-             * @description State before (OK/SUSPECT for vantages; new/firing/resolved for alerts)
+             * @description State before (OK/SUSPECT for vantages; new/firing/resolved for alerts; in-sync/drift for traffic)
              * @example HEALTHY
              */
             before: string;
@@ -1618,7 +1618,7 @@ export interface components {
             endpoint?: string;
             idc?: string;
             /** @enum {string} */
-            kind: "endpoint" | "idc" | "vantage" | "alert" | "rule";
+            kind: "endpoint" | "idc" | "vantage" | "alert" | "rule" | "traffic";
             reason: string;
             service?: string;
             vantage?: string;
@@ -1635,7 +1635,7 @@ export interface components {
                 [key: string]: unknown;
             };
             /** @enum {string} */
-            event: "endpoint.state" | "idc.state" | "vantage.suspect" | "action.proposed" | "action.awaiting-approval" | "action.executed" | "action.failed" | "action.held" | "action.refused" | "panic" | "rule.notify" | "rule.disabled";
+            event: "endpoint.state" | "idc.state" | "vantage.suspect" | "traffic.drift" | "action.proposed" | "action.awaiting-approval" | "action.executed" | "action.failed" | "action.held" | "action.refused" | "panic" | "rule.notify" | "rule.disabled";
             /**
              * Format: uuid
              * @description Also the Idempotency-Key of webhook deliveries
@@ -2379,7 +2379,7 @@ export interface components {
                     /** @description Names of channels defined under `channels`, each listed once. */
                     channels: string[];
                     /** @description Default: every event. */
-                    events?: ("endpoint.state" | "idc.state" | "vantage.suspect" | "action.proposed" | "action.awaiting-approval" | "action.executed" | "action.failed" | "action.held" | "action.refused" | "panic" | "rule.disabled")[];
+                    events?: ("endpoint.state" | "idc.state" | "vantage.suspect" | "traffic.drift" | "action.proposed" | "action.awaiting-approval" | "action.executed" | "action.failed" | "action.held" | "action.refused" | "panic" | "rule.disabled")[];
                     /** @description Only events in these IDCs. Default: every IDC. */
                     idcs?: string[];
                     /**
@@ -4422,7 +4422,7 @@ export interface operations {
                 /** @description Start (inclusive): ISO 8601 timestamp (2030-01-02T03:04:05Z) or epoch milliseconds, from 1970 to 9999 */
                 from?: string;
                 idc?: string;
-                kind?: "endpoint" | "idc" | "vantage" | "alert" | "rule";
+                kind?: "endpoint" | "idc" | "vantage" | "alert" | "rule" | "traffic";
                 limit?: number;
                 service?: string;
                 /** @description End (exclusive): ISO 8601 timestamp (2030-01-02T03:04:05Z) or epoch milliseconds, from 1970 to 9999; default now */
@@ -4484,7 +4484,7 @@ export interface operations {
         parameters: {
             query?: {
                 idc?: string;
-                kind?: "endpoint" | "idc" | "vantage" | "alert" | "rule";
+                kind?: "endpoint" | "idc" | "vantage" | "alert" | "rule" | "traffic";
                 service?: string;
             };
             header?: never;
@@ -4762,7 +4762,7 @@ export interface operations {
                 channel?: string;
                 /** @description The `next` of the previous page (opaque) */
                 cursor?: string;
-                event?: "endpoint.state" | "idc.state" | "vantage.suspect" | "action.proposed" | "action.awaiting-approval" | "action.executed" | "action.failed" | "action.held" | "action.refused" | "panic" | "rule.notify" | "rule.disabled";
+                event?: "endpoint.state" | "idc.state" | "vantage.suspect" | "traffic.drift" | "action.proposed" | "action.awaiting-approval" | "action.executed" | "action.failed" | "action.held" | "action.refused" | "panic" | "rule.notify" | "rule.disabled";
                 /** @description Only this incident (its trigger, reminders and resolve) */
                 incident?: string;
                 limit?: number;

@@ -7,3 +7,4 @@ export * from './shift';
 export * from './notify';
 export * from './alerts';
 export * from './regex';
+export * from './traffic';

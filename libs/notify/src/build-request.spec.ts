@@ -1,3 +1,4 @@
+import { driftEvent, stepIncidents, type Notice } from '@libs/domain';
 import { verifySignature } from '@libs/traffic';
 import { buildRequest } from './build-request';
 import { DeliveryError } from './delivery-error';
@@ -368,5 +369,47 @@ describe('buildRequest: pagerduty', () => {
     expect(pagerDutyDedupKey(long)).toBe(key);
     expect(pagerDutyDedupKey(`${long}1`)).not.toBe(key);
     expect(pagerDutyDedupKey('short')).toBe('short');
+  });
+});
+
+describe('buildRequest: a traffic drift incident', () => {
+  /** The drift incident's trigger and resolve, as the notifier makes them. */
+  function driftNotices(): { trigger: Notice; resolve: Notice } {
+    const settings = { groupWaitMs: 1000 };
+    const drift = driftEvent({ service: 'live-edge', at: 1000, drifting: true, reason: 'sha 100 != 60' });
+    const opened = stepIncidents({ incidents: {} }, [{ kind: 'traffic', event: drift }], 2000, settings);
+    const back = driftEvent({ service: 'live-edge', at: 3000, drifting: false, reason: 'weights agree' });
+    const closed = stepIncidents(opened.book, [{ kind: 'traffic', event: back }], 3000, settings);
+    return { trigger: opened.notices[0], resolve: closed.notices[0] };
+  }
+
+  it('PagerDuty: trigger and resolve share the incident key as dedup_key; links go to the service', () => {
+    const { trigger, resolve } = driftNotices();
+    const sent = parse(buildRequest(pd, trigger, linked).body);
+    expect(sent).toMatchObject({
+      event_action: 'trigger',
+      dedup_key: 'traffic/live-edge/1000',
+      payload: { severity: 'warning', source: 'live-edge', component: 'live-edge', class: 'traffic.drift' },
+      links: [{ href: SERVICE_PAGE, text: 'Open the service in Vigil' }],
+    });
+    expect(sent.payload.summary).toBe('traffic manager of live-edge differs from Vigil');
+    expect(parse(buildRequest(pd, resolve, linked).body)).toEqual({
+      routing_key: pd.routingKey,
+      event_action: 'resolve',
+      dedup_key: 'traffic/live-edge/1000',
+    });
+  });
+
+  it('Slack: one button, to the service; webhook: the links and the incident key', () => {
+    const { trigger, resolve } = driftNotices();
+    const blocks = parse(buildRequest(slack, trigger, linked).body).blocks;
+    expect(blocks[2].elements[0].text).toBe('*warning* · traffic.drift · service live-edge');
+    expect(blocks[3].elements.map((e: { url: string }) => e.url)).toEqual([SERVICE_PAGE]);
+    expect(parse(buildRequest(webhook, resolve, linked).body)).toMatchObject({
+      incidentKey: 'traffic/live-edge/1000',
+      event: 'traffic.drift',
+      status: 'resolved',
+      links: { console: SERVICE_PAGE, service: SERVICE_PAGE },
+    });
   });
 });

@@ -66,6 +66,11 @@ describe('consoleLinks', () => {
       },
     ],
     [
+      'a traffic drift: the service, where its weights in force are shown',
+      { event: 'traffic.drift', incidentKey: 'traffic/live/1000', labels: { service: 'live' } },
+      { console: `${URL}/services/live`, service: `${URL}/services/live` },
+    ],
+    [
       'a vantage suspect: the incident, no service',
       { event: 'vantage.suspect', incidentKey: 'vantage/bjs/5', labels: { vantage: 'bjs' } },
       { console: `${URL}/incidents/vantage%2Fbjs%2F5`, incident: `${URL}/incidents/vantage%2Fbjs%2F5` },

@@ -2,7 +2,10 @@ import type { Notice } from '@libs/domain';
 
 /** Links into the web console (VIGIL_EXTERNAL_URL) for one notice. */
 export interface ConsoleLinks {
-  /** The page of the notice's most specific subject: its action, else its endpoint, else its incident. */
+  /**
+   * The page of the notice's most specific subject: its action, else its endpoint, else its service
+   * for a traffic drift (where the weights in force are shown), else its incident.
+   */
   console: string;
   /** `<url>/actions/<id>`: action notices (an approval request links straight to its action). */
   action?: string;
@@ -31,6 +34,9 @@ export function consoleLinks(baseUrl: string | undefined, notice: Notice): Conso
   if (notice.event === 'endpoint.state' && endpoint !== undefined) {
     const link = page('endpoints', endpoint);
     return { console: link, endpoint: link, ...service_ };
+  }
+  if (notice.event === 'traffic.drift' && service_.service !== undefined) {
+    return { console: service_.service, ...service_ };
   }
   const link = page('incidents', notice.incidentKey);
   return { console: link, incident: link, ...service_ };

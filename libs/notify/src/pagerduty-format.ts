@@ -129,7 +129,13 @@ function pagerDutySource(labels: Record<string, string>): string {
 
 /** Events API v2 `links`: the subject's console page, then the service's when it is another page. */
 function pagerDutyLinks(links: ConsoleLinks): Array<{ href: string; text: string }> {
-  const subject = links.action ? 'action' : links.endpoint ? 'endpoint' : 'incident';
+  const subject = links.action
+    ? 'action'
+    : links.endpoint
+      ? 'endpoint'
+      : links.incident
+        ? 'incident'
+        : 'service';
   const list = [{ href: links.console, text: `Open the ${subject} in Vigil` }];
   if (links.service && links.service !== links.console)
     list.push({ href: links.service, text: 'Open the service in Vigil' });

@@ -33,7 +33,8 @@ export interface WebhookBody {
   at: string;
   /**
    * Links into the web console, only when Vigil runs with VIGIL_EXTERNAL_URL: `console` is the page of
-   * the notice's most specific subject (its action, else its endpoint, else its incident); `service`
+   * the notice's most specific subject (its action, else its endpoint, else its service for a traffic
+   * drift, else its incident); `service`
    * the service's page when the notice has one. Absent otherwise (added in version 1: receivers must
    * ignore fields they do not know).
    */

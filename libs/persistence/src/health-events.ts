@@ -1,10 +1,13 @@
 import type Redis from 'ioredis';
 import type { EntityManager } from 'typeorm';
-import type { AlertEvent, HealthEvent, RuleEvent } from '@libs/domain';
+import type { AlertEvent, HealthEvent, RuleEvent, TrafficEvent } from '@libs/domain';
 import { HealthEventEntity } from './entities/health-event.entity';
 
-/** A timeline entry to store: a health event (endpoint, idc, vantage), an alert event or a rule disabled. */
-export type TimelineEvent = HealthEvent | AlertEvent | RuleEvent;
+/**
+ * A timeline entry to store: a health event (endpoint, idc, vantage), an alert event, a rule disabled
+ * or a traffic manager drifting from Vigil (traffic).
+ */
+export type TimelineEvent = HealthEvent | AlertEvent | RuleEvent | TrafficEvent;
 
 /**
  * Appends events to `health_events`, in slices: a whole fleet changing state at once must stay under

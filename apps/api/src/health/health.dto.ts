@@ -16,7 +16,7 @@ import type { IdcStatus, ServiceStatus } from '@libs/queue';
 import { TIME_PATTERN } from './time-range';
 import { LimitParam } from '../pagination';
 
-export const EVENT_KINDS = ['endpoint', 'idc', 'vantage', 'alert', 'rule'] as const;
+export const EVENT_KINDS = ['endpoint', 'idc', 'vantage', 'alert', 'rule', 'traffic'] as const;
 
 const TIME_DOC = 'ISO 8601 timestamp (2030-01-02T03:04:05Z) or epoch milliseconds, from 1970 to 9999';
 const TIME_MESSAGE = { message: 'expected an ISO 8601 timestamp or epoch milliseconds' };
@@ -288,7 +288,8 @@ export class HealthEventDto {
   vantage!: string | null;
   @ApiProperty({
     example: 'HEALTHY',
-    description: 'State before (OK/SUSPECT for vantages; new/firing/resolved for alerts)',
+    description:
+      'State before (OK/SUSPECT for vantages; new/firing/resolved for alerts; in-sync/drift for traffic)',
   })
   before!: string;
   @ApiProperty({ example: 'UNHEALTHY' }) after!: string;
@@ -298,7 +299,8 @@ export class HealthEventDto {
     additionalProperties: true,
     description:
       'endpoint: {downFrom, firstFailureAt}; idc: {healthyRatio, firstFailureAt?}; ' +
-      'alert: {fingerprint, source, labels, annotations}',
+      'alert: {fingerprint, source, labels, annotations}; ' +
+      'traffic: what the read-back saw, e.g. {expected, actual, drained}',
   })
   details!: object;
 }
@@ -317,7 +319,8 @@ export class LiveEventDto {
   vantage?: string;
   @ApiProperty({
     example: 'HEALTHY',
-    description: 'State before (OK/SUSPECT for vantages; new/firing/resolved for alerts)',
+    description:
+      'State before (OK/SUSPECT for vantages; new/firing/resolved for alerts; in-sync/drift for traffic)',
   })
   before!: string;
   @ApiProperty({ example: 'UNHEALTHY' }) after!: string;

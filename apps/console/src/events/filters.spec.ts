@@ -95,4 +95,26 @@ describe('timeline filters', () => {
       matchesFilters({ ...event, at: 1796294647902 as unknown as string }, { from: '2026-12-03T00:00:00Z' }),
     ).toBe(true);
   });
+
+  it('takes a traffic drift from the live stream (a service, no IDC) and filters it by kind', () => {
+    const live = normalizeLiveEvent({
+      kind: 'traffic',
+      at: 1796294647902,
+      service: 'live',
+      before: 'in-sync',
+      after: 'drift',
+      reason: 'sha has 100, Vigil applied 60',
+      details: { expected: { sha: 60 }, actual: { sha: 100 } },
+    });
+    expect(live).toMatchObject({
+      kind: 'traffic',
+      service: 'live',
+      idc: null,
+      endpoint: null,
+      after: 'drift',
+    });
+    expect(filtersFromQuery(new URLSearchParams('kind=traffic'))).toEqual({ kind: 'traffic' });
+    expect(matchesFilters(live, { kind: 'traffic', service: 'live' })).toBe(true);
+    expect(matchesFilters(live, { kind: 'traffic', idc: 'sha' })).toBe(false);
+  });
 });

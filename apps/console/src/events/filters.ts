@@ -1,6 +1,6 @@
 /** The timeline's filters: read from and written to the URL query, and matched against live events. */
 
-export const EVENT_KINDS = ['endpoint', 'idc', 'vantage', 'alert', 'rule'] as const;
+export const EVENT_KINDS = ['endpoint', 'idc', 'vantage', 'alert', 'rule', 'traffic'] as const;
 export type EventKind = (typeof EVENT_KINDS)[number];
 
 export interface EventFilters {

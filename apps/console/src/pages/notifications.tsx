@@ -22,6 +22,7 @@ const EVENTS: NotifyEvent[] = [
   'endpoint.state',
   'idc.state',
   'vantage.suspect',
+  'traffic.drift',
   'action.proposed',
   'action.awaiting-approval',
   'action.executed',

@@ -1,4 +1,4 @@
-import { dedupKey, type Dispatched, type HealthEvent } from '@libs/domain';
+import { dedupKey, driftEvent, type Dispatched, type HealthEvent } from '@libs/domain';
 import { NotifierEngine, type NotifierEngineDeps } from './notifier-engine';
 import { twoIdcConfig } from '../testing/two-idc-config';
 
@@ -209,5 +209,102 @@ describe('NotifierEngine', () => {
     const { engine, deps } = setup();
     engine.takeEvents(Array.from({ length: 50_003 }, (_, i) => down(T0 + i)));
     expect(deps.dropped).toHaveBeenCalledWith(3);
+  });
+
+  describe('traffic drift', () => {
+    const driftConfig = twoIdcConfig({
+      channels: [
+        { name: 'hook', type: 'webhook', url: 'http://127.0.0.1:9/hook' },
+        { name: 'ops', type: 'webhook', url: 'http://127.0.0.1:9/ops' },
+      ],
+      notifications: {
+        groupWait: '10s',
+        routes: [
+          { channels: ['hook'], events: ['idc.state'] },
+          { channels: ['ops'], events: ['traffic.drift'] },
+        ],
+      },
+    });
+    const drifting = (at: number, on = true) =>
+      driftEvent({
+        service: 'live',
+        at,
+        drifting: on,
+        reason: on ? 'sha has 100, Vigil applied 50' : 'weights agree',
+        details: { expected: { sha: 50, bjs: 50 }, actual: { sha: 100, bjs: 0 } },
+      });
+    const sent = (recorded: Map<string, Dispatched & { id: string }>) =>
+      [...recorded.values()].map(
+        (d) => `${d.channel} ${d.notice.phase} ${d.notice.event} ${d.notice.incidentKey}`,
+      );
+
+    it('opens traffic/<service> after groupWait, routed by its event, and resolves it where it went', async () => {
+      const { engine, lease, redis, recorded, at, queued } = setup();
+      engine.setConfig(driftConfig);
+      lease.fencingToken = 1;
+      engine.notifyDrift(drifting(T0));
+      await engine.tick();
+      expect(sent(recorded)).toEqual([]); // waiting out groupWait
+
+      at(10_000);
+      await engine.tick();
+      expect(sent(recorded)).toEqual([`ops trigger traffic.drift traffic/live/${T0}`]);
+      expect(JSON.parse(redis.get('vigil:notify:incidents')!).incidents['traffic/live']).toMatchObject({
+        event: 'traffic.drift',
+        sent: true,
+        reached: ['ops'],
+      });
+
+      engine.notifyDrift(drifting(T0 + 30_000, false));
+      at(30_000);
+      await engine.tick();
+      expect(sent(recorded)).toEqual([
+        `ops trigger traffic.drift traffic/live/${T0}`,
+        `ops resolve traffic.drift traffic/live/${T0}`,
+      ]);
+      expect(queued()).toHaveLength(2);
+      expect(JSON.parse(redis.get('vigil:notify:incidents')!).incidents).toEqual({});
+    });
+
+    it('takes drift events beside health events, and keeps both over a failed tick', async () => {
+      const { engine, store, lease, recorded, at } = setup();
+      engine.setConfig(driftConfig);
+      lease.fencingToken = 1;
+      engine.takeEvents([down(T0)]);
+      engine.notifyDrift(drifting(T0));
+      await engine.tick();
+      store.record.mockRejectedValueOnce(new Error('postgres down'));
+      at(10_000);
+      await expect(engine.tick()).rejects.toThrow('postgres down');
+
+      at(11_000);
+      await engine.tick();
+      expect(sent(recorded).sort()).toEqual([
+        `hook trigger idc.state idc/live/sha/${T0}`,
+        `ops trigger traffic.drift traffic/live/${T0}`,
+      ]);
+    });
+
+    it('resolves the drift of a service the config no longer has', async () => {
+      const { engine, lease, recorded, at } = setup();
+      engine.setConfig(driftConfig);
+      lease.fencingToken = 1;
+      engine.notifyDrift(drifting(T0));
+      await engine.tick();
+      at(10_000);
+      await engine.tick();
+
+      engine.setConfig({
+        ...driftConfig,
+        services: driftConfig.services.map((service) => ({ ...service, name: 'vod' })),
+      });
+      at(20_000);
+      await engine.tick();
+      const resolve = [...recorded.values()].find((d) => d.notice.phase === 'resolve');
+      expect(resolve).toMatchObject({
+        channel: 'ops',
+        notice: { id: `traffic/live/${T0}:resolve:removed`, details: { reason: 'removed from config' } },
+      });
+    });
   });
 });

@@ -22,13 +22,14 @@ import {
   type NotifySettings,
   type Route,
   type RuleOverrun,
+  type TrafficEvent,
 } from '@libs/domain';
 import { endpointInfos } from '../health/endpoint-infos';
 import type { ActionPage, NotificationStore, SweepPage } from './notification-store';
 
 /** Pending notifications older than this without a job (a failed enqueue) are queued again. */
 const STUCK_MS = 120_000;
-/** At most this many health events wait for the next tick; older ones are dropped (and counted). */
+/** At most this many health and traffic events wait for the next tick; older ones are dropped (and counted). */
 const MAX_BUFFERED = 50_000;
 
 interface Routing {
@@ -87,7 +88,8 @@ export class NotifierEngine {
   private savedCursor = '';
   /** Where the next sweep reads on (undefined: from the oldest). */
   private sweepAfter?: SweepPage;
-  private events: HealthEvent[] = [];
+  /** Health and traffic events, in the order they came. */
+  private events: NotifyInput[] = [];
   /** Notices from the rules: a notify action's (to the channels it names) or a rule disabled (routed). */
   private ruleNotices: Array<{ notice: Notice; channels?: readonly string[] }> = [];
   /**
@@ -103,7 +105,16 @@ export class NotifierEngine {
 
   /** The health events of an evaluation, for the next tick (only handed over: nothing waits here). */
   takeEvents(events: readonly HealthEvent[]): void {
-    for (const event of events) this.events.push(event);
+    for (const event of events) this.events.push({ kind: 'health', event });
+    this.boundEvents();
+  }
+
+  /**
+   * A traffic manager drifting from what Vigil applied, or agreeing again: for the next tick, where it
+   * opens or resolves the incident `traffic/<service>` like a health event does its own.
+   */
+  notifyDrift(event: TrafficEvent): void {
+    this.events.push({ kind: 'traffic', event });
     this.boundEvents();
   }
 
@@ -238,13 +249,13 @@ export class NotifierEngine {
   private async step(
     routing: Routing,
     now: number,
-    events: readonly HealthEvent[],
+    events: readonly NotifyInput[],
     rules: ReadonlyArray<{ notice: Notice; channels?: readonly string[] }>,
   ) {
     const { store } = this.deps;
     const actions = await this.actionChanges();
     const inputs: NotifyInput[] = [
-      ...events.map((event): NotifyInput => ({ kind: 'health', event })),
+      ...events,
       ...actions.changes.map((action): NotifyInput => ({ kind: 'action', action })),
     ];
     const pruned = pruneIncidents(this.book, routing.known, now);

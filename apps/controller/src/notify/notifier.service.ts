@@ -11,7 +11,7 @@ import { Queue } from 'bullmq';
 import Redis from 'ioredis';
 import { Counter } from 'prom-client';
 import { ENV, type Env } from '@libs/config';
-import type { ruleNotice, RuleOverrun } from '@libs/domain';
+import type { ruleNotice, RuleOverrun, TrafficEvent } from '@libs/domain';
 import {
   bullPrefix,
   createBullConnection,
@@ -67,7 +67,7 @@ export class NotifierService
     });
     const dropped = new Counter({
       name: 'vigil_notify_events_dropped_total',
-      help: 'Health events dropped because the notifier fell behind',
+      help: 'Health and traffic events dropped because the notifier fell behind',
       registers: [metrics.registry],
     });
     this.engine = new NotifierEngine({
@@ -104,6 +104,14 @@ export class NotifierService
   /** A rule disabled for overrunning its evaluation budget: routed like any other event. */
   notifyRuleDisabled(overrun: RuleOverrun): void {
     this.engine.notifyRuleDisabled(overrun);
+  }
+
+  /**
+   * A traffic manager drifting from what Vigil applied (or unreadable), or agreeing again: the incident
+   * `traffic/<service>` (event traffic.drift), routed, grouped and resolved like health incidents.
+   */
+  notifyDrift(event: TrafficEvent): void {
+    this.engine.notifyDrift(event);
   }
 
   onApplicationBootstrap(): void {

@@ -1,4 +1,7 @@
-/** The words of health incidents' notices: titles, texts, labels and details for humans and receivers. */
+/**
+ * The words of health (and traffic drift) incidents' notices: titles, texts, labels and details for
+ * humans and receivers.
+ */
 import { humanDuration, formatRatio } from '../shift/format';
 import type { Incident, Notice, NoticePhase } from './types';
 
@@ -19,17 +22,18 @@ export function listEndpoints(ids: readonly string[], service?: string): string 
   return names.length > ENDPOINTS_LISTED ? `${shown} +${names.length - ENDPOINTS_LISTED} more` : shown;
 }
 
-/** What the incident is about, e.g. `live-edge in sha`, `vantage bjs`. */
+/** What the incident is about, e.g. `live-edge in sha`, `vantage bjs`, `traffic manager of live-edge`. */
 function subject(incident: Incident): string {
-  return incident.event === 'vantage.suspect'
-    ? `vantage ${incident.vantage}`
-    : `${incident.service} in ${incident.idc}`;
+  if (incident.event === 'vantage.suspect') return `vantage ${incident.vantage}`;
+  if (incident.event === 'traffic.drift') return `traffic manager of ${incident.service}`;
+  return `${incident.service} in ${incident.idc}`;
 }
 
 /** The problem in a few words, e.g. `live-edge in sha is UNHEALTHY`, `3 endpoints of live-edge in sha are down`. */
 function problem(incident: Incident): string {
   if (incident.event === 'idc.state') return `${subject(incident)} is ${incident.state}`;
   if (incident.event === 'vantage.suspect') return `${subject(incident)} is suspect`;
+  if (incident.event === 'traffic.drift') return `${subject(incident)} differs from Vigil`;
   const n = incident.endpoints.length;
   return n === 1
     ? `endpoint ${listEndpoints(incident.endpoints, incident.service)} of ${subject(incident)} is down`
@@ -42,18 +46,26 @@ function recovery(incident: Incident): string {
     const what =
       incident.event === 'endpoint.state'
         ? `endpoints of ${subject(incident)} are`
-        : `${subject(incident)} is`;
+        : incident.event === 'traffic.drift'
+          ? `service ${incident.service} is`
+          : `${subject(incident)} is`;
     return `${what} no longer in the config`;
   }
   if (incident.event === 'idc.state') return `${subject(incident)} is ${incident.state} again`;
   if (incident.event === 'vantage.suspect') return `${subject(incident)} is back in line`;
+  if (incident.event === 'traffic.drift') return `${subject(incident)} agrees with Vigil again`;
   return `endpoints of ${subject(incident)} are back`;
 }
 
 function title(incident: Incident, phase: NoticePhase, at: number): string {
   const open = humanDuration(at - incident.openedAt);
   if (phase === 'resolve') {
-    const verb = incident.event === 'vantage.suspect' ? 'suspect for' : 'down';
+    const verb =
+      incident.event === 'vantage.suspect'
+        ? 'suspect for'
+        : incident.event === 'traffic.drift'
+          ? 'differed for'
+          : 'down';
     return `resolved: ${recovery(incident)} (${verb} ${open})`;
   }
   if (phase === 'remind') return `reminder: ${problem(incident)} (for ${open})`;
@@ -78,6 +90,13 @@ function lines(incident: Incident, phase: NoticePhase, at: number, note?: string
     if (phase !== 'resolve' && incident.endpoints.length > 0) {
       out.push(
         `Down endpoints (${incident.endpoints.length}): ${listEndpoints(incident.endpoints, incident.service)}.`,
+      );
+    }
+    if (incident.event === 'traffic.drift' && incident.state !== REMOVED_STATE) {
+      out.push(
+        phase === 'resolve'
+          ? 'It has the weights Vigil applied in force again.'
+          : 'Its weights were changed outside Vigil, or cannot be read back: what it has in force is not what Vigil applied.',
       );
     }
   }
@@ -121,7 +140,9 @@ export function incidentNotice(
   if (incident.idc !== undefined) details.idc = incident.idc;
   if (incident.vantage !== undefined) details.vantage = incident.vantage;
   if (incident.healthyRatio !== undefined) details.healthyRatio = incident.healthyRatio;
-  if (incident.event !== 'vantage.suspect') details.endpoints = [...incident.endpoints];
+  if (incident.event === 'idc.state' || incident.event === 'endpoint.state')
+    details.endpoints = [...incident.endpoints];
+  if (incident.drift !== undefined) details.drift = { ...incident.drift };
   if (phase === 'resolve') details.durationMs = at - incident.openedAt;
   return {
     id: `${incident.id}:${phase}:${due}`,

@@ -5,6 +5,7 @@
  * for an IDC going down, not one per endpoint.
  */
 import type { HealthEvent } from '../health/transitions';
+import type { TrafficEvent } from '../traffic/drift-event';
 import { stepAction } from './action-notices';
 import { incidentNotice } from './incident-notices';
 import {
@@ -32,6 +33,7 @@ const KNOWN_IDC_STATES: ReadonlySet<string> = new Set(['HEALTHY', 'DEGRADED', 'U
 export const idcIncidentKey = (service: string, idc: string) => `idc/${service}/${idc}`;
 export const endpointsIncidentKey = (service: string, idc: string) => `endpoints/${service}/${idc}`;
 export const vantageIncidentKey = (vantage: string) => `vantage/${vantage}`;
+export const trafficIncidentKey = (service: string) => `traffic/${service}`;
 
 const rank = (s: Severity) => SEVERITIES.indexOf(s);
 
@@ -41,7 +43,10 @@ const rank = (s: Severity) => SEVERITIES.indexOf(s);
  */
 export const MAX_ACTION_INCIDENTS = 1000;
 
-/** A deep copy of an incident (JSON data: its arrays are the only nested values). */
+/**
+ * A copy of an incident whose arrays are its own (JSON data). `drift` is shared: it is replaced,
+ * never changed in place.
+ */
 export function copyIncident(incident: Incident): Incident {
   const copy: Incident = { ...incident, endpoints: [...incident.endpoints] };
   if (incident.reached) copy.reached = [...incident.reached];
@@ -101,7 +106,7 @@ class Step {
   }
 
   /** Closes an incident: a resolve if its trigger went out, else nothing (a blip). */
-  close(incident: Incident, e: HealthEvent): void {
+  close(incident: Incident, e: HealthEvent | TrafficEvent): void {
     this.syncEndpoints(incident);
     delete this.incidents[incident.key];
     if (incident.event === 'idc.state') this.unfold(incident, e.at);
@@ -109,6 +114,7 @@ class Step {
     const closed: Incident = { ...incident, state: e.after, reason: e.reason };
     const ratio = e.details?.healthyRatio;
     if (incident.event === 'idc.state' && typeof ratio === 'number') closed.healthyRatio = ratio;
+    if (incident.event === 'traffic.drift') closed.drift = { ...e.details };
     this.notices.push(incidentNotice(closed, 'resolve', e.at));
   }
 
@@ -220,6 +226,25 @@ class Step {
     if (incident && e.after === 'OK') this.close(incident, e);
   }
 
+  /** A traffic manager drifting from Vigil (or unreadable) opens `traffic/<service>`; in sync closes it. */
+  onTraffic(e: TrafficEvent): void {
+    const key = trafficIncidentKey(e.service);
+    if (e.after === 'drift') {
+      const incident = this.openOrGet(key, e.at, {
+        event: 'traffic.drift',
+        service: e.service,
+        severity: 'warning',
+        state: e.after,
+        reason: e.reason,
+      });
+      incident.reason = e.reason;
+      incident.drift = { ...e.details };
+      return;
+    }
+    const incident = this.incidents[key];
+    if (incident) this.close(incident, e);
+  }
+
   /**
    * Sends what waited out groupWait, and reminders. Their ids come from when they fell due (openedAt +
    * groupWait, last notice + remindEvery), not from `now`: a tick replayed later from the same book
@@ -270,6 +295,8 @@ class Step {
  *   IDC), an unsent endpoints incident is folded into it and sends nothing; when the IDC recovers,
  *   what is still down waits a new groupWait (stragglers of a recovery send nothing).
  * - vantage events: SUSPECT opens `vantage/<vantage>`; OK resolves (or drops) it.
+ * - traffic events: drift opens `traffic/<service>` (warning), or updates its reason and details;
+ *   in-sync resolves (or drops) it.
  * - action inputs: a notice at once (see actionNotice); awaiting-approval, held and failed open an
  *   action incident (`book.actions`, by action id) that the action's next state resolves (stepAction).
  *
@@ -285,6 +312,8 @@ export function stepIncidents(
   for (const input of inputs) {
     if (input.kind === 'action') {
       step.onAction(input.action);
+    } else if (input.kind === 'traffic') {
+      step.onTraffic(input.event);
     } else if (input.event.kind === 'idc') {
       step.onIdc(input.event);
     } else if (input.event.kind === 'endpoint') {

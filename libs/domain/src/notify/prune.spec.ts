@@ -30,6 +30,14 @@ const VANTAGE = incident({
   idc: undefined,
   vantage: 'v9',
 });
+const TRAFFIC = incident({
+  key: 'traffic/live',
+  event: 'traffic.drift',
+  idc: undefined,
+  severity: 'warning',
+  state: 'drift',
+  reason: 'sha 100 != 60',
+});
 const book = (...incidents: Incident[]): IncidentBook => ({
   incidents: Object.fromEntries(incidents.map((i) => [i.key, i])),
 });
@@ -62,6 +70,27 @@ describe('pruneIncidents', () => {
       known(['live.c', 'live', 'bjs']),
       [],
       ['resolve idc/live/sha/0 [pd] live in sha is no longer in the config'],
+    ],
+    [
+      'a traffic drift of a service still configured (in another IDC): kept',
+      book(TRAFFIC),
+      known(['live.c', 'live', 'bjs']),
+      ['traffic/live'],
+      [],
+    ],
+    [
+      'a traffic drift of a service removed: resolved',
+      book(TRAFFIC, VANTAGE),
+      known(['other.a', 'other', 'sha']),
+      ['vantage/v9'],
+      ['resolve traffic/live/0 [pd] service live is no longer in the config'],
+    ],
+    [
+      'a traffic drift never sent, of a service removed: dropped without a word',
+      book({ ...TRAFFIC, sent: false, reached: undefined }),
+      known(),
+      [],
+      [],
     ],
     [
       'an incident never sent is dropped without a word',
@@ -125,5 +154,17 @@ describe('pruneIncidents', () => {
     expect(pruned.book.incidents['endpoints/live/sha'].endpoints).toEqual(['live.a']);
     const next = stepIncidents(pruned.book, [], 99_000, { groupWaitMs: 10_000 });
     expect(next.book.incidents['idc/live/sha'].endpoints).toEqual(['live.a']);
+  });
+
+  it('a traffic drift resolved as removed says so, without claiming the weights agree', () => {
+    const [notice] = pruneIncidents(book(TRAFFIC), known(), 99_000).notices;
+    expect(notice).toMatchObject({
+      id: 'traffic/live/0:resolve:removed',
+      event: 'traffic.drift',
+      labels: { event: 'traffic.drift', severity: 'warning', service: 'live' },
+      details: { state: 'REMOVED', reason: 'removed from config', service: 'live' },
+    });
+    expect(notice.text).toContain('service live is no longer in the config (reason: removed from config).');
+    expect(notice.text).not.toContain('Vigil applied');
   });
 });

@@ -4,6 +4,7 @@
  * whether a notice is sent.
  */
 import type { HealthEvent } from '../health/transitions';
+import type { TrafficEvent } from '../traffic/drift-event';
 
 /** Severities, weakest first (PagerDuty's four). */
 export const SEVERITIES = ['info', 'warning', 'error', 'critical'] as const;
@@ -14,6 +15,7 @@ export const NOTIFY_EVENTS = [
   'endpoint.state', // endpoints of a (service, IDC) down or back (grouped; folded into idc.state)
   'idc.state', // a service in an IDC DEGRADED / UNHEALTHY / UNKNOWN, or back to HEALTHY
   'vantage.suspect', // a vantage's results are left out of quorums, or count again
+  'traffic.drift', // a traffic manager's weights differ from what Vigil applied (or cannot be read), or agree again
   'action.proposed', // an action was recorded (executing or dry run)
   'action.awaiting-approval',
   'action.executed', // all steps applied
@@ -63,7 +65,10 @@ export interface ActionChange {
 }
 
 /** What the notifier hears each tick. */
-export type NotifyInput = { kind: 'health'; event: HealthEvent } | { kind: 'action'; action: ActionChange };
+export type NotifyInput =
+  | { kind: 'health'; event: HealthEvent }
+  | { kind: 'traffic'; event: TrafficEvent }
+  | { kind: 'action'; action: ActionChange };
 
 export type NoticePhase = 'trigger' | 'resolve' | 'remind';
 
@@ -105,13 +110,16 @@ export interface Notice {
   reached?: readonly string[];
 }
 
-/** A health problem the notifier tracks from open to resolved. JSON-serialisable (kept in Redis). */
+/**
+ * A health problem (or a traffic manager drifting from Vigil) the notifier tracks from open to
+ * resolved. JSON-serialisable (kept in Redis).
+ */
 export interface Incident {
-  /** `idc/<service>/<idc>`, `endpoints/<service>/<idc>` or `vantage/<vantage>`. */
+  /** `idc/<service>/<idc>`, `endpoints/<service>/<idc>`, `vantage/<vantage>` or `traffic/<service>`. */
   key: string;
   /** `<key>/<openedAt>`: the incidentKey of its notices. */
   id: string;
-  event: 'idc.state' | 'endpoint.state' | 'vantage.suspect';
+  event: 'idc.state' | 'endpoint.state' | 'vantage.suspect' | 'traffic.drift';
   service?: string;
   idc?: string;
   vantage?: string;
@@ -133,6 +141,8 @@ export interface Incident {
   healthyRatio?: number;
   /** Endpoint ids down (endpoints incidents; listed in IDC incidents too). */
   endpoints: string[];
+  /** Traffic incidents: what the last read-back saw (the drift event's details, e.g. expected, actual). */
+  drift?: Record<string, unknown>;
   /**
    * The channels a trigger or reminder of it reached (recorded pending), without duplicates: where its
    * resolve goes. Set (empty) when first sent; undefined in books saved before it existed (their

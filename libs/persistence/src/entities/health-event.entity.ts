@@ -11,7 +11,7 @@ export class HealthEventEntity {
   @Column('timestamptz')
   at!: Date;
 
-  /** `endpoint`, `idc` (a service in an IDC) or `vantage`. */
+  /** `endpoint`, `idc` (a service in an IDC), `vantage`, `alert`, `rule` or `traffic` (drift). */
   @Column('text')
   kind!: string;
 
