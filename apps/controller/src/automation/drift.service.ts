@@ -7,8 +7,14 @@ import {
 } from '@nestjs/common';
 import { Counter, Gauge } from 'prom-client';
 import { ENV, type Env } from '@libs/config';
-import type { ActualTraffic } from '@libs/persistence';
-import { MetricsService } from '@libs/runtime';
+import { InjectDataSource } from '@nestjs/typeorm';
+import Redis from 'ioredis';
+import { DataSource } from 'typeorm';
+import { driftEvent } from '@libs/domain';
+import { insertTimelineEvents, publishTimelineEvents, type ActualTraffic } from '@libs/persistence';
+import { HEALTH_KEYS } from '@libs/queue';
+import { MetricsService, REDIS, redisKey } from '@libs/runtime';
+import { NotifierService } from '../notify/notifier.service';
 import { ControllerLease } from '../controller-lease';
 import { every } from '../timers';
 import { AutomationStore } from './automation-store';
@@ -34,6 +40,9 @@ export class DriftService implements OnApplicationBootstrap, BeforeApplicationSh
     adapters: TrafficAdapters,
     lease: ControllerLease,
     metrics: MetricsService,
+    private readonly notifier: NotifierService,
+    @InjectDataSource() private readonly db: DataSource,
+    @Inject(REDIS) private readonly redis: Redis,
   ) {
     const registers = [metrics.registry];
     this.drifting = new Gauge({
@@ -76,13 +85,25 @@ export class DriftService implements OnApplicationBootstrap, BeforeApplicationSh
     for (const timer of this.timers.splice(0)) clearInterval(timer);
   }
 
+  /** Drift starts or ends: a timeline event (stored, published) and the notifier's `traffic/<service>` incident. */
   private async changed(
     service: string,
     drift: string | null,
     previous: string | null,
-    _actual: ActualTraffic,
+    actual: ActualTraffic,
   ): Promise<void> {
+    const reason = drift ?? `the traffic manager agrees with Vigil again (was: ${previous ?? '?'})`;
     if (drift) this.logger.warn(`traffic manager of ${service} differs from Vigil: ${drift}`);
-    else this.logger.log(`traffic manager of ${service} agrees with Vigil again (was: ${previous ?? ''})`);
+    else this.logger.log(`traffic manager of ${service}: ${reason}`);
+    const event = driftEvent({
+      service,
+      at: Date.now(),
+      drifting: drift !== null,
+      reason,
+      details: { actual },
+    });
+    this.notifier.notifyDrift(event);
+    await insertTimelineEvents(this.db.manager, [event]);
+    await publishTimelineEvents(this.redis, redisKey(this.env, HEALTH_KEYS.events), [event]);
   }
 }
