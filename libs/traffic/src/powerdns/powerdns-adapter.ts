@@ -264,9 +264,14 @@ export class PowerDnsAdapter implements TrafficAdapter {
     const query = `?rrset_name=${encodeURIComponent(this.options.name)}&rrset_type=LUA`;
     const zone = await this.getJson<{ rrsets?: Rrset[] }>(`${this.zonePath()}${query}`, signal, 'zone');
     if ('error' in zone) return zone;
+    // Pick the rrset out of the answer whatever the filter did: servers before 4.7 ignore it and
+    // send the whole zone, and 4.7 adds every name's comments as rrsets without records.
     const name = this.options.name.toLowerCase();
-    // Servers before 4.7 ignore the filter and send the whole zone: pick the rrset either way.
-    return { rrset: zone.value.rrsets?.find((r) => r.type === 'LUA' && r.name?.toLowerCase() === name) };
+    const matching = (zone.value.rrsets ?? []).filter(
+      (r) => r.type === 'LUA' && r.name?.toLowerCase() === name && (r.records ?? []).length > 0,
+    );
+    if (matching.length === 0) return {};
+    return { rrset: { ...matching[0], records: matching.flatMap((r) => r.records ?? []) } };
   }
 
   /** One GET, parsed; a clear error naming what failed otherwise. */
