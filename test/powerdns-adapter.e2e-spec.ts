@@ -111,7 +111,10 @@ describe('PowerDnsAdapter against a real PowerDNS', () => {
     ]);
     const read = await dns.read();
     expectWithin(read, { sha: 50, bj: 30, gz: 20 });
-    expect(read).toMatchObject({ drained: [], detail: expect.stringContaining('ttl 45s') });
+    expect(read).toMatchObject({ drained: [], detail: expect.stringMatching(/; ttl 45s$/) });
+    expect(await adapter({ ttlSeconds: 30 }).read()).toMatchObject({
+      detail: expect.stringMatching(/; ttl 45s \(config says 30s\)$/),
+    });
 
     // 2,000 queries: each IDC's share has a standard deviation ≤ 1.12 points, so ±5 is > 4.4 sd.
     const mix = await mixOf(`live.${ZONE}`, 2000);
@@ -372,6 +375,12 @@ describe('PowerDnsAdapter against a real PowerDNS', () => {
     expect(await dns.read()).toEqual({
       ok: false,
       detail: expect.stringContaining(`live.${ZONE} LUA on ${pdns.apiUrl}: not a record written by Vigil`),
+    });
+    expect(await dns.check()).toMatchObject({
+      ok: true,
+      detail: expect.stringContaining(
+        `live.${ZONE} LUA present in another format (the first shift replaces it)`,
+      ),
     });
   });
 });

@@ -197,12 +197,13 @@ export class PowerDnsAdapter implements TrafficAdapter {
       .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
       .map(([idc, pct]) => `${idc} ${Math.round(pct * 100) / 100}%`)
       .join(', ');
+    const ttlNote = rrset.ttl === this.options.ttlSeconds ? '' : ` (config says ${this.options.ttlSeconds}s)`;
     return {
       ok: true,
       weights: mapped.weights,
       drained: [],
       tolerance: luaTolerance(Object.keys(this.options.addresses).length),
-      detail: `${where}: ${parsed.type} ${parsed.selector} ${shares}; ttl ${String(rrset.ttl)}s`,
+      detail: `${where}: ${parsed.type} ${parsed.selector} ${shares}; ttl ${String(rrset.ttl)}s${ttlNote}`,
     };
   }
 
@@ -230,7 +231,13 @@ export class PowerDnsAdapter implements TrafficAdapter {
         detail: `${version} at ${this.api.origin}: LUA records are disabled on the server (enable-lua-records)`,
       };
     }
-    const record = got.rrset === undefined ? 'not written yet' : 'present';
+    const record =
+      got.rrset === undefined
+        ? 'not written yet'
+        : got.rrset.records?.length === 1 &&
+            !('error' in parseLuaContent(String(got.rrset.records[0].content)))
+          ? 'present'
+          : 'present in another format (the first shift replaces it)';
     return {
       ok: true,
       detail: `${version} at ${this.api.origin}: zone ${this.options.zone} found, LUA records enabled, ${this.options.name} LUA ${record}`,
