@@ -34,7 +34,7 @@ export class HealthStore {
 
   async publishStatus(
     snapshot: StatusSnapshot,
-    perService: Map<string, EndpointStatus[]>,
+    perService: ReadonlyMap<string, readonly EndpointStatus[]>,
     details: readonly EndpointHealthDetail[],
   ): Promise<void> {
     const pipeline = this.redis.pipeline();

@@ -1,7 +1,7 @@
 import { Inject, Injectable, Logger, OnModuleInit } from '@nestjs/common';
 import Redis from 'ioredis';
 import { ENV, type Env, type StoredConfig } from '@libs/config';
-import type { HealthEvent } from '@libs/domain';
+import type { EndpointStatus, HealthEvent } from '@libs/domain';
 import type { ResultBatchJob, StatusSnapshot } from '@libs/queue';
 import { ConfigFollower, MetricsService, REDIS, redisKey } from '@libs/runtime';
 import { ControllerLease } from '../controller-lease';
@@ -45,6 +45,7 @@ export class HealthService implements OnModuleInit {
   /** When the evaluation in progress (with its listeners) started: the next one waits for a later tick. */
   private evaluatingSince?: number;
   private readonly evaluated: EvaluatedListener[] = [];
+  private endpoints: ReadonlyMap<string, readonly EndpointStatus[]> = new Map();
 
   constructor(
     @Inject(ENV) private readonly env: Env,
@@ -68,6 +69,11 @@ export class HealthService implements OnModuleInit {
     });
     this.lease.on('acquired', (token) => this.lead(token));
     this.lease.on('lost', () => this.follow());
+  }
+
+  /** Each service's endpoint statuses as of the last evaluation (what endpoint rules see). */
+  endpointStatuses(): ReadonlyMap<string, readonly EndpointStatus[]> {
+    return this.endpoints;
   }
 
   /** Runs after each evaluation on the leader, with the snapshot just published and the events of this evaluation. */
@@ -150,9 +156,10 @@ export class HealthService implements OnModuleInit {
     const now = Date.now();
     const events = this.engine.evaluate(now);
     const snapshot = this.engine.snapshot(now, this.weights.get());
+    this.endpoints = this.engine.serviceEndpoints();
     await this.store.publishStatus(
       snapshot,
-      this.engine.serviceEndpoints(),
+      this.endpoints,
       this.engine.takeDirtyDetails(now, DETAILS_MS),
     );
     await this.store.recordEvents(events);
