@@ -278,7 +278,7 @@ describe('the vigil CLI acting on traffic, against a real API', () => {
 
       const show = await cli(['weights', 'show', 'web']);
       expect(show).toMatchObject({ code: 0, stderr: '' });
-      expect(show.stdout).toMatch(/^IDC\s+BASELINE\s+DESIRED\s+APPLIED\s+FAILBACK$/m);
+      expect(show.stdout).toMatch(/^IDC\s+BASELINE\s+DESIRED\s+APPLIED\s+IN FORCE\s+FAILBACK$/m);
       expect(show.stdout).toMatch(/^bjs\s+25\s+\d+\s+-\s+/m);
       expect(show.stdout).toContain('Manual override: bjs=100 sha=0 by ops-alice at ');
       expect(show.stdout).toMatch(/^Latest action: \S+ set-weights of web, executing/m);
@@ -305,6 +305,51 @@ describe('the vigil CLI acting on traffic, against a real API', () => {
       expect(refused.stderr).toMatch(/\(HTTP 400 Bad Request\)\n {2}weights/);
       expect(await cli(['weights', 'set', 'web', 'sha', '-r', 'x'])).toMatchObject({ code: 2 });
       expect((await cli(['weights', 'show', 'nope'])).code).toBe(1);
+    });
+  });
+
+  describe('drain and undrain', () => {
+    // The log traffic manager (the default) can drain; with no controller here the action stays executing.
+    it('drains an endpoint by hand as a manual action; refuses a second drain while it executes', async () => {
+      const drain = await cli(['drain', 'web', 'sha-1', '-r', '5xx under load']);
+      expect(drain).toMatchObject({ code: 0, stderr: '' });
+      const printed = drain.stdout.match(
+        /^Draining endpoint sha-1 of web \(sha\): action (\S+) is executing;\n {2}once applied, its traffic manager sends it no new requests; the weights stay as they are\.\nFollow it with: vigil actions show \1\nUndo with: vigil undrain web sha-1 -r <why>\n$/,
+      );
+      expect(printed).not.toBeNull();
+      const id = printed![1];
+
+      const show = await cli(['actions', 'show', id]);
+      expect(show).toMatchObject({ code: 0, stderr: '' });
+      expect(show.stdout).toContain(`Action ${id}: drain-endpoint of web.sha-1 (sha)\n`);
+      expect(show.stdout).toContain('  reason:     5xx under load\n');
+      // The executor (not running here) fills in the step's drained list when it applies it.
+      expect(show.stdout).toMatch(/^\s+1\s+pending\s+bjs=\d+ sha=\d+\s+0\s+-$/m);
+      const json = JSON.parse((await cli(['actions', 'show', id, '-o', 'json'])).stdout);
+      expect(json).toMatchObject({
+        kind: 'drain-endpoint',
+        endpoint: 'sha-1',
+        idc: 'sha',
+        decidedBy: 'ops-alice',
+      });
+
+      const again = await cli(['drain', 'web', 'sha-1', '-r', 'again']);
+      expect(again).toMatchObject({ code: 1, stdout: '' });
+      expect(again.stderr).toMatch(
+        new RegExp(`action ${id} \\(drain-endpoint\\).*still executing.*\\(HTTP 409 Conflict\\)`),
+      );
+    });
+
+    it('refuses to undrain an endpoint not drained, and names an unknown endpoint', async () => {
+      const undrain = await cli(['undrain', 'web', 'bjs-1', '-r', 'back']);
+      expect(undrain).toMatchObject({ code: 1, stdout: '' });
+      expect(undrain.stderr).toMatch(
+        /endpoint "bjs-1" of service "web" is not drained \(HTTP 409 Conflict\)/,
+      );
+      const unknown = await cli(['drain', 'web', 'nope', '-r', 'x']);
+      expect(unknown.code).toBe(1);
+      expect(unknown.stderr).toMatch(/service "web" has no endpoint "nope" \(HTTP 404 Not Found\)/);
+      expect((await cli(['undrain', 'web', 'bjs-1'])).code).toBe(2); // no --reason
     });
   });
 

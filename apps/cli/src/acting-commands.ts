@@ -14,6 +14,7 @@ import {
   renderActions,
   renderAutomation,
   renderDecision,
+  renderDrain,
   renderEndpointHealth,
   renderEventLine,
   renderEvents,
@@ -24,6 +25,7 @@ import {
   renderServiceTraffic,
   renderSetWeights,
   type Decision,
+  type DrainDirection,
   type HealthEvent,
 } from './render-acting';
 
@@ -84,7 +86,17 @@ const DECISIONS: ReadonlyArray<{ verb: Decision; summary: string }> = [
   },
 ];
 
-/** Adds `actions`, `freeze`, `automation`, `weights`, `events` and `endpoint` to the program. */
+const DRAINS: ReadonlyArray<{ verb: DrainDirection; summary: string }> = [
+  {
+    verb: 'drain',
+    summary:
+      'Drain one endpoint: a manual action has its traffic manager send it no new requests at once ' +
+      '(the weights stay; not every traffic manager can, e.g. powerdns cannot)',
+  },
+  { verb: 'undrain', summary: 'Take a drained endpoint back into rotation: a manual action applied at once' },
+];
+
+/** Adds `actions`, `freeze`, `automation`, `weights`, `drain`, `undrain`, `events` and `endpoint`. */
 export function addActingCommands(program: Command, context: (cmd: Command) => Context): void {
   const actions = program
     .command('actions')
@@ -306,6 +318,30 @@ export function addActingCommands(program: Command, context: (cmd: Command) => C
       );
       ctx.print(traffic, () => renderReleased(traffic));
     });
+
+  for (const { verb, summary } of DRAINS) {
+    program
+      .command(verb)
+      .description(summary)
+      .argument('<service>', 'the service name')
+      .argument('<endpoint>', 'the endpoint name in the service (sha-1, not web.sha-1)')
+      .requiredOption('-r, --reason <text>', 'why: kept with the action and in the audit log')
+      .addHelpText(
+        'after',
+        `\nExample: vigil ${verb} live-edge sha-edge-1 -r '${verb === 'drain' ? '5xx under load' : 'fixed'}'\n` +
+          `Rolling the action back (vigil actions rollback) ${verb === 'drain' ? 'undrains' : 'drains'} it again.`,
+      )
+      .action(async (service: string, endpoint: string, opts: { reason: string }, cmd: Command) => {
+        const ctx = context(cmd);
+        const params = { params: { path: { name: service, endpoint } }, body: { reason: opts.reason } };
+        const action = await ctx.client.ok(
+          verb === 'drain'
+            ? ctx.client.api.POST('/api/v1/services/{name}/endpoints/{endpoint}/drain', params)
+            : ctx.client.api.POST('/api/v1/services/{name}/endpoints/{endpoint}/undrain', params),
+        );
+        ctx.print(action, () => renderDrain(verb, action));
+      });
+  }
 
   program
     .command('events')

@@ -173,6 +173,19 @@ describe('acting commands send what the API takes', () => {
     expect(endpoint).toMatchObject({ code: 0 });
     expect(JSON.parse(endpoint.stdout)).toEqual({ id: 'web.sha/1' });
   });
+
+  it('drain and undrain post the reason to the endpoint of the service; the reason is required', async () => {
+    for (const verb of ['drain', 'undrain']) {
+      const run = await cli([verb, 'web', 'sha-1', '-r', 'maintenance', '-o', 'json'], {
+        [`POST /api/v1/services/web/endpoints/sha-1/${verb}`]: () => Response.json({ id: 'a1' }),
+      });
+      expect(run).toMatchObject({ code: 0, stdout: '{\n  "id": "a1"\n}\n' });
+      expect(JSON.parse(run.requests[0].body!)).toEqual({ reason: 'maintenance' });
+    }
+    const noReason = await cli(['drain', 'web', 'sha-1']);
+    expect(noReason.code).toBe(2);
+    expect(noReason.requests).toEqual([]);
+  });
 });
 
 describe('vigil events --follow', () => {

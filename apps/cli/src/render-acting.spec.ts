@@ -7,6 +7,7 @@ import {
   renderActions,
   renderAutomation,
   renderDecision,
+  renderDrain,
   renderEndpointHealth,
   renderEventLine,
   renderEvents,
@@ -114,6 +115,60 @@ describe('renderAction', () => {
     expect(text).toContain('  decided by: ops-alice\n');
     expect(text).toContain('  error:      HTTP 503\n');
     expect(text).toContain(`To undo it: vigil actions rollback ${ID} -r <why>.`);
+  });
+});
+
+describe('drain actions', () => {
+  const drain: Action = {
+    ...action,
+    rule: null,
+    kind: 'drain-endpoint',
+    endpoint: 'sha-1',
+    mode: 'manual',
+    state: 'executing',
+    reason: '5xx under load',
+    stepsTotal: 1,
+    decidedBy: 'ops-alice',
+    guardrails: [],
+    weightsBefore: { bjs: 25, sha: 75 },
+    steps: [
+      { index: 0, weights: { bjs: 25, sha: 75 }, drained: ['bjs-2', 'sha-1'], state: 'pending', attempts: 0 },
+    ],
+  };
+
+  it('names the endpoint as <service>.<name> with its IDC', () => {
+    expect(describeAction(drain)).toBe('drain-endpoint of web.sha-1 (sha)');
+    expect(describeAction({ ...drain, kind: 'undrain-endpoint', idc: null })).toBe(
+      'undrain-endpoint of web.sha-1',
+    );
+  });
+
+  it("shows the step's drained endpoints, and no such column for other actions", () => {
+    const text = renderAction(drain, now);
+    expect(text).toContain(`Action ${ID}: drain-endpoint of web.sha-1 (sha)\n`);
+    expect(text).toMatch(/^STEP\s+STATE\s+WEIGHTS\s+DRAINED\s+ATTEMPTS\s+FINISHED$/m);
+    expect(text).toMatch(/^\s+1\s+pending\s+bjs=25 sha=75\s+bjs-2,sha-1\s+0\s+-$/m);
+    const undrained = renderAction({ ...drain, steps: [{ ...drain.steps[0], drained: [] }] }, now);
+    expect(undrained).toMatch(/^\s+1\s+pending\s+bjs=25 sha=75\s+none\s+0\s+-$/m);
+    expect(renderAction({ ...action, steps: [{ ...action.steps[0], drained: null }] }, now)).not.toContain(
+      'DRAINED',
+    );
+  });
+
+  it('confirms a drain and an undrain with the action, how to follow it and how to undo it', () => {
+    expect(renderDrain('drain', drain)).toBe(
+      `Draining endpoint sha-1 of web (sha): action ${ID} is executing;\n` +
+        '  once applied, its traffic manager sends it no new requests; the weights stay as they are.\n' +
+        `Follow it with: vigil actions show ${ID}\n` +
+        'Undo with: vigil undrain web sha-1 -r <why>',
+    );
+    const undrain: Action = { ...drain, kind: 'undrain-endpoint', idc: null };
+    expect(renderDrain('undrain', undrain)).toBe(
+      `Undraining endpoint sha-1 of web: action ${ID} is executing;\n` +
+        '  once applied, it receives requests again at the weights in force.\n' +
+        `Follow it with: vigil actions show ${ID}\n` +
+        'Undo with: vigil drain web sha-1 -r <why>',
+    );
   });
 });
 

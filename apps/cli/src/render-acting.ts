@@ -17,7 +17,7 @@ export type ActionSummary = Schemas['ActionSummaryDto'];
 /** An action's step, as far as the CLI shows it. */
 export type ActionStep = Pick<
   Schemas['ActionStepDto'],
-  'index' | 'weights' | 'state' | 'attempts' | 'finishedAt'
+  'index' | 'weights' | 'drained' | 'state' | 'attempts' | 'finishedAt'
 >;
 
 /**
@@ -77,8 +77,12 @@ const ageOf = (iso: string, now: Date) => {
 
 // ---------------------------------------------------------------- actions
 
-/** `shift-away of web from sha`, `failback of web to sha`, `set-weights of web`, `rollback of web`. */
-export function describeAction(a: Pick<ActionSummary, 'kind' | 'service' | 'idc'>): string {
+/**
+ * `shift-away of web from sha`, `failback of web to sha`, `set-weights of web`, `rollback of web`,
+ * `drain-endpoint of web.sha-1 (sha)`.
+ */
+export function describeAction(a: Pick<ActionSummary, 'kind' | 'service' | 'idc' | 'endpoint'>): string {
+  if (a.endpoint) return `${a.kind} of ${a.service}.${a.endpoint}${a.idc ? ` (${a.idc})` : ''}`;
   const where = a.idc ? (a.kind === 'failback' ? ` to ${a.idc}` : ` from ${a.idc}`) : '';
   return `${a.kind} of ${a.service}${where}`;
 }
@@ -124,10 +128,16 @@ export function formatGuardrails(guardrails: unknown): string {
     .join(', ');
 }
 
-const stepColumns: readonly Column<ActionStep>[] = [
+/** A step's drained endpoints: `sha-1,bjs-2`, `none`; `-` when the step leaves drains alone. */
+const formatDrained = (drained: string[] | null | undefined) =>
+  drained ? (drained.length ? drained.join(',') : 'none') : '-';
+
+/** The steps' columns; `drained` only for drain actions (a step of one says what is drained after it). */
+const stepColumns = (drains: boolean): readonly Column<ActionStep>[] => [
   { header: 'step', value: (s) => String(s.index + 1), align: 'right' },
   { header: 'state', value: (s) => s.state },
   { header: 'weights', value: (s) => formatWeights(s.weights) },
+  ...(drains ? [{ header: 'drained', value: (s: ActionStep) => formatDrained(s.drained) }] : []),
   { header: 'attempts', value: (s) => String(s.attempts), align: 'right' },
   { header: 'finished', value: (s) => (s.finishedAt ? formatTimestamp(s.finishedAt) : '-') },
 ];
@@ -159,7 +169,8 @@ export function renderAction(a: Action, now: Date = new Date()): string {
     `  guardrails: ${formatGuardrails(a.guardrails)}`,
     ...(a.note ? [`  note:       ${a.note}`] : []),
   ];
-  const steps = a.steps.length ? renderTable(stepColumns, a.steps) : ['No steps.'];
+  const drains = a.steps.some((s) => s.drained !== null && s.drained !== undefined);
+  const steps = a.steps.length ? renderTable(stepColumns(drains), a.steps) : ['No steps.'];
   const hint = nextHint(a);
   return [...lines, '', ...steps, ...(hint.length ? ['', ...hint] : [])].join('\n');
 }
@@ -331,6 +342,25 @@ export function renderSetWeights(r: SetWeightsResult): string {
     `Set the weights of ${r.service} to ${formatWeights(target)} by hand: action ${r.action.id} is ${r.action.state}.`,
     `Automation is paused for ${r.service} until: vigil weights release ${r.service}`,
     ...(r.superseded.length ? [`Superseded (cancelled): ${r.superseded.join(', ')}`] : []),
+  ].join('\n');
+}
+
+export type DrainDirection = 'drain' | 'undrain';
+
+/** `vigil drain|undrain`: the manual action that takes the endpoint out of rotation or back. */
+export function renderDrain(direction: DrainDirection, a: Action): string {
+  const endpoint = a.endpoint ?? '?';
+  const where = `endpoint ${endpoint} of ${a.service}${a.idc ? ` (${a.idc})` : ''}`;
+  const effect =
+    direction === 'drain'
+      ? 'once applied, its traffic manager sends it no new requests; the weights stay as they are.'
+      : 'once applied, it receives requests again at the weights in force.';
+  const undo = direction === 'drain' ? 'undrain' : 'drain';
+  return [
+    `${direction === 'drain' ? 'Draining' : 'Undraining'} ${where}: action ${a.id} is ${a.state};`,
+    `  ${effect}`,
+    `Follow it with: vigil actions show ${a.id}`,
+    `Undo with: vigil ${undo} ${a.service} ${endpoint} -r <why>`,
   ].join('\n');
 }
 

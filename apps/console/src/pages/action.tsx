@@ -11,6 +11,7 @@ import {
   type PlanSummary,
 } from '../actions/action-rules';
 import { useCan } from '../session';
+import { actionSubject, formatDrained } from '../traffic/drain';
 import { ConfirmDialog } from '../ui/confirm-dialog';
 import { formatDuration, formatTime, formatWeights } from '../ui/format';
 import { ErrorBox, Loading, PageHeader } from '../ui/page';
@@ -87,6 +88,8 @@ function StepsTable({ action }: { action: Action }) {
     before = step.weights;
     return row;
   });
+  // Drain actions say which endpoints are drained once each step is applied.
+  const showDrained = action.steps.some((s) => formatDrained(s.drained) !== null);
   return (
     <div className="table-scroll">
       <table className="ops-table" aria-label="Steps">
@@ -95,6 +98,7 @@ function StepsTable({ action }: { action: Action }) {
             <th scope="col">#</th>
             <th scope="col">State</th>
             <th scope="col">Weights</th>
+            {showDrained ? <th scope="col">Drained after</th> : null}
             <th scope="col">Attempts</th>
             <th scope="col">Started</th>
             <th scope="col">Finished</th>
@@ -109,6 +113,7 @@ function StepsTable({ action }: { action: Action }) {
                 <StateBadge state={step.state} />
               </td>
               <td>{describeChange(from, step.weights)}</td>
+              {showDrained ? <td>{formatDrained(step.drained) ?? '—'}</td> : null}
               <td>{step.attempts}</td>
               <td>{formatTime(step.startedAt)}</td>
               <td>{formatTime(step.finishedAt)}</td>
@@ -254,6 +259,7 @@ export default function ActionPage() {
           data ? (
             <>
               Action: {data.kind} {data.service}
+              {data.endpoint ? ` / ${data.endpoint}` : ''}
               {data.idc ? ` / ${data.idc}` : ''}
             </>
           ) : (
@@ -287,6 +293,16 @@ export default function ActionPage() {
                 <StateBadge state={data.state} /> {data.stepsDone}/{data.stepsTotal} steps applied
                 {data.state === 'executing' ? <span className="muted"> (updating every second)</span> : null}
               </dd>
+              {data.endpoint ? (
+                <>
+                  <dt>Endpoint</dt>
+                  <dd>
+                    <Link to={`/endpoints/${encodeURIComponent(`${data.service}.${data.endpoint}`)}`}>
+                      {actionSubject(data)}
+                    </Link>
+                  </dd>
+                </>
+              ) : null}
               <dt>Mode</dt>
               <dd>{data.mode}</dd>
               <dt>Reason</dt>

@@ -2,6 +2,7 @@ import { useInfiniteQuery } from '@tanstack/react-query';
 import { Link } from 'react-router';
 import { api, ok, type Schema } from '../api';
 import { isOpen } from '../actions/action-rules';
+import { actionSubject } from '../traffic/drain';
 import { formatTime } from '../ui/format';
 import { LoadMore } from '../ui/load-more';
 import { ChoiceFilter } from '../ui/choice-filter';
@@ -90,12 +91,12 @@ export default function ActionsPage() {
                   <td>
                     <Link
                       to={`/actions/${a.id}`}
-                      aria-label={`${a.kind} ${a.service} at ${formatTime(a.createdAt)}`}
+                      aria-label={`${a.endpoint ? actionSubject(a) : a.kind} ${a.service} at ${formatTime(a.createdAt)}`}
                     >
                       {formatTime(a.createdAt)}
                     </Link>
                   </td>
-                  <td>{a.kind}</td>
+                  <td>{a.endpoint ? actionSubject(a) : a.kind}</td>
                   <td>
                     {a.service}
                     {a.idc ? ` / ${a.idc}` : ''}

@@ -1,10 +1,13 @@
 import { useQuery } from '@tanstack/react-query';
-import { useMemo } from 'react';
+import { useMemo, useState } from 'react';
 import { Link, useParams } from 'react-router';
 import { api, ApiError, ok, type Schema } from '../api';
 import { checkMatrix } from '../health/check-matrix';
 import { historyStep, parseRange, rangeMs, type RangeKey } from '../health/time-ranges';
 import { useLiveRefresh } from '../live-refresh';
+import { useCan } from '../session';
+import { drainOffer, endpointName } from '../traffic/drain';
+import { DrainButton, DrainDone } from '../traffic/drain-button';
 import { TimeChart, type ChartSeries } from '../ui/chart';
 import { formatAgo, formatDuration, formatRatio, formatTime } from '../ui/format';
 import { ErrorBox, Loading, PageHeader } from '../ui/page';
@@ -14,6 +17,7 @@ import { useQueryParam } from '../ui/use-query-param';
 
 type EndpointHealth = Schema<'EndpointHealthDto'>;
 type History = Schema<'HistoryDto'>;
+type Action = Schema<'ActionDto'>;
 
 const AVAILABILITY_COLOR = '#15803d';
 const P50_COLOR = '#0a58ca';
@@ -280,6 +284,55 @@ function HistoryCharts({ history, range }: { history: History; range: RangeKey }
   );
 }
 
+/** Whether Vigil has the endpoint out of rotation, and Drain / Undrain for operators. */
+function RotationSection({ health }: { health: EndpointHealth }) {
+  const canOperate = useCan('operator');
+  const [done, setDone] = useState<Action | null>(null);
+  const service = health.service;
+  const traffic = useQuery({
+    queryKey: ['service', service, 'traffic'],
+    queryFn: () => ok(api.GET('/api/v1/services/{name}/traffic', { params: { path: { name: service } } })),
+    refetchInterval: 10_000,
+  });
+  const name = endpointName(service, health.id);
+  const t = traffic.data;
+  if (!name) return null;
+  const drained = t?.drained.includes(name) ?? false;
+  const offer = t
+    ? drainOffer({ canOperate, manager: t.trafficManager, drained: t.drained, endpoint: name })
+    : null;
+  return (
+    <section aria-labelledby="rotation-heading" className="panel">
+      <h2 id="rotation-heading">Rotation</h2>
+      {traffic.error ? <ErrorBox error={traffic.error} /> : null}
+      {t ? (
+        <>
+          <p data-testid="rotation">
+            {drained
+              ? `Drained: ${t.trafficManager.type} sends ${name} no new requests.`
+              : `In rotation through ${t.trafficManager.type}.`}
+            {!drained && !t.trafficManager.drainsEndpoints
+              ? ` ${t.trafficManager.type} cannot drain single endpoints: shift the IDC's weight instead.`
+              : ''}
+          </p>
+          {offer ? (
+            <DrainButton
+              direction={offer}
+              service={service}
+              endpoint={name}
+              managerType={t.trafficManager.type}
+              onDone={setDone}
+            />
+          ) : null}
+          <DrainDone action={done} />
+        </>
+      ) : traffic.isPending ? (
+        <Loading what="Loading the traffic" />
+      ) : null}
+    </section>
+  );
+}
+
 function HistorySection({ id }: { id: string }) {
   const [rangeParam, setRange] = useQueryParam('range');
   const range = parseRange(rangeParam);
@@ -350,6 +403,7 @@ export default function EndpointPage() {
             <Summary health={health.data} />
             <Score health={health.data} />
           </div>
+          <RotationSection health={health.data} />
           <Matrix health={health.data} />
           <LastResults health={health.data} />
         </>

@@ -1,6 +1,6 @@
 import { useQuery } from '@tanstack/react-query';
 import { useVirtualizer } from '@tanstack/react-virtual';
-import { useDeferredValue, useMemo, useRef } from 'react';
+import { useDeferredValue, useMemo, useRef, useState } from 'react';
 import { Link, useParams } from 'react-router';
 import { api, ApiError, ok, type Schema } from '../api';
 import {
@@ -12,6 +12,8 @@ import {
 import { parseRange, type RangeKey } from '../health/time-ranges';
 import { useLiveRefresh } from '../live-refresh';
 import { useCan } from '../session';
+import { describeTrafficManager, drainOffer, inForce } from '../traffic/drain';
+import { DrainButton, DrainDone } from '../traffic/drain-button';
 import { SetWeightsForm } from '../traffic/set-weights-form';
 import { TrafficHistoryChart } from '../traffic/traffic-history-chart';
 import { formatAgo, formatCapacity, formatDuration, formatTime } from '../ui/format';
@@ -22,6 +24,7 @@ import { StateBadge } from '../ui/state-badge';
 type ServiceHealth = Schema<'ServiceHealthDto'>;
 type Traffic = Schema<'ServiceTrafficDto'>;
 type EndpointStatus = Schema<'EndpointStatusDto'>;
+type Action = Schema<'ActionDto'>;
 
 const ROW_HEIGHT = 40;
 const LIST_MAX_HEIGHT = 480;
@@ -87,6 +90,86 @@ function percent(weights: Record<string, number> | null | undefined, idc: string
   return value === undefined ? '—' : `${Math.round(value * 10) / 10}%`;
 }
 
+/** The traffic manager and what its last read-back found: the "In force" column comes from it. */
+function ReadBack({ traffic }: { traffic: Traffic }) {
+  const { actual, trafficManager } = traffic;
+  if (!actual) {
+    return (
+      <>
+        {trafficManager.readsBack
+          ? 'In force: not read back from the traffic manager yet.'
+          : `In force: ${trafficManager.type} cannot be read back.`}
+      </>
+    );
+  }
+  return actual.ok ? (
+    <>
+      In force as read back at <time dateTime={actual.readAt}>{formatTime(actual.readAt)}</time> (
+      {formatAgo(actual.readAt)}): {actual.detail}
+    </>
+  ) : (
+    <>
+      The traffic manager could not be read at{' '}
+      <time dateTime={actual.readAt}>{formatTime(actual.readAt)}</time>: {actual.detail}
+    </>
+  );
+}
+
+/** Set while the traffic manager's weights differ from the applied ones, or it cannot be read. */
+function DriftBanner({ traffic }: { traffic: Traffic }) {
+  if (!traffic.drift) return null;
+  return (
+    <div role="alert" className="warn drift" data-testid="drift">
+      <strong>Drift</strong> since{' '}
+      <time dateTime={String(traffic.drift.since)}>{formatTime(traffic.drift.since)}</time> (
+      {formatAgo(traffic.drift.since)}): {traffic.drift.reason}. Vigil does not correct drift by itself; set
+      the weights again or find who changed {traffic.trafficManager.type}.
+    </div>
+  );
+}
+
+/** The endpoints Vigil took out of rotation, each with Undrain for operators. */
+function DrainedList({ traffic, canOperate }: { traffic: Traffic; canOperate: boolean }) {
+  const [done, setDone] = useState<Action | null>(null);
+  const service = traffic.service;
+  return (
+    <section aria-labelledby="drained-heading">
+      <h3 id="drained-heading">Drained endpoints</h3>
+      {traffic.drained.length ? (
+        <ul className="drained-list">
+          {traffic.drained.map((endpoint) => (
+            <li key={endpoint} data-testid={`drained-${endpoint}`}>
+              <Link to={`/endpoints/${encodeURIComponent(`${service}.${endpoint}`)}`}>{endpoint}</Link>{' '}
+              {drainOffer({
+                canOperate,
+                manager: traffic.trafficManager,
+                drained: traffic.drained,
+                endpoint,
+              }) ? (
+                <DrainButton
+                  direction="undrain"
+                  service={service}
+                  endpoint={endpoint}
+                  managerType={traffic.trafficManager.type}
+                  onDone={setDone}
+                />
+              ) : null}
+            </li>
+          ))}
+        </ul>
+      ) : (
+        <p className="muted">
+          No endpoint is drained.
+          {traffic.trafficManager.drainsEndpoints
+            ? ' Drain one from its endpoint page.'
+            : ` ${traffic.trafficManager.type} cannot drain single endpoints: shift the IDC's weight instead.`}
+        </p>
+      )}
+      <DrainDone action={done} />
+    </section>
+  );
+}
+
 function TrafficTable({ traffic, idcs }: { traffic: Traffic; idcs: string[] }) {
   const override = traffic.override ?? null;
   return (
@@ -99,6 +182,7 @@ function TrafficTable({ traffic, idcs }: { traffic: Traffic; idcs: string[] }) {
             <th scope="col">Baseline</th>
             <th scope="col">Desired</th>
             <th scope="col">Applied</th>
+            <th scope="col">In force</th>
             <th scope="col">Manual override</th>
           </tr>
         </thead>
@@ -109,6 +193,7 @@ function TrafficTable({ traffic, idcs }: { traffic: Traffic; idcs: string[] }) {
               <td>{percent(traffic.baseline, idc)}</td>
               <td>{percent(traffic.desired, idc)}</td>
               <td>{percent(traffic.applied, idc)}</td>
+              <td>{inForce(traffic.actual, idc)}</td>
               <td>{override ? percent(override.weights, idc) : 'none'}</td>
             </tr>
           ))}
@@ -117,7 +202,8 @@ function TrafficTable({ traffic, idcs }: { traffic: Traffic; idcs: string[] }) {
       <p className="muted">
         {traffic.appliedAt
           ? `Applied weights confirmed by the traffic manager at ${formatTime(traffic.appliedAt)}.`
-          : 'No weights confirmed by the traffic manager yet.'}
+          : 'No weights confirmed by the traffic manager yet.'}{' '}
+        <ReadBack traffic={traffic} />
       </p>
       {override ? (
         <p className="warn" role="note">
@@ -343,7 +429,14 @@ export default function ServicePage() {
         <h2 id="traffic-heading">Traffic</h2>
         {traffic.error ? <ErrorBox error={traffic.error} /> : null}
         {t ? (
-          <TrafficTable traffic={t} idcs={idcs} />
+          <>
+            <DriftBanner traffic={t} />
+            <p>
+              Traffic manager: <strong>{describeTrafficManager(t.trafficManager)}</strong>
+            </p>
+            <TrafficTable traffic={t} idcs={idcs} />
+            <DrainedList traffic={t} canOperate={canOperate} />
+          </>
         ) : traffic.isPending ? (
           <Loading what="Loading the weights" />
         ) : null}
