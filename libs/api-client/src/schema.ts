@@ -1796,6 +1796,8 @@ export interface components {
              * @description When the cooldown ends, while it runs (last action or notification + cooldown)
              */
             cooldownUntil: string | null;
+            /** @description The endpoint (its name in the service), for drain-endpoint rules, which run per endpoint */
+            endpoint?: string;
             idc: string;
             /**
              * Format: date-time

@@ -8,6 +8,8 @@ const STATE_DOC =
 export class RuleTargetStateDto {
   service!: string;
   idc!: string;
+  /** The endpoint (its name in the service), for drain-endpoint rules, which run per endpoint */
+  endpoint?: string;
   @ApiProperty({ enum: RULE_LIVE_STATES, enumName: 'RuleLiveState', description: STATE_DOC })
   state!: RuleLiveState;
   @ApiProperty({

@@ -47,6 +47,7 @@ export class RuleStatesService {
         targets: live[i].targets.map((t): RuleTargetStateDto => ({
           service: t.service,
           idc: t.idc,
+          ...(t.endpoint ? { endpoint: t.endpoint } : {}),
           state: t.state,
           pendingSince: date(t.pendingSince),
           lastFiredAt: date(t.lastFiredAt),

@@ -241,6 +241,33 @@ export class AutomationStore {
     return rows.length > 0;
   }
 
+  /** Every service with endpoints in drain, with them (one query a tick). */
+  async allDrained(): Promise<Map<string, string[]>> {
+    const rows = (await this.db.query(
+      `SELECT service, drained FROM service_traffic WHERE cardinality(drained) > 0`,
+    )) as Array<{ service: string; drained: string[] }>;
+    return new Map(rows.map((r) => [r.service, r.drained]));
+  }
+
+  /**
+   * Of `drained`, the endpoints whose last applied drain was automatic (a rule's), with that action's
+   * rule and mode; an operator's drain is not for automation to undo.
+   */
+  async automaticDrains(
+    service: string,
+    drained: readonly string[],
+  ): Promise<Map<string, { rule: string | null; mode: string }>> {
+    const rows = (await this.db.query(
+      `SELECT DISTINCT ON (endpoint) endpoint, rule, mode FROM actions
+        WHERE service = $1 AND kind = 'drain-endpoint' AND endpoint = ANY($2) AND steps_done > 0
+        ORDER BY endpoint, created_at DESC`,
+      [service, drained],
+    )) as Array<{ endpoint: string; rule: string | null; mode: string }>;
+    return new Map(
+      rows.filter((r) => r.mode !== 'manual').map((r) => [r.endpoint, { rule: r.rule, mode: r.mode }]),
+    );
+  }
+
   /** The endpoints the service has in drain (none when it has no traffic row yet). */
   async drained(service: string): Promise<string[]> {
     return (await this.db.getRepository(ServiceTrafficEntity).findOneBy({ service }))?.drained ?? [];

@@ -84,6 +84,8 @@ async function setup(guards: Partial<ShiftGuards> = {}) {
     lastWeightChange: jest.fn(async () => null),
     newestFencingToken: jest.fn(async () => 0),
     executing: jest.fn(async () => []),
+    drained: jest.fn(async () => []),
+    allDrained: jest.fn(async () => new Map()),
   };
   let evaluated: ((s: StatusSnapshot, now: number) => Promise<void>) | undefined;
   const configListeners: Array<(c: StoredConfig) => void> = [];
@@ -106,7 +108,10 @@ async function setup(guards: Partial<ShiftGuards> = {}) {
       { provide: NotifierService, useValue: notifier },
       {
         provide: HealthService,
-        useValue: { onEvaluated: (listener: typeof evaluated) => (evaluated = listener) },
+        useValue: {
+          onEvaluated: (listener: typeof evaluated) => (evaluated = listener),
+          endpointStatuses: () => new Map(),
+        },
       },
       {
         provide: ConfigFollower,

@@ -12,8 +12,11 @@ import {
   type StoredConfig,
 } from '@libs/config';
 import {
+  endpointsToUndrain,
   failbackHold,
   normalise,
+  planDrain,
+  planUndrain,
   planFailback,
   planSetWeights,
   planShiftAway,
@@ -21,6 +24,7 @@ import {
   supersedes,
   overrunReason,
   ruleDisabledEvent,
+  type EndpointSituation,
   type RuleOverrun,
   type ShiftContext,
   type ShiftPlan,
@@ -157,13 +161,15 @@ export class AutomationService implements OnModuleInit {
       .run(now, resolveAfter ? parseDuration(resolveAfter) : null)
       .catch((err: unknown) => this.logger.warn(`alerts not expired: ${(err as Error).message}`));
     const alerts = await this.alertFacts.current(now, token);
-    for (const firing of this.runner.tick(snapshot, now, weightOf, alerts)) {
-      const key = `${firing.rule.name}|${firing.service}|${firing.idc}`;
-      if (this.memory.coolingDown('actedAt', key, now, parseDuration(firing.rule.cooldown))) continue;
+    const endpoints = this.health.endpointStatuses();
+    const firings = this.runner.tick(snapshot, now, weightOf, alerts, endpoints);
+    for (const firing of firings) {
+      if (this.memory.coolingDown('actedAt', firing.key, now, parseDuration(firing.rule.cooldown))) continue;
       await this.fire(firing, now);
     }
     await this.recordOverruns();
     await this.failbacks(snapshot, now);
+    await this.undrains(firings, now);
     await this.memory.end(token, now, new Set(this.config.rules.map((r) => r.name)));
     this.refusals = new Map([...this.refusals].filter(([key]) => this.touched.has(key)));
     await this.executor.tick(now);
@@ -192,10 +198,11 @@ export class AutomationService implements OnModuleInit {
         await this.propose('set-weights', rule, service, idc, now, { fresh, planner });
       } else if (action.type === 'notify') {
         this.notify(firing, action.channels, now);
-      } else {
-        this.logger.warn(
-          `rule ${rule.name}: action ${action.type} is not supported yet; nothing done for ${service}/${idc}`,
-        );
+      } else if (firing.endpoint) {
+        await this.proposeDrain('drain-endpoint', rule, service, firing.endpoint, now, {
+          fresh,
+          key: firing.key,
+        });
       }
     }
   }
@@ -205,8 +212,7 @@ export class AutomationService implements OnModuleInit {
    * most once per cooldown, to the channels it names. A dry-run rule only logs it.
    */
   private notify(firing: RuleFiring, channels: readonly string[], now: number): void {
-    const { rule, service, idc } = firing;
-    const key = `${rule.name}|${service}|${idc}`;
+    const { rule, service, idc, key } = firing;
     if (!firing.fresh || this.memory.coolingDown('notifiedAt', key, now, parseDuration(rule.cooldown)))
       return;
     this.memory.record('notifiedAt', key, now);
@@ -305,7 +311,7 @@ export class AutomationService implements OnModuleInit {
    * the failing IDC. False when the supersede was fenced off or an operator decided meanwhile.
    */
   private async makeWay(
-    kind: 'shift-away' | 'failback' | 'set-weights',
+    kind: 'shift-away' | 'failback' | 'set-weights' | 'drain-endpoint' | 'undrain-endpoint',
     rule: Rule | null,
     service: string,
     idc: string,
@@ -331,6 +337,7 @@ export class AutomationService implements OnModuleInit {
     idc: string,
     mode: string,
     current: Weights,
+    endpoint?: string,
   ): Promise<void> {
     // Waiting out the recovery hold or the cooldown before a failback is the plan working, not a refusal.
     const waiting =
@@ -342,6 +349,7 @@ export class AutomationService implements OnModuleInit {
       rule: rule?.name ?? null,
       kind,
       idc,
+      ...(endpoint ? { endpoint } : {}),
       mode,
       state: 'refused',
       reason: `${plan.guardrail}: ${plan.reason}`,
@@ -353,8 +361,114 @@ export class AutomationService implements OnModuleInit {
     });
     const page = plan.page ? ' (page a human)' : '';
     this.logger.warn(
-      `action ${id}: ${kind} ${service}/${idc} refused by ${plan.guardrail}${page}: ${plan.reason}`,
+      `action ${id}: ${kind} ${service}/${idc}${endpoint ? ` ${endpoint}` : ''} refused by ${plan.guardrail}${page}: ${plan.reason}`,
     );
+  }
+
+  /**
+   * Puts back what a rule drained: an endpoint drained by an automatic action, for which no drain
+   * rule fires now, once it has been HEALTHY for the service's recoveryHold (in the mode its drain
+   * had). What an operator drained stays drained until an operator undrains it.
+   */
+  private async undrains(firings: readonly RuleFiring[], now: number): Promise<void> {
+    const firing = new Set(firings.flatMap((f) => (f.endpoint ? [`${f.service}|${f.endpoint}`] : [])));
+    for (const [serviceName, drained] of await this.store.allDrained()) {
+      const service = this.config?.services.find((s) => s.name === serviceName);
+      if (!service) continue;
+      const drains = await this.store.automaticDrains(serviceName, drained);
+      const back = endpointsToUndrain(
+        [...drains.keys()],
+        this.endpointSituations(serviceName),
+        new Set(
+          [...firing].flatMap((key) =>
+            key.startsWith(`${serviceName}|`) ? [key.slice(serviceName.length + 1)] : [],
+          ),
+        ),
+        now,
+        parseDuration(service.policy.recoveryHold),
+      );
+      for (const endpoint of back) {
+        const drain = drains.get(endpoint)!;
+        const rule = this.config?.rules.find((r) => r.name === drain.rule) ?? null;
+        await this.proposeDrain('undrain-endpoint', rule, serviceName, endpoint, now, {
+          fresh: false,
+          mode: drain.mode,
+        });
+      }
+    }
+  }
+
+  /**
+   * A drain (a rule's drain-endpoint) or an automatic undrain of one endpoint, planned against the
+   * guardrails (planDrain, planUndrain) and recorded like a shift: one step that changes which
+   * endpoints are out of rotation and leaves the weights as they are.
+   */
+  private async proposeDrain(
+    kind: 'drain-endpoint' | 'undrain-endpoint',
+    rule: Rule | null,
+    serviceName: string,
+    endpoint: string,
+    now: number,
+    opts: { fresh: boolean; key?: string; mode?: string },
+  ): Promise<void> {
+    const situations = this.endpointSituations(serviceName);
+    const idc = situations.find((e) => e.name === endpoint)?.idc;
+    if (!idc) return;
+    const mode = opts.mode ?? rule?.mode ?? 'approval';
+    const key = `${serviceName}|${idc}|${kind}|${endpoint}`;
+    this.touched.add(key);
+    if (!(await this.makeWay(kind, rule, serviceName, idc))) return;
+    const ctx = await this.context(serviceName, idc, now);
+    if (!ctx) return;
+    const drained = await this.store.drained(serviceName);
+    const plan =
+      kind === 'drain-endpoint'
+        ? planDrain(ctx, situations, drained, endpoint)
+        : planUndrain(ctx, situations, drained, endpoint, { automatic: true });
+    if (plan.kind === 'refused') {
+      if (!opts.fresh && plan.guardrail === 'nothing-to-move') return;
+      await this.refused(plan, key, kind, rule, serviceName, idc, mode, ctx.current, endpoint);
+      return;
+    }
+    this.refusals.delete(key);
+    if (rule && opts.key) this.memory.record('actedAt', opts.key, now);
+    const state = situations.find((e) => e.name === endpoint)?.state ?? 'UNKNOWN';
+    const reason =
+      kind === 'drain-endpoint'
+        ? `rule ${rule?.name ?? '?'}: endpoint ${endpoint} in ${idc} is ${state}; take it out of rotation`
+        : `endpoint ${endpoint} in ${idc} HEALTHY for the recovery hold and no drain rule fires for it; put it back in rotation`;
+    const id = await this.store.create({
+      service: serviceName,
+      rule: rule?.name ?? null,
+      kind,
+      idc,
+      endpoint,
+      mode,
+      state: MODE_STATE[mode as keyof typeof MODE_STATE] ?? 'awaiting-approval',
+      reason,
+      plan,
+      guardrails: plan.guardrailsChecked,
+      weightsBefore: ctx.current,
+      steps: [ctx.current],
+      fencingToken: this.lease.fencingToken ?? 0,
+    });
+    this.logger.log(`action ${id}: ${kind} ${serviceName}/${endpoint} (${mode}): ${reason}`);
+  }
+
+  /** The service's endpoints as the drain planner sees them: config capacity, last evaluated state. */
+  private endpointSituations(serviceName: string): EndpointSituation[] {
+    const service = this.config?.services.find((s) => s.name === serviceName);
+    const statuses = new Map((this.health.endpointStatuses().get(serviceName) ?? []).map((e) => [e.id, e]));
+    return (service?.endpoints ?? []).map((e) => {
+      const status = statuses.get(`${serviceName}.${e.name}`);
+      return {
+        name: e.name,
+        idc: e.idc,
+        capacity: e.capacity,
+        state: status?.state ?? 'UNKNOWN',
+        since: status?.since ?? 0,
+      };
+    });
   }
 
   private idcState(service: string, idc: string): string {
@@ -365,10 +479,17 @@ export class AutomationService implements OnModuleInit {
   private async context(serviceName: string, idc: string, now: number) {
     const service = this.config?.services.find((s) => s.name === serviceName);
     if (!service || !this.snapshot) return null;
-    const [guards, current] = await Promise.all([
+    const [guards, current, drained] = await Promise.all([
       this.store.guards(serviceName, idc, now),
       this.store.desiredWeights(serviceName),
+      this.store.drained(serviceName),
     ]);
-    return shiftContext(service, this.snapshot, current, guards, now);
+    // Drained endpoints serve nothing: their capacity is no receiver's headroom.
+    const out = new Set(drained);
+    const drainedCapacity: Record<string, number> = {};
+    for (const e of this.endpointSituations(serviceName))
+      if (out.has(e.name) && (e.state === 'HEALTHY' || e.state === 'DEGRADED'))
+        drainedCapacity[e.idc] = (drainedCapacity[e.idc] ?? 0) + e.capacity;
+    return shiftContext(service, this.snapshot, current, guards, now, drainedCapacity);
   }
 }

@@ -5,13 +5,18 @@ import type { StatusSnapshot } from '@libs/queue';
 /** Older than this, the health data is stale: nothing moves on it. */
 const STALE_AFTER_MS = 5000;
 
-/** The planner's view of one service now, from the health snapshot, the weights in force and the guards. */
+/**
+ * The planner's view of one service now, from the health snapshot, the weights in force and the
+ * guards. `drainedCapacity`: per IDC, the capacity of serving endpoints that are drained (out of
+ * rotation), taken off its healthy capacity.
+ */
 export function shiftContext(
   service: StoredConfig['services'][number],
   snapshot: StatusSnapshot,
   current: Weights | null,
   guards: ShiftGuards,
   now: number,
+  drainedCapacity: Readonly<Record<string, number>> = {},
 ): ShiftContext {
   const status = snapshot.services.find((s) => s.service === service.name);
   const baseline = normalise(serviceWeights(service));
@@ -24,7 +29,7 @@ export function shiftContext(
     idcs: (status?.idcs ?? []).map((i) => ({
       idc: i.idc,
       state: i.state,
-      healthyCapacity: i.healthyCapacity,
+      healthyCapacity: Math.max(0, i.healthyCapacity - (drainedCapacity[i.idc] ?? 0)),
       capacity: i.totalCapacity,
       ...(i.state === 'HEALTHY' ? { healthySince: i.since } : {}),
       ...(i.outages ? { outages: i.outages } : {}),
