@@ -251,12 +251,13 @@ function parseChange(raw: Buffer): WeightChange | string {
     return 'body is not JSON';
   }
   if (typeof body !== 'object' || body === null || Array.isArray(body)) return 'body is not a JSON object';
-  const { service, weights, actionId, step, idempotencyKey, reason, fencingToken } = body as Record<
+  const { service, weights, actionId, step, idempotencyKey, reason, fencingToken, drained } = body as Record<
     string,
     unknown
   >;
   const change = { service, weights, actionId, step, idempotencyKey } as WeightChange;
   if (typeof reason === 'string') change.reason = reason;
   if (fencingToken !== undefined) change.fencingToken = fencingToken as number;
+  if (drained !== undefined) change.drained = drained as string[];
   return checkWeightChange(change) ?? change;
 }
