@@ -1,4 +1,10 @@
-import { openSecret, READABLE_TRAFFIC_MANAGERS, type ConfigPlan, type SecretEnv, type StoredConfig } from '@libs/config';
+import {
+  openSecret,
+  READABLE_TRAFFIC_MANAGERS,
+  type ConfigPlan,
+  type SecretEnv,
+  type StoredConfig,
+} from '@libs/config';
 import { createAdapter } from '@libs/traffic';
 
 /** What a refused check is reported as: the field and why (the 400's details). */
@@ -27,13 +33,14 @@ export async function checkTrafficManagers(
       .filter(
         (c) =>
           c.kind === 'service' &&
-          (c.op === 'create' ||
-            (c.fields ?? []).some((f) => /^(trafficManager|endpoints)\b/.test(f.path))),
+          (c.op === 'create' || (c.fields ?? []).some((f) => /^(trafficManager|endpoints)\b/.test(f.path))),
       )
       .map((c) => c.name),
   );
   const queue = config.services.flatMap((service, i) =>
-    touched.has(service.name) && READABLE_TRAFFIC_MANAGERS.has(service.trafficManager.type) ? [{ service, i }] : [],
+    touched.has(service.name) && READABLE_TRAFFIC_MANAGERS.has(service.trafficManager.type)
+      ? [{ service, i }]
+      : [],
   );
   const problems: TrafficManagerProblem[] = [];
   const worker = async () => {

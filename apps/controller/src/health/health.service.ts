@@ -157,11 +157,7 @@ export class HealthService implements OnModuleInit {
     const events = this.engine.evaluate(now);
     const snapshot = this.engine.snapshot(now, this.weights.get());
     this.endpoints = this.engine.serviceEndpoints();
-    await this.store.publishStatus(
-      snapshot,
-      this.endpoints,
-      this.engine.takeDirtyDetails(now, DETAILS_MS),
-    );
+    await this.store.publishStatus(snapshot, this.endpoints, this.engine.takeDirtyDetails(now, DETAILS_MS));
     await this.store.recordEvents(events);
     this.metrics.observe(snapshot, events);
     for (const listener of this.evaluated) await listener(snapshot, now, events);
