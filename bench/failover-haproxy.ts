@@ -276,7 +276,7 @@ function measure(r: RunResult, inj: Injection, idcOf: Map<string, string>) {
     clientErrorsByStatus: countBy([...outage, ...recovery].filter(failed), (x) => String(x.status)),
     requests: outage.length + recovery.length,
     /** Fault -> the last stream HAProxy sent to the IDC (its counters, sampled every 100 ms). */
-    timeToDrainMs: reach === undefined ? 0 : reach - inj.t0,
+    timeToDrainMs: reach === undefined ? null : reach - inj.t0,
     /** Fault -> the last successful answer from the IDC a client got. */
     lastAnswerFromIdcMs: lastAnswer === undefined ? null : lastAnswer - inj.t0,
     /** Fault -> every server of the IDC out of rotation in HAProxy (DOWN, or weight 0). */
@@ -355,7 +355,7 @@ function report(r: RunResult, idcOf: Map<string, string>) {
         ...summary(per.map((p) => p.clientErrors)),
       },
       requests: per.reduce((n, p) => n + p.requests, 0),
-      timeToDrainMs: summary(per.map((p) => p.timeToDrainMs)),
+      timeToDrainMs: summary(per.flatMap((p) => (p.timeToDrainMs === null ? [] : [p.timeToDrainMs]))),
       outOfRotationMs: summary(per.map((p) => p.outOfRotationMs)),
       backInRotationMs: summary(per.map((p) => p.backInRotationMs)),
       outageLatencyP99Ms: summary(per.map((p) => p.latencyP99Ms.outage)),
@@ -424,6 +424,12 @@ export async function haproxyBenchmark() {
       },
       timeToDrainMs: { vigil: v.figures.timeToDrainMs, haproxyChecks: c.figures.timeToDrainMs },
       outOfRotationMs: { vigil: v.figures.outOfRotationMs, haproxyChecks: c.figures.outOfRotationMs },
+      // Both HAProxys start with the same server order; later injections follow rounds of checks
+      // (servers rejoin in rise order) or of weights, which moves where a redispatch lands.
+      clientErrorsFirstInjection: {
+        vigil: v.injections[0]?.clientErrors ?? null,
+        haproxyChecks: c.injections[0]?.clientErrors ?? null,
+      },
       firstShift: { p50: firstShift.p50, p99: firstShift.p99, bound: 4500 },
       targetsMet: {
         clientErrors: errors.vigil <= errors.haproxyChecks,

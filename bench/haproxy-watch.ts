@@ -41,20 +41,21 @@ export function parseServerStats(csv: string): Map<string, ServerSample> {
 export class HaproxyWatch {
   readonly samples: StatSample[] = [];
   private running = true;
+  /** Why sampling stopped early (HAProxy did not answer), if it did. */
+  private error?: Error;
   private readonly loop: Promise<void>;
 
-  constructor(
-    private readonly haproxy: RunningHaproxy,
-    backend: string,
-    everyMs = 100,
-  ) {
+  constructor(haproxy: RunningHaproxy, backend: string, everyMs = 100) {
     this.loop = (async () => {
       while (this.running) {
         const at = Date.now();
-        this.samples.push({
-          at,
-          servers: parseServerStats(await haproxy.command(`show stat ${backend} 4 -1`)),
-        });
+        try {
+          const csv = await haproxy.command(`show stat ${backend} 4 -1`);
+          this.samples.push({ at, servers: parseServerStats(csv) });
+        } catch (error) {
+          this.error = error as Error;
+          return;
+        }
         await sleep(Math.max(0, everyMs - (Date.now() - at)));
       }
     })();
@@ -89,6 +90,7 @@ export class HaproxyWatch {
     for (;;) {
       const at = this.firstWhere(servers, from, ok);
       if (at !== undefined) return at;
+      if (this.error) throw new Error(`sampling HAProxy failed: ${this.error.message}`);
       if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
       await sleep(50);
     }
