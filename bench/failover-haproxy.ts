@@ -286,7 +286,7 @@ function measure(r: RunResult, inj: Injection, idcOf: Map<string, string>) {
     backInRotationMs: inj.back - inj.up,
     /** IDC up -> the first answer from it a client got. */
     firstAnswerAfterUpMs: firstAnswerBack === undefined ? null : firstAnswerBack - inj.up,
-    latencyP99Ms: { before: p99(within(inj.t0 - LEAD_S * 1000, inj.t0)), outage: p99(outage) },
+    latencyP99Ms: { before: p99(within(inj.t0 - SETTLE_MS, inj.t0)), outage: p99(outage) },
     ...(inj.shift
       ? {
           detectionMs: inj.detected === undefined ? null : inj.detected - inj.t0,
@@ -307,7 +307,7 @@ function countBy<T>(xs: readonly T[], key: (x: T) => string): Record<string, num
 /** Second by second around the first injection: answers per IDC, failures, p99 latency. */
 function perSecond(r: RunResult, inj: Injection, idcOf: Map<string, string>) {
   const rows = [];
-  const last = Math.ceil((inj.end - inj.t0) / 1000);
+  const last = Math.floor((inj.end - inj.t0) / 1000); // whole seconds before the next fault
   const at = (t: number) => Math.floor((t - inj.t0) / 1000);
   const events: Record<string, number> = {
     fault: 0,
