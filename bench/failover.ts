@@ -14,6 +14,9 @@
  * refuses connections), groupWait 0s, every event routed to every channel, the rule notifying too,
  * retries 10 ms apart and doubling. It prints both runs, the notification flood (rows, delivery
  * attempts, the queue) and the ratio of the notify run's figures to the baseline's.
+ *
+ * `--adapter haproxy` is the same outage seen by clients through a real HAProxy, HAProxy's own checks
+ * against Vigil moving its weights: see failover-haproxy.ts.
  */
 import 'reflect-metadata';
 import { Queue } from 'bullmq';
