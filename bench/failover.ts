@@ -14,15 +14,17 @@
  * refuses connections), groupWait 0s, every event routed to every channel, the rule notifying too,
  * retries 10 ms apart and doubling. It prints both runs, the notification flood (rows, delivery
  * attempts, the queue) and the ratio of the notify run's figures to the baseline's.
+ *
+ * `--adapter haproxy` is the same outage seen by clients through a real HAProxy, HAProxy's own checks
+ * against Vigil moving its weights: see failover-haproxy.ts.
  */
 import 'reflect-metadata';
 import { Queue } from 'bullmq';
 import { randomBytes } from 'node:crypto';
 import { cpus } from 'node:os';
 import Redis from 'ioredis';
-import { Client } from 'pg';
-import { roleFeatures } from '@apps/vigil';
-import { loadEnv, type ConfigInput } from '@libs/config';
+import type { Client } from 'pg';
+import type { ConfigInput, Env } from '@libs/config';
 import {
   fleetConfig,
   refusingUrl,
@@ -32,16 +34,18 @@ import {
   type Receiver,
 } from '@libs/fleet';
 import { bullPrefix, QUEUES } from '@libs/queue';
-import { createVigilApp } from '@libs/runtime';
 
+import { haproxyBenchmark } from './failover-haproxy';
 import { flags, latencySummary, round } from './stats';
+import { BENCH_POLICY, sleep, startInProcessVigil, until } from './vigil-in-process';
 
-// `--notify` takes no value, which flags() does not know: take it out first.
+// `--notify` takes no value, which flags() does not know: take it out first. `--adapter haproxy` is
+// another benchmark (failover-haproxy.ts) with flags of its own.
 const notifyMode = process.argv.includes('--notify');
 if (notifyMode) process.argv.splice(process.argv.indexOf('--notify'), 1);
-const opts = flags({ injections: '20', endpoints: '10' });
+const adapterAt = process.argv.indexOf('--adapter');
+const adapter = adapterAt >= 0 ? process.argv.splice(adapterAt, 2)[1] : 'webhook';
 type RuleAction = NonNullable<ConfigInput['rules']>[number]['actions'][number];
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** The notify run's delivery settings (the env may override them). */
 const NOTIFY = {
@@ -49,20 +53,6 @@ const NOTIFY = {
   attempts: process.env.VIGIL_NOTIFY_ATTEMPTS ?? '10',
   backoffMs: process.env.VIGIL_NOTIFY_BACKOFF_MS ?? '10',
 };
-
-async function until<T>(
-  probe: () => Promise<T | undefined> | T | undefined,
-  ms: number,
-  what: string,
-): Promise<T> {
-  const end = Date.now() + ms;
-  for (;;) {
-    const v = await probe();
-    if (v !== undefined) return v;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await sleep(20);
-  }
-}
 
 /** The bad receivers of a notify run. */
 interface Receivers {
@@ -92,7 +82,7 @@ interface Run {
 }
 
 /** One bench run with a fresh Vigil; `receivers` adds the notification channels. */
-async function run(receivers?: Receivers): Promise<Run> {
+async function run(opts: { injections: number; endpoints: number }, receivers?: Receivers): Promise<Run> {
   const id = randomBytes(4).toString('hex');
   const secret = `bench-${id}`;
   process.env.VIGIL_REF_BENCH_GSLB_SECRET = secret;
@@ -100,29 +90,13 @@ async function run(receivers?: Receivers): Promise<Run> {
     process.env.VIGIL_REF_BENCH_SLACK_URL = receivers.slackUrl;
     process.env.VIGIL_REF_BENCH_PD_KEY = `bench-routing-${id}`;
   }
-  const base = loadEnv();
-  const db = new URL(base.DATABASE_URL);
-  db.pathname = `/vigil_bench_${id}`;
-  const token = `bench-${randomBytes(16).toString('hex')}`;
-  const env = loadEnv({
-    ...process.env,
-    DATABASE_URL: db.toString(),
-    VIGIL_REDIS_PREFIX: `vigil-bench-${id}`,
-    VIGIL_ADMIN_TOKEN: token,
-    LOG_LEVEL: process.env.LOG_LEVEL ?? 'silent',
-    PORT: '0',
-    ...(receivers
-      ? { VIGIL_NOTIFY_ATTEMPTS: NOTIFY.attempts, VIGIL_NOTIFY_BACKOFF_MS: NOTIFY.backoffMs }
-      : {}),
-  });
   const idcs = ['sha', 'bjs', 'szx'];
-  const fleet = await startFleet({ idcs, endpointsPerIdc: Number(opts.endpoints), basePort: 25000 });
+  const fleet = await startFleet({ idcs, endpointsPerIdc: opts.endpoints, basePort: 25000 });
   const gslb = await startTrafficManager({ secret });
-  const app = await createVigilApp(env, roleFeatures(env));
-  await app.listen(0, '127.0.0.1');
-  const url = `http://127.0.0.1:${(app.getHttpServer().address() as { port: number }).port}`;
-  const pg = new Client({ connectionString: env.DATABASE_URL });
-  await pg.connect();
+  const vigil = await startInProcessVigil(
+    receivers ? { VIGIL_NOTIFY_ATTEMPTS: NOTIFY.attempts, VIGIL_NOTIFY_BACKOFF_MS: NOTIFY.backoffMs } : {},
+  );
+  const { env, pg } = vigil;
   const detect: number[] = [];
   const shift: number[] = [];
   let flood: Flood | undefined;
@@ -133,18 +107,7 @@ async function run(receivers?: Receivers): Promise<Run> {
       timeout: '500ms',
       unhealthyThreshold: 3,
       healthyThreshold: 2,
-      policy: {
-        maxStepPercent: 100,
-        stepInterval: '1s',
-        recoveryHold: '2s',
-        cooldown: '1s',
-        maxActionsPerHour: 1000,
-        maxUtilization: 1,
-        // Injections come back to back: they are not the flapping that damping (and the failback
-        // backoff, held at recoveryHold by maxHold) is for.
-        flapping: { maxTransitions: 1000, window: '1m', hold: '1s' },
-        failbackBackoff: { maxHold: '2s' },
-      },
+      policy: BENCH_POLICY,
     }) as ConfigInput;
     doc.services![0].trafficManager = {
       type: 'webhook',
@@ -181,24 +144,11 @@ async function run(receivers?: Receivers): Promise<Run> {
         actions,
       },
     ];
-    const put = await fetch(`${url}/api/v1/config`, {
-      method: 'PUT',
-      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
-      body: JSON.stringify(doc),
-    });
-    if (!put.ok) throw new Error(await put.text());
-    const healthyCount = async () =>
-      Number(
-        (
-          await pg.query(
-            `SELECT count(*) FROM health_events WHERE kind = 'idc' AND after = 'HEALTHY' AND before = 'UNKNOWN'`,
-          )
-        ).rows[0].count,
-      );
-    await until(async () => ((await healthyCount()) === 3 ? true : undefined), 60_000, 'every IDC HEALTHY');
+    await vigil.putConfig(doc);
+    await vigil.allHealthy(3, 60_000);
 
     const started = Date.now();
-    for (let i = 0; i < Number(opts.injections); i++) {
+    for (let i = 0; i < opts.injections; i++) {
       const idc = idcs[i % idcs.length];
       const sent = gslb.applied('live').length;
       const t0 = Date.now();
@@ -234,29 +184,15 @@ async function run(receivers?: Receivers): Promise<Run> {
     }
     if (receivers) flood = await measureFlood(pg, env, receivers, (Date.now() - started) / 1000);
   } finally {
-    await pg.end();
-    await app.close();
+    await vigil.close();
     await gslb.close();
     await fleet.close();
-    const admin = new Client({ connectionString: base.DATABASE_URL.replace(/\/[^/]*$/, '/postgres') });
-    await admin.connect();
-    await admin.query(`DROP DATABASE IF EXISTS "vigil_bench_${id}" WITH (FORCE)`);
-    await admin.end();
-    const redis = new Redis(base.REDIS_URL);
-    const keys = await redis.keys(`vigil-bench-${id}:*`);
-    for (let i = 0; i < keys.length; i += 1000) await redis.del(...keys.slice(i, i + 1000));
-    await redis.quit();
   }
   return { detect, shift, ...(flood ? { flood } : {}) };
 }
 
 /** Counts the notifications, the attempts and the queue; throws if there was no flood to speak of. */
-async function measureFlood(
-  pg: Client,
-  env: ReturnType<typeof loadEnv>,
-  receivers: Receivers,
-  seconds: number,
-): Promise<Flood> {
+async function measureFlood(pg: Client, env: Env, receivers: Receivers, seconds: number): Promise<Flood> {
   const rows = await pg.query<{ channel: string; state: string; n: string; attempts: string }>(
     `SELECT channel, state, count(*) AS n, sum(attempts) AS attempts FROM notifications GROUP BY channel, state`,
   );
@@ -303,6 +239,15 @@ const figures = (r: Run) => ({
 const samples = (r: Run) => ({ detectionMs: r.detect, firstShiftMs: r.shift.map((x) => round(x, 0)) });
 
 async function main() {
+  if (adapter === 'haproxy') {
+    if (notifyMode) throw new Error('--notify and --adapter haproxy are separate benchmarks');
+    process.stdout.write(`${JSON.stringify(await haproxyBenchmark(), null, 2)}\n`);
+    return;
+  }
+  if (adapter !== 'webhook')
+    throw new Error(`--adapter must be webhook (the default) or haproxy, got ${adapter}`);
+  const opts = flags({ injections: '20', endpoints: '10' });
+  const runOpts = { injections: Number(opts.injections), endpoints: Number(opts.endpoints) };
   const setup = {
     injections: Number(opts.injections),
     idcs: 3,
@@ -312,7 +257,7 @@ async function main() {
     for: '0s',
   };
   const machine = { cpus: cpus().length, node: process.version };
-  const baseline = await run();
+  const baseline = await run(runOpts);
   const b = figures(baseline);
   if (!notifyMode) {
     const report = {
@@ -335,7 +280,7 @@ async function main() {
   };
   let notified: Run;
   try {
-    notified = await run(receivers);
+    notified = await run(runOpts, receivers);
   } finally {
     await receivers.hang.close();
     await receivers.error.close();

@@ -20,10 +20,19 @@ export interface HaproxyOptions {
   /** The backend's name. */
   backend: string;
   servers: readonly HaproxyServer[];
-  /** Health checks on every server (`check inter <interMs>ms fall <fall> rise <rise>`). Default none. */
-  check?: { interMs?: number; fall?: number; rise?: number; httpPath?: string };
+  /**
+   * Health checks on every server (`check inter <interMs>ms fall <fall> rise <rise>`), with
+   * `timeout check <timeoutMs>ms` when given (else HAProxy's: `inter`). Default none.
+   */
+  check?: { interMs?: number; fall?: number; rise?: number; httpPath?: string; timeoutMs?: number };
   /** `balance` of the backend. Default roundrobin. */
   balance?: string;
+  /** `retries <n>` in the defaults (connection attempts after the first). Default HAProxy's (3). */
+  retries?: number;
+  /** `option redispatch`: the last retry may go to another server. Default off. */
+  redispatch?: boolean;
+  /** `timeout server` in ms. Default 10 000. */
+  serverTimeoutMs?: number;
   /** Also listen for the Runtime API on 127.0.0.1:<port> (level admin). */
   adminTcpPort?: number;
   /** Also listen on 127.0.0.1:<port> at level operator (to see an adapter refuse a lower level). */
@@ -63,6 +72,7 @@ export function haproxyConfig(opts: HaproxyOptions, socketPath: string): string 
     `backend ${name}`,
     `  balance ${opts.balance ?? 'roundrobin'}`,
     ...(httpCheck && opts.check?.httpPath ? [`  option httpchk GET ${opts.check.httpPath}`] : []),
+    ...(opts.check?.timeoutMs ? [`  timeout check ${opts.check.timeoutMs}ms`] : []),
     ...servers.map((s) => `  server ${s.name} ${s.address} weight ${s.weight ?? 1}${check}`),
   ];
   return [
@@ -74,7 +84,9 @@ export function haproxyConfig(opts: HaproxyOptions, socketPath: string): string 
     '  mode http',
     '  timeout connect 1s',
     '  timeout client 10s',
-    '  timeout server 10s',
+    `  timeout server ${opts.serverTimeoutMs ?? 10_000}ms`,
+    ...(opts.retries !== undefined ? [`  retries ${opts.retries}`] : []),
+    ...(opts.redispatch ? ['  option redispatch'] : []),
     'frontend fe',
     `  bind 127.0.0.1:${opts.frontendPort}`,
     `  default_backend ${opts.backend}`,
