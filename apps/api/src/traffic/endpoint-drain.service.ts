@@ -2,7 +2,7 @@ import { ConflictException, Injectable, NotFoundException } from '@nestjs/common
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, In } from 'typeorm';
 import { DRAINING_TRAFFIC_MANAGERS } from '@libs/config';
-import { ActionEntity } from '@libs/persistence';
+import { ActionEntity, EndpointEntity } from '@libs/persistence';
 import { AuditService, type AuditActor } from '@libs/runtime';
 import type { TrafficManagerSpec } from '@libs/traffic';
 import { toDetail } from './actions.service';
@@ -39,11 +39,9 @@ export class EndpointDrainService {
     return this.db.transaction(async (m) => {
       const service = await this.traffic.service(name, m);
       if (!service) throw new NotFoundException(`service "${name}" does not exist`);
-      const spec = service.spec as {
-        trafficManager?: TrafficManagerSpec;
-        endpoints?: Array<{ name: string; idc: string }>;
-      };
-      const target = spec.endpoints?.find((e) => e.name === endpoint);
+      const spec = service.spec as { trafficManager?: TrafficManagerSpec };
+      // The service's spec holds no endpoints: they are rows of their own (see readViewRows).
+      const target = await m.getRepository(EndpointEntity).findOneBy({ service: name, name: endpoint });
       if (!target) throw new NotFoundException(`service "${name}" has no endpoint "${endpoint}"`);
       const manager = spec.trafficManager?.type ?? 'log';
       if (!DRAINING_TRAFFIC_MANAGERS.has(manager)) {
