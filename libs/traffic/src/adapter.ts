@@ -52,6 +52,11 @@ export interface TrafficAdapter {
    */
   readonly drainsEndpoints: boolean;
   /**
+   * How long after a confirmed change clients may still follow the old weights (a DNS TTL): shown
+   * with each planned shift. Absent: at once.
+   */
+  readonly propagationDelayMs?: number;
+  /**
    * Applies one weight change. Resolves (never rejects) within the adapter's deadline, or soon after
    * `signal` aborts. See the interface's documentation for the guarantees.
    */

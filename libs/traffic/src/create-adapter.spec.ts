@@ -9,6 +9,7 @@ import { startTrafficManager } from '@libs/fleet';
 import { createAdapter, TrafficManagerSpec } from './create-adapter';
 import { HaproxyAdapter } from './haproxy/haproxy-adapter';
 import { LogAdapter } from './log-adapter';
+import { PowerDnsAdapter } from './powerdns/powerdns-adapter';
 import { WebhookAdapter } from './webhook-adapter';
 
 const change = {
@@ -133,6 +134,34 @@ describe('createAdapter', () => {
     expect(() => createAdapter({ type: 'route53' } as unknown as TrafficManagerSpec, deps)).toThrow(
       /unknown traffic manager type "route53"/,
     );
+  });
+
+  it('gives a powerdns adapter with the opened key, the defaults and the TTL in seconds', () => {
+    const spec: TrafficManagerSpec = {
+      type: 'powerdns',
+      url: 'http://127.0.0.1:8081',
+      apiKey: { secretRef: 'VIGIL_REF_TM_SECRET' },
+      zone: 'example.org.',
+      name: 'live.example.org.',
+      ttl: '1m',
+      addresses: { sha: ['192.0.2.1'], bj: ['192.0.2.2'] },
+      timeout: '2s',
+    };
+    const adapter = createAdapter(spec, deps);
+    expect(adapter).toBeInstanceOf(PowerDnsAdapter);
+    expect(adapter.kind).toBe('powerdns');
+    expect(adapter.drainsEndpoints).toBe(false);
+    const options = (adapter as PowerDnsAdapter).options;
+    expect(options).toMatchObject({
+      apiKey: 'from-env',
+      serverId: 'localhost',
+      recordType: 'A',
+      selector: 'pickwrandom',
+      ttlSeconds: 60,
+      timeoutMs: 2000,
+    });
+    expect((adapter as PowerDnsAdapter).propagationDelayMs).toBe(60_000);
+    expect(String(adapter)).not.toContain('from-env');
   });
 });
 

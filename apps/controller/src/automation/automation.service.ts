@@ -275,6 +275,10 @@ export class AutomationService implements OnModuleInit {
     } else {
       reason = `rule ${rule?.name ?? '?'}: ${idc} ${this.idcState(serviceName, idc)}; move ${plan.moved}% to ${plan.receivers.join(', ')} in ${steps}`;
     }
+    // A DNS traffic manager: clients follow each step only once their resolvers' answers expire.
+    const propagationMs = this.adapters.get(serviceName)?.propagationDelayMs;
+    if (propagationMs)
+      reason += `; each step takes full effect up to ${formatDuration(propagationMs)} after it (DNS TTL)`;
     const id = await this.store.create({
       service: serviceName,
       rule: rule?.name ?? null,
@@ -283,7 +287,7 @@ export class AutomationService implements OnModuleInit {
       mode,
       state,
       reason: plan.warning ? `${reason}; ${plan.warning.reason}` : reason,
-      plan,
+      plan: propagationMs ? { ...plan, propagationMs } : plan,
       guardrails: plan.guardrailsChecked,
       weightsBefore: plan.before,
       steps: plan.steps,

@@ -5,21 +5,35 @@ import {
   evaluateRule,
   inScope,
   INACTIVE,
+  parseRuleStateKey,
+  ruleStateKey,
   ruleSubject,
   type AlertFact,
   type CompiledRule,
+  type EndpointFact,
+  type EndpointStatus,
+  type RuleFacts,
   type RuleOverrun,
   type RuleState,
+  type RuleSubject,
 } from '@libs/domain';
 import type { StatusSnapshot } from '@libs/queue';
 
 const NO_ALERTS: readonly AlertFact[] = [];
+const NO_ENDPOINTS: ReadonlyMap<string, readonly EndpointStatus[]> = new Map();
 
-/** A rule firing for one (service, IDC): `fresh` on the evaluation where it started. */
+/**
+ * A rule firing for one (service, IDC), or for one endpoint there (drain-endpoint rules): `fresh` on
+ * the evaluation where it started.
+ */
 export interface RuleFiring {
   rule: Rule;
   service: string;
   idc: string;
+  /** The endpoint's name (its config `name`), for a rule evaluated per endpoint. */
+  endpoint?: string;
+  /** The target's key in the rule book (ruleStateKey): its `for:` state and its cooldown clocks. */
+  key: string;
   firedAt: number;
   fresh: boolean;
 }
@@ -34,14 +48,22 @@ export interface RuleBudget {
   onOverrun: (overrun: RuleOverrun) => void;
 }
 
+interface RunnableRule {
+  rule: Rule;
+  subject: RuleSubject;
+  compiled: CompiledRule;
+  forMs: number;
+}
+
 /**
  * Evaluates the config's rules each second for every (service, IDC) in their scope, with the
- * Prometheus `for:` lifecycle per pair. The conditions were compiled and type-checked at config apply,
- * so here they only run. Rules about endpoints (drain-endpoint) are not run yet. A rule whose
- * evaluations overrun the budget in a tick is stopped there and disabled until the next config.
+ * Prometheus `for:` lifecycle per pair; a rule with a drain-endpoint action is evaluated for every
+ * endpoint of the pair instead, with a lifecycle per endpoint. The conditions were compiled and
+ * type-checked at config apply, so here they only run. A rule whose evaluations overrun the budget
+ * in a tick is stopped there and disabled until the next config.
  */
 export class RulesRunner {
-  private rules: Array<{ rule: Rule; compiled: CompiledRule; forMs: number }> = [];
+  private rules: RunnableRule[] = [];
   private states = new Map<string, RuleState>();
   private config: StoredConfig | null = null;
   /** Rules disabled for overrunning the budget, by name (when, epoch ms): until the next config. */
@@ -56,14 +78,14 @@ export class RulesRunner {
     // action holds the service and the other waits (one action per service at a time).
     const byPriority = [...config.rules].sort((a, b) => b.priority - a.priority);
     this.rules = byPriority.flatMap((rule) => {
-      if (ruleSubject(rule.actions) !== 'idc') return [];
-      const compiled = compileRule(rule.when, 'idc');
-      return compiled.ok ? [{ rule, compiled: compiled.rule, forMs: parseDuration(rule.for) }] : [];
+      const subject = ruleSubject(rule.actions);
+      const compiled = compileRule(rule.when, subject);
+      return compiled.ok ? [{ rule, subject, compiled: compiled.rule, forMs: parseDuration(rule.for) }] : [];
     });
     this.pruneStates();
   }
 
-  /** The `for:` state of every (rule, service, IDC) not inactive, to keep with the leader state. */
+  /** The `for:` state of every target (ruleStateKey) not inactive, to keep with the leader state. */
   exportStates(): Record<string, RuleState> {
     return Object.fromEntries([...this.states].filter(([, state]) => state.phase !== 'inactive'));
   }
@@ -79,21 +101,41 @@ export class RulesRunner {
     this.pruneStates();
   }
 
+  /**
+   * Drops the states no rule of the config owns: those of a rule gone, of a rule whose subject changed
+   * (an IDC key of a rule now run per endpoint, or the reverse), and of an endpoint gone.
+   */
   private pruneStates(): void {
-    if (!this.config) return; // no config yet: nothing to tell the rules gone by
-    const names = new Set(this.config.rules.map((r) => r.name));
-    for (const key of this.states.keys()) if (!names.has(key.split('|')[0])) this.states.delete(key);
+    const config = this.config;
+    if (!config) return; // no config yet: nothing to tell the rules gone by
+    const subjects = new Map(config.rules.map((r) => [r.name, ruleSubject(r.actions)]));
+    const endpoints = new Set(
+      config.services.flatMap((s) => s.endpoints.map((e) => `${s.name}|${e.idc}|${e.name}`)),
+    );
+    for (const key of this.states.keys()) {
+      const target = parseRuleStateKey(key);
+      const subject = target ? subjects.get(target.rule) : undefined;
+      const owned =
+        target !== undefined &&
+        (target.endpoint === undefined
+          ? subject === 'idc'
+          : subject === 'endpoint' && endpoints.has(`${target.service}|${target.idc}|${target.endpoint}`));
+      if (!owned) this.states.delete(key);
+    }
   }
 
   /**
-   * The pairs firing now, highest priority first. `weightOf(service, idc)`: the weight in force (a fact);
-   * `alerts`: the firing alerts (the same array while they do not change, see AlertFacts).
+   * The targets firing now: per (service, IDC), highest priority first. `weightOf(service, idc)`: the
+   * weight in force (a fact); `alerts`: the firing alerts (the same array while they do not change,
+   * see AlertFacts); `endpoints`: the endpoints' health per service name (drain-endpoint rules run
+   * only for the endpoints listed there).
    */
   tick(
     snapshot: StatusSnapshot,
     now: number,
     weightOf: (service: string, idc: string) => number,
     alerts: readonly AlertFact[] = NO_ALERTS,
+    endpoints: ReadonlyMap<string, readonly EndpointStatus[]> = NO_ENDPOINTS,
   ): RuleFiring[] {
     const config = this.config;
     if (!config) return [];
@@ -106,43 +148,81 @@ export class RulesRunner {
       for (const idcStatus of status.idcs) {
         const idc = idcs.get(idcStatus.idc);
         if (!idc) continue;
-        for (const { rule, compiled, forMs } of this.rules) {
+        const facts: RuleFacts = {
+          idc: {
+            name: idc.name,
+            ...(idc.region ? { region: idc.region } : {}),
+            state: idcStatus.state,
+            score: idcStatus.score,
+            healthyRatio: idcStatus.healthyRatio,
+            healthyCapacity: idcStatus.healthyCapacity,
+            capacity: idcStatus.totalCapacity,
+            weight: weightOf(service.name, idc.name),
+            labels: idc.labels,
+          },
+          service: { name: service.name, labels: service.labels },
+          alerts,
+          now,
+        };
+        let endpointFacts: EndpointFact[] | undefined; // built for the first endpoint rule in scope
+        for (const runnable of this.rules) {
+          const { rule } = runnable;
           if (this.disabled.has(rule.name) || !inScope(rule.scope, service, idc)) continue;
-          const key = `${rule.name}|${service.name}|${idc.name}`;
-          const startedAt = this.budget?.clock();
-          const { matched } = evaluateRule(compiled, {
-            idc: {
-              name: idc.name,
-              ...(idc.region ? { region: idc.region } : {}),
-              state: idcStatus.state,
-              score: idcStatus.score,
-              healthyRatio: idcStatus.healthyRatio,
-              healthyCapacity: idcStatus.healthyCapacity,
-              capacity: idcStatus.totalCapacity,
-              weight: weightOf(service.name, idc.name),
-              labels: idc.labels,
-            },
-            service: { name: service.name, labels: service.labels },
-            alerts,
-            now,
-          });
-          if (this.budget && this.overran(this.budget, rule.name, startedAt ?? 0, spent, now)) continue;
-          const step = advanceRuleState(this.states.get(key) ?? INACTIVE, matched, now, forMs);
-          this.states.set(key, step.state);
-          // Every pair still firing is reported, not only new ones: an action refused (kill switch,
-          // override, an open action) must be proposed again while the condition holds.
-          if (step.state.phase !== 'firing') continue;
-          firings.push({
-            rule,
-            service: service.name,
-            idc: idc.name,
-            firedAt: step.state.firedAt,
-            fresh: step.firedAt !== undefined,
-          });
+          const targets =
+            runnable.subject === 'endpoint'
+              ? (endpointFacts ??= endpointsIn(service, idc.name, endpoints.get(service.name)))
+              : [undefined];
+          for (const endpoint of targets) {
+            if (this.disabled.has(rule.name)) break; // overran on an earlier endpoint of this tick
+            const key = ruleStateKey({
+              rule: rule.name,
+              service: service.name,
+              idc: idc.name,
+              ...(endpoint ? { endpoint: endpoint.name } : {}),
+            });
+            const firing = this.evaluate(
+              runnable,
+              key,
+              endpoint ? { ...facts, endpoint } : facts,
+              spent,
+              now,
+            );
+            if (!firing) continue;
+            firings.push({
+              rule,
+              service: service.name,
+              idc: idc.name,
+              ...(endpoint ? { endpoint: endpoint.name } : {}),
+              key,
+              ...firing,
+            });
+          }
         }
       }
     }
     return firings;
+  }
+
+  /**
+   * One evaluation of one target: its `for:` state advanced; when it is firing, since when and
+   * whether it started now. Undefined when not firing, or when the rule just overran its budget.
+   */
+  private evaluate(
+    { rule, compiled, forMs }: RunnableRule,
+    key: string,
+    facts: RuleFacts,
+    spent: Map<string, { ms: number; evaluations: number }>,
+    now: number,
+  ): { firedAt: number; fresh: boolean } | undefined {
+    const startedAt = this.budget?.clock();
+    const { matched } = evaluateRule(compiled, facts);
+    if (this.budget && this.overran(this.budget, rule.name, startedAt ?? 0, spent, now)) return undefined;
+    const step = advanceRuleState(this.states.get(key) ?? INACTIVE, matched, now, forMs);
+    this.states.set(key, step.state);
+    // Every target still firing is reported, not only new ones: an action refused (kill switch,
+    // override, an open action) must be proposed again while the condition holds.
+    if (step.state.phase !== 'firing') return undefined;
+    return { firedAt: step.state.firedAt, fresh: step.firedAt !== undefined };
   }
 
   /** Adds an evaluation's time to its rule's; disables the rule (and says so) once over the budget. */
@@ -171,4 +251,33 @@ export class RulesRunner {
     });
     return true;
   }
+}
+
+/**
+ * The endpoint facts of a service's endpoints in `idc`, sorted by name: those of the config that
+ * have a health status (`${service}.${name}`); one without a status yet is not evaluated.
+ */
+function endpointsIn(
+  service: StoredConfig['services'][number],
+  idc: string,
+  statuses: readonly EndpointStatus[] | undefined,
+): EndpointFact[] {
+  if (!statuses?.length) return [];
+  const byId = new Map(statuses.map((s) => [s.id, s]));
+  return service.endpoints
+    .filter((e) => e.idc === idc)
+    .flatMap((e) => {
+      const status = byId.get(`${service.name}.${e.name}`);
+      if (!status) return [];
+      const fact: EndpointFact = {
+        id: status.id,
+        name: e.name,
+        idc,
+        state: status.state,
+        score: status.score,
+        labels: e.labels,
+      };
+      return [fact];
+    })
+    .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
 }

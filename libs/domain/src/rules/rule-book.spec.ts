@@ -2,9 +2,12 @@ import {
   decodeRuleBook,
   EMPTY_RULE_BOOK,
   encodeRuleBook,
+  parseRuleStateKey,
   readRuleBook,
   RULE_STATE_GRACE_MS,
+  ruleStateKey,
   type RuleBook,
+  type RuleTarget,
 } from './rule-book';
 
 const book: RuleBook = {
@@ -12,6 +15,7 @@ const book: RuleBook = {
     'slow|live|sha': { phase: 'pending', since: 1000 },
     'fast|live|sha': { phase: 'firing', since: 1000, firedAt: 1000 },
     'fast|live|bjs': { phase: 'resolved', since: 500, firedAt: 600, resolvedAt: 900 },
+    'drain|live|sha|10.0.0.1-8080': { phase: 'pending', since: 1200 },
   },
   actedAt: { 'fast|live|sha': 1000 },
   notifiedAt: { 'fast|live|bjs': 600 },
@@ -74,5 +78,22 @@ describe('encodeRuleBook / decodeRuleBook', () => {
       savedAt: 10,
     });
     expect(readRuleBook(null, 10)).toEqual({ book: EMPTY_RULE_BOOK, savedAt: null });
+  });
+});
+
+describe('ruleStateKey / parseRuleStateKey', () => {
+  it.each<[RuleTarget, string]>([
+    [{ rule: 'down', service: 'live', idc: 'sha' }, 'down|live|sha'],
+    [
+      { rule: 'drain', service: 'live', idc: 'sha', endpoint: '10.0.0.1-8080' },
+      'drain|live|sha|10.0.0.1-8080',
+    ],
+  ])('%j <-> %s', (target, key) => {
+    expect(ruleStateKey(target)).toBe(key);
+    expect(parseRuleStateKey(key)).toEqual(target);
+  });
+
+  it.each(['not-a-key', 'a|b', 'a|b|c|d|e', 'a||c', 'a|b|c|'])('is not a key: %s', (key) => {
+    expect(parseRuleStateKey(key)).toBeUndefined();
   });
 });

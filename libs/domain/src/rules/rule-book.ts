@@ -3,7 +3,8 @@ import type { RuleState } from './rule-state';
 /**
  * What the rules engine remembers between evaluations, kept with the leader's state so that a new
  * leader goes on from it: a `for:` started by the last leader ends when it would have, and a rule in
- * its cooldown stays in it. Keys are `<rule>|<service>|<idc>`.
+ * its cooldown stays in it. Keys are `<rule>|<service>|<idc>`, and `<rule>|<service>|<idc>|<endpoint>` for
+ * rules evaluated per endpoint (see ruleStateKey).
  */
 export interface RuleBook {
   /** The `for:` state per key; inactive ones are left out. */
@@ -22,6 +23,32 @@ export interface RuleBook {
    * (epoch ms). Until the next config; for the console only (a new leader starts with none disabled).
    */
   disabled: Record<string, number>;
+}
+
+/** What one book key is about: a (rule, service, IDC), and the endpoint for drain-endpoint rules. */
+export interface RuleTarget {
+  rule: string;
+  service: string;
+  idc: string;
+  endpoint?: string;
+}
+
+/**
+ * The key of a target in the book and in the runner: `<rule>|<service>|<idc>`, with `|<endpoint>` for an
+ * endpoint. Names cannot contain '|' (rule, service and IDC names are DNS labels; endpoint names add
+ * '.'), so the key splits back unambiguously, and the rule's name is always its first part.
+ */
+export function ruleStateKey(target: RuleTarget): string {
+  const key = `${target.rule}|${target.service}|${target.idc}`;
+  return target.endpoint === undefined ? key : `${key}|${target.endpoint}`;
+}
+
+/** The target of a key made by ruleStateKey; undefined for anything else. */
+export function parseRuleStateKey(key: string): RuleTarget | undefined {
+  const parts = key.split('|');
+  if (parts.length < 3 || parts.length > 4 || parts.some((part) => part === '')) return undefined;
+  const [rule, service, idc, endpoint] = parts;
+  return endpoint === undefined ? { rule, service, idc } : { rule, service, idc, endpoint };
 }
 
 /** The book's Redis key under the prefix: written by the controller leader, read by the API. */

@@ -82,8 +82,10 @@ describe('ruleLiveStates', () => {
       'down|api|bjs': { phase: 'pending', since: 99_000 },
       'gone|web|sha': { phase: 'pending', since: 99_000 },
       'not-a-key': { phase: 'pending', since: 99_000 },
+      'drain|web|sha|web-2.sha': { phase: 'firing', since: 95_000, firedAt: 95_000 },
+      'drain|web|sha|web-1.sha': { phase: 'pending', since: 99_000 },
     },
-    actedAt: { 'down|web|bjs': 50_000 },
+    actedAt: { 'down|web|bjs': 50_000, 'drain|web|sha|web-1.sha': 60_000 },
   };
 
   it('groups the book per rule and target, sorted, with the most active state on top', () => {
@@ -100,6 +102,15 @@ describe('ruleLiveStates', () => {
     ).toEqual([
       ['down', 'firing', ['api/bjs:pending', 'web/bjs:cooldown', 'web/sha:firing']],
       ['quiet', 'inactive', []],
+    ]);
+  });
+
+  it('tells the endpoints of a rule evaluated per endpoint apart, sorted by endpoint', () => {
+    const [rule] = ruleLiveStates(book, [{ name: 'drain', cooldownMs: COOLDOWN }], NOW);
+    expect(rule.state).toBe('firing');
+    expect(rule.targets.map((t) => [t.service, t.idc, t.endpoint, t.state, t.cooldownLeftMs])).toEqual([
+      ['web', 'sha', 'web-1.sha', 'pending', 20_000],
+      ['web', 'sha', 'web-2.sha', 'firing', 0],
     ]);
   });
 

@@ -1,4 +1,4 @@
-import type { RuleBook } from './rule-book';
+import { parseRuleStateKey, type RuleBook, type RuleTarget } from './rule-book';
 import type { RuleState } from './rule-state';
 
 /**
@@ -9,7 +9,7 @@ import type { RuleState } from './rule-state';
 export const RULE_LIVE_STATES = ['inactive', 'pending', 'firing', 'cooldown', 'disabled'] as const;
 export type RuleLiveState = (typeof RULE_LIVE_STATES)[number];
 
-/** What the book holds about one `<rule>|<service>|<idc>` key. */
+/** What the book holds about one key (`<rule>|<service>|<idc>`, or with `|<endpoint>`). */
 export interface RuleBookEntry {
   state?: RuleState;
   actedAt?: number;
@@ -70,6 +70,8 @@ export interface RuleLiveInput {
 export interface RuleTargetLive extends RuleTargetState {
   service: string;
   idc: string;
+  /** The endpoint's name, for a rule evaluated per endpoint (drain-endpoint). */
+  endpoint?: string;
 }
 
 export interface RuleLive {
@@ -78,15 +80,15 @@ export interface RuleLive {
   state: RuleLiveState;
   /** When the saving leader disabled it (epoch ms), or null. */
   disabledAt: number | null;
-  /** Every (service, IDC) the book remembers for the rule, sorted by service then IDC. */
+  /** Every (service, IDC) or endpoint the book remembers for the rule, by service, IDC, then endpoint. */
   targets: RuleTargetLive[];
 }
 
 const RANK: Record<RuleLiveState, number> = { inactive: 0, cooldown: 1, pending: 2, firing: 3, disabled: 4 };
 
 /**
- * The live state of every rule in `rules` from the book (keys `<rule>|<service>|<idc>`), at `now`.
- * Keys of rules not in `rules` (removed from the config) and keys not of that form are ignored.
+ * The live state of every rule in `rules` from the book (keys made by ruleStateKey), at `now`. Keys
+ * of rules not in `rules` (removed from the config) and keys not of that form are ignored.
  */
 export function ruleLiveStates(book: RuleBook, rules: readonly RuleLiveInput[], now: number): RuleLive[] {
   const entries = new Map<string, RuleBookEntry>();
@@ -95,22 +97,26 @@ export function ruleLiveStates(book: RuleBook, rules: readonly RuleLiveInput[], 
   for (const [key, t] of Object.entries(book.actedAt)) at(key).actedAt = t;
   for (const [key, t] of Object.entries(book.notifiedAt)) at(key).notifiedAt = t;
   for (const [key, t] of Object.entries(book.firedAt)) at(key).firedAt = t;
-  const byRule = new Map<string, Array<{ service: string; idc: string; entry: RuleBookEntry }>>();
+  const byRule = new Map<string, Array<Omit<RuleTarget, 'rule'> & { entry: RuleBookEntry }>>();
   for (const [key, entry] of entries) {
-    const parts = key.split('|');
-    if (parts.length !== 3) continue;
-    const [rule, service, idc] = parts;
-    byRule.set(rule, [...(byRule.get(rule) ?? []), { service, idc, entry }]);
+    const target = parseRuleStateKey(key);
+    if (!target) continue;
+    const { rule, ...where } = target;
+    byRule.set(rule, [...(byRule.get(rule) ?? []), { ...where, entry }]);
   }
   return rules.map((rule) => {
     const disabledAt = book.disabled[rule.name] ?? null;
     const targets = (byRule.get(rule.name) ?? [])
-      .map(({ service, idc, entry }) => ({
-        service,
-        idc,
+      .map(({ entry, ...where }) => ({
+        ...where,
         ...ruleTargetState(entry, { cooldownMs: rule.cooldownMs, disabled: disabledAt !== null }, now),
       }))
-      .sort((a, b) => a.service.localeCompare(b.service) || a.idc.localeCompare(b.idc));
+      .sort(
+        (a, b) =>
+          a.service.localeCompare(b.service) ||
+          a.idc.localeCompare(b.idc) ||
+          (a.endpoint ?? '').localeCompare(b.endpoint ?? ''),
+      );
     const state = targets.reduce<RuleLiveState>(
       (top, t) => (RANK[t.state] > RANK[top] ? t.state : top),
       disabledAt !== null ? 'disabled' : 'inactive',

@@ -11,3 +11,10 @@ export { failbackHold, type FailbackHold } from './failback-hold';
 export { supersedes, type OpenAction } from './supersede';
 export { nextStep } from './next-step';
 export { planSetWeights } from './plan-set-weights';
+export {
+  planDrain,
+  planUndrain,
+  endpointsToUndrain,
+  type DrainPlan,
+  type EndpointSituation,
+} from './plan-drain';
