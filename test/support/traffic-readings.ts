@@ -33,12 +33,13 @@ export function near(a: Shares, b: Shares, points: number): boolean {
 }
 
 /**
- * Records each distinct state a reading goes through, in order, while `watch` runs: the reading is
- * taken back to back (each waits for the last) until `stop()`. Readings that fail are skipped.
+ * Records each distinct state a reading goes through, in order: the reading is taken back to back
+ * (each waits for the last) until `stop()`. Readings that fail, or whose key is undefined (a reading
+ * that cannot be told apart), are skipped.
  */
 export function watchStates<T>(
   read: () => Promise<T>,
-  key: (value: T) => string,
+  key: (value: T) => string | undefined,
 ): { states: T[]; stop: () => Promise<T[]> } {
   const states: T[] = [];
   let running = true;
@@ -46,8 +47,9 @@ export function watchStates<T>(
     let last: string | undefined;
     while (running) {
       const value = await read().catch(() => undefined);
-      if (value !== undefined && key(value) !== last) {
-        last = key(value);
+      const k = value === undefined ? undefined : key(value);
+      if (value !== undefined && k !== undefined && k !== last) {
+        last = k;
         states.push(value);
       }
       await new Promise((r) => setTimeout(r, 20));
