@@ -11,7 +11,15 @@ import { startHaproxy, type RunningHaproxy } from './support/haproxy';
 import { call } from './support/http';
 import { poll } from './support/poll';
 import { RuntimeApiRecorder, type RecordedBatch } from './support/runtime-api-recorder';
-import { idcOfServer, near, serversOf, sharesOf, watchStates, type Shares } from './support/traffic-readings';
+import {
+  idcOfServer,
+  near,
+  serversOf,
+  settle,
+  sharesOf,
+  watchStates,
+  type Shares,
+} from './support/traffic-readings';
 import { startVigil, type VigilUnderTest } from './support/vigil-app';
 import { everyIdcHealthy } from './support/waits';
 
@@ -181,8 +189,8 @@ describe('a controller leader killed mid-step against a real HAProxy (two contro
       40_000,
       `the shift to complete after the failover (follower output: ${follower.output().slice(-1000)})`,
     );
-    const states = await seen.stop();
     const plan = done.plan.steps;
+    const states = await settle(seen, (s) => near(s, plan.at(-1)!, TOLERANCE));
     expect(done).toMatchObject({ kind: 'shift-away', idc: 'sha', stepsDone: 4, stepsTotal: 4 });
     expect(plan).toHaveLength(4);
     expect(plan.at(-1)).toEqual({ sha: 0, bjs: 50, szx: 50 });

@@ -4,7 +4,7 @@ import { startHaproxy, type RunningHaproxy } from './support/haproxy';
 import { resolveMany, startPowerDns, type PowerDnsUnderTest } from './support/powerdns';
 import { call } from './support/http';
 import { poll, sample } from './support/poll';
-import { near, serversOf, sharesOf, watchStates, type Shares } from './support/traffic-readings';
+import { near, serversOf, settle, sharesOf, watchStates, type Shares } from './support/traffic-readings';
 import { startVigil, type VigilUnderTest } from './support/vigil-app';
 import { everyIdcHealthy, type ActionRow } from './support/waits';
 
@@ -216,15 +216,6 @@ describe('traffic managers: a real HAProxy and a real PowerDNS steered by Vigil 
     expect(near(states.at(-1)!, plan.at(-1)!, TOLERANCE)).toBe(true);
     // At least two states strictly between the first and the last: the shift was visibly stepwise.
     expect(states.length - 2).toBeGreaterThanOrEqual(2);
-  };
-  /** Once the last state a watch saw is the end state (the action's last step landed), stops it. */
-  const settle = async <T>(watch: ReturnType<typeof watchStates<T>>, end: (state: T) => boolean) => {
-    await poll(
-      async () => (watch.states.length && end(watch.states.at(-1)!) ? true : undefined),
-      10_000,
-      `the end state in ${JSON.stringify(watch.states.at(-1))}`,
-    );
-    return watch.stop();
   };
   /** sha's DNS share went from `from` to `to`, through at least two levels between. */
   const expectDnsStepwise = (seen: Array<{ level?: number }>, from: number, to: number) => {

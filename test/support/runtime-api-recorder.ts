@@ -60,6 +60,7 @@ export class RuntimeApiRecorder {
   private relay(client: Socket): void {
     const request: Buffer[] = [];
     client.on('error', () => undefined);
+    client.on('close', () => this.held.delete(client));
     client.on('data', (d: Buffer) => request.push(d));
     client.on('end', () => {
       const line = Buffer.concat(request).toString('utf8');

@@ -1,5 +1,6 @@
 import { parseServersState, type ServerState } from '../../libs/traffic/src/haproxy/runtime-api';
 import type { RunningHaproxy } from './haproxy';
+import { poll } from './poll';
 
 export type Shares = Record<string, number>;
 
@@ -63,4 +64,17 @@ export function watchStates<T>(
       return states;
     },
   };
+}
+
+/** Once the last state a watch saw is the end state (e.g. an action's last step), stops it. */
+export async function settle<T>(
+  watch: ReturnType<typeof watchStates<T>>,
+  end: (state: T) => boolean,
+): Promise<T[]> {
+  await poll(
+    async () => (watch.states.length > 0 && end(watch.states.at(-1)!) ? true : undefined),
+    10_000,
+    `the end state (last seen: ${JSON.stringify(watch.states.at(-1))})`,
+  );
+  return watch.stop();
 }
