@@ -159,6 +159,11 @@ describe('traffic API: actions, manual weights, freezes, kill switch', () => {
           bjs: { outages: 1, holdMs: 300_000, explanation: 'recoveryHold: no earlier outage within 1h' },
           sha: { outages: 1, holdMs: 300_000, explanation: 'recoveryHold: no earlier outage within 1h' },
         },
+        // The log traffic manager: nothing to read back, so no actual weights and no drift.
+        drained: [],
+        trafficManager: { type: 'log', readsBack: false, drainsEndpoints: true },
+        actual: null,
+        drift: null,
       });
       const missing = await api('GET', '/services/nope/traffic', viewer);
       expect(missing.status).toBe(404);

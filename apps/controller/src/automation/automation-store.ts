@@ -210,11 +210,19 @@ export class AutomationStore {
    * `baseline`) and drained endpoints, with a version that changes with every recorded step.
    */
   async belief(service: string, baseline: Weights): Promise<TrafficBelief> {
-    const row = await this.db.getRepository(ServiceTrafficEntity).findOneBy({ service });
+    const [row, [{ busy }]] = await Promise.all([
+      this.db.getRepository(ServiceTrafficEntity).findOneBy({ service }),
+      this.db.query(
+        `SELECT EXISTS (SELECT 1 FROM action_steps s JOIN actions a ON a.id = s.action_id
+           WHERE a.service = $1 AND a.state = 'executing' AND s.state = 'applying') AS busy`,
+        [service],
+      ) as Promise<Array<{ busy: boolean }>>,
+    ]);
     return {
       weights: row?.applied ?? baseline,
       drained: row?.drained ?? [],
       version: `${row?.appliedAt?.getTime() ?? 0}:${row?.fencingToken ?? 0}`,
+      stepInFlight: busy,
       drift: row?.drift ?? null,
     };
   }

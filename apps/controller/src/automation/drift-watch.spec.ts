@@ -29,7 +29,15 @@ function setup(adapters: Record<string, TrafficAdapter>, beliefs: TrafficBelief[
   const watch = new DriftWatch({
     adapters: () => new Map(Object.entries(adapters)),
     belief: () =>
-      Promise.resolve(beliefs.shift() ?? { weights: { a: 50, b: 50 }, drained: [], version: 'v1', drift }),
+      Promise.resolve(
+        beliefs.shift() ?? {
+          weights: { a: 50, b: 50 },
+          drained: [],
+          version: 'v1',
+          stepInFlight: false,
+          drift,
+        },
+      ),
     record: (service, actual, next) => {
       recorded.push({ service, drift: next, actual });
       drift = next;
@@ -87,11 +95,35 @@ describe('DriftWatch', () => {
   });
 
   it('does not compare a read taken while a step landed', async () => {
-    const before = { weights: { a: 50, b: 50 }, drained: [], version: 'v1', drift: null };
-    const after = { weights: { a: 0, b: 100 }, drained: [], version: 'v2', drift: null };
+    const before = {
+      weights: { a: 50, b: 50 },
+      drained: [],
+      version: 'v1',
+      stepInFlight: false,
+      drift: null,
+    };
+    const after = { weights: { a: 0, b: 100 }, drained: [], version: 'v2', stepInFlight: false, drift: null };
     const { watch, recorded } = setup({ live: readable(inForce({ a: 0, b: 100 })) }, [before, after]);
     await watch.tick();
     expect(recorded).toEqual([]);
+  });
+
+  it('does not compare a read taken while a step was being sent (it may be in force, not yet recorded)', async () => {
+    const before = {
+      weights: { a: 50, b: 50 },
+      drained: [],
+      version: 'v1',
+      stepInFlight: false,
+      drift: null,
+    };
+    const sending = { ...before, stepInFlight: true };
+    const { watch, recorded, changes } = setup({ live: readable(inForce({ a: 40, b: 60 })) }, [
+      before,
+      sending,
+    ]);
+    await watch.tick();
+    expect(recorded).toEqual([]);
+    expect(changes).toEqual([]);
   });
 
   it('reads nothing while it does not lead, and skips adapters that cannot read', async () => {

@@ -9,6 +9,11 @@ export interface TrafficBelief {
   drained: readonly string[];
   /** Changes whenever a step is recorded: a read taken across a step is not compared. */
   version: string;
+  /**
+   * A step of the service is being sent (`applying`): the traffic manager may already hold it while
+   * `weights` do not yet, so a read taken now is not compared either.
+   */
+  stepInFlight: boolean;
   /** The drift last recorded, or null. */
   drift: string | null;
 }
@@ -71,7 +76,8 @@ export class DriftWatch {
     const before = await this.deps.belief(service);
     const read = await adapter.read!();
     const after = await this.deps.belief(service);
-    if (after.version !== before.version) return; // a step landed meanwhile: look again next time
+    // A step landed or was being sent meanwhile: look again next time.
+    if (after.version !== before.version || before.stepInFlight || after.stepInFlight) return;
     const readAt = new Date().toISOString();
     let actual: ActualTraffic;
     let drift: string | null;
