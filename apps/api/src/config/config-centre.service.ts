@@ -73,15 +73,18 @@ export class ConfigCentreService {
     const validated = validateConfig(raw, secretRefPolicy(this.env));
     if (!validated.ok)
       throw invalid(`invalid config: ${validated.details.length} problem(s)`, validated.details);
+    await this.askTrafficManagers(validated.config);
     const result = await this.db.transaction(async (m) => {
       const head = await this.lockHead(m, options.ifMatch);
       const sealed = sealSecrets(validated.config, head ? documentOf(head) : null, this.env.VIGIL_SECRET_KEY);
       if (!sealed.ok) throw invalid(`invalid config: ${sealed.details.length} problem(s)`, sealed.details);
-      const plan = this.plan(head, sealed.config);
-      const refused = await checkTrafficManagers(sealed.config, plan, this.env);
-      if (refused.length)
-        throw invalid(`traffic manager check failed: ${refused.length} problem(s)`, refused);
-      if (options.dryRun) return { version: head?.version ?? 0, changed: false, dryRun: true, plan };
+      if (options.dryRun)
+        return {
+          version: head?.version ?? 0,
+          changed: false,
+          dryRun: true,
+          plan: this.plan(head, sealed.config),
+        };
       return this.commit(
         m,
         head,
@@ -92,6 +95,19 @@ export class ConfigCentreService {
     });
     if (result.changed) await this.announce(result.version);
     return result;
+  }
+
+  /**
+   * Asks the traffic managers the apply touches whether they would take it (see checkTrafficManagers),
+   * before the apply's transaction: a slow target must not hold the config lock. The plan is against
+   * the head as read now; the transaction seals and plans again under the lock.
+   */
+  private async askTrafficManagers(config: Config): Promise<void> {
+    const head = await this.head();
+    const sealed = sealSecrets(config, head ? documentOf(head) : null, this.env.VIGIL_SECRET_KEY);
+    if (!sealed.ok) return; // the transaction refuses it, with the same details
+    const refused = await checkTrafficManagers(sealed.config, this.plan(head, sealed.config), this.env);
+    if (refused.length) throw invalid(`traffic manager check failed: ${refused.length} problem(s)`, refused);
   }
 
   /** Makes version `n` current again as a new version (history is never rewritten). */
