@@ -9,6 +9,7 @@ import {
   WeightChange,
 } from './adapter';
 import { signatureHeaders } from './signature';
+import { positive, readCapped, sleep } from './http-helpers';
 
 export interface WebhookAdapterOptions {
   /**
@@ -191,7 +192,7 @@ export class WebhookAdapter implements TrafficAdapter {
         bodyTimeout: limitMs,
         ...(this.options.dispatcher ? { dispatcher: this.options.dispatcher } : {}),
       });
-      const text = await readCapped(response.body);
+      const text = await readCapped(response.body, MAX_BODY_BYTES);
       const retryAfterMs = parseRetryAfter(response.headers['retry-after'], this.now());
       return { kind: 'response', status: response.statusCode, body: text, retryAfterMs };
     } catch (error) {
@@ -257,22 +258,6 @@ function describe(attempt: Attempt): string {
   }
 }
 
-/** Reads at most MAX_BODY_BYTES of a response body as text, then drops the rest. */
-async function readCapped(body: Dispatcher.ResponseData['body']): Promise<string> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of body) {
-    const buffer = Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk as Uint8Array);
-    chunks.push(buffer);
-    size += buffer.length;
-    if (size >= MAX_BODY_BYTES) {
-      body.destroy();
-      break;
-    }
-  }
-  return Buffer.concat(chunks).subarray(0, MAX_BODY_BYTES).toString('utf8');
-}
-
 /** `Retry-After` in ms: delta-seconds or an HTTP date; undefined when absent or malformed. */
 export function parseRetryAfter(value: string | string[] | undefined, nowMs: number): number | undefined {
   const text = (Array.isArray(value) ? value[0] : value)?.trim();
@@ -280,22 +265,6 @@ export function parseRetryAfter(value: string | string[] | undefined, nowMs: num
   if (/^\d+$/.test(text)) return Number(text) * 1000;
   const at = Date.parse(text);
   return Number.isNaN(at) ? undefined : Math.max(0, at - nowMs);
-}
-
-/** Waits `ms`; false when `signal` aborted first. */
-function sleep(ms: number, signal?: AbortSignal): Promise<boolean> {
-  return new Promise((resolve) => {
-    if (signal?.aborted) return resolve(false);
-    const onAbort = () => {
-      clearTimeout(timer);
-      resolve(false);
-    };
-    const timer = setTimeout(() => {
-      signal?.removeEventListener('abort', onAbort);
-      resolve(true);
-    }, ms);
-    signal?.addEventListener('abort', onAbort, { once: true });
-  });
 }
 
 function isTimeoutError(error: unknown): boolean {
@@ -313,11 +282,4 @@ function errorMessage(error: unknown): string {
   const code = (error as { code?: unknown }).code ?? (cause as { code?: unknown } | undefined)?.code;
   const base = typeof code === 'string' ? `${code} ${error.message}` : error.message;
   return cause instanceof Error && cause.message !== error.message ? `${base} (${cause.message})` : base;
-}
-
-function positive(value: number | undefined, fallback: number, name: string): number {
-  if (value === undefined) return fallback;
-  if (!Number.isFinite(value) || value <= 0)
-    throw new Error(`${name} must be a positive number, got ${value}`);
-  return value;
 }

@@ -46,7 +46,7 @@ describe('PowerDnsAdapter', () => {
     [{ addresses: { sha: [] } }, 'addresses.sha is empty'],
     [{ timeoutMs: -1 }, 'timeoutMs must be a positive number, got -1'],
   ])('refuses options %j', (bad, message) => {
-    expect(() => new PowerDnsAdapter({ ...options, ...bad })).toThrow(`powerdns adapter: ${message}`);
+    expect(() => new PowerDnsAdapter({ ...options, ...bad })).toThrow(message);
   });
 
   it('refuses an invalid change before sending', async () => {

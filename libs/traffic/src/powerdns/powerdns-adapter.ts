@@ -19,6 +19,7 @@ import {
   percentByIdc,
 } from './lua-weights';
 import { PowerDnsApi, type ApiAttempt } from './powerdns-api';
+import { positive, sleep } from '../http-helpers';
 
 export interface PowerDnsAdapterOptions {
   /** The API's base URL, e.g. http://127.0.0.1:8081 (the adapter appends /api/v1/servers/...). */
@@ -371,28 +372,4 @@ function invalidOptions(options: PowerDnsAdapterOptions): string | undefined {
     }
   }
   return undefined;
-}
-
-/** Waits `ms`; false when `signal` aborted first. */
-function sleep(ms: number, signal?: AbortSignal): Promise<boolean> {
-  return new Promise((resolve) => {
-    if (signal?.aborted) return resolve(false);
-    const onAbort = () => {
-      clearTimeout(timer);
-      resolve(false);
-    };
-    const timer = setTimeout(() => {
-      signal?.removeEventListener('abort', onAbort);
-      resolve(true);
-    }, ms);
-    signal?.addEventListener('abort', onAbort, { once: true });
-  });
-}
-
-function positive(value: number | undefined, fallback: number, name: string): number {
-  if (value === undefined) return fallback;
-  if (!Number.isFinite(value) || value <= 0) {
-    throw new Error(`powerdns adapter: ${name} must be a positive number, got ${value}`);
-  }
-  return value;
 }

@@ -1,4 +1,5 @@
 import { request, type Dispatcher } from 'undici';
+import { readCapped } from '../http-helpers';
 
 /** What one request to the PowerDNS API came to. */
 export type ApiAttempt =
@@ -67,7 +68,7 @@ export class PowerDnsApi {
         bodyTimeout: limitMs,
         ...(this.options.dispatcher ? { dispatcher: this.options.dispatcher } : {}),
       });
-      const text = await readCapped(response.body);
+      const text = await readCapped(response.body, MAX_BODY_BYTES);
       return { kind: 'response', status: response.statusCode, body: text };
     } catch (error) {
       if (signal?.aborted) return { kind: 'aborted' };
@@ -122,22 +123,6 @@ function errorText(body: string): string {
     // not JSON: PowerDNS answers 401 and 404 in plain text
   }
   return body.replace(/\s+/g, ' ').trim().slice(0, DETAIL_CHARS);
-}
-
-/** Reads at most MAX_BODY_BYTES of a response body as text, then drops the rest. */
-async function readCapped(body: Dispatcher.ResponseData['body']): Promise<string> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of body) {
-    const buffer = Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk as Uint8Array);
-    chunks.push(buffer);
-    size += buffer.length;
-    if (size >= MAX_BODY_BYTES) {
-      body.destroy();
-      break;
-    }
-  }
-  return Buffer.concat(chunks).subarray(0, MAX_BODY_BYTES).toString('utf8');
 }
 
 function errorCode(error: unknown): string | undefined {
