@@ -3,7 +3,7 @@ import { startFleet, startTrafficManager, type FakeTrafficManager, type Fleet } 
 import {
   LEADING,
   leaders,
-  startController,
+  startControllerPair,
   stopController,
   type ControllerProcess,
 } from './support/controller-process';
@@ -59,15 +59,7 @@ describe('a controller leader killed mid-action (two controller processes, fake 
     const applied = await api('PUT', '/config', config());
     expect(applied.status).toBe(200);
     const env = { VIGIL_REF_TEST_GSLB_KILL_SECRET: SECRET };
-    controllers.push(
-      startController(vigil, 'controller-a', env),
-      startController(vigil, 'controller-b', env),
-    );
-    await poll(
-      async () => (leaders(controllers).length ? true : undefined),
-      60_000,
-      `a controller to lead (output: ${controllers.map((c) => c.output().slice(-500)).join(' | ')})`,
-    );
+    controllers.push(...(await startControllerPair(vigil, env)));
     await everyIdcHealthy(vigil, { service: 'live' });
   }, 100_000);
   afterAll(async () => {

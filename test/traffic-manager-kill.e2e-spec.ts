@@ -3,7 +3,7 @@ import { fleetConfig, startFleet, type Fleet } from '@libs/fleet';
 import {
   LEADING,
   leaders,
-  startController,
+  startControllerPair,
   stopController,
   type ControllerProcess,
 } from './support/controller-process';
@@ -131,15 +131,7 @@ describe('a controller leader killed mid-step against a real HAProxy (two contro
     const applied = await api('PUT', '/config', config());
     expect(`${applied.status} ${applied.text}`).toMatch(/^200 /);
     const env = { VIGIL_READBACK_INTERVAL_MS: '1000' };
-    controllers.push(
-      startController(vigil, 'controller-a', env),
-      startController(vigil, 'controller-b', env),
-    );
-    await poll(
-      async () => (leaders(controllers).length ? true : undefined),
-      60_000,
-      `a controller to lead (output: ${controllers.map((c) => c.output().slice(-500)).join(' | ')})`,
-    );
+    controllers.push(...(await startControllerPair(vigil, env)));
     await everyIdcHealthy(vigil, { service: 'live' });
   }, 100_000);
   afterAll(async () => {

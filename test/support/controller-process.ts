@@ -1,6 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import type { VigilUnderTest } from './vigil-app';
+import { poll } from './poll';
 
 /** A controller in its own process, with everything it printed so far. */
 export type ControllerProcess = ChildProcess & { output: () => string; name: string };
@@ -56,4 +57,21 @@ export async function stopController(child: ControllerProcess): Promise<void> {
   const timer = setTimeout(() => child.kill('SIGKILL'), 5000);
   await exited;
   clearTimeout(timer);
+}
+
+/**
+ * Two controller processes (controller-a, controller-b) for `vigil`, started with `env`, once one of
+ * them leads. Stop them with stopController.
+ */
+export async function startControllerPair(
+  vigil: VigilUnderTest,
+  env: Record<string, string>,
+): Promise<ControllerProcess[]> {
+  const pair = [startController(vigil, 'controller-a', env), startController(vigil, 'controller-b', env)];
+  await poll(
+    async () => (leaders(pair).length ? true : undefined),
+    60_000,
+    `a controller to lead (output: ${pair.map((c) => c.output().slice(-500)).join(' | ')})`,
+  );
+  return pair;
 }
