@@ -1,6 +1,7 @@
 import { readBackMismatch, type TrafficAdapter } from '@libs/traffic';
 import type { ActualTraffic } from '@libs/persistence';
 import type { Weights } from '@libs/domain';
+import { actualOf } from './read-back';
 
 /** What Vigil believes the traffic manager of a service has in force, and the drift last seen. */
 export interface TrafficBelief {
@@ -78,20 +79,14 @@ export class DriftWatch {
     const after = await this.deps.belief(service);
     // A step landed or was being sent meanwhile: look again next time.
     if (after.version !== before.version || before.stepInFlight || after.stepInFlight) return;
-    const readAt = new Date().toISOString();
-    let actual: ActualTraffic;
-    let drift: string | null;
-    if (read.ok) {
-      actual = { ok: true, weights: read.weights, drained: read.drained, detail: read.detail, readAt };
-      const expected = {
-        weights: after.weights,
-        ...(adapter.drainsEndpoints ? { drained: after.drained } : {}),
-      };
-      drift = readBackMismatch(expected, read) ?? null;
-    } else {
-      actual = { ok: false, detail: read.detail, readAt };
-      drift = `cannot read the traffic manager back: ${read.detail}`;
-    }
+    const actual = actualOf(read);
+    const expected = {
+      weights: after.weights,
+      ...(adapter.drainsEndpoints ? { drained: after.drained } : {}),
+    };
+    const drift = read.ok
+      ? (readBackMismatch(expected, read) ?? null)
+      : `cannot read the traffic manager back: ${read.detail}`;
     this.deps.observed(service, !read.ok ? 'unreadable' : drift ? 'drift' : 'in-sync');
     if (!(await this.deps.record(service, actual, drift, token))) return;
     if ((drift === null) !== (after.drift === null))

@@ -1,7 +1,8 @@
 import { nextStep, type PlannedShift, type ShiftContext } from '@libs/domain';
-import type { ActionEntity, ActualTraffic } from '@libs/persistence';
-import { readBackMismatch, type ExpectedTraffic, type TrafficAdapter } from '@libs/traffic';
+import type { ActionEntity } from '@libs/persistence';
+import type { TrafficAdapter } from '@libs/traffic';
 import type { AutomationStore } from './automation-store';
+import { verify } from './read-back';
 
 /**
  * The endpoints in drain after a drain-endpoint or undrain-endpoint action (sorted), from those in
@@ -183,37 +184,4 @@ export class Executor {
       fenced(`failed (${result.detail}) but not recorded`);
     }
   }
-}
-
-/** A step's read-back: what the traffic manager has in force, and why it is not what was applied. */
-export interface Verification {
-  /** Undefined when the adapter cannot read. */
-  actual?: ActualTraffic;
-  /** Set when the read-back differs from the step, or the target could not be read. */
-  mismatch?: string;
-}
-
-/**
- * Reads the traffic manager back after a confirmed step (adapters that can read): a target that says
- * yes and holds something else, or cannot be read, must not let the action go on as if it had.
- */
-export async function verify(adapter: TrafficAdapter, expected: ExpectedTraffic): Promise<Verification> {
-  if (!adapter.read) return {};
-  const read = await adapter.read();
-  const readAt = new Date().toISOString();
-  if (!read.ok) {
-    return {
-      actual: { ok: false, detail: read.detail, readAt },
-      mismatch: `its read-back failed: ${read.detail}`,
-    };
-  }
-  const actual: ActualTraffic = {
-    ok: true,
-    weights: read.weights,
-    drained: read.drained,
-    detail: read.detail,
-    readAt,
-  };
-  const mismatch = readBackMismatch(expected, read);
-  return { actual, ...(mismatch === undefined ? {} : { mismatch: `its read-back differs: ${mismatch}` }) };
 }
