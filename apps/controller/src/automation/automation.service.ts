@@ -58,8 +58,8 @@ const MODE_STATE = { enforce: 'executing', approval: 'awaiting-approval', 'dry-r
  * proposed once a drained IDC has been HEALTHY for its hold (recoveryHold, backed off after repeated
  * outages: failbackHold); the way out is never damped: a shift away from an IDC supersedes an open
  * failback of it and skips the cooldowns that failback started. Rule actions done
- * here: shift-away, set-weights and notify (once per firing, through the notifier); drain-endpoint
- * waits for endpoint-level weights in the traffic adapters (logged as not supported yet).
+ * here: shift-away, set-weights, notify (once per firing, through the notifier) and drain-endpoint
+ * (per endpoint; an endpoint a rule drained is put back once HEALTHY for the recovery hold).
  */
 @Injectable()
 export class AutomationService implements OnModuleInit {
@@ -371,7 +371,9 @@ export class AutomationService implements OnModuleInit {
    * had). What an operator drained stays drained until an operator undrains it.
    */
   private async undrains(firings: readonly RuleFiring[], now: number): Promise<void> {
-    const firing = new Set(firings.flatMap((f) => (f.endpoint ? [`${f.service}|${f.endpoint}`] : [])));
+    const firing = new Map<string, Set<string>>();
+    for (const f of firings)
+      if (f.endpoint) firing.set(f.service, (firing.get(f.service) ?? new Set()).add(f.endpoint));
     for (const [serviceName, drained] of await this.store.allDrained()) {
       const service = this.config?.services.find((s) => s.name === serviceName);
       if (!service) continue;
@@ -379,11 +381,7 @@ export class AutomationService implements OnModuleInit {
       const back = endpointsToUndrain(
         [...drains.keys()],
         this.endpointSituations(serviceName),
-        new Set(
-          [...firing].flatMap((key) =>
-            key.startsWith(`${serviceName}|`) ? [key.slice(serviceName.length + 1)] : [],
-          ),
-        ),
+        firing.get(serviceName) ?? new Set(),
         now,
         parseDuration(service.policy.recoveryHold),
       );
