@@ -171,6 +171,20 @@ const ROWS: Row[] = [
     path: '/api/v1/services/no-such-service/weights',
     allowed: 404,
   },
+  {
+    route: 'POST /api/v1/services/:name/endpoints/:endpoint/drain',
+    min: 'operator',
+    path: '/api/v1/services/no-such-service/endpoints/e1/drain',
+    json: { reason: 'x' },
+    allowed: 404,
+  },
+  {
+    route: 'POST /api/v1/services/:name/endpoints/:endpoint/undrain',
+    min: 'operator',
+    path: '/api/v1/services/no-such-service/endpoints/e1/undrain',
+    json: { reason: 'x' },
+    allowed: 404,
+  },
   { route: 'POST /api/v1/freezes', min: 'operator', path: '/api/v1/freezes', json: {}, allowed: 400 },
   { route: 'GET /api/v1/freezes', min: 'viewer', path: '/api/v1/freezes', allowed: 200 },
   {
