@@ -39,3 +39,31 @@ export function positive(value: number | undefined, fallback: number, name: stri
     throw new Error(`${name} must be a positive number, got ${value}`);
   return value;
 }
+
+/** One request's abort signal: it fires after `limitMs` or when `outer` aborts. */
+export interface RequestDeadline {
+  signal: AbortSignal;
+  /** True when it fired for the time limit (not for `outer`). */
+  timedOut(): boolean;
+  /** Clears the timer and the listener on `outer`; call it once the request settled. */
+  done(): void;
+}
+
+export function requestDeadline(limitMs: number, outer?: AbortSignal): RequestDeadline {
+  const controller = new AbortController();
+  let timedOut = false;
+  const timer = setTimeout(() => {
+    timedOut = true;
+    controller.abort();
+  }, limitMs);
+  const onAbort = () => controller.abort();
+  outer?.addEventListener('abort', onAbort, { once: true });
+  return {
+    signal: controller.signal,
+    timedOut: () => timedOut,
+    done: () => {
+      clearTimeout(timer);
+      outer?.removeEventListener('abort', onAbort);
+    },
+  };
+}

@@ -9,7 +9,7 @@ import {
   WeightChange,
 } from './adapter';
 import { signatureHeaders } from './signature';
-import { positive, readCapped, sleep } from './http-helpers';
+import { positive, readCapped, requestDeadline, sleep } from './http-helpers';
 
 export interface WebhookAdapterOptions {
   /**
@@ -167,14 +167,7 @@ export class WebhookAdapter implements TrafficAdapter {
     limitMs: number,
     signal?: AbortSignal,
   ): Promise<Attempt> {
-    const controller = new AbortController();
-    let timedOut = false;
-    const timer = setTimeout(() => {
-      timedOut = true;
-      controller.abort();
-    }, limitMs);
-    const onAbort = () => controller.abort();
-    signal?.addEventListener('abort', onAbort, { once: true });
+    const deadline = requestDeadline(limitMs, signal);
     try {
       const headers: Record<string, string> = {
         'content-type': 'application/json',
@@ -187,7 +180,7 @@ export class WebhookAdapter implements TrafficAdapter {
         method: 'POST',
         headers,
         body,
-        signal: controller.signal,
+        signal: deadline.signal,
         headersTimeout: limitMs,
         bodyTimeout: limitMs,
         ...(this.options.dispatcher ? { dispatcher: this.options.dispatcher } : {}),
@@ -197,11 +190,10 @@ export class WebhookAdapter implements TrafficAdapter {
       return { kind: 'response', status: response.statusCode, body: text, retryAfterMs };
     } catch (error) {
       if (signal?.aborted) return { kind: 'aborted' };
-      if (timedOut || isTimeoutError(error)) return { kind: 'timeout' };
+      if (deadline.timedOut() || isTimeoutError(error)) return { kind: 'timeout' };
       return { kind: 'network', message: errorMessage(error) };
     } finally {
-      clearTimeout(timer);
-      signal?.removeEventListener('abort', onAbort);
+      deadline.done();
     }
   }
 

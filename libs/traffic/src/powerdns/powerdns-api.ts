@@ -1,5 +1,5 @@
 import { request, type Dispatcher } from 'undici';
-import { readCapped } from '../http-helpers';
+import { readCapped, requestDeadline } from '../http-helpers';
 
 /** What one request to the PowerDNS API came to. */
 export type ApiAttempt =
@@ -45,14 +45,7 @@ export class PowerDnsApi {
     limitMs: number,
     signal?: AbortSignal,
   ): Promise<ApiAttempt> {
-    const controller = new AbortController();
-    let timedOut = false;
-    const timer = setTimeout(() => {
-      timedOut = true;
-      controller.abort();
-    }, limitMs);
-    const onAbort = () => controller.abort();
-    signal?.addEventListener('abort', onAbort, { once: true });
+    const deadline = requestDeadline(limitMs, signal);
     try {
       const response = await request(`${this.base}/api/v1${path}`, {
         method,
@@ -63,7 +56,7 @@ export class PowerDnsApi {
           ...(body === undefined ? {} : { 'content-type': 'application/json' }),
         },
         ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-        signal: controller.signal,
+        signal: deadline.signal,
         headersTimeout: limitMs,
         bodyTimeout: limitMs,
         ...(this.options.dispatcher ? { dispatcher: this.options.dispatcher } : {}),
@@ -74,13 +67,12 @@ export class PowerDnsApi {
       if (signal?.aborted) return { kind: 'aborted' };
       const code = errorCode(error);
       if (code === 'UND_ERR_CONNECT_TIMEOUT') return { kind: 'timeout', sent: false };
-      if (timedOut || code === 'UND_ERR_HEADERS_TIMEOUT' || code === 'UND_ERR_BODY_TIMEOUT') {
+      if (deadline.timedOut() || code === 'UND_ERR_HEADERS_TIMEOUT' || code === 'UND_ERR_BODY_TIMEOUT') {
         return { kind: 'timeout', sent: true };
       }
       return { kind: 'network', message: errorMessage(error), sent: !NOT_SENT_CODES.has(code ?? '') };
     } finally {
-      clearTimeout(timer);
-      signal?.removeEventListener('abort', onAbort);
+      deadline.done();
     }
   }
 
