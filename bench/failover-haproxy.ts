@@ -14,13 +14,19 @@
  * cannot see when the connection was refused and redispatched.
  */
 import { cpus } from 'node:os';
-import type { ConfigInput } from '@libs/config';
-import { fleetConfig, spawnFleet, type FleetEndpoint, type ModeInput, type RemoteFleet } from '@libs/fleet';
+import { spawnFleet, type FleetEndpoint, type ModeInput, type RemoteFleet } from '@libs/fleet';
 import { startHaproxy, type HaproxyOptions } from '../test/support/haproxy';
 import { failed, startClientLoad, type ClientLoad, type Response } from './client-load';
 import { HaproxyWatch, type ServerSample } from './haproxy-watch';
 import { flags, latencySummary, percentile, round } from './stats';
-import { BENCH_POLICY, sleep, startInProcessVigil, until, type InProcessVigil } from './vigil-in-process';
+import {
+  BENCH_POLICY,
+  benchConfig,
+  sleep,
+  startInProcessVigil,
+  until,
+  type InProcessVigil,
+} from './vigil-in-process';
 
 type RunKind = 'haproxy-checks' | 'vigil';
 const IDCS = ['sha', 'bjs', 'szx'];
@@ -122,14 +128,7 @@ function haproxyOptions(kind: RunKind, endpoints: readonly FleetEndpoint[]): Hap
 async function startVigil(fleet: RemoteFleet, runtimeApi: string[]): Promise<InProcessVigil> {
   const vigil = await startInProcessVigil();
   try {
-    const doc = fleetConfig(fleet, {
-      service: 'live',
-      interval: '1s',
-      timeout: '500ms',
-      unhealthyThreshold: 3,
-      healthyThreshold: 2,
-      policy: BENCH_POLICY,
-    }) as ConfigInput;
+    const doc = benchConfig(fleet);
     doc.services![0].trafficManager = { type: 'haproxy', runtimeApi, backend: BACKEND };
     doc.rules = [
       {

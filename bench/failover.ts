@@ -25,19 +25,12 @@ import { cpus } from 'node:os';
 import Redis from 'ioredis';
 import type { Client } from 'pg';
 import type { ConfigInput, Env } from '@libs/config';
-import {
-  fleetConfig,
-  refusingUrl,
-  startFleet,
-  startReceiver,
-  startTrafficManager,
-  type Receiver,
-} from '@libs/fleet';
+import { refusingUrl, startFleet, startReceiver, startTrafficManager, type Receiver } from '@libs/fleet';
 import { bullPrefix, QUEUES } from '@libs/queue';
 
 import { haproxyBenchmark } from './failover-haproxy';
 import { flags, latencySummary, round } from './stats';
-import { BENCH_POLICY, sleep, startInProcessVigil, until } from './vigil-in-process';
+import { benchConfig, sleep, startInProcessVigil, until } from './vigil-in-process';
 
 // `--notify` takes no value, which flags() does not know: take it out first. `--adapter haproxy` is
 // another benchmark (failover-haproxy.ts) with flags of its own.
@@ -101,14 +94,7 @@ async function run(opts: { injections: number; endpoints: number }, receivers?: 
   const shift: number[] = [];
   let flood: Flood | undefined;
   try {
-    const doc = fleetConfig(fleet, {
-      service: 'live',
-      interval: '1s',
-      timeout: '500ms',
-      unhealthyThreshold: 3,
-      healthyThreshold: 2,
-      policy: BENCH_POLICY,
-    }) as ConfigInput;
+    const doc = benchConfig(fleet);
     doc.services![0].trafficManager = {
       type: 'webhook',
       url: gslb.url,

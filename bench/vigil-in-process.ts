@@ -4,6 +4,7 @@ import Redis from 'ioredis';
 import { Client } from 'pg';
 import { roleFeatures } from '@apps/vigil';
 import { loadEnv, type ConfigInput, type Env } from '@libs/config';
+import { fleetConfig } from '@libs/fleet';
 import { createVigilApp } from '@libs/runtime';
 
 export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -38,6 +39,21 @@ export const BENCH_POLICY = {
   flapping: { maxTransitions: 1000, window: '1m', hold: '1s' },
   failbackBackoff: { maxHold: '2s' },
 } satisfies NonNullable<ConfigInput['services']>[number]['policy'];
+
+/**
+ * The failover benchmarks' config of `fleet`: service `live`, checks every 1 s (timeout 500 ms),
+ * unhealthy after 3 failures, healthy after 2, BENCH_POLICY. The caller adds the traffic manager and rules.
+ */
+export function benchConfig(fleet: Parameters<typeof fleetConfig>[0]): ConfigInput {
+  return fleetConfig(fleet, {
+    service: 'live',
+    interval: '1s',
+    timeout: '500ms',
+    unhealthyThreshold: 3,
+    healthyThreshold: 2,
+    policy: BENCH_POLICY,
+  }) as ConfigInput;
+}
 
 /** Vigil with every role in this process, on a fresh database and Redis prefix. */
 export interface InProcessVigil {

@@ -278,6 +278,9 @@ export class HistoryDto {
 
 // ---------------------------------------------------------------- events
 
+const BEFORE_DOC =
+  'State before (OK/SUSPECT for vantages; new/firing/resolved for alerts; in-sync/drift for traffic)';
+
 export class HealthEventDto {
   id!: string;
   at!: Date;
@@ -286,11 +289,7 @@ export class HealthEventDto {
   idc!: string | null;
   endpoint!: string | null;
   vantage!: string | null;
-  @ApiProperty({
-    example: 'HEALTHY',
-    description:
-      'State before (OK/SUSPECT for vantages; new/firing/resolved for alerts; in-sync/drift for traffic)',
-  })
+  @ApiProperty({ example: 'HEALTHY', description: BEFORE_DOC })
   before!: string;
   @ApiProperty({ example: 'UNHEALTHY' }) after!: string;
   reason!: string;
@@ -317,11 +316,7 @@ export class LiveEventDto {
   idc?: string;
   endpoint?: string;
   vantage?: string;
-  @ApiProperty({
-    example: 'HEALTHY',
-    description:
-      'State before (OK/SUSPECT for vantages; new/firing/resolved for alerts; in-sync/drift for traffic)',
-  })
+  @ApiProperty({ example: 'HEALTHY', description: BEFORE_DOC })
   before!: string;
   @ApiProperty({ example: 'UNHEALTHY' }) after!: string;
   reason!: string;

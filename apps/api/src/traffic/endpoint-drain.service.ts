@@ -2,6 +2,7 @@ import { ConflictException, Injectable, NotFoundException } from '@nestjs/common
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, In } from 'typeorm';
 import { DRAINING_TRAFFIC_MANAGERS } from '@libs/config';
+import { drainedAfter } from '@libs/domain';
 import { ActionEntity, EndpointEntity } from '@libs/persistence';
 import { AuditService, type AuditActor } from '@libs/runtime';
 import type { TrafficManagerSpec } from '@libs/traffic';
@@ -68,8 +69,7 @@ export class EndpointDrainService {
         throw new ConflictException(
           `action ${pending.id} (${pending.kind}) of endpoint "${endpoint}" is still executing`,
         );
-      const after =
-        direction === 'drain' ? [...drained, endpoint].sort() : drained.filter((e) => e !== endpoint);
+      const after = drainedAfter(direction, endpoint, drained);
       const current = desiredWeights(row, baseline);
       const actionId = await this.actions.insertManual(m, {
         service: name,

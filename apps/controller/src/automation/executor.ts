@@ -1,23 +1,14 @@
-import { nextStep, type PlannedShift, type ShiftContext } from '@libs/domain';
+import { drainedAfter, nextStep, type PlannedShift, type ShiftContext } from '@libs/domain';
 import type { ActionEntity } from '@libs/persistence';
 import type { TrafficAdapter } from '@libs/traffic';
 import type { AutomationStore } from './automation-store';
 import { verify } from './read-back';
 
-/**
- * The endpoints in drain after a drain-endpoint or undrain-endpoint action (sorted), from those in
- * drain now: computed when the step is sent, so two drains of one service never undo each other.
- * Undefined for actions that leave drain states alone.
- */
-export function drainChange(
-  action: Pick<ActionEntity, 'kind' | 'endpoint'>,
-  inDrain: readonly string[],
-): string[] | undefined {
-  if (!action.endpoint) return undefined;
-  if (action.kind === 'drain-endpoint') return [...new Set([...inDrain, action.endpoint])].sort();
-  if (action.kind === 'undrain-endpoint') return inDrain.filter((name) => name !== action.endpoint);
-  return undefined;
-}
+/** What a drain action does to the endpoints in drain; undefined for actions that leave them alone. */
+const DRAIN_DIRECTION: Readonly<Record<string, 'drain' | 'undrain'>> = {
+  'drain-endpoint': 'drain',
+  'undrain-endpoint': 'undrain',
+};
 
 /** A step whose call may or may not have landed is retried (same key) at most this many times. */
 const MAX_ATTEMPTS = 5;
@@ -131,9 +122,10 @@ export class Executor {
     // Drain states and weights are absolute: a step re-sends what it does not change as it is in force
     // now, so a drain and a shift of one service can run side by side without undoing each other.
     const inDrain = await store.drained(action.service);
-    const drainedAfter = drainChange(action, inDrain);
-    const drained = adapter.drainsEndpoints ? (drainedAfter ?? inDrain) : undefined;
-    const weights = drainedAfter
+    const direction = action.endpoint ? DRAIN_DIRECTION[action.kind] : undefined;
+    const nextDrained = direction ? drainedAfter(direction, action.endpoint!, inDrain) : undefined;
+    const drained = adapter.drainsEndpoints ? (nextDrained ?? inDrain) : undefined;
+    const weights = nextDrained
       ? ((await store.desiredWeights(action.service)) ?? step.weights)
       : step.weights;
     const result = await adapter.apply(
@@ -166,13 +158,13 @@ export class Executor {
         !(await store.stepApplied(
           action,
           step,
-          { result, weights, drained: drainedAfter, at, actual: check.actual },
+          { result, weights, drained: nextDrained, at, actual: check.actual },
           token,
         ))
       )
         return fenced('applied but not recorded');
       log(
-        `action ${action.id} (${action.service}) step ${step.index + 1}/${action.stepsTotal} applied${check.actual ? ' and read back' : ''}: ${JSON.stringify(weights)}${drainedAfter ? `, in drain ${JSON.stringify(drainedAfter)}` : ''}`,
+        `action ${action.id} (${action.service}) step ${step.index + 1}/${action.stepsTotal} applied${check.actual ? ' and read back' : ''}: ${JSON.stringify(weights)}${nextDrained ? `, in drain ${JSON.stringify(nextDrained)}` : ''}`,
       );
     } else if (result.uncertain && step.attempts + 1 < MAX_ATTEMPTS) {
       log(

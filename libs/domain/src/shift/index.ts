@@ -18,3 +18,4 @@ export {
   type DrainPlan,
   type EndpointSituation,
 } from './plan-drain';
+export { drainedAfter } from './drained-after';

@@ -2,6 +2,7 @@
  * Planning a drain-endpoint action: taking one endpoint out of rotation (its IDC keeps its weight,
  * the endpoint's peers in the IDC carry its share), or putting it back.
  */
+import { drainedAfter } from './drained-after';
 import { serviceLoad } from './capacity';
 import { panic, stale, suspectMajority } from './fail-static';
 import { formatRatio, humanDuration } from './format';
@@ -103,7 +104,7 @@ export function planDrain(
   if (refusal) return refusal;
   checked.push('capacity');
 
-  return plan(ctx, 'drain', target, before, sortedSet([...before, endpoint]), checked);
+  return plan(ctx, 'drain', target, before, drainedAfter('drain', endpoint, before), checked);
 }
 
 /**
@@ -143,14 +144,7 @@ export function planUndrain(
     return refuse('nothing-to-move', `${endpoint} of ${ctx.service} is not drained: nothing to undrain.`);
   checked.push('nothing-to-move');
 
-  return plan(
-    ctx,
-    'undrain',
-    target,
-    before,
-    before.filter((name) => name !== endpoint),
-    checked,
-  );
+  return plan(ctx, 'undrain', target, before, drainedAfter('undrain', endpoint, before), checked);
 }
 
 /**
