@@ -18,6 +18,46 @@ describe('loadEnv', () => {
     expect(Object.isFrozen(env)).toBe(true);
   });
 
+  it('reads Sentinel addresses, with 26379 when a port is left out', () => {
+    const env = loadEnv({ REDIS_SENTINELS: '10.0.0.1:26380, sentinel-b,[fd00::1]:26381' });
+    expect(env.REDIS_SENTINELS).toEqual([
+      { host: '10.0.0.1', port: 26380 },
+      { host: 'sentinel-b', port: 26379 },
+      { host: 'fd00::1', port: 26381 },
+    ]);
+    expect(env.REDIS_SENTINEL_NAME).toBe('mymaster');
+  });
+
+  it('reads Cluster nodes when the prefix is a hash tag', () => {
+    const env = loadEnv({ REDIS_CLUSTER_NODES: '10.0.0.1:7000,10.0.0.2', VIGIL_REDIS_PREFIX: '{vigil}' });
+    expect(env.REDIS_CLUSTER_NODES).toEqual([
+      { host: '10.0.0.1', port: 7000 },
+      { host: '10.0.0.2', port: 6379 },
+    ]);
+    expect(env.VIGIL_REDIS_PREFIX).toBe('{vigil}');
+  });
+
+  it.each<[Record<string, string>, string]>([
+    [
+      { REDIS_CLUSTER_NODES: '10.0.0.1:7000' },
+      'VIGIL_REDIS_PREFIX: with REDIS_CLUSTER_NODES, expected a hash tag',
+    ],
+    [
+      { REDIS_CLUSTER_NODES: '10.0.0.1:7000', REDIS_SENTINELS: '10.0.0.1', VIGIL_REDIS_PREFIX: '{v}' },
+      'REDIS_CLUSTER_NODES: set either REDIS_SENTINELS or REDIS_CLUSTER_NODES, not both',
+    ],
+    [{ REDIS_SENTINELS: '10.0.0.1:99999' }, 'REDIS_SENTINELS: expected host:port entries'],
+    [{ REDIS_SENTINELS: 'a,,b' }, 'REDIS_SENTINELS: expected host:port entries'],
+    [
+      { REDIS_CLUSTER_NODES: 'http://x', VIGIL_REDIS_PREFIX: '{v}' },
+      'REDIS_CLUSTER_NODES: expected host:port',
+    ],
+    [{ REDIS_SENTINEL_NAME: 'my master' }, 'REDIS_SENTINEL_NAME: expected a master name'],
+    [{ VIGIL_REDIS_PREFIX: '{a}b' }, 'VIGIL_REDIS_PREFIX: expected 1-64 letters'],
+  ])('rejects a Redis topology naming the variable: %j', (source, message) => {
+    expect(() => loadEnv(source)).toThrow(message);
+  });
+
   it('treats empty strings as unset', () => {
     expect(loadEnv({ PORT: '' }).PORT).toBe(3000);
   });

@@ -41,6 +41,35 @@ const duration = (min: string, max: string, fallback: string) =>
     )
     .transform(parseDuration);
 
+/** A list of Redis nodes, `host:port` or `host` (then `port`), comma-separated; IPv6 in brackets. */
+const redisNodes = (port: number) =>
+  z.string().transform((text, ctx) => {
+    const nodes = parseRedisNodes(text, port);
+    if (typeof nodes === 'string') {
+      ctx.addIssue({ code: 'custom', message: nodes });
+      return z.NEVER;
+    }
+    return nodes;
+  });
+
+/** Parses `host:port,host:port`; a message instead when one entry is not an address. */
+export function parseRedisNodes(text: string, port: number): RedisNode[] | string {
+  const nodes: RedisNode[] = [];
+  for (const entry of text.split(',').map((e) => e.trim())) {
+    const m = /^(\[[0-9a-fA-F:.]+\]|[A-Za-z0-9_.-]+)(?::(\d{1,5}))?$/.exec(entry);
+    const p = m?.[2] === undefined ? port : Number(m[2]);
+    if (!m || p < 1 || p > 65535)
+      return `expected host:port entries separated by commas, like 10.0.0.1:${port}`;
+    nodes.push({ host: m[1].replace(/^\[|\]$/g, ''), port: p });
+  }
+  return nodes;
+}
+
+export interface RedisNode {
+  host: string;
+  port: number;
+}
+
 /** The default of VIGIL_SECRET_REF_PREFIX. */
 export const DEFAULT_SECRET_REF_PREFIX = 'VIGIL_REF_';
 
@@ -62,10 +91,24 @@ const envSchema = z.object({
     .string()
     .regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/, { message: 'expected an IDC name such as "sha"' })
     .optional(),
+  /** In a Redis Cluster it must be a hash tag such as `{vigil}`, so every key lands in one slot. */
   VIGIL_REDIS_PREFIX: z
     .string()
-    .regex(/^[A-Za-z0-9_.-]{1,64}$/, { message: 'expected 1-64 letters, digits, "_", "." or "-"' })
+    .regex(/^([A-Za-z0-9_.-]{1,64}|\{[A-Za-z0-9_.-]{1,62}\})$/, {
+      message: 'expected 1-64 letters, digits, "_", "." or "-", or such a name in braces like "{vigil}"',
+    })
     .default('vigil'),
+  /** Redis through Sentinel: its addresses (`host:port,…`); REDIS_URL then only gives password, db and TLS. */
+  REDIS_SENTINELS: redisNodes(26379).optional(),
+  /** The master's name in Sentinel (`sentinel monitor <name> …`). */
+  REDIS_SENTINEL_NAME: z
+    .string()
+    .regex(/^[A-Za-z0-9_.-]{1,64}$/, { message: 'expected a master name such as "mymaster"' })
+    .default('mymaster'),
+  /** The Sentinels' own password (`requirepass` of sentinel.conf), when they have one. */
+  REDIS_SENTINEL_PASSWORD: z.string().optional(),
+  /** Redis Cluster: some of its nodes (`host:port,…`); REDIS_URL then only gives password and TLS. */
+  REDIS_CLUSTER_NODES: redisNodes(6379).optional(),
   VIGIL_ADMIN_TOKEN: z.string().min(16, { message: 'expected at least 16 characters' }).optional(),
   VIGIL_SECRET_KEY: z.string().min(16, { message: 'expected at least 16 characters' }).optional(),
   /** Bodies of PUT /config (JSON or YAML): larger ones get 413. */
@@ -151,6 +194,23 @@ const envSchema = z.object({
     .default(DEFAULT_SECRET_REF_PREFIX),
 });
 
+/** Rules across variables; each issue names the variable to change. */
+const checkedSchema = envSchema.superRefine((env, ctx) => {
+  if (env.REDIS_SENTINELS && env.REDIS_CLUSTER_NODES)
+    ctx.addIssue({
+      code: 'custom',
+      path: ['REDIS_CLUSTER_NODES'],
+      message: 'set either REDIS_SENTINELS or REDIS_CLUSTER_NODES, not both',
+    });
+  if (env.REDIS_CLUSTER_NODES && !/^\{.+\}$/.test(env.VIGIL_REDIS_PREFIX))
+    ctx.addIssue({
+      code: 'custom',
+      path: ['VIGIL_REDIS_PREFIX'],
+      message:
+        'with REDIS_CLUSTER_NODES, expected a hash tag in braces like "{vigil}" (every key in one cluster slot)',
+    });
+});
+
 /** Every variable Vigil itself reads: never readable through a config's `secretRef`. */
 export const ENV_NAMES: readonly string[] = Object.freeze(Object.keys(envSchema.shape));
 
@@ -166,13 +226,15 @@ export class EnvError extends Error {}
  */
 export function loadEnv(source: NodeJS.ProcessEnv = process.env): Env {
   const present = Object.fromEntries(Object.entries(source).filter(([, v]) => v !== undefined && v !== ''));
-  const result = envSchema.safeParse(present);
+  const result = checkedSchema.safeParse(present);
   if (!result.success) {
     const lines = result.error.issues.map((issue) => {
       const name = String(issue.path[0] ?? '');
       const got = present[name];
       const shown =
-        name.includes('TOKEN') || name.includes('KEY') || got === undefined ? '' : ` (got "${got}")`;
+        name.includes('TOKEN') || name.includes('KEY') || name.includes('PASSWORD') || got === undefined
+          ? ''
+          : ` (got "${got}")`;
       return `${name}: ${issue.message}${shown}`;
     });
     throw new EnvError(`Invalid environment:\n  ${lines.join('\n  ')}`);

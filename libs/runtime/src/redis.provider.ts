@@ -1,6 +1,7 @@
 import { Inject, Injectable, OnApplicationShutdown, Provider } from '@nestjs/common';
-import Redis from 'ioredis';
+import type Redis from 'ioredis';
 import { ENV, type Env } from '@libs/config';
+import { duplicateConnection, redisConnection } from '@libs/queue';
 
 /** Injection token of the process's shared ioredis connection (commands, not blocking reads). */
 export const REDIS = Symbol('REDIS');
@@ -10,15 +11,15 @@ export const REDIS = Symbol('REDIS');
  * queued or sent, instead of after ioredis' 20 reconnect attempts (about 30 s): a request that needs
  * Redis answers 503 soon, and a blip shorter than the timeout is still ridden out by the offline
  * queue. BullMQ's connections are separate (libs/queue `createBullConnection`) and keep waiting
- * (`maxRetriesPerRequest: null`), as BullMQ requires.
+ * (`maxRetriesPerRequest: null`), as BullMQ requires. Single server, Sentinel or Cluster: by env
+ * (libs/queue `redisConnection`).
  */
 export const redisProvider: Provider = {
   provide: REDIS,
   inject: [ENV],
   useFactory: (env: Env) =>
-    new Redis(env.REDIS_URL, {
+    redisConnection(env, 'vigil', {
       lazyConnect: false,
-      connectionName: 'vigil',
       commandTimeout: env.VIGIL_REDIS_COMMAND_TIMEOUT_MS,
     }),
 };
@@ -28,7 +29,7 @@ export const redisProvider: Provider = {
  * after a reconnect and nobody awaits that promise, so a timeout there would be an unhandled rejection.
  */
 export function subscriberOf(redis: Redis, connectionName: string): Redis {
-  return redis.duplicate({ connectionName, commandTimeout: undefined });
+  return duplicateConnection(redis, { connectionName, commandTimeout: undefined });
 }
 
 /** Closes the shared connection when the app shuts down. */

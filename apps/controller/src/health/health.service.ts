@@ -2,7 +2,7 @@ import { Inject, Injectable, Logger, OnModuleInit } from '@nestjs/common';
 import Redis from 'ioredis';
 import { ENV, type Env, type StoredConfig } from '@libs/config';
 import type { EndpointStatus, HealthEvent } from '@libs/domain';
-import type { ResultBatchJob, StatusSnapshot } from '@libs/queue';
+import { scanKeys, type ResultBatchJob, type StatusSnapshot } from '@libs/queue';
 import { ConfigFollower, MetricsService, REDIS, redisKey } from '@libs/runtime';
 import { ControllerLease } from '../controller-lease';
 import { every } from '../timers';
@@ -171,10 +171,9 @@ export class HealthService implements OnModuleInit {
   /** Live vantages are those with a prober heartbeat (`<prefix>:probers:<vantage>:<id>`). */
   private async refreshVantages(): Promise<void> {
     const live = new Set<string>();
-    const stream = this.redis.scanStream({ match: redisKey(this.env, 'probers', '*'), count: 200 });
     const prefixParts = redisKey(this.env, 'probers').split(':').length;
-    for await (const keys of stream as AsyncIterable<string[]>)
-      for (const k of keys) live.add(k.split(':')[prefixParts]);
+    for await (const k of scanKeys(this.redis, redisKey(this.env, 'probers', '*')))
+      live.add(k.split(':')[prefixParts]);
     this.engine.setLiveVantages(live);
   }
 
