@@ -89,4 +89,38 @@ describe('result batches and back-pressure (real Redis)', () => {
     const dropped = await registry.getSingleMetric('vigil_probe_results_dropped_total')!.get();
     expect(dropped.values[0].value).toBeGreaterThan(0);
   });
+
+  it('adds a batch no replica confirmed again under the same id, and gives up after three tries', async () => {
+    const answers = [false, false, true, false, false, false];
+    const counted = new Registry();
+    const confirmed = new ResultBatcher({
+      queue,
+      proberId: 'p2',
+      configVersion: () => 7,
+      registry: counted,
+      maxBatch: 100,
+      flushMs: 60_000,
+      highWater: 500,
+      maxBacklog: 10,
+      onPressure: () => undefined,
+      confirm: async () => answers.shift()!,
+    });
+    for (let i = 0; i < 10; i++) confirmed.add(result(i));
+    await confirmed.flush(); // added, not confirmed
+    await confirmed.flush(); // added again: the same job id, so still one job
+    expect((await queue.getWaiting()).map((j) => [j.id, j.data.batch])).toEqual([['p2.1', 'p2.1']]);
+    await confirmed.flush(); // confirmed
+    confirmed.add(result(10));
+    await confirmed.flush();
+    await confirmed.flush();
+    await confirmed.flush(); // third try unconfirmed: left to Redis, counted
+    const jobs = await queue.getWaiting();
+    expect(jobs.map((j) => j.id).sort()).toEqual(['p2.1', 'p2.2']);
+    expect(jobs.find((j) => j.id === 'p2.2')!.data.results).toHaveLength(1);
+    expect(answers).toEqual([]);
+    const unconfirmed = await counted.getSingleMetric('vigil_probe_result_batches_unconfirmed_total')!.get();
+    expect(unconfirmed.values[0].value).toBe(1);
+    const sent = await counted.getSingleMetric('vigil_probe_results_sent_total')!.get();
+    expect(sent.values[0].value).toBe(11); // each result counted once, however often its batch went
+  });
 });

@@ -42,6 +42,7 @@ export class ProberService implements OnApplicationBootstrap, OnApplicationShutd
       prefix: bullPrefix(env),
       registry: metrics.registry,
       concurrency: env.VIGIL_PROBE_CONCURRENCY,
+      confirmReplicas: env.REDIS_SENTINELS !== undefined,
       compile: safeCompile((check, endpoint) => compileProbe(check, endpoint, secret), this.logger),
     });
     follower.onConfig(async (config, version) => {

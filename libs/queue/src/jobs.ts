@@ -35,6 +35,11 @@ export interface ProbeResult {
 
 /** Results from one prober (of one or more vantages), sent at most every second or every N results. */
 export interface ResultBatchJob {
+  /**
+   * `<prober>.<n>`, also the job id: a batch sent again (Redis failed over before it was confirmed)
+   * or delivered again (its worker stalled) is applied once. Absent in batches of older probers.
+   */
+  batch?: string;
   prober: string;
   configVersion: number;
   results: ProbeResult[];

@@ -11,6 +11,7 @@ export class HealthMetrics {
   private readonly events: Counter<'kind'>;
   readonly ingested: Counter<'vantage'>;
   readonly lag: Gauge;
+  readonly repeated: Counter;
 
   /** `leadership` is read at each scrape. */
   constructor(registry: Registry, leadership: () => Leadership) {
@@ -70,6 +71,11 @@ export class HealthMetrics {
     this.lag = new Gauge({
       name: 'vigil_ingestion_lag_seconds',
       help: 'Age of the newest result batch when the leader took it',
+      registers,
+    });
+    this.repeated = new Counter({
+      name: 'vigil_result_batches_repeated_total',
+      help: 'Result batches delivered again after this leader applied them (a stall, a Redis failover), not applied again',
       registers,
     });
   }

@@ -7,6 +7,7 @@ import { ConfigFollower, MetricsService, REDIS, redisKey } from '@libs/runtime';
 import { ControllerLease } from '../controller-lease';
 import { every } from '../timers';
 import { TrafficWeights } from '../traffic-weights';
+import { BatchLedger } from './batch-ledger';
 import { HealthEngine } from './health-engine';
 import { HealthMetrics } from './health-metrics';
 import { HealthStore } from './health-store';
@@ -46,6 +47,7 @@ export class HealthService implements OnModuleInit {
   private evaluatingSince?: number;
   private readonly evaluated: EvaluatedListener[] = [];
   private endpoints: ReadonlyMap<string, readonly EndpointStatus[]> = new Map();
+  private readonly applied = new BatchLedger();
 
   constructor(
     @Inject(ENV) private readonly env: Env,
@@ -118,6 +120,10 @@ export class HealthService implements OnModuleInit {
   }
 
   private ingest(batch: ResultBatchJob): number {
+    if (!this.applied.first(batch.batch)) {
+      this.metrics.repeated.inc();
+      return 0;
+    }
     const now = Date.now();
     const taken = this.engine.ingest(batch.results, now);
     const perVantage = new Map<string, number>();

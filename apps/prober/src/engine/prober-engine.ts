@@ -24,6 +24,24 @@ export interface ProberEngineOptions {
   concurrency: number;
   shards?: number;
   tickMs?: number;
+  /**
+   * Redis has a replica a failover promotes (Sentinel): each result batch is confirmed with WAIT, as
+   * replication is asynchronous and a master lost before replicating would lose the batch.
+   */
+  confirmReplicas?: boolean;
+}
+
+/** How long a batch waits for a replica's acknowledgement before it is added again. */
+const CONFIRM_MS = 500;
+
+/**
+ * Whether what this connection wrote is on a replica, or there is no replica to promote (then no
+ * failover can lose it, and waiting would only slow every batch down to the WAIT timeout).
+ */
+async function replicated(connection: Redis): Promise<boolean> {
+  if ((await connection.wait(1, CONFIRM_MS)) >= 1) return true;
+  const info = await connection.info('replication');
+  return /^connected_slaves:0\r?$/m.test(info);
 }
 
 /**
@@ -62,6 +80,7 @@ export class ProberEngine {
       highWater: 20_000,
       maxBacklog: 200,
       onPressure: (paused) => this.setPaused(paused),
+      ...(opts.confirmReplicas ? { confirm: () => replicated(opts.connection) } : {}),
     });
     this.queueDepthGauge(opts.registry);
   }

@@ -19,6 +19,19 @@ export interface ResultBatcherOptions {
   maxBacklog: number;
   /** Called with true when the prober should stop taking work, false when it may go on. */
   onPressure: (paused: boolean) => void;
+  /**
+   * Whether what was just written reached a replica (Redis WAIT), when Redis has replicas that a
+   * failover promotes: an unconfirmed batch is added again at the next flush, under the same id.
+   */
+  confirm?: () => Promise<boolean>;
+}
+
+/** An unconfirmed batch is added again this many times at most (then left to Redis, and counted). */
+const CONFIRM_TRIES = 3;
+
+interface Pending {
+  job: ResultBatchJob;
+  tries: number;
 }
 
 /**
@@ -33,6 +46,10 @@ export class ResultBatcher {
   private paused = false;
   private readonly dropped: Counter;
   private readonly sent: Counter;
+  private readonly unconfirmed: Counter;
+  /** The batch being delivered: out of the buffer, not yet in Redis for sure. */
+  private pending?: Pending;
+  private sequence = 0;
 
   constructor(private readonly opts: ResultBatcherOptions) {
     this.dropped = new Counter({
@@ -43,6 +60,11 @@ export class ResultBatcher {
     this.sent = new Counter({
       name: 'vigil_probe_results_sent_total',
       help: 'Probe results sent to the controllers',
+      registers: [opts.registry],
+    });
+    this.unconfirmed = new Counter({
+      name: 'vigil_probe_result_batches_unconfirmed_total',
+      help: `Result batches no replica confirmed after ${CONFIRM_TRIES} tries (a failover then may lose them)`,
       registers: [opts.registry],
     });
   }
@@ -79,24 +101,39 @@ export class ResultBatcher {
 
   private async send(): Promise<void> {
     try {
+      if (this.pending) await this.deliver(this.pending);
       while (this.buffer.length > 0) {
         if ((await this.opts.queue.getWaitingCount()) >= this.opts.maxBacklog) break;
-        const results = this.buffer.splice(0, this.opts.maxBatch);
         const job: ResultBatchJob = {
+          batch: `${this.opts.proberId}.${++this.sequence}`,
           prober: this.opts.proberId,
           configVersion: this.opts.configVersion(),
-          results,
+          results: this.buffer.splice(0, this.opts.maxBatch),
         };
-        await this.opts.queue.add(JOBS.resultBatch, job).catch((err: unknown) => {
-          this.buffer.unshift(...results); // keep them for the next try
-          throw err;
-        });
-        this.sent.inc(results.length);
+        this.pending = { job, tries: 0 };
+        await this.deliver(this.pending);
       }
     } catch {
-      // Redis is unreachable: results stay buffered (bounded above) and the next flush retries.
+      // Redis is unreachable or failing over: the pending batch and the buffer (bounded above) wait
+      // for the next flush.
     }
     if (this.paused && this.buffer.length < this.opts.highWater / 2) this.setPaused(false);
+  }
+
+  /**
+   * Adds the batch under its id (again: a repeat of a job still queued is a no-op, one already taken
+   * is dropped by the controller) and, when asked to, waits for a replica to have it. Throws to stop
+   * this flush while the batch is not settled.
+   */
+  private async deliver(pending: Pending): Promise<void> {
+    const { job } = pending;
+    await this.opts.queue.add(JOBS.resultBatch, job, { jobId: job.batch });
+    if (pending.tries++ === 0) this.sent.inc(job.results.length);
+    if (this.opts.confirm && !(await this.opts.confirm())) {
+      if (pending.tries < CONFIRM_TRIES) throw new Error(`batch ${job.batch} not confirmed by a replica`);
+      this.unconfirmed.inc();
+    }
+    this.pending = undefined;
   }
 
   private setPaused(paused: boolean): void {
