@@ -22,6 +22,16 @@ export function startController(
   name: string,
   env: Record<string, string> = {},
 ): ControllerProcess {
+  return startVigilProcess(vigil, name, 'controller', env);
+}
+
+/** Like startController, with the roles given (`prober`, `prober,controller`, …). */
+export function startVigilProcess(
+  vigil: VigilUnderTest,
+  name: string,
+  roles: string,
+  env: Record<string, string> = {},
+): ControllerProcess {
   const child = spawn(
     process.execPath,
     ['-r', 'ts-node/register/transpile-only', '-r', 'tsconfig-paths/register', 'apps/vigil/src/main.ts'],
@@ -37,7 +47,7 @@ export function startController(
         LOG_LEVEL: 'info',
         PORT: '0',
         ...env,
-        VIGIL_ROLES: 'controller',
+        VIGIL_ROLES: roles,
       },
       stdio: ['ignore', 'pipe', 'pipe'],
     },

@@ -73,7 +73,7 @@ export async function startVigil(overrides: Record<string, string> = {}): Promis
   };
 }
 
-async function dropDatabase(adminUrl: string, url: string): Promise<void> {
+export async function dropDatabase(adminUrl: string, url: string): Promise<void> {
   const name = new URL(url).pathname.slice(1);
   const admin = new Client({ connectionString: withDatabase(adminUrl, 'postgres') });
   await admin.connect();
