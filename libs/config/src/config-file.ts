@@ -22,6 +22,7 @@ export type {
 } from './schema';
 export { validateConfig, type ValidationResult } from './validate';
 export { withCurrentDefaults } from './stored';
+export { isWithheldSecret, proberView, readProberView } from './prober-view';
 export type { ConfigIssue } from './path';
 export { formatPath } from './path';
 export {
