@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { isDuration, parseDuration } from './duration';
 import { parseTrustProxy } from './trust-proxy';
+import { proberPrivateKey, proberPublicKey } from './vantage-seal';
 
 /** The roles one Vigil process can take; `npm start` runs all of them. */
 export const ROLES = ['api', 'prober', 'controller'] as const;
@@ -79,6 +80,45 @@ const envSchema = z.object({
     .default('postgres'),
   /** Bearer token for `/metrics` on a remote prober (which has no API keys); unset there: no `/metrics`. */
   VIGIL_METRICS_TOKEN: z.string().min(16, { message: 'expected at least 16 characters' }).optional(),
+  /**
+   * On the API: the X25519 public keys of remote probers, `<vantage>=<base64 SPKI DER>,...`. A sealed
+   * secret a check of those vantages needs is published sealed for them (else withheld).
+   */
+  VIGIL_PROBER_KEYS: z
+    .string()
+    .transform((text, ctx) => {
+      const keys: Record<string, string> = {};
+      for (const item of text.split(',').map((part) => part.trim())) {
+        const [vantage, key] = [item.slice(0, item.indexOf('=')), item.slice(item.indexOf('=') + 1)];
+        try {
+          if (!/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/.test(vantage)) throw new Error('bad vantage');
+          proberPublicKey(key);
+          keys[vantage] = key;
+        } catch {
+          ctx.addIssue({
+            code: 'custom',
+            message: 'expected <vantage>=<base64 X25519 public key (SPKI DER)>,...',
+          });
+          return z.NEVER;
+        }
+      }
+      return keys;
+    })
+    .optional(),
+  /** On a remote prober: its X25519 private key (base64 PKCS#8 DER), to open secrets sealed for its vantage. */
+  VIGIL_PROBER_KEY: z
+    .string()
+    .refine(
+      (v) => {
+        try {
+          return Boolean(proberPrivateKey(v));
+        } catch {
+          return false;
+        }
+      },
+      { message: 'expected a base64 X25519 private key (PKCS#8 DER)' },
+    )
+    .optional(),
   VIGIL_ADMIN_TOKEN: z.string().min(16, { message: 'expected at least 16 characters' }).optional(),
   VIGIL_SECRET_KEY: z.string().min(16, { message: 'expected at least 16 characters' }).optional(),
   /** Bodies of PUT /config (JSON or YAML): larger ones get 413. */

@@ -1,4 +1,6 @@
-import { isWithheldSecret, proberView, readProberView } from './prober-view';
+import { DEFAULT_SECRET_REF_PREFIX } from './env';
+import { isWithheldSecret, proberView, readProberView, vantageResealer } from './prober-view';
+import { newProberKeyPair, openForVantage, proberPrivateKey } from './vantage-seal';
 import { sealSecrets } from './secrets';
 import { REDACTED } from './secret-types';
 import { visitSecrets } from './secret-walk';
@@ -23,6 +25,34 @@ function stored() {
 }
 
 describe('proberView', () => {
+  it('seals a check secret again for the vantages with a key, and withholds the others', () => {
+    const sha = newProberKeyPair();
+    const reseal = vantageResealer({
+      VIGIL_SECRET_KEY: 'operator-secret-key',
+      VIGIL_SECRET_REF_PREFIX: DEFAULT_SECRET_REF_PREFIX,
+      VIGIL_PROBER_KEYS: { sha: sha.public },
+    });
+    const view = proberView(stored(), reseal);
+    const check = view.services[0].checks[0] as unknown as {
+      http: { headers: Record<string, { encrypted: string }> };
+    };
+    const header = check.http.headers.Authorization;
+    expect(openForVantage(header.encrypted, 'sha', proberPrivateKey(sha.private))).toBe(
+      'Bearer sealed-probe-token',
+    );
+    expect(() => openForVantage(header.encrypted, 'bjs', proberPrivateKey(sha.private))).toThrow(
+      'not sealed for vantage bjs',
+    );
+    expect(JSON.stringify(view)).not.toContain('sealed-probe-token');
+  });
+
+  it('withholds every sealed secret without prober keys or without the master key', () => {
+    const keys = { sha: newProberKeyPair().public };
+    const env = { VIGIL_SECRET_REF_PREFIX: DEFAULT_SECRET_REF_PREFIX };
+    expect(vantageResealer({ ...env, VIGIL_SECRET_KEY: 'operator-secret-key' })).toBeUndefined();
+    expect(vantageResealer({ ...env, VIGIL_PROBER_KEYS: keys })).toBeUndefined();
+  });
+
   it('carries no secret but secretRefs: sealed ones are withheld', () => {
     const config = stored();
     const text = JSON.stringify(proberView(config));

@@ -1,6 +1,14 @@
 import { Inject, Injectable } from '@nestjs/common';
 import Redis from 'ioredis';
-import { ENV, proberView, readProberView, type Env, type StoredConfig, type VigilConfig } from '@libs/config';
+import {
+  ENV,
+  proberView,
+  readProberView,
+  type Env,
+  type Reseal,
+  type StoredConfig,
+  type VigilConfig,
+} from '@libs/config';
 import type { ConfigHead, ConfigSource } from './config-source';
 import { REDIS, redisKey } from './redis.provider';
 
@@ -24,15 +32,17 @@ export async function publishedVersion(redis: Redis, env: Env): Promise<number> 
 
 /**
  * Publishes the prober view of `config` as `version` unless a newer one is published; true if written.
- * Secrets other than secretRefs never reach Redis (see proberView).
+ * Secrets other than secretRefs reach Redis only sealed for the vantages that use them (`reseal`,
+ * see proberView), never in a form the master key opens.
  */
 export async function publishConfig(
   redis: Redis,
   env: Env,
   version: number,
   config: VigilConfig,
+  reseal?: Reseal,
 ): Promise<boolean> {
-  const document = JSON.stringify(proberView(config));
+  const document = JSON.stringify(proberView(config, reseal));
   const written = await redis.eval(
     PUBLISH_IF_NEWER,
     1,
