@@ -3,6 +3,7 @@ import { ALERTS_CONTROLLERS, ALERTS_PROVIDERS } from './alerts';
 import { ApiKeysController } from './api-keys/api-keys.controller';
 import { AuditController } from './audit/audit.controller';
 import { ConfigController } from './config/config.controller';
+import { ConfigPublisher } from './config/config-publisher';
 import { ConfigVersionsStore } from './config/config-versions.store';
 import { ConfigCentreService } from './config/config-centre.service';
 import { HEALTH_CONTROLLERS, HEALTH_PROVIDERS } from './health';
@@ -28,6 +29,7 @@ import { TRAFFIC_CONTROLLERS, TRAFFIC_PROVIDERS } from './traffic';
   ],
   providers: [
     ConfigCentreService,
+    ConfigPublisher,
     ConfigVersionsStore,
     InventoryService,
     InventoryStore,

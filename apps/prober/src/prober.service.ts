@@ -1,10 +1,11 @@
 import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import Redis from 'ioredis';
 import { randomUUID } from 'node:crypto';
-import { ENV, openSecret, type Env } from '@libs/config';
+import { ENV, type Env } from '@libs/config';
 import { compileProbe } from '@libs/probes';
 import { bullPrefix, createBullConnection } from '@libs/queue';
 import { ConfigFollower, MetricsService, REDIS, redisKey } from '@libs/runtime';
+import { CheckSecrets } from './check-secrets';
 import { ProberEngine } from './engine/prober-engine';
 import { safeCompile } from './engine/safe-compile';
 
@@ -32,9 +33,7 @@ export class ProberService implements OnApplicationBootstrap, OnApplicationShutd
     follower: ConfigFollower,
   ) {
     this.connection = createBullConnection(env, 'prober');
-    const secret = {
-      secret: (s: Parameters<typeof openSecret>[0]) => openSecret(s, env, process.env),
-    };
+    const secrets = new CheckSecrets(env, process.env, this.logger, metrics.registry);
     this.engine = new ProberEngine({
       proberId: this.instanceId,
       serve: env.VIGIL_VANTAGE ? [env.VIGIL_VANTAGE] : '*',
@@ -43,10 +42,14 @@ export class ProberService implements OnApplicationBootstrap, OnApplicationShutd
       registry: metrics.registry,
       concurrency: env.VIGIL_PROBE_CONCURRENCY,
       confirmReplicas: env.REDIS_SENTINELS !== undefined,
-      compile: safeCompile((check, endpoint) => compileProbe(check, endpoint, secret), this.logger),
+      compile: safeCompile(
+        (check, endpoint, service) =>
+          compileProbe(check, endpoint, { secret: (s) => secrets.open(s, `${service}/${check.name}`) }),
+        this.logger,
+      ),
     });
     follower.onConfig(async (config, version) => {
-      await this.engine.setConfig(config, version);
+      await secrets.compiling(version, () => this.engine.setConfig(config, version));
       await this.beat(); // announce new vantages now, not at the next heartbeat
     });
   }

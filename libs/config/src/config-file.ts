@@ -22,6 +22,15 @@ export type {
 } from './schema';
 export { validateConfig, type ValidationResult } from './validate';
 export { withCurrentDefaults } from './stored';
+export { isWithheldSecret, proberView, readProberView, vantageResealer, type Reseal } from './prober-view';
+export {
+  isSealedForVantages,
+  newProberKeyPair,
+  openForVantage,
+  proberPrivateKey,
+  proberPublicKey,
+  sealForVantages,
+} from './vantage-seal';
 export type { ConfigIssue } from './path';
 export { formatPath } from './path';
 export {

@@ -144,6 +144,37 @@ describe('loadEnv', () => {
     );
   });
 
+  describe('a remote prober (config from Redis)', () => {
+    it('is what VIGIL_VANTAGE without DATABASE_URL starts: the prober role only', () => {
+      const env = loadEnv({ REDIS_URL: 'redis://prober-fra:pw@10.0.0.1:6379', VIGIL_VANTAGE: 'fra' });
+      expect(env.VIGIL_CONFIG_SOURCE).toBe('redis');
+      expect(env.VIGIL_ROLES).toEqual(['prober']);
+    });
+
+    it.each([
+      [{}, 'postgres'],
+      [{ VIGIL_VANTAGE: 'fra', DATABASE_URL: 'postgres://db/vigil' }, 'postgres'],
+      [{ VIGIL_VANTAGE: 'fra', VIGIL_CONFIG_SOURCE: 'postgres' }, 'postgres'],
+      [{ VIGIL_VANTAGE: 'fra', VIGIL_CONFIG_SOURCE: 'redis', VIGIL_ROLES: 'prober' }, 'redis'],
+    ])('%j reads its config from %s', (vars, source) => {
+      expect(loadEnv(vars).VIGIL_CONFIG_SOURCE).toBe(source);
+    });
+
+    it.each([
+      [
+        { VIGIL_VANTAGE: 'fra', VIGIL_ROLES: 'prober,controller' },
+        'VIGIL_ROLES: a process with VIGIL_CONFIG_SOURCE=redis is a prober only',
+      ],
+      [{ VIGIL_CONFIG_SOURCE: 'redis' }, 'VIGIL_VANTAGE: required with VIGIL_CONFIG_SOURCE=redis'],
+      [
+        { VIGIL_CONFIG_SOURCE: 'redis', VIGIL_VANTAGE: 'fra', DATABASE_URL: 'postgres://u:pw@db/vigil' },
+        /DATABASE_URL: a prober with VIGIL_CONFIG_SOURCE=redis never uses Postgres: unset it$/m,
+      ],
+    ])('refuses %j', (vars, message) => {
+      expect(() => loadEnv(vars)).toThrow(message);
+    });
+  });
+
   it('reports every bad variable at once', () => {
     expect(() => loadEnv({ PORT: 'x', LOG_LEVEL: 'y' })).toThrow(/PORT:[\s\S]*LOG_LEVEL:/);
   });

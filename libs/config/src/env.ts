@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { isDuration, parseDuration } from './duration';
 import { parseTrustProxy } from './trust-proxy';
+import { proberPrivateKey, proberPublicKey } from './vantage-seal';
 
 /** The roles one Vigil process can take; `npm start` runs all of them. */
 export const ROLES = ['api', 'prober', 'controller'] as const;
@@ -69,6 +70,9 @@ export interface RedisNode {
   host: string;
   port: number;
 }
+/** Where a process reads the applied config: Postgres (every role), or Redis (a remote prober only). */
+export const CONFIG_SOURCES = ['postgres', 'redis'] as const;
+export type ConfigSource = (typeof CONFIG_SOURCES)[number];
 
 /** The default of VIGIL_SECRET_REF_PREFIX. */
 export const DEFAULT_SECRET_REF_PREFIX = 'VIGIL_REF_';
@@ -109,6 +113,54 @@ const envSchema = z.object({
   REDIS_SENTINEL_PASSWORD: z.string().optional(),
   /** Redis Cluster: some of its nodes (`host:port,…`); REDIS_URL then only gives password and TLS. */
   REDIS_CLUSTER_NODES: redisNodes(6379).optional(),
+  /**
+   * `redis`: a remote prober, which follows the config the API publishes to Redis and never touches
+   * Postgres. Default: `redis` when VIGIL_VANTAGE is set and DATABASE_URL is not, else `postgres`.
+   */
+  VIGIL_CONFIG_SOURCE: z
+    .enum(CONFIG_SOURCES, { message: `expected one of ${CONFIG_SOURCES.join(', ')}` })
+    .default('postgres'),
+  /** Bearer token for `/metrics` on a remote prober (which has no API keys); unset there: no `/metrics`. */
+  VIGIL_METRICS_TOKEN: z.string().min(16, { message: 'expected at least 16 characters' }).optional(),
+  /**
+   * On the API: the X25519 public keys of remote probers, `<vantage>=<base64 SPKI DER>,...`. A sealed
+   * secret a check of those vantages needs is published sealed for them (else withheld).
+   */
+  VIGIL_PROBER_KEYS: z
+    .string()
+    .transform((text, ctx) => {
+      const keys: Record<string, string> = {};
+      for (const item of text.split(',').map((part) => part.trim())) {
+        const [vantage, key] = [item.slice(0, item.indexOf('=')), item.slice(item.indexOf('=') + 1)];
+        try {
+          if (!/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/.test(vantage)) throw new Error('bad vantage');
+          proberPublicKey(key);
+          keys[vantage] = key;
+        } catch {
+          ctx.addIssue({
+            code: 'custom',
+            message: 'expected <vantage>=<base64 X25519 public key (SPKI DER)>,...',
+          });
+          return z.NEVER;
+        }
+      }
+      return keys;
+    })
+    .optional(),
+  /** On a remote prober: its X25519 private key (base64 PKCS#8 DER), to open secrets sealed for its vantage. */
+  VIGIL_PROBER_KEY: z
+    .string()
+    .refine(
+      (v) => {
+        try {
+          return Boolean(proberPrivateKey(v));
+        } catch {
+          return false;
+        }
+      },
+      { message: 'expected a base64 X25519 private key (PKCS#8 DER)' },
+    )
+    .optional(),
   VIGIL_ADMIN_TOKEN: z.string().min(16, { message: 'expected at least 16 characters' }).optional(),
   VIGIL_SECRET_KEY: z.string().min(16, { message: 'expected at least 16 characters' }).optional(),
   /** Bodies of PUT /config (JSON or YAML): larger ones get 413. */
@@ -217,6 +269,9 @@ export const ENV_NAMES: readonly string[] = Object.freeze(Object.keys(envSchema.
 /** The validated, frozen environment of one process. */
 export type Env = Readonly<z.output<typeof envSchema>>;
 
+/** One bad variable; `quiet`: its value is not echoed. */
+type Issue = { path: PropertyKey[]; message: string; quiet?: true };
+
 /** Thrown when the environment is invalid; the message names every bad variable. */
 export class EnvError extends Error {}
 
@@ -225,21 +280,60 @@ export class EnvError extends Error {}
  * `PORT=` in a compose file falls back to the default instead of failing.
  */
 export function loadEnv(source: NodeJS.ProcessEnv = process.env): Env {
-  const present = Object.fromEntries(Object.entries(source).filter(([, v]) => v !== undefined && v !== ''));
+  const present = withRemoteDefaults(
+    Object.fromEntries(Object.entries(source).filter(([, v]) => v !== undefined && v !== '')),
+  );
   const result = checkedSchema.safeParse(present);
-  if (!result.success) {
-    const lines = result.error.issues.map((issue) => {
+  const issues: Issue[] = result.success ? remoteProberIssues(result.data, present) : result.error.issues;
+  if (issues.length) {
+    const lines = issues.map((issue) => {
       const name = String(issue.path[0] ?? '');
       const got = present[name];
-      const shown =
-        name.includes('TOKEN') || name.includes('KEY') || name.includes('PASSWORD') || got === undefined
-          ? ''
-          : ` (got "${got}")`;
+      const hidden = /TOKEN|KEY|PASSWORD/.test(name) || 'quiet' in issue;
+      const shown = hidden || got === undefined ? '' : ` (got "${got}")`;
       return `${name}: ${issue.message}${shown}`;
     });
     throw new EnvError(`Invalid environment:\n  ${lines.join('\n  ')}`);
   }
+  if (!result.success) throw new EnvError('Invalid environment'); // unreachable: issues were listed
   return Object.freeze(result.data);
+}
+
+/**
+ * A process given VIGIL_VANTAGE but no DATABASE_URL is a remote prober: it reads its config from
+ * Redis and takes the prober role only, unless the variables say otherwise.
+ */
+function withRemoteDefaults(present: Record<string, string | undefined>): Record<string, string | undefined> {
+  const remote =
+    present.VIGIL_CONFIG_SOURCE === 'redis' ||
+    (present.VIGIL_CONFIG_SOURCE === undefined &&
+      present.VIGIL_VANTAGE !== undefined &&
+      present.DATABASE_URL === undefined);
+  if (!remote) return present;
+  return { VIGIL_CONFIG_SOURCE: 'redis', VIGIL_ROLES: 'prober', ...present };
+}
+
+/** What a process that follows the config from Redis must not have: other roles, Postgres, no vantage. */
+function remoteProberIssues(
+  env: z.output<typeof envSchema>,
+  present: Record<string, string | undefined>,
+): Issue[] {
+  if (env.VIGIL_CONFIG_SOURCE !== 'redis') return [];
+  const issues: Issue[] = [];
+  if (env.VIGIL_ROLES.join(',') !== 'prober')
+    issues.push({
+      path: ['VIGIL_ROLES'],
+      message: 'a process with VIGIL_CONFIG_SOURCE=redis is a prober only',
+    });
+  if (!env.VIGIL_VANTAGE)
+    issues.push({ path: ['VIGIL_VANTAGE'], message: 'required with VIGIL_CONFIG_SOURCE=redis' });
+  if (present.DATABASE_URL !== undefined)
+    issues.push({
+      path: ['DATABASE_URL'],
+      message: 'a prober with VIGIL_CONFIG_SOURCE=redis never uses Postgres: unset it',
+      quiet: true, // a URL may hold a password
+    });
+  return issues;
 }
 
 /** Injection token of the validated {@link Env}. */

@@ -10,6 +10,7 @@ import { identifyCaller } from './auth/identify-caller';
 import { EnvModule } from './env.module';
 import { loggerOptions } from './logger';
 import type { RoleFeature } from './role-feature';
+import { RemoteRuntimeModule } from './remote/remote-runtime.module';
 import { RuntimeModule } from './runtime.module';
 import { validationPipe } from './validation.pipe';
 
@@ -30,19 +31,23 @@ function refuseNulInUrl(req: Request, res: Response, next: NextFunction): void {
 
 /**
  * Builds a Vigil app with the given role features: creates the database if needed, applies pending
- * migrations, wires logging, the caller's key before any body, the `/api/v1` prefix and the
+ * migrations (neither on a remote prober, VIGIL_CONFIG_SOURCE=redis), wires logging, the caller's key before any body, the `/api/v1` prefix and the
  * validation pipe, then lets each feature add its own HTTP wiring (the API: bodies and `/docs`).
  * Used by the entry point and by the e2e tests, so they run exactly what production runs.
  */
 export async function createVigilApp(env: Env, features: RoleFeature[]): Promise<NestExpressApplication> {
-  await ensureDatabase(env.DATABASE_URL);
-  await runMigrations(env.DATABASE_URL);
+  // A remote prober (config from Redis) never touches Postgres: no database, no migrations, no keys.
+  const remote = env.VIGIL_CONFIG_SOURCE === 'redis';
+  if (!remote) {
+    await ensureDatabase(env.DATABASE_URL);
+    await runMigrations(env.DATABASE_URL);
+  }
   const root: DynamicModule = {
     module: VigilModule,
     imports: [
       EnvModule.forRoot(env),
       LoggerModule.forRoot(loggerOptions(env)),
-      RuntimeModule,
+      remote ? RemoteRuntimeModule : RuntimeModule,
       ...features.map((feature) => feature.module),
     ],
   };
@@ -50,7 +55,7 @@ export async function createVigilApp(env: Env, features: RoleFeature[]): Promise
   app.useLogger(app.get(PinoLogger));
   app.set('trust proxy', env.VIGIL_TRUST_PROXY);
   app.use(refuseNulInUrl);
-  app.use(identifyCaller(app.get(AuthService)));
+  if (!remote) app.use(identifyCaller(app.get(AuthService)));
   app.setGlobalPrefix(API_PREFIX, { exclude: UNPREFIXED });
   app.useGlobalPipes(validationPipe);
   for (const feature of features) await feature.setUpHttp?.(app, env);

@@ -1,7 +1,7 @@
 import { loadEnv, validateConfig, type StoredConfig } from '@libs/config';
 import type { ConfigVersionEntity } from '@libs/persistence';
 import type Redis from 'ioredis';
-import type { ConfigHeadStore } from './config-head.store';
+import type { ConfigSource } from './config-source';
 import { ConfigFollower } from './config-follower.service';
 
 const document = (() => {
@@ -22,7 +22,7 @@ const document = (() => {
 
 describe('ConfigFollower', () => {
   let newest: number;
-  let store: { newestVersion: jest.Mock; head: jest.Mock };
+  let store: { newestVersion: jest.Mock; head: jest.Mock; read: ConfigSource['read'] };
   let follower: ConfigFollower;
   let seen: number[];
 
@@ -31,8 +31,9 @@ describe('ConfigFollower', () => {
     store = {
       newestVersion: jest.fn(async () => newest),
       head: jest.fn(async () => ({ version: newest, document }) as unknown as ConfigVersionEntity),
+      read: (doc) => doc as StoredConfig,
     };
-    follower = new ConfigFollower(loadEnv({}), {} as Redis, store as unknown as ConfigHeadStore);
+    follower = new ConfigFollower(loadEnv({}), {} as Redis, store);
     seen = [];
     follower.onConfig((config: StoredConfig, version) => {
       expect(config.services[0].name).toBe('live');

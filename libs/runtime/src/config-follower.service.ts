@@ -1,7 +1,7 @@
 import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import Redis from 'ioredis';
-import { ENV, withCurrentDefaults, type Env, type StoredConfig } from '@libs/config';
-import { ConfigHeadStore } from './config-head.store';
+import { ENV, type Env, type StoredConfig } from '@libs/config';
+import { CONFIG_SOURCE, type ConfigSource } from './config-source';
 import { CONFIG_CHANNEL, REDIS, redisKey, subscriberOf } from './redis.provider';
 
 /** Called with each new config version, in order, one call at a time. */
@@ -12,9 +12,9 @@ const POLL_MS = 10_000;
 
 /**
  * Follows the applied config without a restart: the API announces each new version on a Redis
- * channel; this service loads it from Postgres and hands it to the listeners (the prober's probe
- * table; the controller's health model, rules, notifier and delivery worker). A periodic poll covers
- * a missed announcement.
+ * channel; this service loads it from its ConfigSource (Postgres; Redis on a remote prober) and
+ * hands it to the listeners (the prober's probe table; the controller's health model, rules,
+ * notifier and delivery worker). A periodic poll covers a missed announcement.
  */
 @Injectable()
 export class ConfigFollower implements OnApplicationBootstrap, OnApplicationShutdown {
@@ -29,7 +29,7 @@ export class ConfigFollower implements OnApplicationBootstrap, OnApplicationShut
   constructor(
     @Inject(ENV) private readonly env: Env,
     @Inject(REDIS) private readonly redis: Redis,
-    private readonly versions: ConfigHeadStore,
+    @Inject(CONFIG_SOURCE) private readonly versions: ConfigSource,
   ) {}
 
   /** Registers a listener; it gets the current version at start-up, then every new one. */
@@ -66,7 +66,7 @@ export class ConfigFollower implements OnApplicationBootstrap, OnApplicationShut
     if ((await this.versions.newestVersion()) <= this.version) return;
     const head = await this.versions.head();
     if (!head || head.version <= this.version) return;
-    const config = withCurrentDefaults(head.document, (message) =>
+    const config = this.versions.read(head.document, (message) =>
       this.logger.error(`config version ${head.version}: ${message}`),
     );
     for (const listener of this.listeners) await listener(config, head.version);

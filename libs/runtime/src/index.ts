@@ -8,6 +8,8 @@ export * from './auth/principal';
 export { grafanaSignature, GRAFANA_SIGNATURE_HEADER } from './auth/grafana-signature';
 export * from './bootstrap';
 export * from './config-follower.service';
+export * from './config-source';
+export * from './published-config';
 export * from './self-check/readiness';
 export * from './http-error.dto';
 export * from './http-errors';

@@ -12,6 +12,7 @@ import { ConsoleSessionService } from './auth/console-session.service';
 import { ConsoleSessionsStore } from './auth/console-sessions.store';
 import { ConfigFollower } from './config-follower.service';
 import { ConfigHeadStore } from './config-head.store';
+import { CONFIG_SOURCE } from './config-source';
 import { SelfCheckController } from './self-check/self-check.controller';
 import { Readiness } from './self-check/readiness';
 import { HttpExceptionFilter } from './http-exception.filter';
@@ -40,6 +41,7 @@ import { REDIS, RedisCloser, redisProvider } from './redis.provider';
     AuditService,
     MetricsService,
     ConfigHeadStore,
+    { provide: CONFIG_SOURCE, useExisting: ConfigHeadStore },
     ConfigFollower,
     Readiness,
     { provide: APP_GUARD, useClass: AuthGuard },

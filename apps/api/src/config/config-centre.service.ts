@@ -24,6 +24,7 @@ import {
 } from '@libs/config';
 import type { ConfigVersionEntity } from '@libs/persistence';
 import { AuditService, CONFIG_CHANNEL, REDIS, redisKey, type AuditActor } from '@libs/runtime';
+import { ConfigPublisher } from './config-publisher';
 import { ConfigVersionsStore } from './config-versions.store';
 import { checkTrafficManagers } from './traffic-manager-check';
 import { readViewRows } from './read-view-rows';
@@ -66,6 +67,7 @@ export class ConfigCentreService {
     @Inject(ENV) private readonly env: Env,
     @Inject(REDIS) private readonly redis: Redis,
     private readonly audit: AuditService,
+    private readonly publisher: ConfigPublisher,
   ) {}
 
   /** Validates `raw` (already parsed YAML or JSON) and applies it, or only plans it with `dryRun`. */
@@ -209,7 +211,10 @@ export class ConfigCentreService {
   }
 
   private async announce(version: number): Promise<void> {
-    // Listeners reload from Postgres; a lost message is caught up by their periodic check.
+    // Remote probers read the copy in Redis: it is there before they hear of the version.
+    await this.publisher.publishCurrent();
+    // Listeners reload from Postgres (remote probers from Redis); a lost message is caught up by their
+    // periodic check.
     await this.redis.publish(redisKey(this.env, CONFIG_CHANNEL), String(version)).catch((err: unknown) => {
       this.logger.warn(`could not announce config version ${version}: ${(err as Error).message}`);
     });

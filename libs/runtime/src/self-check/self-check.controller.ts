@@ -1,4 +1,4 @@
-import { Controller, Get, Inject } from '@nestjs/common';
+import { Controller, Get, Inject, Optional } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { HealthCheck, HealthCheckService, HealthIndicatorService } from '@nestjs/terminus';
 import { InjectDataSource } from '@nestjs/typeorm';
@@ -18,7 +18,8 @@ export class SelfCheckController {
   constructor(
     private readonly health: HealthCheckService,
     private readonly indicators: HealthIndicatorService,
-    @InjectDataSource() private readonly db: DataSource,
+    // Absent on a remote prober, which never uses Postgres: its /readyz checks Redis and its config.
+    @Optional() @InjectDataSource() private readonly db: DataSource | undefined,
     @Inject(REDIS) private readonly redis: Redis,
     private readonly readiness: Readiness,
   ) {}
@@ -36,25 +37,32 @@ export class SelfCheckController {
       'Readiness: Postgres and Redis reachable, migrations applied, and on a controller a leader known; 503 naming what is not',
   })
   readyz() {
+    const db = this.db;
+    const redis = () =>
+      this.indicators
+        .check('redis')
+        .attempt(async () => void (await this.redis.ping()))
+        .withTimeout(CHECK_TIMEOUT_MS);
+    const stores = db
+      ? [
+          () =>
+            this.indicators
+              .check('postgres')
+              .attempt(async () => void (await db.query('SELECT 1')))
+              .withTimeout(CHECK_TIMEOUT_MS),
+          redis,
+          // Inside an attempt: a query that throws (Postgres gone) is a 503 naming the check, not a 500.
+          () =>
+            this.indicators
+              .check('migrations')
+              .attempt(async () => {
+                if (await db.showMigrations()) throw new Error('pending migrations');
+              })
+              .withTimeout(CHECK_TIMEOUT_MS),
+        ]
+      : [redis];
     return this.health.check([
-      () =>
-        this.indicators
-          .check('postgres')
-          .attempt(async () => void (await this.db.query('SELECT 1')))
-          .withTimeout(CHECK_TIMEOUT_MS),
-      () =>
-        this.indicators
-          .check('redis')
-          .attempt(async () => void (await this.redis.ping()))
-          .withTimeout(CHECK_TIMEOUT_MS),
-      // Inside an attempt: a query that throws (Postgres gone) is a 503 naming the check, not a 500.
-      () =>
-        this.indicators
-          .check('migrations')
-          .attempt(async () => {
-            if (await this.db.showMigrations()) throw new Error('pending migrations');
-          })
-          .withTimeout(CHECK_TIMEOUT_MS),
+      ...stores,
       ...this.readiness.entries().map(([name, check]) => async () => {
         const { up, detail } = await check();
         return up ? this.indicators.check(name).up(detail) : this.indicators.check(name).down(detail);
