@@ -18,7 +18,7 @@ import { newProberKeyPair, openForVantage, proberPrivateKey } from '@libs/config
 import { fleetConfig, startFleet, type Fleet } from '@libs/fleet';
 import { call } from './support/http';
 import { poll, sample } from './support/poll';
-import { startRedisServer, type RedisServer } from './support/redis-server';
+import { startOwnRedis, type RedisServer } from './support/redis-servers';
 import { startVigil, type VigilUnderTest } from './support/vigil-app';
 
 const REDIS_PORT = 27760;
@@ -166,7 +166,7 @@ describe('a remote prober started with REDIS_URL (an ACL user) and VIGIL_VANTAGE
   }
 
   beforeAll(async () => {
-    redis = await startRedisServer(REDIS_PORT);
+    redis = await startOwnRedis(REDIS_PORT);
     fleet = await startFleet({ idcs: ['fra', 'sha'], endpointsPerIdc: 2, basePort: FLEET_PORT });
     guarded = await guardedEndpoint();
   });

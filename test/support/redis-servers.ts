@@ -55,6 +55,36 @@ async function startProcess(command: string, args: string[], port: number): Prom
   return proc;
 }
 
+/** A redis-server of the test's own, for what the shared one must not get (ACL users). */
+export interface RedisServer {
+  url: string;
+  /** A connection as the default user (every right). */
+  admin: Redis;
+  close(): Promise<void>;
+}
+
+/** Starts a redis-server on 127.0.0.1:`port` in a temporary directory, with an admin connection. */
+export async function startOwnRedis(port: number): Promise<RedisServer> {
+  const dir = await mkdtemp(join(tmpdir(), 'vigil-redis-'));
+  const proc = await startRedisServer(port, dir);
+  const url = `redis://127.0.0.1:${port}`;
+  const admin = new Redis(url, { maxRetriesPerRequest: 1 });
+  admin.on('error', () => undefined);
+  return {
+    url,
+    admin,
+    close: async () => {
+      admin.disconnect();
+      if (proc.child.exitCode === null && proc.child.signalCode === null) {
+        const exited = once(proc.child, 'exit');
+        proc.child.kill('SIGTERM');
+        await exited;
+      }
+      await rm(dir, { recursive: true, force: true });
+    },
+  };
+}
+
 /** SIGKILL (no goodbye to its clients); resolves once it exited. */
 export async function killRedis(proc: RedisProcess): Promise<void> {
   if (proc.child.exitCode !== null || proc.child.signalCode !== null) return;
