@@ -79,7 +79,7 @@ export class ProberEngine {
       registry: opts.registry,
       maxBatch: 1000,
       flushMs: 1000,
-      earlyFlushMs: 50,
+      earlyFlushMs: 20,
       highWater: 20_000,
       maxBacklog: 200,
       onPressure: (paused) => this.setPaused(paused),
