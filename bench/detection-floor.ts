@@ -18,6 +18,8 @@ export interface Crossing {
  */
 export class FailureTap {
   private failures: ProbeResult[] = [];
+  /** The failures of the endpoints of the last `crossing` call, for a report when none crossed. */
+  last: ProbeResult[] = [];
 
   constructor(health: HealthService) {
     const engine = health.engine;
@@ -40,6 +42,7 @@ export class FailureTap {
     t: { unhealthyThreshold: number; quorum: number; down: number },
   ): Crossing | undefined {
     const tracks = new Map<string, ProbeResult[]>();
+    this.last = this.failures.filter((r) => endpoints.has(r.endpoint));
     for (const r of this.failures.splice(0)) {
       if (!endpoints.has(r.endpoint) || r.startedAt < from) continue;
       const key = `${r.endpoint}|${r.vantage}|${r.check}`;

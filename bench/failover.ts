@@ -197,10 +197,20 @@ async function run(
       const crossing = tap.crossing(ids, t0, crossingRule);
       if (crossing) {
         probeStart.push(crossing.startedAt - t0);
-        probeKnown.push(crossing.knownAt - t0);
-        detectOverhead.push(detectedAt - crossing.knownAt);
-        overhead.push(shifted.at - crossing.knownAt);
-      } else process.stderr.write(`no threshold crossing found for ${idc} (injection ${i})\n`);
+        probeKnown.push(Math.round(crossing.knownAt - t0));
+        detectOverhead.push(Math.round(detectedAt - crossing.knownAt));
+        overhead.push(Math.round(shifted.at - crossing.knownAt));
+      } else {
+        const events = await pg.query(
+          `SELECT kind, endpoint, vantage, before, after, reason, at FROM health_events WHERE at >= $1 ORDER BY id`,
+          [new Date(t0 - 10_000)],
+        );
+        const failures = tap.last.map((r) => `${r.endpoint}@${r.vantage}:${r.startedAt - t0}:${r.errorKind}`);
+        process.stderr.write(
+          `no threshold crossing found for ${idc} (injection ${i}, detection ${detectedAt - t0} ms): ` +
+            `${JSON.stringify({ failures, events: events.rows.map((e) => ({ ...e, at: new Date(e.at).getTime() - t0 })) })}\n`,
+        );
+      }
       await fleet.set({ idc }, 'up');
       await until(() => ((gslb.weights('live')?.[idc] ?? 0) > 0 ? true : undefined), 60_000, 'the failback');
       await until(
