@@ -40,6 +40,7 @@ describe('result batches and back-pressure (real Redis)', () => {
       registry,
       maxBatch: 100,
       flushMs: 60_000, // flushes are driven by the test (and by full batches)
+      earlyFlushMs: 50,
       highWater: 500,
       maxBacklog: 3,
       onPressure: (paused) => pressure.push(paused),
@@ -82,6 +83,21 @@ describe('result batches and back-pressure (real Redis)', () => {
     }
   });
 
+  it('sends a batch holding a result that may change a track without waiting for the batch timer', async () => {
+    const collector = new ResultCollector(env.REDIS_URL, prefix);
+    try {
+      for (let i = 0; i < 5; i++) batcher.add(result(i)); // steady state: these wait for the timer...
+      for (let i = 5; i < 8; i++) batcher.add({ ...result(i), ok: false }, true); // ...until a change comes
+      // flushMs is 60 s: only the early flush can send them, and one timer for the three of them.
+      await collector.until((rs) => rs.length === 8, 10_000, 'the early batch');
+      expect(collector.batches).toBe(1);
+      const early = await registry.getSingleMetric('vigil_probe_results_flushed_early_total')!.get();
+      expect(early.values[0].value).toBe(1);
+    } finally {
+      await collector.close();
+    }
+  });
+
   it('drops the oldest results past twice the high-water mark, so memory stays bounded', async () => {
     await queue.pause(); // nothing can be sent...
     for (let i = 0; i < 3 + 1200; i++) batcher.add(result(i)); // ...and the backlog fills at once
@@ -100,6 +116,7 @@ describe('result batches and back-pressure (real Redis)', () => {
       registry: counted,
       maxBatch: 100,
       flushMs: 60_000,
+      earlyFlushMs: 20,
       highWater: 500,
       maxBacklog: 10,
       onPressure: () => undefined,

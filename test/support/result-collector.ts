@@ -5,6 +5,8 @@ import { QUEUES, type ProbeResult, type ResultBatchJob } from '@libs/queue';
 /** Takes result batches off a prefix's `results` queue, as the controller would, and keeps them for assertions. */
 export class ResultCollector {
   readonly results: ProbeResult[] = [];
+  /** Batches taken so far. */
+  batches = 0;
   private readonly connection: Redis;
   private readonly worker: Worker<ResultBatchJob>;
   private readonly waiters: Array<() => void> = [];
@@ -14,6 +16,7 @@ export class ResultCollector {
     this.worker = new Worker<ResultBatchJob>(
       QUEUES.results,
       async (job) => {
+        this.batches++;
         this.results.push(...job.data.results);
         for (const wake of this.waiters.splice(0)) wake();
       },

@@ -72,6 +72,46 @@ describe('HealthEngine', () => {
     expect(e.evaluate(T0 + 2200)).toEqual([]); // no repeat
   });
 
+  it('marks the (service, IDC)s whose tracks changed state, and evaluates only those with the events a full evaluation gives', () => {
+    const targeted = engine();
+    const full = engine();
+    for (const e of [targeted, full]) {
+      e.ingest(
+        round(T0, () => true),
+        T0,
+      );
+      e.evaluate(T0 + 100);
+    }
+    expect(targeted.hasChanges).toBe(false); // the full evaluation took them
+
+    for (const e of [targeted, full]) {
+      e.ingest(
+        round(T0 + 1000, (ep) => ep !== 'b'),
+        T0 + 1000,
+      );
+    }
+    expect(targeted.hasChanges).toBe(false); // one failure: no track moved, nothing to evaluate early
+
+    for (const e of [targeted, full]) {
+      e.ingest(
+        round(T0 + 2000, (ep) => ep !== 'b'),
+        T0 + 2000,
+      );
+    }
+    expect(targeted.hasChanges).toBe(true);
+    const only = targeted.takeChanged();
+    expect([...only]).toEqual(['live|bjs']); // b's tracks, wherever probed from
+    expect(targeted.hasChanges).toBe(false);
+    const early = targeted.evaluate(T0 + 2050, only);
+    expect(early).toEqual(full.evaluate(T0 + 2050));
+    expect(early.map((x) => `${x.kind}:${x.endpoint ?? x.idc}:${x.after}`)).toEqual([
+      'endpoint:live.b:UNHEALTHY',
+      'idc:bjs:UNHEALTHY',
+    ]);
+    expect(targeted.snapshot(T0 + 2050)).toEqual(full.snapshot(T0 + 2050));
+    expect(targeted.evaluate(T0 + 2100)).toEqual([]); // the next full one does not repeat them
+  });
+
   it('never keeps HEALTHY on old data: no fresh result for 3 intervals makes it UNKNOWN (stale)', () => {
     const e = engine();
     e.ingest(

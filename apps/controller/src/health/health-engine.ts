@@ -63,6 +63,8 @@ interface IdcRecord {
   outages: number[];
 }
 
+const idcKey = (r: EndpointRecord) => `${r.info.service}|${r.info.idc}`;
+
 /** Vantage failure rates are counted over two rotating windows of this length. */
 const VANTAGE_WINDOW_MS = 30_000;
 const SEVERITY: Record<CheckTrack['state'], number> = { UP: 0, UNKNOWN: 1, DOWN: 2 };
@@ -75,6 +77,10 @@ const SEVERITY: Record<CheckTrack['state'], number> = { UP: 0, UNKNOWN: 1, DOWN:
  */
 export class HealthEngine {
   private records = new Map<string, EndpointRecord>();
+  /** The records of each (service, IDC), `<service>|<idc>`, in the order of `records`. */
+  private byIdc = new Map<string, EndpointRecord[]>();
+  /** The (service, IDC)s with a track that changed state since they were last evaluated. */
+  private changed = new Set<string>();
   private idcs = new Map<string, IdcRecord>();
   private config: StoredConfig | null = null;
   private version = 0;
@@ -108,6 +114,13 @@ export class HealthEngine {
       }
     }
     this.records = next;
+    this.byIdc = new Map();
+    for (const record of next.values()) {
+      const key = idcKey(record);
+      const list = this.byIdc.get(key) ?? [];
+      list.push(record);
+      this.byIdc.set(key, list);
+    }
     this.config = config;
     this.version = version;
     const keys = new Set(config.services.flatMap((s) => s.endpoints.map((e) => `${s.name}|${e.idc}`)));
@@ -119,7 +132,10 @@ export class HealthEngine {
     this.live = new Set(vantages);
   }
 
-  /** Takes a batch of results; returns how many belonged to the current config. */
+  /**
+   * Takes a batch of results; returns how many belonged to the current config. The (service, IDC)s
+   * where a track changed state wait for `evaluate(now, takeChanged())` (or the next full one).
+   */
   ingest(results: readonly ProbeResult[], now: number): number {
     let taken = 0;
     this.rotateVantageWindow(now);
@@ -143,6 +159,7 @@ export class HealthEngine {
         check.thresholds,
       );
       record.tracks.set(key, { ...after, vantage: r.vantage, check: checkName });
+      if (after.state !== before.state) this.changed.add(idcKey(record));
       if (!r.ok && record.firstFailureAt === undefined) record.firstFailureAt = r.startedAt;
       this.countMinute(record, r);
       record.last.push({
@@ -165,19 +182,39 @@ export class HealthEngine {
     return taken;
   }
 
-  /** Re-evaluates every endpoint and (service, IDC); returns the state changes as events. */
-  evaluate(now: number): HealthEvent[] {
+  /** Whether a track changed state since its (service, IDC) was last evaluated. */
+  get hasChanges(): boolean {
+    return this.changed.size > 0;
+  }
+
+  /** The (service, IDC)s (`<service>|<idc>`) with a track that changed state, handed over once. */
+  takeChanged(): Set<string> {
+    const changed = this.changed;
+    this.changed = new Set();
+    return changed;
+  }
+
+  /**
+   * Re-evaluates the vantages, every endpoint and every (service, IDC); returns the state changes as
+   * events. With `only`, the vantages and just the endpoints and states of those (service, IDC)s, as
+   * a full evaluation at `now` would: what follows a track change at once. A vantage turning suspect
+   * or back changes every quorum, so then it evaluates everything. Staleness elsewhere waits for the
+   * next full evaluation.
+   */
+  evaluate(now: number, only?: ReadonlySet<string>): HealthEvent[] {
     const events: HealthEvent[] = [];
-    this.evaluateVantages(now, events);
-    const perIdc = new Map<string, EndpointRecord[]>();
-    for (const record of this.records.values()) {
-      this.evaluateEndpoint(record, now, events);
-      const key = `${record.info.service}|${record.info.idc}`;
-      const list = perIdc.get(key) ?? [];
-      list.push(record);
-      perIdc.set(key, list);
-    }
-    for (const [key, records] of perIdc) this.evaluateIdc(key, records, now, events);
+    this.evaluateVantages(now, events); // one rate per vantage: cheap
+    const all = !only || events.length > 0;
+    if (all) this.changed.clear();
+    const groups: Array<[string, EndpointRecord[]]> = all
+      ? [...this.byIdc]
+      : [...only].flatMap((key): Array<[string, EndpointRecord[]]> => {
+          const records = this.byIdc.get(key);
+          return records ? [[key, records]] : [];
+        });
+    const endpoints = all ? this.records.values() : groups.flatMap(([, records]) => records);
+    for (const record of endpoints) this.evaluateEndpoint(record, now, events);
+    for (const [key, records] of groups) this.evaluateIdc(key, records, now, events);
     return events;
   }
 

@@ -10,6 +10,7 @@ export class HealthMetrics {
   private readonly idcState: Gauge<'service' | 'idc' | 'state'>;
   private readonly events: Counter<'kind'>;
   readonly ingested: Counter<'vantage'>;
+  readonly evaluations: Counter<'kind'>;
   readonly lag: Gauge;
   readonly repeated: Counter;
 
@@ -66,6 +67,12 @@ export class HealthMetrics {
       name: 'vigil_results_ingested_total',
       help: 'Probe results taken into the health model, by vantage',
       labelNames: ['vantage'],
+      registers,
+    });
+    this.evaluations = new Counter({
+      name: 'vigil_health_evaluations_total',
+      help: 'Evaluations published: full (the 1 s tick) or changed (right after a batch that moved a track, when a state changed)',
+      labelNames: ['kind'],
       registers,
     });
     this.lag = new Gauge({

@@ -1,6 +1,8 @@
 import { Test } from '@nestjs/testing';
 import { Registry } from 'prom-client';
 import { ENV, type StoredConfig } from '@libs/config';
+import type { HealthEvent } from '@libs/domain';
+import type { ProbeResult, ResultBatchJob } from '@libs/queue';
 import { ConfigFollower, MetricsService, REDIS } from '@libs/runtime';
 import { ControllerLease } from '../controller-lease';
 import { TrafficWeights } from '../traffic-weights';
@@ -21,6 +23,30 @@ class FakeResultsWorker {
 }
 
 const config = twoIdcConfig();
+
+/** One probe of both endpoints from both vantages, now (healthyThreshold 2: two rounds take them UP). */
+let batches = 0;
+const round = (ok: boolean): ResultBatchJob => ({
+  batch: `p1.${++batches}`,
+  prober: 'p1',
+  configVersion: 1,
+  results: ['a', 'b'].flatMap((ep) =>
+    ['sha', 'bjs'].map((vantage): ProbeResult => ({
+      check: 'live/http',
+      endpoint: `live.${ep}`,
+      vantage,
+      type: 'http',
+      scheduledAt: Date.now(),
+      startedAt: Date.now(),
+      latencyMs: 1,
+      ok,
+    })),
+  ),
+});
+const idcEvents = (calls: unknown[][]) =>
+  calls.flatMap(([events]) =>
+    (events as HealthEvent[]).filter((e) => e.kind === 'idc').map((e) => `${e.idc}:${e.after}`),
+  );
 
 /** The lease as HealthService sees it: the test decides when it is gained and lost. */
 class FakeLease {
@@ -169,5 +195,49 @@ describe('HealthService', () => {
     lease.fencingToken = 3;
     await follower.refresh();
     expect(store.pruneDetails).toHaveBeenCalledWith(new Set(['live.a', 'live.b']));
+  });
+
+  it('evaluates a (service, IDC) as soon as a batch moves one of its tracks, not at the next tick', async () => {
+    const { lease, store, results } = await setup();
+    await lease.acquire(5);
+    await jest.advanceTimersByTimeAsync(1000); // the first tick
+    const handle = (results.start.mock.calls[0] as unknown as [(batch: ResultBatchJob) => number])[0];
+    const published = store.publishStatus.mock.calls.length;
+
+    await jest.advanceTimersByTimeAsync(100);
+    handle(round(true)); // one success each: no track moves
+    await jest.advanceTimersByTimeAsync(0);
+    expect(store.publishStatus).toHaveBeenCalledTimes(published);
+
+    await jest.advanceTimersByTimeAsync(100);
+    handle(round(true)); // the second: every track UP, 700 ms before the next tick
+    await jest.advanceTimersByTimeAsync(0);
+    expect(store.publishStatus).toHaveBeenCalledTimes(published + 1);
+    expect(idcEvents(store.recordEvents.mock.calls).sort()).toEqual(['bjs:HEALTHY', 'sha:HEALTHY']);
+
+    await jest.advanceTimersByTimeAsync(1000); // the tick repeats nothing
+    expect(idcEvents(store.recordEvents.mock.calls)).toHaveLength(2);
+  });
+
+  it('evaluates a change that comes during an evaluation right after it, in order', async () => {
+    const { lease, store, results } = await setup();
+    await lease.acquire(5);
+    await jest.advanceTimersByTimeAsync(1000);
+    const handle = (results.start.mock.calls[0] as unknown as [(batch: ResultBatchJob) => number])[0];
+    handle(round(true));
+    let release!: () => void;
+    store.publishStatus.mockImplementationOnce(
+      () => new Promise<undefined>((r) => (release = () => r(undefined))),
+    );
+    await jest.advanceTimersByTimeAsync(1000); // a tick, held in publishStatus
+    const events = store.recordEvents.mock.calls.length;
+    handle(round(true)); // moves every track while that evaluation runs
+    await jest.advanceTimersByTimeAsync(0);
+    expect(store.recordEvents).toHaveBeenCalledTimes(events); // not two at once
+
+    release();
+    await jest.advanceTimersByTimeAsync(0);
+    expect(store.recordEvents).toHaveBeenCalledTimes(events + 2); // the tick's, then the change's at once
+    expect(idcEvents(store.recordEvents.mock.calls).sort()).toEqual(['bjs:HEALTHY', 'sha:HEALTHY']);
   });
 });

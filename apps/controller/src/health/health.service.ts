@@ -14,6 +14,11 @@ import { HealthStore } from './health-store';
 import { ResultsWorker } from './results-worker';
 
 const EVALUATE_MS = 1000;
+/**
+ * `full`: the 1 s tick, every endpoint and (service, IDC), staleness and suspect vantages.
+ * `changed`: only the (service, IDC)s where a result batch just changed a track, at once.
+ */
+type EvaluationKind = 'full' | 'changed';
 /** An evaluation still running after this long is stuck (a query that never returns): the next one starts anyway. */
 const EVALUATION_STUCK_MS = 30_000;
 
@@ -43,8 +48,10 @@ export class HealthService implements OnModuleInit {
   private readonly metrics: HealthMetrics;
   private timers: NodeJS.Timeout[] = [];
   private config: { config: StoredConfig; version: number } | null = null;
-  /** When the evaluation in progress (with its listeners) started: the next one waits for a later tick. */
-  private evaluatingSince?: number;
+  /** The evaluation in progress (with its listeners): what it is and when it started. */
+  private evaluating?: { kind: EvaluationKind; since: number };
+  /** What to run once it ends: a track change seen meanwhile, or a tick that came behind a targeted one. */
+  private pending?: EvaluationKind;
   private readonly evaluated: EvaluatedListener[] = [];
   private endpoints: ReadonlyMap<string, readonly EndpointStatus[]> = new Map();
   private readonly applied = new BatchLedger();
@@ -103,7 +110,7 @@ export class HealthService implements OnModuleInit {
     if (this.results.running) return;
     this.results.start((batch) => this.ingest(batch));
     const warn = (message: string) => this.logger.warn(message);
-    every(this.timers, EVALUATE_MS, () => this.evaluate(), warn);
+    every(this.timers, EVALUATE_MS, () => this.evaluate('full'), warn);
     every(this.timers, ROLLUPS_MS, () => this.store.writeRollups(this.engine.takeRollups(Date.now())), warn);
     every(this.timers, RETENTION_MS, () => this.retention(), warn);
   }
@@ -134,33 +141,63 @@ export class HealthService implements OnModuleInit {
     }
     for (const [vantage, n] of perVantage) this.metrics.ingested.inc({ vantage }, n);
     if (newest) this.metrics.lag.set((now - newest) / 1000);
+    // A track moved: its (service, IDC) is evaluated now, not at the next tick (up to 1 s later).
+    if (this.engine.hasChanges) this.evaluateSoon('changed');
     return taken;
   }
 
   /**
    * One evaluation at a time. On a busy machine one can outlast the 1 s timer; overlapping ones would
    * record their events and hand them to the listeners out of order (a recovery seen before the
-   * outage it ends: the notifier would resolve, then open the incident again). A skipped tick loses
-   * nothing: the next evaluation looks at the whole model. One stuck for good must not stop health.
+   * outage it ends: the notifier would resolve, then open the incident again). A tick that finds a
+   * full evaluation running is skipped: it loses nothing, the next one looks at the whole model. Any
+   * other request (a track change, a tick behind a targeted evaluation) runs right after the one in
+   * progress, at most one waiting. One stuck for good must not stop health.
    */
-  private async evaluate(): Promise<void> {
+  private async evaluate(kind: EvaluationKind): Promise<void> {
     if (!this.lease.isLeader || !this.config) return;
-    const since = this.evaluatingSince;
-    if (since !== undefined && Date.now() - since < EVALUATION_STUCK_MS) return;
-    if (since !== undefined) this.logger.warn(`an evaluation has run since ${new Date(since).toISOString()}`);
-    const started = Date.now();
-    this.evaluatingSince = started;
+    const current = this.evaluating;
+    if (current && Date.now() - current.since < EVALUATION_STUCK_MS) {
+      if (kind === 'full' && current.kind === 'full') return;
+      this.pending = kind === 'full' || this.pending === 'full' ? 'full' : 'changed';
+      return;
+    }
+    if (current) this.logger.warn(`an evaluation has run since ${new Date(current.since).toISOString()}`);
+    const running = { kind, since: Date.now() };
+    this.evaluating = running;
     try {
-      await this.evaluateOnce();
+      await this.evaluateOnce(kind);
     } finally {
-      if (this.evaluatingSince === started) this.evaluatingSince = undefined;
+      if (this.evaluating === running) {
+        this.evaluating = undefined;
+        const next = this.pending;
+        this.pending = undefined;
+        if (next) this.evaluateSoon(next);
+      }
     }
   }
 
-  private async evaluateOnce(): Promise<void> {
-    await this.refreshVantages(); // a few keys: cheap, and a new prober counts at once
-    const now = Date.now();
-    const events = this.engine.evaluate(now);
+  /** Starts an evaluation outside the timer (its errors are logged, as the timer's are). */
+  private evaluateSoon(kind: EvaluationKind): void {
+    this.evaluate(kind).catch((err: unknown) =>
+      this.logger.warn(`evaluation failed: ${(err as Error).message}`),
+    );
+  }
+
+  private async evaluateOnce(kind: EvaluationKind): Promise<void> {
+    let events: HealthEvent[];
+    let now: number;
+    if (kind === 'full') {
+      await this.refreshVantages(); // a few keys: cheap, and a new prober counts at once
+      now = Date.now();
+      events = this.engine.evaluate(now);
+    } else {
+      now = Date.now();
+      events = this.engine.evaluate(now, this.engine.takeChanged());
+      // No state changed: nothing to announce, and the next tick publishes the rest.
+      if (events.length === 0) return;
+    }
+    this.metrics.evaluations.inc({ kind });
     const snapshot = this.engine.snapshot(now, this.weights.get());
     this.endpoints = this.engine.serviceEndpoints();
     await this.store.publishStatus(snapshot, this.endpoints, this.engine.takeDirtyDetails(now, DETAILS_MS));

@@ -11,6 +11,9 @@ export interface ProbeTask {
   type: Check['type'];
   intervalMs: number;
   phase: number;
+  /** The check's, so the prober can tell which results may change a track (ResultStreaks). */
+  healthyThreshold: number;
+  unhealthyThreshold: number;
   probe: Probe;
 }
 
@@ -53,6 +56,8 @@ export function buildProbeTable(
           type: check.type,
           intervalMs,
           phase: phaseOf(id, intervalMs),
+          healthyThreshold: check.healthyThreshold,
+          unhealthyThreshold: check.unhealthyThreshold,
           probe: compile(check as Check, endpoint, service.name),
         };
         const shard = shardOf(id, shards);

@@ -8,6 +8,7 @@ import { closeKeepalivePools } from '@libs/probes';
 import { buildProbeTable, type CompileProbe, type ProbeTable } from './probe-table';
 import { ProberMetrics } from './prober-metrics';
 import { ResultBatcher } from './result-batcher';
+import { ResultStreaks } from './result-streaks';
 import { Semaphore } from './semaphore';
 import { runTick } from './tick-runner';
 import { VantageLoop } from './vantage-loop';
@@ -53,6 +54,7 @@ export class ProberEngine {
   private readonly loops = new Map<string, VantageLoop>();
   private readonly results: Queue<ResultBatchJob>;
   private readonly batcher: ResultBatcher;
+  private readonly streaks = new ResultStreaks();
   private readonly metrics: ProberMetrics;
   private readonly semaphore: Semaphore;
   private readonly shards: number;
@@ -77,6 +79,7 @@ export class ProberEngine {
       registry: opts.registry,
       maxBatch: 1000,
       flushMs: 1000,
+      earlyFlushMs: 20,
       highWater: 20_000,
       maxBacklog: 200,
       onPressure: (paused) => this.setPaused(paused),
@@ -104,6 +107,13 @@ export class ProberEngine {
   async setConfig(config: StoredConfig, version: number): Promise<void> {
     if (this.table && this.table.version >= version) return;
     this.table = buildProbeTable(config, version, this.opts.serve, this.shards, this.opts.compile);
+    this.streaks.retain(
+      new Set(
+        config.services.flatMap((s) =>
+          s.checks.flatMap((c) => s.endpoints.map((e) => `${s.name}/${c.name}|${s.name}.${e.name}`)),
+        ),
+      ),
+    );
     this.metrics.tasks.reset();
     for (const vantage of this.table.vantages) {
       let count = 0;
@@ -172,8 +182,8 @@ export class ProberEngine {
             table: () => this.table,
             semaphore: this.semaphore,
             metrics: this.metrics,
-            emit: (result) => {
-              this.batcher.add(result);
+            emit: (result, task) => {
+              this.batcher.add(result, this.streaks.observe(result, task));
               this.metrics.buffered.set(this.batcher.size);
             },
             staleAfterMs: 2 * this.tickMs,

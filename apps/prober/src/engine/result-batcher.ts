@@ -11,6 +11,11 @@ export interface ResultBatcherOptions {
   maxBatch: number;
   flushMs: number;
   /**
+   * A result that may change a track (`add(result, true)`) is sent within this long rather than
+   * with the next `flushMs` batch: one timer for all such results in the window, not a send each.
+   */
+  earlyFlushMs: number;
+  /**
    * Above this many buffered results the prober stops taking ticks (back-pressure); past twice
    * that the oldest results are dropped, so memory stays bounded whatever happens.
    */
@@ -42,11 +47,13 @@ interface Pending {
 export class ResultBatcher {
   private buffer: ProbeResult[] = [];
   private timer?: NodeJS.Timeout;
+  private earlyTimer?: NodeJS.Timeout;
   private flushing?: Promise<void>;
   private paused = false;
   private readonly dropped: Counter;
   private readonly sent: Counter;
   private readonly unconfirmed: Counter;
+  private readonly early: Counter;
   /** The batch being delivered: out of the buffer, not yet in Redis for sure. */
   private pending?: Pending;
   private sequence = 0;
@@ -67,14 +74,21 @@ export class ResultBatcher {
       help: `Result batches no replica confirmed after ${CONFIRM_TRIES} tries (a failover then may lose them)`,
       registers: [opts.registry],
     });
+    this.early = new Counter({
+      name: 'vigil_probe_results_flushed_early_total',
+      help: 'Batches sent before the batch timer because they held a result that may change a track',
+      registers: [opts.registry],
+    });
   }
 
   start(): void {
     this.timer = setInterval(() => void this.flush(), this.opts.flushMs);
   }
 
-  add(result: ProbeResult): void {
+  /** `urgent`: the result may change its track (see mayChangeTrack), so it goes out within `earlyFlushMs`. */
+  add(result: ProbeResult, urgent = false): void {
     this.buffer.push(result);
+    if (urgent) this.earlyTimer ??= setTimeout(() => this.flushEarly(), this.opts.earlyFlushMs);
     const overflow = this.buffer.length - 2 * this.opts.highWater;
     if (overflow > 0) {
       this.buffer.splice(0, overflow);
@@ -96,10 +110,24 @@ export class ResultBatcher {
 
   async stop(): Promise<void> {
     clearInterval(this.timer);
+    this.cancelEarly();
     await this.flush();
   }
 
+  private flushEarly(): void {
+    this.earlyTimer = undefined;
+    if (this.buffer.length === 0) return; // a send in progress took them
+    this.early.inc();
+    void this.flush();
+  }
+
+  private cancelEarly(): void {
+    clearTimeout(this.earlyTimer);
+    this.earlyTimer = undefined;
+  }
+
   private async send(): Promise<void> {
+    this.cancelEarly(); // this send takes the urgent results too
     try {
       if (this.pending) await this.deliver(this.pending);
       while (this.buffer.length > 0) {

@@ -13,6 +13,8 @@ function task(id: string, phase: number, intervalMs = 5000): ProbeTask {
     type: 'http',
     intervalMs,
     phase,
+    healthyThreshold: 2,
+    unhealthyThreshold: 3,
     probe: async () => ({
       ok: id !== 'bad',
       latencyMs: 2,

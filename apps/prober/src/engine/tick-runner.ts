@@ -8,7 +8,7 @@ export interface TickDeps {
   table: () => ProbeTable | null;
   semaphore: Semaphore;
   metrics: ProberMetrics;
-  emit: (result: ProbeResult) => void;
+  emit: (result: ProbeResult, task: ProbeTask) => void;
   /** A tick picked up later than this after its end (a dead prober's stalled job) is skipped. */
   staleAfterMs: number;
   now?: () => number;
@@ -53,14 +53,17 @@ async function runAt(task: ProbeTask, due: number, vantage: string, deps: TickDe
       type: task.type,
       result: outcome.ok ? 'ok' : (outcome.errorKind ?? 'other'),
     });
-    deps.emit({
-      check: task.check,
-      endpoint: task.endpoint,
-      vantage,
-      type: task.type,
-      scheduledAt: due,
-      startedAt,
-      ...outcome,
-    });
+    deps.emit(
+      {
+        check: task.check,
+        endpoint: task.endpoint,
+        vantage,
+        type: task.type,
+        scheduledAt: due,
+        startedAt,
+        ...outcome,
+      },
+      task,
+    );
   });
 }

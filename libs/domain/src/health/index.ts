@@ -12,3 +12,4 @@ export * from './outages';
 export * from './score';
 export * from './idc-health';
 export * from './transitions';
+export * from './result-streak';
