@@ -1,3 +1,4 @@
+import { Logger } from '@nestjs/common';
 import Redis, { Cluster, type ClusterOptions, type RedisOptions } from 'ioredis';
 import type { Env } from '@libs/config';
 
@@ -27,29 +28,50 @@ export function redisConnection(env: Env, name: string, options: RedisOptions = 
       redisOptions: { ...urlOptions(env.REDIS_URL), ...own },
       scaleReads: 'master',
     };
-    return new Cluster(env.REDIS_CLUSTER_NODES, clusterOptions) as unknown as Redis;
+    return reportErrors(new Cluster(env.REDIS_CLUSTER_NODES, clusterOptions) as unknown as Redis, name);
   }
   if (env.REDIS_SENTINELS)
-    return new Redis(env.REDIS_URL, {
-      sentinels: env.REDIS_SENTINELS,
-      name: env.REDIS_SENTINEL_NAME,
-      sentinelPassword: env.REDIS_SENTINEL_PASSWORD,
-      // Sentinel announces `+switch-master`: drop the old master at once, not at its first READONLY.
-      failoverDetector: true,
-      ...own,
-    });
-  return new Redis(env.REDIS_URL, own);
+    return reportErrors(
+      new Redis(env.REDIS_URL, {
+        sentinels: env.REDIS_SENTINELS,
+        name: env.REDIS_SENTINEL_NAME,
+        sentinelPassword: env.REDIS_SENTINEL_PASSWORD,
+        // Sentinel announces `+switch-master`: drop the old master at once, not at its first READONLY.
+        failoverDetector: true,
+        ...own,
+      }),
+      name,
+    );
+  return reportErrors(new Redis(env.REDIS_URL, own), name);
+}
+
+const ERROR_EVERY_MS = 10_000;
+
+/**
+ * ioredis prints an `error` nobody listens to as "Unhandled error event", once per reconnect attempt
+ * while Redis is away: log it as a warning instead, at most every 10 s per connection.
+ */
+function reportErrors(redis: Redis, name: string): Redis {
+  const logger = new Logger('Redis');
+  let last = 0;
+  redis.on('error', (err: Error) => {
+    const now = Date.now();
+    if (now - last < ERROR_EVERY_MS) return;
+    last = now;
+    logger.warn(`${name}: ${err.message}`);
+  });
+  return redis;
 }
 
 /** A second connection like `redis` (same topology and options) with `options` changed: for SUBSCRIBE. */
 export function duplicateConnection(redis: Redis, options: RedisOptions): Redis {
+  const name = options.connectionName ?? 'vigil';
   if (isCluster(redis)) {
     const cluster = redis as unknown as Cluster;
-    return cluster.duplicate([], {
-      redisOptions: { ...cluster.options.redisOptions, ...options },
-    }) as unknown as Redis;
+    const copy = cluster.duplicate([], { redisOptions: { ...cluster.options.redisOptions, ...options } });
+    return reportErrors(copy as unknown as Redis, name);
   }
-  return redis.duplicate(options);
+  return reportErrors(redis.duplicate(options), name);
 }
 
 /** Every key matching `match`: on a Cluster, from each master in turn (a SCAN sees one node only). */
