@@ -87,8 +87,15 @@ function startVigil(name: string, roles: string, port: number, env: Record<strin
     // Their logs go to stderr: stdout is the report's.
     stdio: ['ignore', 2, 2],
   });
+  child.once('exit', (code, signal) => {
+    if (!stopping)
+      process.stderr.write(`bench:scale: ${name} exited early (code ${code}, signal ${signal})\n`);
+  });
   return { name, child, port };
 }
+
+/** Set once the bench stops its processes: exits before that are failures worth naming. */
+let stopping = false;
 
 async function ready(proc: Proc, deadlineMs = 120_000): Promise<void> {
   for (const deadline = Date.now() + deadlineMs; ;) {
@@ -105,8 +112,12 @@ async function ready(proc: Proc, deadlineMs = 120_000): Promise<void> {
 
 /** Resident set size of a process, in bytes (Linux). */
 function rss(pid: number): number {
-  const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
-  return m ? Number(m[1]) * 1024 : 0;
+  try {
+    const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+    return m ? Number(m[1]) * 1024 : 0;
+  } catch {
+    return 0; // the process is gone: its exit is reported
+  }
 }
 
 /** CPU seconds (user + system) of a process so far (Linux, clock ticks of 1/100 s). */
@@ -230,6 +241,7 @@ async function main() {
   const fleetPorts = Array.from({ length: IDCS.length * PORTS_PER_IDC }, (_, i) => String(PORTS.fleet + i));
   const fleet = fork(join(__dirname, 'scale-fleet.js'), [HOST, ...fleetPorts]);
   const stopAll = async () => {
+    stopping = true;
     for (const p of procs) if (p.child.exitCode === null) p.child.kill('SIGTERM');
     await Promise.all(
       procs.map((p) =>
