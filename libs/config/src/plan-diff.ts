@@ -49,11 +49,24 @@ function diffNamedLists(
   path: PathSegment[],
   out: FieldChange[],
 ): void {
+  // Index by name once: indexOf per name is quadratic, and a service may list thousands of endpoints.
+  const atA = indexOfNames(namesA);
+  const atB = indexOfNames(namesB);
   for (const name of sortedUnion(namesA, namesB)) {
-    const i = namesA.indexOf(name);
-    const j = namesB.indexOf(name);
-    diffValue(i < 0 ? undefined : a[i], j < 0 ? undefined : b[j], [...path, { name }], out);
+    const i = atA.get(name);
+    const j = atB.get(name);
+    diffValue(
+      i === undefined ? undefined : a[i],
+      j === undefined ? undefined : b[j],
+      [...path, { name }],
+      out,
+    );
   }
+}
+
+/** Each name's position (names of a named list are unique). */
+function indexOfNames(names: readonly string[]): Map<string, number> {
+  return new Map(names.map((name, i) => [name, i]));
 }
 
 function diffSecret(a: unknown, b: unknown, path: PathSegment[], out: FieldChange[]): void {

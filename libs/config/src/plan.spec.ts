@@ -211,12 +211,33 @@ describe('planConfig', () => {
   });
 
   it('compares a document stored without the newer sections and fields as if they had their defaults', () => {
-    const stored = config() as unknown as Record<string, unknown>;
+    // A stored document is a copy read back from the database, never the object validateConfig returned.
+    const stored = structuredClone(config()) as unknown as Record<string, unknown>;
     delete stored.notifications;
     delete stored.alerts;
     for (const channel of stored.channels as Array<Record<string, unknown>>) delete channel.rateLimit;
     expect(planConfig(stored as unknown as Config, config()).changes).toEqual([]);
     expect(planConfig(config(), stored as unknown as Config).changes).toEqual([]);
+  });
+
+  it('finds the one changed endpoint among thousands of a service by name', () => {
+    const many = config((c) => {
+      const [service] = c.services;
+      service.endpoints = Array.from({ length: 5000 }, (_, i) => ({
+        ...service.endpoints[0],
+        name: `n${i}`,
+      }));
+    });
+    const capacity = structuredClone(many);
+    capacity.services[0].endpoints[4999].capacity = 7;
+    expect(planConfig(many, capacity).changes).toEqual([
+      {
+        kind: 'service',
+        name: many.services[0].name,
+        op: 'update',
+        fields: [{ path: 'endpoints[n4999].capacity', before: 1, after: 7 }],
+      },
+    ]);
   });
 
   it('is what diffConfigs returns', () => {

@@ -1,3 +1,4 @@
+import { isDefaulted } from './defaulted';
 import { diffFields, FieldChange } from './plan-diff';
 import { anyConfigSchemas, VigilConfig } from './schema';
 
@@ -68,6 +69,7 @@ export const diffConfigs: (from: VigilConfig | null, to: VigilConfig) => ConfigP
 
 /** The document with the current defaults applied; as it is when it does not fit the schema. */
 function withDefaults(config: VigilConfig): Partial<VigilConfig> {
+  if (isDefaulted(config)) return config;
   const parsed = anyConfigSchemas.config.safeParse(config);
   return parsed.success ? parsed.data : config;
 }

@@ -1,3 +1,4 @@
+import { isDefaulted, markDefaulted } from './defaulted';
 import type { Env } from './env';
 import { ConfigIssue } from './path';
 import { Config, StoredConfig, VigilConfig } from './schema';
@@ -45,7 +46,12 @@ export function sealSecrets(
     if (typeof result === 'string') details.push({ path: at.path, message: result });
     return result;
   });
-  return details.length ? { ok: false, details } : { ok: true, config: sealed as StoredConfig };
+  if (details.length) return { ok: false, details };
+  // Sealing changes secrets only: a config that had its defaults keeps them.
+  return {
+    ok: true,
+    config: (isDefaulted(config) ? markDefaulted(sealed as object) : sealed) as StoredConfig,
+  };
 }
 
 /** The ids of the secrets whose destination differs between the two versions. */

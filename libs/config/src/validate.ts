@@ -1,3 +1,4 @@
+import { markDefaulted } from './defaulted';
 import { configErrorMap } from './error-map';
 import { uniqueIssues, zodIssueToIssues } from './issues';
 import { ConfigIssue } from './path';
@@ -28,7 +29,7 @@ export function validateConfig(
     ...checkSecretRefs(parsed.success ? parsed.data : raw, secretRefs),
   ];
   const details = byLocation(uniqueIssues([...schemaIssues, ...semanticIssues]));
-  if (parsed.success && details.length === 0) return { ok: true, config: parsed.data };
+  if (parsed.success && details.length === 0) return { ok: true, config: markDefaulted(parsed.data) };
   return { ok: false, details };
 }
 

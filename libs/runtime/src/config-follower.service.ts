@@ -62,7 +62,7 @@ export class ConfigFollower implements OnApplicationBootstrap, OnApplicationShut
   }
 
   private async load(): Promise<void> {
-    // Most polls find nothing new: ask for the number before reading a document of up to 5 MiB.
+    // Most polls find nothing new: ask for the number before reading a document of up to 16 MiB.
     if ((await this.versions.newestVersion()) <= this.version) return;
     const head = await this.versions.head();
     if (!head || head.version <= this.version) return;
