@@ -9,6 +9,8 @@ export interface TickDeps {
   semaphore: Semaphore;
   metrics: ProberMetrics;
   emit: (result: ProbeResult) => void;
+  /** Takes the probes still running when the tick hands its slot back, so a shutdown can wait for them. */
+  track: (probes: Promise<unknown>) => void;
   /** A tick picked up later than this after its end (a dead prober's stalled job) is skipped. */
   staleAfterMs: number;
   now?: () => number;
@@ -18,7 +20,10 @@ const wait = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, 
 
 /**
  * Runs one tick: every task of the shard that is due inside the tick starts at its due time (its
- * phase), so the load is as even as the phases. Resolves when all of them have finished.
+ * phase), so the load is as even as the phases. Resolves at the tick's end once all of them have
+ * started (not finished): a tick holds its replica's slot for as long as the tick lasts, however
+ * slow its probes, which is what lets the replicas of a vantage split the ticks by a fixed number
+ * of slots each (`tickConcurrency`).
  */
 export async function runTick(job: ProbeTickJob, deps: TickDeps): Promise<number> {
   const now = deps.now ?? Date.now;
@@ -29,20 +34,46 @@ export async function runTick(job: ProbeTickJob, deps: TickDeps): Promise<number
     deps.metrics.ticksSkipped.inc({ vantage: job.vantage, reason: 'stale' });
     return 0;
   }
-  const runs: Promise<void>[] = [];
+  const started: Promise<void>[] = [];
+  const finished: Promise<void>[] = [];
   for (const task of table.shard(job.vantage, job.shard)) {
     for (const due of dueTimes(task.phase, task.intervalMs, job.tick, end)) {
-      runs.push(runAt(task, due, job.vantage, deps, now));
+      const run = runAt(task, due, job.vantage, deps, now);
+      started.push(run.started);
+      finished.push(run.finished);
     }
   }
-  await Promise.all(runs);
-  return runs.length;
+  deps.track(Promise.all(finished));
+  // Held to the tick's end even if its last probe started before: then every replica still holds
+  // its part of this tick when the next one is handed out, and takes only what its share leaves.
+  await Promise.all([...started, wait(end - now())]);
+  return started.length;
 }
 
-async function runAt(task: ProbeTask, due: number, vantage: string, deps: TickDeps, now: () => number) {
+/** One probe at its due time: `started` once it holds a semaphore slot, `finished` once reported. */
+function runAt(task: ProbeTask, due: number, vantage: string, deps: TickDeps, now: () => number) {
+  let markStarted!: () => void;
+  const signal = new Promise<void>((resolve) => (markStarted = resolve));
+  const finished = probeAt(task, due, vantage, deps, now, markStarted);
+  // A run that fails before it starts still lets its tick go.
+  const started = Promise.race([signal, finished.then(ignore, ignore)]);
+  return { started, finished };
+}
+
+const ignore = () => undefined;
+
+async function probeAt(
+  task: ProbeTask,
+  due: number,
+  vantage: string,
+  deps: TickDeps,
+  now: () => number,
+  markStarted: () => void,
+) {
   const delay = due - now();
   if (delay > 0) await wait(delay);
   await deps.semaphore.run(async () => {
+    markStarted();
     const startedAt = now();
     const outcome = await task.probe();
     const { metrics } = deps;
