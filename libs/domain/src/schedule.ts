@@ -43,8 +43,7 @@ export function tickStarts(now: number, tickMs: number, aheadMs: number): number
 /**
  * Ticks one prober replica of a vantage may hold at once, so that its replicas split the ticks
  * evenly. A tick is held from its delivery (a lead shorter than the tick before it starts) until
- * its end (or its last probe's start, on a prober that lags): two ticks of a vantage (`2 * shards`
- * tick jobs) are held at once around each tick's start. Sharing that among the live replicas
+ * its end: two ticks of a vantage (`2 * shards` tick jobs) are held at once around each tick's start. Sharing that among the live replicas
  * leaves a replica, still holding its part of the current tick, room for about its part of the
  * next one only, while together they can always hold both ticks, so a tick never waits for a slot.
  * With fewer live replicas than counted (one hung), the others still hold one whole tick and take

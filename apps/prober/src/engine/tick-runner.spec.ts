@@ -113,7 +113,7 @@ describe('runTick', () => {
     expect(peak).toBe(3);
   });
 
-  it('lets its tick go once every probe has started, and hands the slow ones over to be awaited', async () => {
+  it('lets its tick go at its end, and hands the probes still running over to be awaited', async () => {
     let release!: () => void;
     const hung = new Promise<void>((resolve) => (release = resolve));
     const slow: ProbeTask = {

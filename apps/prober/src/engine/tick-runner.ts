@@ -20,10 +20,10 @@ const wait = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, 
 
 /**
  * Runs one tick: every task of the shard that is due inside the tick starts at its due time (its
- * phase), so the load is as even as the phases. Resolves at the tick's end once all of them have
- * started (not finished): a tick holds its replica's slot for as long as the tick lasts, however
- * slow its probes, which is what lets the replicas of a vantage split the ticks by a fixed number
- * of slots each (`tickConcurrency`).
+ * phase), so the load is as even as the phases. Resolves at the tick's end (its probes may still
+ * run): a tick holds its replica's slot for as long as the tick lasts, however slow its probes,
+ * which is what lets the replicas of a vantage split the ticks by a fixed number of slots each
+ * (`tickConcurrency`).
  */
 export async function runTick(job: ProbeTickJob, deps: TickDeps): Promise<number> {
   const now = deps.now ?? Date.now;
@@ -34,46 +34,24 @@ export async function runTick(job: ProbeTickJob, deps: TickDeps): Promise<number
     deps.metrics.ticksSkipped.inc({ vantage: job.vantage, reason: 'stale' });
     return 0;
   }
-  const started: Promise<void>[] = [];
-  const finished: Promise<void>[] = [];
+  const runs: Promise<void>[] = [];
   for (const task of table.shard(job.vantage, job.shard)) {
     for (const due of dueTimes(task.phase, task.intervalMs, job.tick, end)) {
-      const run = runAt(task, due, job.vantage, deps, now);
-      started.push(run.started);
-      finished.push(run.finished);
+      runs.push(runAt(task, due, job.vantage, deps, now));
     }
   }
-  deps.track(Promise.all(finished));
-  // Held to the tick's end even if its last probe started before: then every replica still holds
-  // its part of this tick when the next one is handed out, and takes only what its share leaves.
-  await Promise.all([...started, wait(end - now())]);
-  return started.length;
+  deps.track(Promise.all(runs));
+  // Held to the tick's end, not longer: every replica still holds its part of this tick when the
+  // next one is handed out, and takes only what its share leaves; a lagging replica (probes that
+  // start late) does not hold the next ticks back, which would make its lag last.
+  await wait(end - now());
+  return runs.length;
 }
 
-/** One probe at its due time: `started` once it holds a semaphore slot, `finished` once reported. */
-function runAt(task: ProbeTask, due: number, vantage: string, deps: TickDeps, now: () => number) {
-  let markStarted!: () => void;
-  const signal = new Promise<void>((resolve) => (markStarted = resolve));
-  const finished = probeAt(task, due, vantage, deps, now, markStarted);
-  // A run that fails before it starts still lets its tick go.
-  const started = Promise.race([signal, finished.then(ignore, ignore)]);
-  return { started, finished };
-}
-
-const ignore = () => undefined;
-
-async function probeAt(
-  task: ProbeTask,
-  due: number,
-  vantage: string,
-  deps: TickDeps,
-  now: () => number,
-  markStarted: () => void,
-) {
+async function runAt(task: ProbeTask, due: number, vantage: string, deps: TickDeps, now: () => number) {
   const delay = due - now();
   if (delay > 0) await wait(delay);
   await deps.semaphore.run(async () => {
-    markStarted();
     const startedAt = now();
     const outcome = await task.probe();
     const { metrics } = deps;
