@@ -6,6 +6,10 @@
  * same probes from a bare undici loop at the same rate and connection policy (a new connection per
  * probe). Prints JSON: target and achieved probes/s, lateness, prober CPU per 1,000 probes against
  * the bare loop's, peak RSS and errors.
+ *
+ * `--probers N`: the prober runs as N replicas of the vantage, each in its own process, against one
+ * replica in its own process (like for like), instead of the bare loop. Prints CPU per 1,000 probes
+ * summed over the replicas, their split, lateness and errors for both, and the ratio.
  */
 import 'reflect-metadata';
 import { fork, type ChildProcess } from 'node:child_process';
@@ -29,6 +33,7 @@ const opts = flags({
   vantages: '1',
   warmup: '10',
   idcs: '4',
+  probers: '0',
 });
 const endpoints = Number(opts.endpoints);
 const intervalMs = parseDuration(opts.interval);
@@ -36,6 +41,7 @@ const durationMs = Number(opts.duration) * 1000;
 const warmupMs = Number(opts.warmup) * 1000;
 const vantageCount = Number(opts.vantages);
 const idcCount = Math.max(Number(opts.idcs), vantageCount);
+const proberCount = Number(opts.probers);
 const TIMEOUT = '2s';
 
 /** Benchmarks run compiled (`npm run bench:*` builds first): ts-node's source maps would skew the CPU figures. */
@@ -57,7 +63,114 @@ function peakRss(): { stop: () => number } {
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
+interface SinkReport {
+  results: number;
+  errors: Record<string, number>;
+  lateness: number[];
+  byProber: Record<string, number>;
+}
+
+/**
+ * `count` prober replicas, each in its own process, on a fresh queue prefix: the window's results
+ * (as the sink saw them), and the CPU the replicas used in it, summed.
+ */
+async function childProbers(redisUrl: string, config: StoredConfig, vantages: string[], count: number) {
+  const prefix = `vigil-bench-${randomBytes(4).toString('hex')}:bull`;
+  const sink = startSink(redisUrl, prefix);
+  const probers = Array.from({ length: count }, () =>
+    fork(join(__dirname, 'prober-child.js'), [redisUrl, prefix]),
+  );
+  const concurrency = loadEnv().VIGIL_PROBE_CONCURRENCY;
+  await Promise.all(
+    probers.map((p, i) =>
+      ask(p, { op: 'start', config, vantages, proberId: `prober-${i + 1}`, concurrency }),
+    ),
+  );
+  await sleep(warmupMs);
+  const from = Math.ceil(Date.now() / 1000) * 1000;
+  const to = from + durationMs;
+  await ask(sink, { op: 'window', from, to });
+  await sleep(from - Date.now());
+  const cpu0 = await Promise.all(probers.map((p) => ask<NodeJS.CpuUsage>(p, { op: 'cpu' })));
+  await sleep(to - Date.now());
+  const cpu1 = await Promise.all(probers.map((p) => ask<NodeJS.CpuUsage>(p, { op: 'cpu' })));
+  await sleep(Math.max(3000, parseDuration(TIMEOUT) + 1500)); // the window's last probes and batch
+  const seen = await ask<SinkReport>(sink, { op: 'report' });
+  await Promise.all(probers.map((p) => ask(p, { op: 'stop' })));
+  for (const p of probers) p.disconnect();
+  sink.disconnect();
+  const cpu = cpu0.reduce((sum, c0, i) => sum + cpuSeconds(c0, cpu1[i]), 0);
+  const lateness = latencySummary(seen.lateness);
+  const errors = Object.values(seen.errors).reduce((a, b) => a + b, 0);
+  const fair = seen.results / count;
+  const split = Object.fromEntries(Object.entries(seen.byProber).sort());
+  return {
+    probers: count,
+    probesPerSecond: round(seen.results / (durationMs / 1000), 1),
+    latenessMs: lateness,
+    cpuSecondsPer1000Probes: round((cpu / seen.results) * 1000, 4),
+    proberCpuSeconds: round(cpu, 2),
+    split,
+    /** The largest deviation of a replica's probes from an even split, in percent. */
+    splitMaxDeviationPct: round(
+      Math.max(...Object.values(split).map((n) => (Math.abs(n - fair) / fair) * 100)),
+      1,
+    ),
+    errors,
+    errorsByKind: seen.errors,
+  };
+}
+
+/** `--probers N`: N replicas in their own processes against one replica in its own process. */
+async function replicasBench() {
+  const env = loadEnv();
+  const fleet = await spawnFleet(
+    { idcs: idcCount, endpointsPerIdc: Math.ceil(endpoints / idcCount) },
+    { stdio: 'inherit' },
+  );
+  const targets = fleet.endpoints.slice(0, endpoints);
+  const vantages = fleet.idcs.slice(0, vantageCount);
+  const validated = validateConfig(
+    fleetConfig(
+      { ...fleet, endpoints: targets },
+      { service: 'bench', interval: opts.interval, timeout: TIMEOUT, vantages },
+    ),
+  );
+  if (!validated.ok) throw new Error(JSON.stringify(validated.details.slice(0, 5)));
+  const config = validated.config as StoredConfig;
+  const target = (targets.length * vantages.length * 1000) / intervalMs;
+  const one = await childProbers(env.REDIS_URL, config, vantages, 1);
+  const many = await childProbers(env.REDIS_URL, config, vantages, proberCount);
+  await fleet.close();
+  const report = {
+    benchmark: 'probes',
+    mode: `${proberCount} prober processes against 1`,
+    machine: { cpus: cpus().length, node: process.version },
+    target: {
+      endpoints: targets.length,
+      interval: opts.interval,
+      vantages: vantages.length,
+      durationS: durationMs / 1000,
+      probesPerSecond: target,
+    },
+    oneProber: one,
+    replicas: many,
+    ratio: {
+      cpuPerProbeReplicasVsOne: round(many.cpuSecondsPer1000Probes / one.cpuSecondsPer1000Probes, 3),
+    },
+    targets: { splitMaxDeviationPct: 10, latenessP99Ms: 250, errors: 0 },
+    met: {
+      rate: many.probesPerSecond >= target * 0.98,
+      split: many.splitMaxDeviationPct <= 10,
+      latenessP99: many.latenessMs.p99 < 250,
+      noErrors: many.errors === 0,
+    },
+  };
+  process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
+}
+
 async function main() {
+  if (proberCount > 0) return replicasBench();
   const env = loadEnv();
   const prefix = `vigil-bench-${randomBytes(4).toString('hex')}:bull`;
   const fleet = await spawnFleet(
@@ -102,9 +215,7 @@ async function main() {
   const fleetCpu1 = await fleet.cpuUsage();
   const vigilPeakRss = rss.stop();
   await sleep(Math.max(3000, parseDuration(TIMEOUT) + 1500)); // the window's last probes and batch
-  const seen = await ask<{ results: number; errors: Record<string, number>; lateness: number[] }>(sink, {
-    op: 'report',
-  });
+  const seen = await ask<SinkReport>(sink, { op: 'report' });
   await engine.stop();
   sink.disconnect();
   await connection.quit();

@@ -17,6 +17,7 @@ let window: Window = { from: Infinity, to: Infinity };
 const lateness: number[] = [];
 const errors: Record<string, number> = {};
 let results = 0;
+const byProber: Record<string, number> = {};
 
 const worker = new Worker<ResultBatchJob>(
   QUEUES.results,
@@ -24,6 +25,7 @@ const worker = new Worker<ResultBatchJob>(
     for (const r of job.data.results) {
       if (r.scheduledAt < window.from || r.scheduledAt >= window.to) continue;
       results++;
+      byProber[job.data.prober] = (byProber[job.data.prober] ?? 0) + 1;
       lateness.push(r.startedAt - r.scheduledAt);
       if (!r.ok) errors[r.errorKind ?? 'other'] = (errors[r.errorKind ?? 'other'] ?? 0) + 1;
     }
@@ -34,10 +36,14 @@ const worker = new Worker<ResultBatchJob>(
 process.on('message', (message: { op: 'window'; from: number; to: number } | { op: 'report' }) => {
   if (message.op === 'window') {
     window = { from: message.from, to: message.to };
+    results = 0;
+    lateness.length = 0;
+    for (const k of Object.keys(errors)) delete errors[k];
+    for (const k of Object.keys(byProber)) delete byProber[k];
     process.send!({ ok: true });
     return;
   }
-  process.send!({ results, errors, lateness });
+  process.send!({ results, errors, lateness, byProber });
 });
 process.on('disconnect', () => {
   void worker.close().finally(() => process.exit(0));

@@ -1,6 +1,6 @@
 /**
- * A prober replica in its own process, for the test that kills one with SIGKILL. argv: redis url,
- * BullMQ prefix, vantage, JSON config. It says "ready" once its loop runs.
+ * A prober replica in its own process, for the tests that kill one with SIGKILL. argv: redis url,
+ * BullMQ prefix, vantage, JSON config and, optionally, its prober id. It says "ready" once its loop runs.
  */
 import Redis from 'ioredis';
 import { Registry } from 'prom-client';
@@ -8,9 +8,9 @@ import { ProberEngine } from '@apps/prober';
 import type { StoredConfig } from '@libs/config';
 import { compileProbe } from '@libs/probes';
 
-const [redisUrl, prefix, vantage, config] = process.argv.slice(2);
+const [redisUrl, prefix, vantage, config, proberId] = process.argv.slice(2);
 const engine = new ProberEngine({
-  proberId: `child-${process.pid}`,
+  proberId: proberId ?? `child-${process.pid}`,
   serve: [vantage],
   connection: new Redis(redisUrl, { maxRetriesPerRequest: null }),
   prefix,

@@ -2,9 +2,12 @@ import { Worker } from 'bullmq';
 import Redis from 'ioredis';
 import { QUEUES, type ProbeResult, type ResultBatchJob } from '@libs/queue';
 
+/** A result with the prober that sent it (its batch's `prober`). */
+export type CollectedResult = ProbeResult & { prober: string };
+
 /** Takes result batches off a prefix's `results` queue, as the controller would, and keeps them for assertions. */
 export class ResultCollector {
-  readonly results: ProbeResult[] = [];
+  readonly results: CollectedResult[] = [];
   /** Batches taken so far. */
   batches = 0;
   private readonly connection: Redis;
@@ -17,7 +20,7 @@ export class ResultCollector {
       QUEUES.results,
       async (job) => {
         this.batches++;
-        this.results.push(...job.data.results);
+        for (const r of job.data.results) this.results.push({ ...r, prober: job.data.prober });
         for (const wake of this.waiters.splice(0)) wake();
       },
       { connection: this.connection, prefix },

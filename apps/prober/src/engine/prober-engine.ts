@@ -59,8 +59,10 @@ export class ProberEngine {
   private readonly semaphore: Semaphore;
   private readonly shards: number;
   private readonly tickMs: number;
+  /** Probes still running after their tick let its slot go: a stop waits for them. */
+  private readonly running = new Set<Promise<unknown>>();
   private paused = false;
-  private running = false;
+  private started = false;
 
   constructor(private readonly opts: ProberEngineOptions) {
     this.shards = opts.shards ?? 16;
@@ -98,7 +100,7 @@ export class ProberEngine {
   }
 
   async start(): Promise<void> {
-    this.running = true;
+    this.started = true;
     this.batcher.start();
     await this.syncLoops();
   }
@@ -120,13 +122,14 @@ export class ProberEngine {
       for (let s = 0; s < this.shards; s++) count += this.table.shard(vantage, s).length;
       this.metrics.tasks.set({ vantage }, count);
     }
-    if (this.running) await this.syncLoops();
+    if (this.started) await this.syncLoops();
   }
 
   async stop(): Promise<void> {
-    this.running = false;
+    this.started = false;
     await Promise.all([...this.loops.values()].map((loop) => loop.stop()));
     this.loops.clear();
+    await Promise.all(this.running);
     await this.batcher.stop();
     await this.results.close();
     await closeKeepalivePools();
@@ -169,13 +172,13 @@ export class ProberEngine {
       if (this.loops.has(vantage)) continue;
       const loop = new VantageLoop({
         vantage,
+        proberId: this.opts.proberId,
         connection: this.opts.connection,
         prefix: this.opts.prefix,
         shards: this.shards,
         tickMs: this.tickMs,
         aheadMs: 2 * this.tickMs,
         leadMs: 200,
-        tickConcurrency: 64,
         lockMs: 5000,
         run: (job: ProbeTickJob) =>
           runTick(job, {
@@ -187,6 +190,10 @@ export class ProberEngine {
               this.metrics.buffered.set(this.batcher.size);
             },
             staleAfterMs: 2 * this.tickMs,
+            track: (probes) => {
+              const done = probes.finally(() => this.running.delete(done));
+              this.running.add(done);
+            },
           }),
       });
       this.loops.set(vantage, loop);

@@ -36,14 +36,18 @@ describe('runTick', () => {
   const setup = (tasks: ProbeTask[], limit = 10) => {
     const results: ProbeResult[] = [];
     const metrics = new ProberMetrics(new Registry());
+    const running: Array<Promise<unknown>> = [];
     const deps = {
+      track: (probes: Promise<unknown>) => running.push(probes),
       table: () => table(tasks),
       semaphore: new Semaphore(limit),
       metrics,
       emit: (r: ProbeResult) => results.push(r),
       staleAfterMs: 2000,
     };
-    return { results, metrics, deps };
+    /** Waits for the probes still running after their tick resolved. */
+    const settled = () => Promise.all(running);
+    return { results, metrics, deps, settled };
   };
 
   it('runs the tasks due in the tick, each at its due time, and reports them', async () => {
@@ -54,9 +58,10 @@ describe('runTick', () => {
       task('bad', (tick % 5000) + 80),
     ];
     tasks.push(task('later', ((tick % 5000) + 2000) % 5000)); // due in another tick
-    const { results, metrics, deps } = setup(tasks);
+    const { results, metrics, deps, settled } = setup(tasks);
     const count = await runTick({ vantage: 'sha', shard: 0, tick, tickMs: 1000 }, deps);
     expect(count).toBe(3);
+    await settled();
     expect(results.map((r) => [r.endpoint, r.scheduledAt - tick])).toEqual([
       ['svc.a', 0],
       ['svc.b', 40],
@@ -103,9 +108,29 @@ describe('runTick', () => {
       },
     };
     const tasks = Array.from({ length: 20 }, (_, i) => ({ ...slow, id: `t${i}`, endpoint: `svc.t${i}` }));
-    const { deps } = setup(tasks, 3);
+    const { deps, settled } = setup(tasks, 3);
     const tick = Math.floor(Date.now() / 1000) * 1000 - 1000; // due times already passed: all at once
     expect(await runTick({ vantage: 'sha', shard: 0, tick, tickMs: 1000 }, deps)).toBe(20);
+    await settled();
     expect(peak).toBe(3);
+  });
+
+  it('lets its tick go at its end, and hands the probes still running over to be awaited', async () => {
+    let release!: () => void;
+    const hung = new Promise<void>((resolve) => (release = resolve));
+    const slow: ProbeTask = {
+      ...task('slow', 0, 1000),
+      probe: async () => {
+        await hung;
+        return { ok: true, latencyMs: 1 };
+      },
+    };
+    const { results, deps, settled } = setup([slow, { ...task('fast', 0, 1000), id: 'fast' }]);
+    const tick = Math.floor(Date.now() / 1000) * 1000 - 1000;
+    expect(await runTick({ vantage: 'sha', shard: 0, tick, tickMs: 1000 }, deps)).toBe(2);
+    expect(results.map((r) => r.endpoint)).not.toContain('svc.slow');
+    release();
+    await settled();
+    expect(results.map((r) => r.endpoint).sort()).toEqual(['svc.fast', 'svc.slow']);
   });
 });

@@ -9,6 +9,8 @@ export interface TickDeps {
   semaphore: Semaphore;
   metrics: ProberMetrics;
   emit: (result: ProbeResult, task: ProbeTask) => void;
+  /** Takes the probes still running when the tick hands its slot back, so a shutdown can wait for them. */
+  track: (probes: Promise<unknown>) => void;
   /** A tick picked up later than this after its end (a dead prober's stalled job) is skipped. */
   staleAfterMs: number;
   now?: () => number;
@@ -18,7 +20,10 @@ const wait = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, 
 
 /**
  * Runs one tick: every task of the shard that is due inside the tick starts at its due time (its
- * phase), so the load is as even as the phases. Resolves when all of them have finished.
+ * phase), so the load is as even as the phases. Resolves at the tick's end (its probes may still
+ * run): a tick holds its replica's slot for as long as the tick lasts, however slow its probes,
+ * which is what lets the replicas of a vantage split the ticks by a fixed number of slots each
+ * (`tickConcurrency`).
  */
 export async function runTick(job: ProbeTickJob, deps: TickDeps): Promise<number> {
   const now = deps.now ?? Date.now;
@@ -35,7 +40,11 @@ export async function runTick(job: ProbeTickJob, deps: TickDeps): Promise<number
       runs.push(runAt(task, due, job.vantage, deps, now));
     }
   }
-  await Promise.all(runs);
+  deps.track(Promise.all(runs));
+  // Held to the tick's end, not longer: every replica still holds its part of this tick when the
+  // next one is handed out, and takes only what its share leaves; a lagging replica (probes that
+  // start late) does not hold the next ticks back, which would make its lag last.
+  await wait(end - now());
   return runs.length;
 }
 
