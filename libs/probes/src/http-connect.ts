@@ -58,8 +58,12 @@ export function traceConnector(
 
 /** How many keepalive pools (one per origin and TLS setting) the process keeps; least recently used go first. */
 export const MAX_KEEPALIVE_POOLS = 256;
-/** Connections per keepalive pool: probes of one origin rarely overlap, a few cover bursts. */
-const POOL_CONNECTIONS = 4;
+/**
+ * Connections per keepalive pool, at most. undici opens one only when those open are all busy, so an origin
+ * probed now and then keeps one, while an origin in front of thousands of endpoints (one host, a path each)
+ * gets enough: at 4, 170 probes/s to one origin on a busy machine queued in the pool until they timed out.
+ */
+export const POOL_CONNECTIONS = 32;
 /** Explicit, since undici's defaults are minutes; each probe is bounded by its own timeout anyway. */
 const POOL_CONNECT_TIMEOUT_MS = 10_000;
 const POOL_IDLE_MS = 60_000;

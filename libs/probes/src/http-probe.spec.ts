@@ -1,6 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { compileProbe } from './compile';
-import { closeKeepalivePools } from './http-connect';
+import { closeKeepalivePools, POOL_CONNECTIONS } from './http-connect';
 import {
   closedPort,
   makeCert,
@@ -264,6 +264,34 @@ describe('http connection policy', () => {
     const outcome = await probe({ connection: 'keepalive' }, `${base}/hang`, '200ms');
     expect(outcome).toMatchObject({ ok: false, errorKind: 'timeout' });
     expect(outcome.latencyMs).toBeLessThan(200 + SLACK_MS);
+  });
+});
+
+describe('keepalive probes queued in the pool', () => {
+  it('end at their timeout while every connection of the origin is busy', async () => {
+    const held: ServerResponse[] = [];
+    const holding = await startHttpServer((_req, res) => void held.push(res));
+    const url = `http://127.0.0.1:${holding.port}/`;
+    try {
+      // Long probes take every connection the pool may open; one more waits in undici's queue.
+      const long = Array.from({ length: POOL_CONNECTIONS }, () =>
+        probe({ connection: 'keepalive' }, url, '60s'),
+      );
+      let longSettled = false;
+      void Promise.all(long).then(() => (longSettled = true));
+      for (const deadline = Date.now() + 10_000; held.length < POOL_CONNECTIONS && Date.now() < deadline; )
+        await new Promise((resolve) => setTimeout(resolve, 10));
+      expect(held).toHaveLength(POOL_CONNECTIONS);
+      const queued = await probe({ connection: 'keepalive' }, url, '100ms');
+      expect(queued).toMatchObject({ ok: false, errorKind: 'timeout' });
+      // It did not wait for a connection to come free: those are all still held.
+      expect(longSettled).toBe(false);
+      for (const res of held) res.end('ok');
+      expect((await Promise.all(long)).every((o) => o.ok)).toBe(true);
+    } finally {
+      await closeKeepalivePools();
+      await holding.close();
+    }
   });
 });
 

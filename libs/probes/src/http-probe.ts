@@ -91,6 +91,8 @@ class HttpAttempt implements ConnectionTrace {
    * an AbortSignal, and an emitter costs a fraction of an AbortController.
    */
   private signal?: EventEmitter & { aborted?: boolean; reason?: Error };
+  /** Rejects the pending keepalive request at the timeout (see send). */
+  private expire?: (err: Error) => void;
   private timedOut = false;
 
   constructor(private readonly plan: HttpPlan) {}
@@ -119,6 +121,7 @@ class HttpAttempt implements ConnectionTrace {
       this.signal.reason = error;
       this.signal.emit('abort');
     }
+    this.expire?.(error);
   }
 
   private closeClient(): void {
@@ -149,7 +152,7 @@ class HttpAttempt implements ConnectionTrace {
       this.signal ??= new EventEmitter();
       const pool = keepalivePool(origin, this.plan.rejectUnauthorized);
       const options = { path, method, headers, body, headersTimeout: timeout, bodyTimeout: timeout };
-      response = await pool.request({ ...options, signal: this.signal });
+      response = await this.untilTimeout(pool.request({ ...options, signal: this.signal }));
     } else {
       this.client = new Client(origin, {
         connect: traceConnector(this, this.plan.rejectUnauthorized),
@@ -162,6 +165,21 @@ class HttpAttempt implements ConnectionTrace {
     response.body.on('error', noop);
     this.phases.firstByteMs = since(this.start);
     return response;
+  }
+
+  /**
+   * undici only records the abort of a request still queued in its pool (waiting for a connection): the
+   * request rejects when it reaches a connection, however late. The probe must end at its timeout, or it
+   * holds its concurrency slot and every probe behind it starts late; a response that comes after is dropped.
+   */
+  private untilTimeout(request: Promise<Dispatcher.ResponseData>): Promise<Dispatcher.ResponseData> {
+    return new Promise((resolve, reject) => {
+      this.expire = reject;
+      request.then((response) => {
+        if (this.timedOut) response.body.destroy();
+        else resolve(response);
+      }, reject);
+    });
   }
 
   private async judge(response: Dispatcher.ResponseData): Promise<ProbeOutcome> {
