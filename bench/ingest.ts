@@ -3,7 +3,7 @@
  *
  * Starts Vigil (compiled; roles api and controller: no prober, so only the test's results arrive) in
  * its own process with a fresh database and Redis prefix, applies a config of `endpoints` endpoints,
- * then floods the results queue with probe results and measures how fast the controller leader
+ * then floods the results queues (one per vantage) with probe results and measures how fast the controller leader
  * ingests them, while autocannon (a real HTTP load tool, its own process) loads GET /api/v1/status.
  * Prints JSON with the figures and the targets (>= 20,000 results/s; /status p99 < 50 ms).
  */
@@ -63,12 +63,29 @@ async function main() {
     // Results for every endpoint from every IDC as vantage; heartbeats make the vantages live.
     const redis = new Redis(env.REDIS_URL, { maxRetriesPerRequest: null });
     for (const v of IDCS) await redis.set(`${prefix}:probers:${v}:bench`, 'x', 'PX', 600_000);
-    const queue = new Queue(QUEUES.results, {
-      connection: redis,
-      prefix: `${prefix}:bull`,
-      defaultJobOptions: { removeOnComplete: true },
-    });
-    await queue.pause(); // fill first, then let the controller drain at full speed
+    // One results queue per vantage, as the probers send them.
+    const queues = new Map(
+      IDCS.map((v) => [
+        v,
+        new Queue(QUEUES.results(v), {
+          connection: redis,
+          prefix: `${prefix}:bull`,
+          defaultJobOptions: { removeOnComplete: true },
+        }),
+      ]),
+    );
+    /** Adds the results, one batch per vantage among them, to each vantage's queue. */
+    const send = async (results: ProbeResult[]) => {
+      const byVantage = new Map<string, ProbeResult[]>();
+      for (const r of results) {
+        if (!byVantage.has(r.vantage)) byVantage.set(r.vantage, []);
+        byVantage.get(r.vantage)!.push(r);
+      }
+      for (const [v, rs] of byVantage)
+        await queues.get(v)!.add(JOBS.resultBatch, { prober: 'bench', configVersion: 1, results: rs });
+    };
+    // Fill first, then let the controller drain at full speed.
+    for (const queue of queues.values()) await queue.pause();
     const perService = Math.ceil(ENDPOINTS / SERVICES);
     let sent = 0;
     /** The next `count` results: endpoints in turn, every IDC as vantage in turn, 2% failures. */
@@ -92,17 +109,14 @@ async function main() {
     const total = Number(opts.results);
     const started = Date.now();
     for (let i = 0; i < total; i += BATCH) {
-      await queue.add(JOBS.resultBatch, {
-        prober: 'bench',
-        configVersion: 1,
-        results: batch(BATCH, started + i / 10),
-      });
+      await send(batch(BATCH, started + i / 10));
     }
     const t0 = Date.now();
-    await queue.resume();
+    for (const queue of queues.values()) await queue.resume();
     let drainedAt = 0;
     for (;;) {
-      const left = await queue.getJobCountByTypes('waiting', 'active');
+      let left = 0;
+      for (const queue of queues.values()) left += await queue.getJobCountByTypes('waiting', 'active');
       if (left === 0) {
         drainedAt = Date.now();
         break;
@@ -116,11 +130,7 @@ async function main() {
     const durationS = Number(opts.duration);
     const rate = Number(opts.rate);
     const feeder = setInterval(() => {
-      void queue.add(JOBS.resultBatch, {
-        prober: 'bench',
-        configVersion: 1,
-        results: batch(rate / 10, Date.now()),
-      });
+      void send(batch(rate / 10, Date.now()));
     }, 100);
     const cannon = spawn(
       process.execPath,
@@ -154,7 +164,7 @@ async function main() {
       (n, s) => n + Object.values(s.endpoints).reduce((a, b) => a + b, 0),
       0,
     );
-    await queue.close();
+    for (const queue of queues.values()) await queue.close();
     await redis.quit();
     const perSecond = total / ((drainedAt - t0) / 1000);
     const report = {

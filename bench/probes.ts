@@ -45,8 +45,8 @@ const proberCount = Number(opts.probers);
 const TIMEOUT = '2s';
 
 /** Benchmarks run compiled (`npm run bench:*` builds first): ts-node's source maps would skew the CPU figures. */
-function startSink(redisUrl: string, prefix: string): ChildProcess {
-  return fork(join(__dirname, 'results-sink.js'), [redisUrl, prefix]);
+function startSink(redisUrl: string, prefix: string, vantages: readonly string[]): ChildProcess {
+  return fork(join(__dirname, 'results-sink.js'), [redisUrl, prefix, vantages.join(',')]);
 }
 
 async function ask<T>(child: ChildProcess, message: object): Promise<T> {
@@ -76,7 +76,7 @@ interface SinkReport {
  */
 async function childProbers(redisUrl: string, config: StoredConfig, vantages: string[], count: number) {
   const prefix = `vigil-bench-${randomBytes(4).toString('hex')}:bull`;
-  const sink = startSink(redisUrl, prefix);
+  const sink = startSink(redisUrl, prefix, vantages);
   const probers = Array.from({ length: count }, () =>
     fork(join(__dirname, 'prober-child.js'), [redisUrl, prefix]),
   );
@@ -190,7 +190,7 @@ async function main() {
 
   // --- Vigil's prober ---
   const connection = new Redis(env.REDIS_URL, { maxRetriesPerRequest: null });
-  const sink = startSink(env.REDIS_URL, prefix);
+  const sink = startSink(env.REDIS_URL, prefix, vantages);
   const engine = new ProberEngine({
     proberId: 'bench',
     serve: vantages,

@@ -1,6 +1,6 @@
 /**
- * Child process of the probe benchmark: takes the prober's result batches off the `results` queue,
- * as the controller would, and measures them (lateness, errors) without costing the prober CPU.
+ * Child process of the probe benchmark: takes the prober's result batches off the results queues of
+ * the vantages (`results.<vantage>`, comma-separated argument), as the controller would, and measures them (lateness, errors) without costing the prober CPU.
  */
 import { Worker } from 'bullmq';
 import Redis from 'ioredis';
@@ -11,7 +11,7 @@ interface Window {
   to: number;
 }
 
-const [redisUrl, prefix] = process.argv.slice(2);
+const [redisUrl, prefix, vantages] = process.argv.slice(2);
 const connection = new Redis(redisUrl, { maxRetriesPerRequest: null });
 let window: Window = { from: Infinity, to: Infinity };
 const lateness: number[] = [];
@@ -19,18 +19,21 @@ const errors: Record<string, number> = {};
 let results = 0;
 const byProber: Record<string, number> = {};
 
-const worker = new Worker<ResultBatchJob>(
-  QUEUES.results,
-  async (job) => {
-    for (const r of job.data.results) {
-      if (r.scheduledAt < window.from || r.scheduledAt >= window.to) continue;
-      results++;
-      byProber[job.data.prober] = (byProber[job.data.prober] ?? 0) + 1;
-      lateness.push(r.startedAt - r.scheduledAt);
-      if (!r.ok) errors[r.errorKind ?? 'other'] = (errors[r.errorKind ?? 'other'] ?? 0) + 1;
-    }
-  },
-  { connection, prefix, concurrency: 4 },
+const workers = vantages.split(',').map(
+  (vantage) =>
+    new Worker<ResultBatchJob>(
+      QUEUES.results(vantage),
+      async (job) => {
+        for (const r of job.data.results) {
+          if (r.scheduledAt < window.from || r.scheduledAt >= window.to) continue;
+          results++;
+          byProber[job.data.prober] = (byProber[job.data.prober] ?? 0) + 1;
+          lateness.push(r.startedAt - r.scheduledAt);
+          if (!r.ok) errors[r.errorKind ?? 'other'] = (errors[r.errorKind ?? 'other'] ?? 0) + 1;
+        }
+      },
+      { connection, prefix, concurrency: 4 },
+    ),
 );
 
 process.on('message', (message: { op: 'window'; from: number; to: number } | { op: 'report' }) => {
@@ -46,5 +49,5 @@ process.on('message', (message: { op: 'window'; from: number; to: number } | { o
   process.send!({ results, errors, lateness, byProber });
 });
 process.on('disconnect', () => {
-  void worker.close().finally(() => process.exit(0));
+  void Promise.all(workers.map((w) => w.close())).finally(() => process.exit(0));
 });

@@ -25,7 +25,7 @@ interface EventRow {
  * every 2 s with a 1.5 s timeout, unhealthyThreshold 2. Margins a busy machine cannot cross: the
  * fleet, the probers and the controller share one starved event loop there, and a tight timeout (or a
  * staleness horizon of 3 short intervals) would make the healthy fleet flap on its own. A fourth vantage, "hkg", is played by the test: it sends its
- * own results (and heartbeat) through the same queue, to show what one vantage alone can and cannot do.
+ * own results to its own queue (`results.hkg`, consumed while its heartbeat is live), to show what one vantage alone can and cannot do.
  */
 describe('health model (fleet, all roles)', () => {
   let fleet: Fleet;
@@ -68,7 +68,7 @@ describe('health model (fleet, all roles)', () => {
     fleet = await startFleet({ idcs: ['sha', 'bjs', 'szx'], endpointsPerIdc: 4, basePort: 23400 });
     vigil = await startVigil();
     redis = new Redis(vigil.env.REDIS_URL, { maxRetriesPerRequest: null });
-    results = new Queue(QUEUES.results, { connection: redis, prefix: bullPrefix(vigil.env) });
+    results = new Queue(QUEUES.results('hkg'), { connection: redis, prefix: bullPrefix(vigil.env) });
     pager = await startReceiver({ status: 200 });
     const doc = {
       ...fleetConfig(fleet, {

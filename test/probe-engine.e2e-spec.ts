@@ -59,7 +59,7 @@ describe('probe engine on real Redis', () => {
 
   beforeEach(() => {
     prefix = `vigil-e2e-${randomBytes(4).toString('hex')}:bull`;
-    collector = new ResultCollector(env.REDIS_URL, prefix);
+    collector = new ResultCollector(env.REDIS_URL, prefix, ['sha', 'bjs']);
   });
 
   afterEach(async () => {

@@ -90,7 +90,7 @@ describe('prober replicas of one vantage (separate processes, real Redis)', () =
 
   beforeEach(() => {
     prefix = `vigil-e2e-${randomBytes(4).toString('hex')}:bull`;
-    collector = new ResultCollector(env.REDIS_URL, prefix);
+    collector = new ResultCollector(env.REDIS_URL, prefix, ['sha']);
   });
 
   afterEach(async () => {

@@ -41,7 +41,7 @@ describe('Vigil probes what the config says, from every vantage, without restart
     await poll(above('vigil_results_ingested_total{vantage="bjs"}', 0), 15_000, 'results at the controller');
     const text = await metrics();
     expect(sample(text, 'vigil_probe_tasks{vantage="sha"}')).toBe(8);
-    expect(text).toMatch(/^vigil_queue_jobs\{queue="results",state="waiting"\} \d+/m);
+    expect(text).toMatch(/^vigil_queue_jobs\{queue="results.sha",state="waiting"\} \d+/m);
     expect(text).toMatch(/^vigil_probe_lateness_seconds_count\{vantage="sha"\} [1-9]/m);
   });
 

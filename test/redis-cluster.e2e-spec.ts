@@ -89,7 +89,7 @@ describe('Vigil on a Redis Cluster', () => {
       try {
         const keys = await node.keys(`${prefix}:*`);
         if (keys.length) holders.push(port);
-        if (keys.length) expect(keys.some((k) => k.startsWith(`${prefix}:bull:results:`))).toBe(true);
+        if (keys.length) expect(keys.some((k) => k.startsWith(`${prefix}:bull:results.`))).toBe(true);
       } finally {
         node.disconnect();
       }

@@ -11,8 +11,10 @@ import { once } from 'node:events';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { randomBytes } from 'node:crypto';
+import { Queue } from 'bullmq';
 import Redis from 'ioredis';
 import { proberAclRules } from '@apps/prober';
+import { JOBS, QUEUES, type ResultBatchJob } from '@libs/queue';
 import { publishConfig } from '@libs/runtime';
 import { newProberKeyPair, openForVantage, proberPrivateKey } from '@libs/config';
 import { fleetConfig, startFleet, type Fleet } from '@libs/fleet';
@@ -254,12 +256,27 @@ describe('a remote prober started with REDIS_URL (an ACL user) and VIGIL_VANTAGE
       expect(refused).toEqual([]);
 
       const client = new Redis(proberUrl, { maxRetriesPerRequest: 1 });
+      // A batch claiming sha's results, added as a prober does (BullMQ's script): refused key by key.
+      const forged: ResultBatchJob = { batch: 'forged.1', prober: 'forged', configVersion: 3, results: [] };
+      const shaResults = new Queue<ResultBatchJob>(QUEUES.results('sha'), {
+        connection: client,
+        prefix: `${prefix}:bull`,
+      });
+      shaResults.on('error', () => undefined); // the refusals are asserted below
       try {
         expect(Number(await client.hget(`${prefix}:config:current`, 'version'))).toBe(3);
+        // Its own vantage's results queue is its to use.
+        expect(await client.llen(`${prefix}:bull:${QUEUES.results('fra')}:wait`)).toBeGreaterThanOrEqual(0);
         const denied: Array<[string, () => Promise<unknown>]> = [
           ['the controller lease', () => client.get(`${prefix}:leader:controller`)],
           ['health of the controller', () => client.get(`${prefix}:health:status`)],
           ["another vantage's tick queue", () => client.zcard(`${prefix}:bull:probes.sha:delayed`)],
+          [
+            "another vantage's pending results",
+            () => client.lrange(`${prefix}:bull:results.sha:wait`, 0, -1),
+          ],
+          ["another vantage's result batch", () => client.hgetall(`${prefix}:bull:results.sha:1`)],
+          ["adding a batch to another vantage's results", () => shaResults.add(JOBS.resultBatch, forged)],
           ["another vantage's heartbeats", () => client.set(`${prefix}:probers:sha:forged`, 'x')],
           ['the notification queue', () => client.hgetall(`${prefix}:bull:notifications:meta`)],
           ['writing the published config', () => client.hset(`${prefix}:config:current`, 'version', '99')],
@@ -278,6 +295,7 @@ describe('a remote prober started with REDIS_URL (an ACL user) and VIGIL_VANTAGE
           await expect(attempt().then(() => `${what}: allowed`)).rejects.toThrow(/NOPERM|can't access/);
         }
       } finally {
+        await shaResults.close().catch(() => undefined);
         client.disconnect();
       }
     });

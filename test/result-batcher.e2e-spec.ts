@@ -8,10 +8,10 @@ import { QUEUES, type ProbeResult, type ResultBatchJob } from '@libs/queue';
 import { ResultCollector } from './support/result-collector';
 
 const env = loadEnv();
-const result = (i: number): ProbeResult => ({
+const result = (i: number, vantage = 'sha'): ProbeResult => ({
   check: 'live/healthz',
   endpoint: `live.ep-${i}`,
-  vantage: 'sha',
+  vantage,
   type: 'http',
   scheduledAt: i,
   startedAt: i,
@@ -23,6 +23,20 @@ describe('result batches and back-pressure (real Redis)', () => {
   let prefix: string;
   let connection: Redis;
   let queue: Queue<ResultBatchJob>;
+  /** The results queue of each vantage the batcher sent to (`queue` is sha's). */
+  let queues: Map<string, Queue<ResultBatchJob>>;
+  const queueOf = (vantage: string) => {
+    if (!queues.has(vantage))
+      queues.set(
+        vantage,
+        new Queue(QUEUES.results(vantage), {
+          connection,
+          prefix,
+          defaultJobOptions: { removeOnComplete: true },
+        }),
+      );
+    return queues.get(vantage)!;
+  };
   const pressure: boolean[] = [];
   let batcher: ResultBatcher;
   let registry: Registry;
@@ -30,11 +44,12 @@ describe('result batches and back-pressure (real Redis)', () => {
   beforeEach(() => {
     prefix = `vigil-e2e-${randomBytes(4).toString('hex')}:bull`;
     connection = new Redis(env.REDIS_URL, { maxRetriesPerRequest: null });
-    queue = new Queue(QUEUES.results, { connection, prefix, defaultJobOptions: { removeOnComplete: true } });
+    queues = new Map();
+    queue = queueOf('sha');
     pressure.length = 0;
     registry = new Registry();
     batcher = new ResultBatcher({
-      queue,
+      queue: queueOf,
       proberId: 'p1',
       configVersion: () => 7,
       registry,
@@ -48,8 +63,10 @@ describe('result batches and back-pressure (real Redis)', () => {
   });
 
   afterEach(async () => {
-    await queue.obliterate({ force: true });
-    await queue.close();
+    for (const q of queues.values()) {
+      await q.obliterate({ force: true });
+      await q.close();
+    }
     await connection.quit();
   });
 
@@ -62,6 +79,26 @@ describe('result batches and back-pressure (real Redis)', () => {
     expect(batcher.size).toBe(0);
   });
 
+  it("sends each vantage's results to its own queue, oldest first, under one sequence of batch ids", async () => {
+    // An all-in-one prober: its results of sha and bjs interleave in the buffer.
+    for (let i = 0; i < 250; i++) batcher.add(result(i, i % 5 === 0 ? 'bjs' : 'sha'));
+    await batcher.flush();
+    const sha = await queueOf('sha').getWaiting();
+    const bjs = await queueOf('bjs').getWaiting();
+    expect(sha.every((j) => j.data.results.every((r) => r.vantage === 'sha'))).toBe(true);
+    expect(bjs.every((j) => j.data.results.every((r) => r.vantage === 'bjs'))).toBe(true);
+    expect(sha.map((j) => j.data.results.length).sort()).toEqual([100, 100]);
+    expect(bjs.map((j) => j.data.results.length)).toEqual([50]);
+    const seq = (id?: string) => Number(id!.split('.')[1]);
+    const shaOrder = sha
+      .sort((a, b) => seq(a.id) - seq(b.id))
+      .flatMap((j) => j.data.results.map((r) => r.scheduledAt));
+    expect(shaOrder).toEqual([...shaOrder].sort((a, b) => a - b));
+    const ids = [...sha, ...bjs].map((j) => j.id).sort();
+    expect(ids).toEqual(['p1.1', 'p1.2', 'p1.3']);
+    expect(batcher.size).toBe(0);
+  });
+
   it('holds batches while the controllers lag, pauses the prober, and resumes once they catch up', async () => {
     for (let i = 0; i < 600; i++) batcher.add(result(i));
     await batcher.flush();
@@ -69,7 +106,7 @@ describe('result batches and back-pressure (real Redis)', () => {
     expect(batcher.size).toBe(300);
     expect(pressure).toEqual([true]); // 500 buffered at one point: stop taking ticks
 
-    const collector = new ResultCollector(env.REDIS_URL, prefix);
+    const collector = new ResultCollector(env.REDIS_URL, prefix, ['sha']);
     try {
       while (batcher.size > 0) {
         await collector.until((rs) => rs.length >= 600 - batcher.size, 10_000, 'the controller to drain');
@@ -84,7 +121,7 @@ describe('result batches and back-pressure (real Redis)', () => {
   });
 
   it('sends a batch holding a result that may change a track without waiting for the batch timer', async () => {
-    const collector = new ResultCollector(env.REDIS_URL, prefix);
+    const collector = new ResultCollector(env.REDIS_URL, prefix, ['sha']);
     try {
       for (let i = 0; i < 5; i++) batcher.add(result(i)); // steady state: these wait for the timer...
       for (let i = 5; i < 8; i++) batcher.add({ ...result(i), ok: false }, true); // ...until a change comes
@@ -110,7 +147,7 @@ describe('result batches and back-pressure (real Redis)', () => {
     const answers = [false, false, true, false, false, false];
     const counted = new Registry();
     const confirmed = new ResultBatcher({
-      queue,
+      queue: queueOf,
       proberId: 'p2',
       configVersion: () => 7,
       registry: counted,

@@ -5,25 +5,31 @@ import { QUEUES, type ProbeResult, type ResultBatchJob } from '@libs/queue';
 /** A result with the prober that sent it (its batch's `prober`). */
 export type CollectedResult = ProbeResult & { prober: string };
 
-/** Takes result batches off a prefix's `results` queue, as the controller would, and keeps them for assertions. */
+/**
+ * Takes result batches off a prefix's results queues (`results.<vantage>` of each of `vantages`), as
+ * the controller would, and keeps them for assertions.
+ */
 export class ResultCollector {
   readonly results: CollectedResult[] = [];
   /** Batches taken so far. */
   batches = 0;
   private readonly connection: Redis;
-  private readonly worker: Worker<ResultBatchJob>;
+  private readonly workers: Array<Worker<ResultBatchJob>>;
   private readonly waiters: Array<() => void> = [];
 
-  constructor(redisUrl: string, prefix: string) {
+  constructor(redisUrl: string, prefix: string, vantages: readonly string[]) {
     this.connection = new Redis(redisUrl, { maxRetriesPerRequest: null });
-    this.worker = new Worker<ResultBatchJob>(
-      QUEUES.results,
-      async (job) => {
-        this.batches++;
-        for (const r of job.data.results) this.results.push({ ...r, prober: job.data.prober });
-        for (const wake of this.waiters.splice(0)) wake();
-      },
-      { connection: this.connection, prefix },
+    this.workers = vantages.map(
+      (vantage) =>
+        new Worker<ResultBatchJob>(
+          QUEUES.results(vantage),
+          async (job) => {
+            this.batches++;
+            for (const r of job.data.results) this.results.push({ ...r, prober: job.data.prober });
+            for (const wake of this.waiters.splice(0)) wake();
+          },
+          { connection: this.connection, prefix },
+        ),
     );
   }
 
@@ -44,7 +50,7 @@ export class ResultCollector {
   }
 
   async close(): Promise<void> {
-    await this.worker.close();
+    await Promise.all(this.workers.map((w) => w.close()));
     await this.connection.quit();
   }
 }

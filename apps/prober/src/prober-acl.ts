@@ -15,9 +15,10 @@ export function proberAclRules(prefix: string, vantage: string): string[] {
   return [
     'resetkeys',
     'resetchannels',
-    // Its vantage's probe ticks (BullMQ Queue + Worker), and the results queue it adds batches to.
+    // Its vantage's probe ticks (BullMQ Queue + Worker), and its vantage's results queue (Queue):
+    // not another vantage's, whose batches it could read or forge.
     `~${bull}:${QUEUES.probes(vantage)}:*`,
-    `~${bull}:${QUEUES.results}:*`,
+    `~${bull}:${QUEUES.results(vantage)}:*`,
     // Its heartbeats, one key per replica: the controller counts live vantages by them.
     `~${redisKey(env, 'probers', vantage)}:*`,
     // The config the API publishes: read only.

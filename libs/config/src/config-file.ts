@@ -72,5 +72,5 @@ export {
 export { configJsonSchema, CONFIG_SCHEMA_ID } from './json-schema';
 export { parseDuration, formatDuration, isDuration, DURATION_PATTERN } from './duration';
 export { endpointTarget, defaultEndpointName, type EndpointTarget } from './endpoint';
-export { checkVantages, serviceIdcs, serviceWeights, quorumOf } from './resolve';
+export { checkVantages, configVantages, serviceIdcs, serviceWeights, quorumOf } from './resolve';
 export { shiftPolicy } from './shift-policy';

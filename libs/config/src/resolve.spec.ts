@@ -1,4 +1,4 @@
-import { checkVantages, quorumOf, serviceIdcs, serviceWeights } from './resolve';
+import { checkVantages, configVantages, quorumOf, serviceIdcs, serviceWeights } from './resolve';
 
 const endpoints = [{ idc: 'sha' }, { idc: 'bjs' }, { idc: 'sha' }];
 
@@ -7,6 +7,14 @@ describe('effective defaults', () => {
     const config = { idcs: [{ name: 'sha' }, { name: 'bjs' }] } as Parameters<typeof checkVantages>[0];
     expect(checkVantages(config, {})).toEqual(['sha', 'bjs']);
     expect(checkVantages(config, { vantages: ['bjs'] })).toEqual(['bjs']);
+  });
+
+  it('lists every vantage of a config once: its IDCs and those its checks name', () => {
+    const config = {
+      idcs: [{ name: 'sha' }, { name: 'bjs' }],
+      services: [{ checks: [{}, { vantages: ['fra', 'sha'] }] }, { checks: [{ vantages: ['fra', 'nyc'] }] }],
+    } as Parameters<typeof configVantages>[0];
+    expect(configVantages(config)).toEqual(['sha', 'bjs', 'fra', 'nyc']);
   });
 
   it('lists the IDCs of a service once, in order of appearance', () => {

@@ -5,6 +5,17 @@ export function checkVantages(config: Pick<VigilConfig, 'idcs'>, check: { vantag
   return check.vantages ?? config.idcs.map((idc) => idc.name);
 }
 
+/**
+ * Every vantage a check of the config probes from: its IDCs and any vantage a check names. The
+ * controller leader takes results from each one's queue.
+ */
+export function configVantages(config: Pick<VigilConfig, 'idcs' | 'services'>): string[] {
+  const all = new Set(config.idcs.map((idc) => idc.name));
+  for (const service of config.services)
+    for (const check of service.checks) for (const v of check.vantages ?? []) all.add(v);
+  return [...all];
+}
+
 /** The IDCs where a service has endpoints, in order of first appearance. */
 export function serviceIdcs(service: { endpoints: ReadonlyArray<{ idc: string }> }): string[] {
   return [...new Set(service.endpoints.map((endpoint) => endpoint.idc))];

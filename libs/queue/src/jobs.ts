@@ -33,7 +33,7 @@ export interface ProbeResult {
   phases?: ProbePhases;
 }
 
-/** Results from one prober (of one or more vantages), sent at most every second or every N results. */
+/** Results of one vantage from one prober, sent to `results.<vantage>` at most every second or every N results. */
 export interface ResultBatchJob {
   /**
    * `<prober>.<n>`, also the job id: a batch sent again (Redis failed over before it was confirmed)

@@ -14,12 +14,13 @@ import { twoIdcConfig } from '../testing/two-idc-config';
 /** The results queue's consumer as HealthService drives it (the real one needs Redis: the e2e tests). */
 class FakeResultsWorker {
   running = false;
-  readonly start = jest.fn(() => {
+  readonly start = jest.fn((_handle: unknown, _vantages: Iterable<string>) => {
     this.running = true;
   });
   readonly stop = jest.fn(async () => {
     this.running = false;
   });
+  readonly sync = jest.fn();
 }
 
 const config = twoIdcConfig();
@@ -113,7 +114,16 @@ async function setup() {
     ],
   }).compile();
   await moduleRef.init();
-  return { moduleRef, lease, store, follower, results, weights: moduleRef.get(TrafficWeights) };
+  return {
+    moduleRef,
+    lease,
+    store,
+    follower,
+    configListeners,
+    results,
+    redis,
+    weights: moduleRef.get(TrafficWeights),
+  };
 }
 
 describe('HealthService', () => {
@@ -139,6 +149,8 @@ describe('HealthService', () => {
     expect(store.loadStatus).toHaveBeenCalled();
     expect(store.loadDetails).toHaveBeenCalled();
     expect(results.start).toHaveBeenCalledTimes(1);
+    // One results queue per vantage of the config.
+    expect([...results.start.mock.calls[0][1]].sort()).toEqual(['bjs', 'sha']);
 
     await jest.advanceTimersByTimeAsync(1000);
     expect(store.publishStatus).toHaveBeenCalledTimes(1);
@@ -186,6 +198,27 @@ describe('HealthService', () => {
     expect(results.start).not.toHaveBeenCalled();
     await jest.advanceTimersByTimeAsync(3000);
     expect(store.publishStatus).not.toHaveBeenCalled();
+  });
+
+  it('consumes the results queues of the vantages of each new config and of the live probers', async () => {
+    const { lease, configListeners, results } = await setup();
+    await lease.acquire(5);
+    const next = twoIdcConfig();
+    next.services[0].checks[0].vantages = ['fra'];
+    results.sync.mockClear();
+    for (const listener of configListeners) await listener(next, 2); // a new version arrives
+    expect([...results.sync.mock.calls[0][0]].sort()).toEqual(['bjs', 'fra', 'sha']);
+  });
+
+  it('consumes the results queue of a vantage with a live prober that no check names', async () => {
+    const { lease, results, redis } = await setup();
+    redis.scanStream = () =>
+      (async function* () {
+        yield ['vigil:probers:sha:p1', 'vigil:probers:hkg:p2'];
+      })();
+    await lease.acquire(5);
+    await jest.advanceTimersByTimeAsync(1000); // an evaluation reads the heartbeats
+    expect([...results.sync.mock.calls.at(-1)![0]].sort()).toEqual(['bjs', 'hkg', 'sha']);
   });
 
   it('forgets the details of endpoints a new config dropped only on the leader', async () => {

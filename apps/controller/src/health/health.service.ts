@@ -1,6 +1,6 @@
 import { Inject, Injectable, Logger, OnModuleInit } from '@nestjs/common';
 import Redis from 'ioredis';
-import { ENV, type Env, type StoredConfig } from '@libs/config';
+import { configVantages, ENV, type Env, type StoredConfig } from '@libs/config';
 import type { EndpointStatus, HealthEvent } from '@libs/domain';
 import { scanKeys, type ResultBatchJob, type StatusSnapshot } from '@libs/queue';
 import { ConfigFollower, MetricsService, REDIS, redisKey } from '@libs/runtime';
@@ -55,6 +55,8 @@ export class HealthService implements OnModuleInit {
   private readonly evaluated: EvaluatedListener[] = [];
   private endpoints: ReadonlyMap<string, readonly EndpointStatus[]> = new Map();
   private readonly applied = new BatchLedger();
+  /** Vantages with a prober heartbeat, as of the last evaluation. */
+  private live: ReadonlySet<string> = new Set();
 
   constructor(
     @Inject(ENV) private readonly env: Env,
@@ -74,6 +76,7 @@ export class HealthService implements OnModuleInit {
     this.follower.onConfig(async (config, version) => {
       this.config = { config, version };
       this.engine.setConfig(config, version, Date.now());
+      this.results.sync(this.resultVantages()); // a no-op unless leading
       if (this.lease.isLeader) await this.store.pruneDetails(new Set(this.endpointIds(config)));
     });
     this.lease.on('acquired', (token) => this.lead(token));
@@ -108,7 +111,7 @@ export class HealthService implements OnModuleInit {
     // Live vantages are not read here: each evaluation reads them first, and the SCAN takes seconds
     // on a large keyspace, which would hold the take-over past its bound.
     if (this.results.running) return;
-    this.results.start((batch) => this.ingest(batch));
+    this.results.start((batch) => this.ingest(batch), this.resultVantages());
     const warn = (message: string) => this.logger.warn(message);
     every(this.timers, EVALUATE_MS, () => this.evaluate('full'), warn);
     every(this.timers, ROLLUPS_MS, () => this.store.writeRollups(this.engine.takeRollups(Date.now())), warn);
@@ -218,6 +221,17 @@ export class HealthService implements OnModuleInit {
     for await (const k of scanKeys(this.redis, redisKey(this.env, 'probers', '*')))
       live.add(k.split(':')[prefixParts]);
     this.engine.setLiveVantages(live);
+    this.live = live;
+    this.results.sync(this.resultVantages());
+  }
+
+  /**
+   * The vantages whose results queue the leader consumes: those the config probes from, and any with
+   * a live prober (its ACL user may write that vantage's heartbeat only), whose results the model
+   * takes as it always did.
+   */
+  private resultVantages(): string[] {
+    return [...new Set([...(this.config ? configVantages(this.config.config) : []), ...this.live])];
   }
 
   private async retention(): Promise<void> {

@@ -52,7 +52,8 @@ async function replicated(connection: Redis): Promise<boolean> {
 export class ProberEngine {
   private table: ProbeTable | null = null;
   private readonly loops = new Map<string, VantageLoop>();
-  private readonly results: Queue<ResultBatchJob>;
+  /** The results queue of each vantage a result was sent for. */
+  private readonly results = new Map<string, Queue<ResultBatchJob>>();
   private readonly batcher: ResultBatcher;
   private readonly streaks = new ResultStreaks();
   private readonly metrics: ProberMetrics;
@@ -69,13 +70,8 @@ export class ProberEngine {
     this.tickMs = opts.tickMs ?? 1000;
     this.metrics = new ProberMetrics(opts.registry);
     this.semaphore = new Semaphore(opts.concurrency);
-    this.results = new Queue(QUEUES.results, {
-      connection: opts.connection,
-      prefix: opts.prefix,
-      defaultJobOptions: { removeOnComplete: true, removeOnFail: { count: 100 } },
-    });
     this.batcher = new ResultBatcher({
-      queue: this.results,
+      queue: (vantage) => this.resultsQueue(vantage),
       proberId: opts.proberId,
       configVersion: () => this.table?.version ?? 0,
       registry: opts.registry,
@@ -131,8 +127,22 @@ export class ProberEngine {
     this.loops.clear();
     await Promise.all(this.running);
     await this.batcher.stop();
-    await this.results.close();
+    await Promise.all([...this.results.values()].map((queue) => queue.close()));
+    this.results.clear();
     await closeKeepalivePools();
+  }
+
+  private resultsQueue(vantage: string): Queue<ResultBatchJob> {
+    let queue = this.results.get(vantage);
+    if (!queue) {
+      queue = new Queue(QUEUES.results(vantage), {
+        connection: this.opts.connection,
+        prefix: this.opts.prefix,
+        defaultJobOptions: { removeOnComplete: true, removeOnFail: { count: 100 } },
+      });
+      this.results.set(vantage, queue);
+    }
+    return queue;
   }
 
   /** `vigil_queue_jobs{queue,state}`: read from Redis when scraped, so it costs nothing between scrapes. */
@@ -140,13 +150,16 @@ export class ProberEngine {
     const { results, loops } = this;
     new Gauge({
       name: 'vigil_queue_jobs',
-      help: 'Jobs in the probe tick queues of this prober and in the results queue, by state',
+      help: 'Jobs in the probe tick and results queues of the vantages of this prober, by state',
       labelNames: ['queue', 'state'],
       registers: [registry],
       async collect() {
         this.reset();
         const queues: Array<[string, Promise<Record<string, number>>]> = [
-          [QUEUES.results, results.getJobCounts('waiting', 'active', 'delayed', 'failed')],
+          ...[...results].map(([v, queue]): [string, Promise<Record<string, number>>] => [
+            QUEUES.results(v),
+            queue.getJobCounts('waiting', 'active', 'delayed', 'failed'),
+          ]),
           ...[...loops].map(([v, loop]): [string, Promise<Record<string, number>>] => [
             QUEUES.probes(v),
             loop.jobCounts(),

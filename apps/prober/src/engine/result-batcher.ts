@@ -3,7 +3,8 @@ import { Counter, type Registry } from 'prom-client';
 import { JOBS, type ProbeResult, type ResultBatchJob } from '@libs/queue';
 
 export interface ResultBatcherOptions {
-  queue: Queue<ResultBatchJob>;
+  /** The results queue of a vantage (`results.<vantage>`): a batch holds results of one vantage. */
+  queue: (vantage: string) => Queue<ResultBatchJob>;
   proberId: string;
   configVersion: () => number;
   registry: Registry;
@@ -131,12 +132,13 @@ export class ResultBatcher {
     try {
       if (this.pending) await this.deliver(this.pending);
       while (this.buffer.length > 0) {
-        if ((await this.opts.queue.getWaitingCount()) >= this.opts.maxBacklog) break;
+        const { vantage } = this.buffer[0];
+        if ((await this.opts.queue(vantage).getWaitingCount()) >= this.opts.maxBacklog) break;
         const job: ResultBatchJob = {
           batch: `${this.opts.proberId}.${++this.sequence}`,
           prober: this.opts.proberId,
           configVersion: this.opts.configVersion(),
-          results: this.buffer.splice(0, this.opts.maxBatch),
+          results: this.take(vantage),
         };
         this.pending = { job, tries: 0 };
         await this.deliver(this.pending);
@@ -155,13 +157,27 @@ export class ResultBatcher {
    */
   private async deliver(pending: Pending): Promise<void> {
     const { job } = pending;
-    await this.opts.queue.add(JOBS.resultBatch, job, { jobId: job.batch });
+    await this.opts.queue(job.results[0].vantage).add(JOBS.resultBatch, job, { jobId: job.batch });
     if (pending.tries++ === 0) this.sent.inc(job.results.length);
     if (this.opts.confirm && !(await this.opts.confirm())) {
       if (pending.tries < CONFIRM_TRIES) throw new Error(`batch ${job.batch} not confirmed by a replica`);
       this.unconfirmed.inc();
     }
     this.pending = undefined;
+  }
+
+  /**
+   * Up to `maxBatch` of the buffered results of `vantage`, oldest first, out of the buffer: a batch
+   * goes to that vantage's queue (an all-in-one prober serves several).
+   */
+  private take(vantage: string): ProbeResult[] {
+    if (this.buffer.every((r) => r.vantage === vantage)) return this.buffer.splice(0, this.opts.maxBatch);
+    const taken: ProbeResult[] = [];
+    const rest: ProbeResult[] = [];
+    for (const r of this.buffer)
+      (r.vantage === vantage && taken.length < this.opts.maxBatch ? taken : rest).push(r);
+    this.buffer = rest;
+    return taken;
   }
 
   private setPaused(paused: boolean): void {
