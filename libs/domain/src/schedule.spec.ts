@@ -1,4 +1,4 @@
-import { dueTimes, phaseOf, shardOf, stableHash, tickConcurrency, tickStarts } from './schedule';
+import { dueTimes, phaseOf, shardOf, stableHash, tickStarts } from './schedule';
 
 describe('stableHash', () => {
   it('is the FNV-1a value, the same in every process', () => {
@@ -67,18 +67,5 @@ describe('tickStarts', () => {
   it('covers the window ahead, aligned to the tick', () => {
     expect(tickStarts(10_250, 1000, 2000)).toEqual([10_000, 11_000, 12_000]);
     expect(tickStarts(10_000, 1000, 2000)).toEqual([10_000, 11_000]);
-  });
-});
-
-describe('tickConcurrency', () => {
-  it.each([
-    [16, 1, 32],
-    [16, 2, 16],
-    [16, 3, 11],
-    [16, 5, 7],
-    [16, 0, 32],
-  ])('%i shards, %i live replicas: %i ticks each, two ticks in all', (shards, replicas, each) => {
-    expect(tickConcurrency(shards, replicas)).toBe(each);
-    expect(each * Math.max(1, replicas)).toBeGreaterThanOrEqual(2 * shards);
   });
 });

@@ -39,16 +39,3 @@ export function tickStarts(now: number, tickMs: number, aheadMs: number): number
   for (let t = Math.floor(now / tickMs) * tickMs; t < now + aheadMs; t += tickMs) ticks.push(t);
   return ticks;
 }
-
-/**
- * Ticks one prober replica of a vantage may hold at once, so that its replicas split the ticks
- * evenly. A tick is held from its delivery (a lead shorter than the tick before it starts) until
- * its end: two ticks of a vantage (`2 * shards` tick jobs) are held at once around each tick's start. Sharing that among the live replicas
- * leaves a replica, still holding its part of the current tick, room for about its part of the
- * next one only, while together they can always hold both ticks, so a tick never waits for a slot.
- * With fewer live replicas than counted (one hung), the others still hold one whole tick and take
- * the next as the current one ends.
- */
-export function tickConcurrency(shards: number, replicas: number): number {
-  return Math.ceil((2 * shards) / Math.max(1, replicas));
-}

@@ -192,6 +192,9 @@ export class ProberEngine {
         tickMs: this.tickMs,
         aheadMs: 2 * this.tickMs,
         leadMs: 200,
+        // Two ticks (2 x shards jobs) are held around each tick's start; room for twice that, so a
+        // lone replica never waits for a slot (at exactly 2 x shards it fell behind, measured).
+        tickConcurrency: 4 * this.shards,
         lockMs: 5000,
         run: (job: ProbeTickJob) =>
           runTick(job, {

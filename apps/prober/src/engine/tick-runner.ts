@@ -21,9 +21,7 @@ const wait = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, 
 /**
  * Runs one tick: every task of the shard that is due inside the tick starts at its due time (its
  * phase), so the load is as even as the phases. Resolves at the tick's end (its probes may still
- * run): a tick holds its replica's slot for as long as the tick lasts, however slow its probes,
- * which is what lets the replicas of a vantage split the ticks by a fixed number of slots each
- * (`tickConcurrency`).
+ * run): a tick holds its replica's slot for as long as the tick lasts, however slow its probes.
  */
 export async function runTick(job: ProbeTickJob, deps: TickDeps): Promise<number> {
   const now = deps.now ?? Date.now;
@@ -41,9 +39,8 @@ export async function runTick(job: ProbeTickJob, deps: TickDeps): Promise<number
     }
   }
   deps.track(Promise.all(runs));
-  // Held to the tick's end, not longer: every replica still holds its part of this tick when the
-  // next one is handed out, and takes only what its share leaves; a lagging replica (probes that
-  // start late) does not hold the next ticks back, which would make its lag last.
+  // Held to the tick's end, not longer: a lagging replica (probes that start late) does not hold
+  // the next ticks back, which would make its lag last.
   await wait(end - now());
   return runs.length;
 }

@@ -1,7 +1,7 @@
 import { Logger } from '@nestjs/common';
 import { Queue, Worker } from 'bullmq';
 import type Redis from 'ioredis';
-import { tickConcurrency, tickStarts } from '@libs/domain';
+import { tickStarts } from '@libs/domain';
 import { JOBS, QUEUES, tickJobId, type ProbeTickJob } from '@libs/queue';
 
 export interface VantageLoopOptions {
@@ -16,14 +16,14 @@ export interface VantageLoopOptions {
   aheadMs: number;
   /** Ticks are delivered this long before they start, so the worker can set its timers in time. */
   leadMs: number;
+  /** Ticks one replica holds at once (a tick is held from its delivery to its end). */
+  tickConcurrency: number;
   /** How long a dead replica's tick stays locked before another replica may take it. */
   lockMs: number;
   run: (job: ProbeTickJob) => Promise<number>;
 }
 
 const SCHEDULE_EVERY_MS = 250;
-/** How often a replica recounts the live replicas of its vantage (the workers on the tick queue). */
-const RECOUNT_EVERY_MS = 2_000;
 /** Finished tick ids are kept this long so that replicas scheduling the same tick add it once. */
 const KEEP_DONE_S = 60;
 
@@ -31,16 +31,13 @@ const KEEP_DONE_S = 60;
  * Schedules and consumes the probe ticks of one vantage. Every replica of the vantage schedules
  * the same ticks under the same job ids, so they are added once (no double scheduling, no leader
  * needed), and BullMQ hands each tick to one replica; a replica that dies stalls its ticks, which
- * another one takes after `lockMs` (or skips as stale). Each replica holds at most its share of the
- * ticks in flight (`tickConcurrency` over the workers on the queue), so none takes more than its
- * part of a tick, however fast it polls.
+ * another one takes after `lockMs` (or skips as stale).
  */
 export class VantageLoop {
   private readonly queue: Queue<ProbeTickJob>;
   private readonly worker: Worker<ProbeTickJob, number>;
   private readonly logger = new Logger(VantageLoop.name);
   private timer?: NodeJS.Timeout;
-  private recountTimer?: NodeJS.Timeout;
   private scheduledUntil = 0;
 
   constructor(private readonly opts: VantageLoopOptions) {
@@ -50,7 +47,7 @@ export class VantageLoop {
       connection: opts.connection,
       prefix: opts.prefix,
       name: opts.proberId,
-      concurrency: tickConcurrency(opts.shards, 1),
+      concurrency: opts.tickConcurrency,
       lockDuration: opts.lockMs,
       stalledInterval: opts.lockMs,
       maxStalledCount: 1,
@@ -66,17 +63,6 @@ export class VantageLoop {
     await this.schedule();
     this.timer = setInterval(() => void this.schedule().catch(() => undefined), SCHEDULE_EVERY_MS);
     void this.worker.run();
-    await this.recount();
-    this.recountTimer = setInterval(() => void this.recount(), RECOUNT_EVERY_MS);
-  }
-
-  /**
-   * Sizes this replica's share by the workers on the tick queue (Redis' client list: a replica that
-   * dies drops out at once). If they cannot be counted, it takes as many ticks as a lone replica.
-   */
-  private async recount(): Promise<void> {
-    const replicas = await this.queue.getWorkersCount().catch(() => 1);
-    this.worker.concurrency = tickConcurrency(this.opts.shards, replicas);
   }
 
   /** Jobs of this vantage's tick queue by state, for the queue-depth gauge. */
@@ -95,7 +81,6 @@ export class VantageLoop {
 
   async stop(): Promise<void> {
     clearInterval(this.timer);
-    clearInterval(this.recountTimer);
     await this.worker.close();
     await this.queue.close();
   }
