@@ -49,6 +49,24 @@ function startSink(redisUrl: string, prefix: string, vantages: readonly string[]
   return fork(join(__dirname, 'results-sink.js'), [redisUrl, prefix, vantages.join(',')]);
 }
 
+/** The simulated fleet (own process) and the validated config that probes it. */
+async function benchFleet() {
+  const fleet = await spawnFleet(
+    { idcs: idcCount, endpointsPerIdc: Math.ceil(endpoints / idcCount) },
+    { stdio: 'inherit' },
+  );
+  const targets = fleet.endpoints.slice(0, endpoints);
+  const vantages = fleet.idcs.slice(0, vantageCount);
+  const validated = validateConfig(
+    fleetConfig(
+      { ...fleet, endpoints: targets },
+      { service: 'bench', interval: opts.interval, timeout: TIMEOUT, vantages },
+    ),
+  );
+  if (!validated.ok) throw new Error(JSON.stringify(validated.details.slice(0, 5)));
+  return { fleet, targets, vantages, config: validated.config as StoredConfig };
+}
+
 async function ask<T>(child: ChildProcess, message: object): Promise<T> {
   child.send(message);
   const [reply] = await once(child, 'message');
@@ -124,20 +142,7 @@ async function childProbers(redisUrl: string, config: StoredConfig, vantages: st
 /** `--probers N`: N replicas in their own processes against one replica in its own process. */
 async function replicasBench() {
   const env = loadEnv();
-  const fleet = await spawnFleet(
-    { idcs: idcCount, endpointsPerIdc: Math.ceil(endpoints / idcCount) },
-    { stdio: 'inherit' },
-  );
-  const targets = fleet.endpoints.slice(0, endpoints);
-  const vantages = fleet.idcs.slice(0, vantageCount);
-  const validated = validateConfig(
-    fleetConfig(
-      { ...fleet, endpoints: targets },
-      { service: 'bench', interval: opts.interval, timeout: TIMEOUT, vantages },
-    ),
-  );
-  if (!validated.ok) throw new Error(JSON.stringify(validated.details.slice(0, 5)));
-  const config = validated.config as StoredConfig;
+  const { fleet, targets, vantages, config } = await benchFleet();
   const target = (targets.length * vantages.length * 1000) / intervalMs;
   const one = await childProbers(env.REDIS_URL, config, vantages, 1);
   const many = await childProbers(env.REDIS_URL, config, vantages, proberCount);
@@ -173,19 +178,7 @@ async function main() {
   if (proberCount > 0) return replicasBench();
   const env = loadEnv();
   const prefix = `vigil-bench-${randomBytes(4).toString('hex')}:bull`;
-  const fleet = await spawnFleet(
-    { idcs: idcCount, endpointsPerIdc: Math.ceil(endpoints / idcCount) },
-    { stdio: 'inherit' },
-  );
-  const targets = fleet.endpoints.slice(0, endpoints);
-  const vantages = fleet.idcs.slice(0, vantageCount);
-  const validated = validateConfig(
-    fleetConfig(
-      { ...fleet, endpoints: targets },
-      { service: 'bench', interval: opts.interval, timeout: TIMEOUT, vantages },
-    ),
-  );
-  if (!validated.ok) throw new Error(JSON.stringify(validated.details.slice(0, 5)));
+  const { fleet, targets, vantages, config } = await benchFleet();
   const target = (targets.length * vantages.length * 1000) / intervalMs;
 
   // --- Vigil's prober ---
@@ -200,7 +193,7 @@ async function main() {
     concurrency: env.VIGIL_PROBE_CONCURRENCY,
     compile: (check, endpoint) => compileProbe(check, endpoint, { secret: () => '' }),
   });
-  await engine.setConfig(validated.config as StoredConfig, 1);
+  await engine.setConfig(config, 1);
   await engine.start();
   await sleep(warmupMs);
   const from = Math.ceil(Date.now() / 1000) * 1000;

@@ -15,10 +15,10 @@ import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { join } from 'node:path';
-import Redis from 'ioredis';
 import { Client } from 'pg';
 import { loadEnv, parseDuration } from '@libs/config';
 import { flags, round } from './stats';
+import { dropBenchState } from './vigil-child';
 
 const opts = flags({
   endpoints: '100000',
@@ -249,14 +249,7 @@ async function main() {
       ),
     );
     fleet.disconnect();
-    const admin = new Client({ connectionString: env.DATABASE_URL.replace(/\/[^/]*$/, '/postgres') });
-    await admin.connect();
-    await admin.query(`DROP DATABASE IF EXISTS "${dbName}" WITH (FORCE)`);
-    await admin.end();
-    const redis = new Redis(env.REDIS_URL);
-    const keys = await redis.keys(`${prefix}:*`);
-    for (let i = 0; i < keys.length; i += 1000) await redis.del(...keys.slice(i, i + 1000));
-    await redis.quit();
+    await dropBenchState(env, dbName, prefix);
   };
   try {
     const [fleetReady] = await once(fleet, 'message');

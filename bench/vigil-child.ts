@@ -53,14 +53,7 @@ export async function startBenchVigil(env: Env, extraEnv: Record<string, string>
   const stop = async () => {
     child.kill('SIGTERM');
     if (child.exitCode === null && child.signalCode === null) await once(child, 'exit');
-    const admin = new Client({ connectionString: env.DATABASE_URL.replace(/\/[^/]*$/, '/postgres') });
-    await admin.connect();
-    await admin.query(`DROP DATABASE IF EXISTS "vigil_bench_${id}" WITH (FORCE)`);
-    await admin.end();
-    const redis = new Redis(env.REDIS_URL);
-    const keys = await redis.keys(`${prefix}:*`);
-    for (let i = 0; i < keys.length; i += 1000) await redis.del(...keys.slice(i, i + 1000));
-    await redis.quit();
+    await dropBenchState(env, `vigil_bench_${id}`, prefix);
   };
   try {
     for (const deadline = Date.now() + 60_000; ;) {
@@ -77,4 +70,20 @@ export async function startBenchVigil(env: Env, extraEnv: Record<string, string>
     throw err;
   }
   return { process: child, url, token, prefix, databaseUrl: db.toString(), stop };
+}
+
+/** Drops a benchmark's database and every Redis key under its prefix. */
+export async function dropBenchState(
+  env: Pick<Env, 'DATABASE_URL' | 'REDIS_URL'>,
+  database: string,
+  prefix: string,
+): Promise<void> {
+  const admin = new Client({ connectionString: env.DATABASE_URL.replace(/\/[^/]*$/, '/postgres') });
+  await admin.connect();
+  await admin.query(`DROP DATABASE IF EXISTS "${database}" WITH (FORCE)`);
+  await admin.end();
+  const redis = new Redis(env.REDIS_URL);
+  const keys = await redis.keys(`${prefix}:*`);
+  for (let i = 0; i < keys.length; i += 1000) await redis.del(...keys.slice(i, i + 1000));
+  await redis.quit();
 }
