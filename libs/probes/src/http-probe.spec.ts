@@ -279,7 +279,7 @@ describe('keepalive probes queued in the pool', () => {
       );
       let longSettled = false;
       void Promise.all(long).then(() => (longSettled = true));
-      for (const deadline = Date.now() + 10_000; held.length < POOL_CONNECTIONS && Date.now() < deadline; )
+      for (const deadline = Date.now() + 10_000; held.length < POOL_CONNECTIONS && Date.now() < deadline;)
         await new Promise((resolve) => setTimeout(resolve, 10));
       expect(held).toHaveLength(POOL_CONNECTIONS);
       const queued = await probe({ connection: 'keepalive' }, url, '100ms');
