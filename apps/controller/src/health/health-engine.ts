@@ -8,7 +8,7 @@ import {
   idcHealth,
   initialTrack,
   isFlapping,
-  pruneTransitions,
+  recordTransition,
   recentSuccessRatio,
   suspectVantages,
   trackOutages,
@@ -412,7 +412,7 @@ export class HealthEngine {
     });
     const f = r.info.flapping;
     if (verdict.state !== r.raw) {
-      r.rawTransitions = pruneTransitions([...r.rawTransitions, now], now, f.windowMs + f.holdMs);
+      r.rawTransitions = recordTransition(r.rawTransitions, now, f.windowMs + f.holdMs);
       r.raw = verdict.state;
     }
     const damped = dampedState(verdict, isFlapping(r.rawTransitions, now, f));

@@ -1,4 +1,4 @@
-import { isFlapping, pruneTransitions } from './flapping';
+import { isFlapping, pruneTransitions, recordTransition } from './flapping';
 
 const P = { maxTransitions: 3, windowMs: 60_000, holdMs: 120_000 };
 const s = (...seconds: number[]) => seconds.map((x) => x * 1000);
@@ -31,5 +31,14 @@ describe('pruneTransitions', () => {
     const history = s(0, 5, 10, 15, 60, 61, 62, 63, 120, 170, 180, 190, 200, 205, 260);
     const pruned = pruneTransitions(history, now, P.windowMs + P.holdMs);
     expect(isFlapping(pruned, now, P)).toBe(isFlapping(history, now, P));
+  });
+});
+
+describe('recordTransition', () => {
+  it('adds a change, and lets one within a second replace the last (a step on the way)', () => {
+    expect(recordTransition([1_000], 5_000, 60_000)).toEqual([1_000, 5_000]);
+    expect(recordTransition([1_000, 5_000], 5_020, 60_000)).toEqual([1_000, 5_020]);
+    expect(recordTransition([], 5_000, 60_000)).toEqual([5_000]);
+    expect(recordTransition([1_000], 70_000, 60_000)).toEqual([70_000]);
   });
 });

@@ -46,3 +46,18 @@ export function isFlapping(transitions: readonly number[], now: number, p: Flapp
 export function pruneTransitions(transitions: readonly number[], now: number, keepMs: number): number[] {
   return transitions.filter((t) => t > now - keepMs).sort((a, b) => a - b);
 }
+
+/** A raw state that lasted less than this was a step on the way, not a state of its own. */
+export const SETTLE_MS = 1000;
+
+/**
+ * The transitions after one more raw change at `now`. A change less than SETTLE_MS after the last
+ * one replaces it: an endpoint seen down by one vantage is DEGRADED only until the next vantage's
+ * batch, milliseconds later, makes it UNHEALTHY. That is one move, not two flaps (the once-a-second
+ * evaluation never saw the step between them).
+ */
+export function recordTransition(transitions: readonly number[], now: number, keepMs: number): number[] {
+  const last = transitions[transitions.length - 1];
+  const kept = last !== undefined && now - last < SETTLE_MS ? transitions.slice(0, -1) : transitions;
+  return pruneTransitions([...kept, now], now, keepMs);
+}
