@@ -42,16 +42,22 @@ describe('own health, metrics and docs', () => {
     }
   });
 
-  it('/metrics has vigil_ process metrics and the HTTP request histogram', async () => {
+  it("/metrics has Node's process metrics under their standard names, the build and the HTTP request histogram", async () => {
     await call(vigil.url, 'GET', '/api/v1/idcs', { token: vigil.adminToken });
     const res = await call(vigil.url, 'GET', '/metrics', { token: vigil.adminToken });
     expect(res.status).toBe(200);
     expect(res.headers.get('content-type')).toMatch(/^text\/plain/);
-    expect(res.text).toMatch(/^vigil_process_cpu_user_seconds_total /m);
+    expect(res.text).toMatch(/^process_cpu_user_seconds_total /m);
+    expect(res.text).toMatch(/^process_resident_memory_bytes /m);
+    expect(res.text).toMatch(/^nodejs_eventloop_lag_seconds /m);
+    expect(res.text).toMatch(
+      /^vigil_build_info\{version="\d+\.\d+\.\d+[^"]*",revision="",node_version="v\d+[^"]*"\} 1$/m,
+    );
     expect(res.text).toMatch(
       /^vigil_http_request_duration_seconds_count\{method="GET",route="\/api\/v1\/idcs",status="200"\} [1-9]/m,
     );
-    expect(res.text).not.toMatch(/^(?!#)(?!vigil_)\w+/m);
+    // Vigil's own under vigil_, Node's under the names stock dashboards query: nothing else.
+    expect(res.text).not.toMatch(/^(?!#)(?!vigil_|process_|nodejs_)\w+/m);
   });
 
   it('serves OpenAPI at /docs-json covering every API route, with bearer auth', async () => {

@@ -905,7 +905,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Prometheus metrics (text exposition format) */
+        /**
+         * Prometheus metrics (text exposition format)
+         * @description Needs no key when the server runs with VIGIL_METRICS_PUBLIC=true.
+         */
         get: operations["getMetrics"];
         put?: never;
         post?: never;

@@ -62,6 +62,15 @@ describe('loadEnv', () => {
     expect(loadEnv({ PORT: '' }).PORT).toBe(3000);
   });
 
+  it('opens /metrics only when VIGIL_METRICS_PUBLIC is exactly true', () => {
+    expect(loadEnv({}).VIGIL_METRICS_PUBLIC).toBe(false);
+    expect(loadEnv({ VIGIL_METRICS_PUBLIC: 'true' }).VIGIL_METRICS_PUBLIC).toBe(true);
+    expect(loadEnv({ VIGIL_METRICS_PUBLIC: 'false' }).VIGIL_METRICS_PUBLIC).toBe(false);
+    expect(() => loadEnv({ VIGIL_METRICS_PUBLIC: 'yes' })).toThrow(
+      'VIGIL_METRICS_PUBLIC: expected true or false',
+    );
+  });
+
   it('parses roles and removes repeats', () => {
     expect(loadEnv({ VIGIL_ROLES: 'prober, prober,api' }).VIGIL_ROLES).toEqual(['prober', 'api']);
   });

@@ -30,6 +30,13 @@ const integer = (min: number, max: number, fallback: number) =>
     })
     .transform(Number);
 
+/** `true` or `false` (exactly), read as a boolean. */
+const flag = (fallback: boolean) =>
+  z
+    .enum(['true', 'false'], { message: 'expected true or false' })
+    .default(fallback ? 'true' : 'false')
+    .transform((v) => v === 'true');
+
 /** A duration such as `30m`, `12h` or `1d` (see parseDuration), read as milliseconds within bounds. */
 const duration = (min: string, max: string, fallback: string) =>
   z
@@ -122,6 +129,16 @@ const envSchema = z.object({
     .default('postgres'),
   /** Bearer token for `/metrics` on a remote prober (which has no API keys); unset there: no `/metrics`. */
   VIGIL_METRICS_TOKEN: z.string().min(16, { message: 'expected at least 16 characters' }).optional(),
+  /**
+   * `/metrics` without a key or token, for a scraper on a private network (the metrics name every
+   * service, IDC and endpoint). Default false: a viewer key, or VIGIL_METRICS_TOKEN on a remote prober.
+   */
+  VIGIL_METRICS_PUBLIC: flag(false),
+  /** The source revision this build is of (a git commit), for `vigil_build_info`; set by the image build. */
+  VIGIL_REVISION: z
+    .string()
+    .regex(/^[\w.+-]{1,64}$/, { message: 'expected up to 64 letters, digits, ".", "+", "-" or "_"' })
+    .optional(),
   /**
    * On the API: the X25519 public keys of remote probers, `<vantage>=<base64 SPKI DER>,...`. A sealed
    * secret a check of those vantages needs is published sealed for them (else withheld).

@@ -108,6 +108,14 @@ export class AutomationStore {
       .getOne();
   }
 
+  /** The freezes in force now (of any scope). */
+  async activeFreezes(): Promise<number> {
+    const [row] = (await this.db.query(
+      `SELECT count(*)::int AS n FROM freezes WHERE lifted_at IS NULL AND until > now()`,
+    )) as Array<{ n: number }>;
+    return row?.n ?? 0;
+  }
+
   create(action: NewAction): Promise<string> {
     return this.db.transaction((m) => insertAction(m, { ...action, decidedBy: null }));
   }

@@ -3,7 +3,8 @@ import { getDataSourceToken } from '@nestjs/typeorm';
 import { ENV, type StoredConfig } from '@libs/config';
 import type { ShiftGuards, Weights } from '@libs/domain';
 import type { StatusSnapshot } from '@libs/queue';
-import { ConfigFollower, REDIS } from '@libs/runtime';
+import { Registry } from 'prom-client';
+import { ConfigFollower, MetricsService, REDIS } from '@libs/runtime';
 import { TrafficAdapters } from './traffic-adapters';
 import { ControllerLease } from '../controller-lease';
 import { HealthService } from '../health/health.service';
@@ -71,6 +72,7 @@ async function setup(guards: Partial<ShiftGuards> = {}) {
   const desired = new Map<string, Weights>([['live', { sha: 50, bjs: 50 }]]);
   const store = {
     allDesired: jest.fn(async () => new Map(desired)),
+    activeFreezes: jest.fn(async () => 2),
     desiredWeights: jest.fn(async (service: string) => desired.get(service) ?? null),
     guards: jest.fn(async (): Promise<ShiftGuards> => ({
       killSwitch: false,
@@ -97,6 +99,7 @@ async function setup(guards: Partial<ShiftGuards> = {}) {
     transaction: jest.fn(async () => Promise.reject(new Error('no database here'))),
   };
   const redis = { get: jest.fn(async () => null), publish: jest.fn(async () => 0) };
+  const registry = new Registry();
   const moduleRef = await Test.createTestingModule({
     providers: [
       AutomationService,
@@ -119,6 +122,7 @@ async function setup(guards: Partial<ShiftGuards> = {}) {
       },
       { provide: getDataSourceToken(), useValue: db },
       { provide: REDIS, useValue: redis },
+      { provide: MetricsService, useValue: { registry } },
       { provide: ENV, useValue: { VIGIL_REDIS_PREFIX: 'vigil', VIGIL_RULE_EVAL_BUDGET_MS: 500 } },
     ],
   })
@@ -127,7 +131,7 @@ async function setup(guards: Partial<ShiftGuards> = {}) {
   await moduleRef.init();
   for (const listener of configListeners) listener(config);
   const evaluate = (now: number) => evaluated!(snapshot(now), now);
-  return { lease, store, redis, desired, evaluate, weights: moduleRef.get(TrafficWeights) };
+  return { lease, store, redis, desired, evaluate, weights: moduleRef.get(TrafficWeights), registry };
 }
 
 describe('AutomationService', () => {
@@ -142,7 +146,7 @@ describe('AutomationService', () => {
   });
 
   it('on the leader, shifts traffic away from an UNHEALTHY IDC under its fencing token, and shows the weights in force', async () => {
-    const { lease, store, evaluate, weights } = await setup();
+    const { lease, store, evaluate, weights, registry } = await setup();
     lease.fencingToken = 4;
     // Read before the rules, then after the executor's step: the status shows the latter.
     store.allDesired
@@ -160,6 +164,9 @@ describe('AutomationService', () => {
       fencingToken: 4,
     });
     expect(store.executing).toHaveBeenCalled(); // the executor ran
+    const metrics = await registry.metrics();
+    expect(metrics).toContain('vigil_actions_total{kind="shift-away",outcome="executing"} 1');
+    expect(metrics).toMatch(/^vigil_freezes_active 2$/m);
     expect(weights.get()).toEqual(new Map([['live', { sha: 25, bjs: 75 }]]));
     // The rule book is saved for the next leader under the same token.
     expect(lease.setIfLeader).toHaveBeenCalledWith({ 'vigil:rules:book': expect.any(String) }, 4);

@@ -33,7 +33,7 @@ import {
 } from '@libs/domain';
 import { HEALTH_KEYS, type StatusSnapshot } from '@libs/queue';
 import { insertTimelineEvents, publishTimelineEvents } from '@libs/persistence';
-import { ConfigFollower, REDIS, redisKey } from '@libs/runtime';
+import { ConfigFollower, MetricsService, REDIS, redisKey } from '@libs/runtime';
 import { ControllerLease } from '../controller-lease';
 import { HealthService } from '../health/health.service';
 import { NotifierService } from '../notify/notifier.service';
@@ -41,7 +41,8 @@ import { TrafficWeights } from '../traffic-weights';
 import { AlertExpiry } from './alert-expiry';
 import { AlertFacts } from './alert-facts';
 import { AlertsStore } from './alerts-store';
-import { AutomationStore } from './automation-store';
+import { AutomationMetrics, type ActionOutcome } from './automation-metrics';
+import { AutomationStore, type NewAction } from './automation-store';
 import { Executor } from './executor';
 import { RuleMemory } from './rule-memory';
 import { RulesRunner, type RuleFiring } from './rules-runner';
@@ -81,6 +82,7 @@ export class AutomationService implements OnModuleInit {
   private readonly alertFacts: AlertFacts;
   /** Resolves the alerts no resolve will come for, before the rules see them. */
   private readonly alertExpiry: AlertExpiry;
+  private readonly metrics: AutomationMetrics;
 
   constructor(
     @Inject(ENV) private readonly env: Env,
@@ -94,7 +96,13 @@ export class AutomationService implements OnModuleInit {
     private readonly notifier: NotifierService,
     private readonly follower: ConfigFollower,
     private readonly adapters: TrafficAdapters,
+    metrics: MetricsService,
   ) {
+    this.metrics = new AutomationMetrics(
+      metrics.registry,
+      () => lease.isLeader,
+      () => store.activeFreezes(),
+    );
     this.alertFacts = new AlertFacts(alerts, (message) => this.logger.warn(message));
     const channel = redisKey(env, HEALTH_KEYS.events);
     this.alertExpiry = new AlertExpiry(db, alerts, (events) => publishTimelineEvents(redis, channel, events));
@@ -125,6 +133,7 @@ export class AutomationService implements OnModuleInit {
       holdsLease: (token) => this.lease.holds(token),
       log: (message) => this.logger.log(message),
       error: (message) => this.logger.error(message),
+      ended: (action, outcome) => this.metrics.action(action.kind, outcome),
     });
   }
 
@@ -175,6 +184,13 @@ export class AutomationService implements OnModuleInit {
     await this.executor.tick(now);
     // The next snapshot shows the weights of the step just applied, not those of the tick before.
     this.weights.set(await this.store.allDesired());
+  }
+
+  /** Records an action, and counts it by the state it was recorded in. */
+  private async record(action: NewAction): Promise<string> {
+    const id = await this.store.create(action);
+    this.metrics.action(action.kind, action.state as ActionOutcome);
+    return id;
   }
 
   /** Puts the rules disabled in this tick on the timeline (the notice and the log line are out already). */
@@ -285,7 +301,7 @@ export class AutomationService implements OnModuleInit {
     const propagationMs = this.adapters.get(serviceName)?.propagationDelayMs;
     if (propagationMs)
       reason += `; each step takes full effect up to ${formatDuration(propagationMs)} after it (DNS TTL)`;
-    const id = await this.store.create({
+    const id = await this.record({
       service: serviceName,
       rule: rule?.name ?? null,
       kind,
@@ -344,7 +360,7 @@ export class AutomationService implements OnModuleInit {
       plan.guardrail === 'recovery-hold' || (kind === 'failback' && plan.guardrail === 'cooldown');
     if (waiting || this.refusals.get(key) === plan.guardrail) return;
     this.refusals.set(key, plan.guardrail);
-    const id = await this.store.create({
+    const id = await this.record({
       service,
       rule: rule?.name ?? null,
       kind,
@@ -435,7 +451,7 @@ export class AutomationService implements OnModuleInit {
       kind === 'drain-endpoint'
         ? `rule ${rule?.name ?? '?'}: endpoint ${endpoint} in ${idc} is ${state}; take it out of rotation`
         : `endpoint ${endpoint} in ${idc} HEALTHY for the recovery hold and no drain rule fires for it; put it back in rotation`;
-    const id = await this.store.create({
+    const id = await this.record({
       service: serviceName,
       rule: rule?.name ?? null,
       kind,

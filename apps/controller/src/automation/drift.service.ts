@@ -47,7 +47,7 @@ export class DriftService implements OnApplicationBootstrap, BeforeApplicationSh
     const registers = [metrics.registry];
     this.drifting = new Gauge({
       name: 'vigil_traffic_drift',
-      help: "1 while a service's traffic manager holds other weights than Vigil applied, or cannot be read back",
+      help: "1 while a service's traffic manager holds other weights than Vigil applied, or cannot be read back (leader only)",
       labelNames: ['service'],
       registers,
     });
@@ -70,6 +70,8 @@ export class DriftService implements OnApplicationBootstrap, BeforeApplicationSh
       fencingToken: () => lease.fencingToken,
       warn: (message) => this.logger.warn(message),
     });
+    // Only the leader reads back: a controller that steps down no longer knows, so says nothing.
+    lease.on('lost', () => this.drifting.reset());
   }
 
   onApplicationBootstrap(): void {

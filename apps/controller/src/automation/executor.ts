@@ -25,6 +25,8 @@ export interface ExecutorDeps {
   log: (message: string) => void;
   /** For what an operator must fix. */
   error: (message: string) => void;
+  /** Told when this executor ended an action or held it (for the metrics). */
+  ended?: (action: ActionEntity, outcome: 'completed' | 'failed' | 'held') => void;
 }
 
 /**
@@ -94,6 +96,7 @@ export class Executor {
           : { kind: 'hold' as const, guardrail: 'stale' as const, reason: 'no health data' };
         if (decision.kind === 'hold') {
           await store.hold(action, decision.reason, decision.guardrail, token);
+          this.deps.ended?.(action, 'held');
           log(
             `action ${action.id} (${action.service}) held before step ${action.stepsDone + 1}: ${decision.guardrail}: ${decision.reason}`,
           );
@@ -147,11 +150,12 @@ export class Executor {
       const at = new Date(result.appliedAt ?? Date.now());
       const check = await verify(adapter, { weights, drained });
       if (check.mismatch !== undefined) {
-        if (await store.stepUnverified(action, step, result, check, token))
+        if (await store.stepUnverified(action, step, result, check, token)) {
+          this.deps.ended?.(action, 'held');
           error(
             `action ${action.id} (${action.service}) held at step ${step.index + 1}: the traffic manager confirmed it but ${check.mismatch}`,
           );
-        else fenced('unverified but not recorded');
+        } else fenced('unverified but not recorded');
         return;
       }
       if (
@@ -163,6 +167,7 @@ export class Executor {
         ))
       )
         return fenced('applied but not recorded');
+      if (step.index + 1 >= action.stepsTotal) this.deps.ended?.(action, 'completed');
       log(
         `action ${action.id} (${action.service}) step ${step.index + 1}/${action.stepsTotal} applied${check.actual ? ' and read back' : ''}: ${JSON.stringify(weights)}${nextDrained ? `, in drain ${JSON.stringify(nextDrained)}` : ''}`,
       );
@@ -171,6 +176,7 @@ export class Executor {
         `action ${action.id} step ${step.index + 1} not confirmed (${result.detail}); retrying with the same key`,
       );
     } else if (await store.stepFailed(action, step, result, result.detail, token)) {
+      this.deps.ended?.(action, 'failed');
       log(`action ${action.id} (${action.service}) failed at step ${step.index + 1}: ${result.detail}`);
     } else {
       fenced(`failed (${result.detail}) but not recorded`);

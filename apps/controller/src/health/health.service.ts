@@ -124,6 +124,7 @@ export class HealthService implements OnModuleInit {
    */
   private async follow(): Promise<void> {
     for (const timer of this.timers.splice(0)) clearInterval(timer);
+    this.metrics.clear();
     if (!this.results.running) return;
     this.logger.log('no longer leading the controllers');
     await this.results.stop();
@@ -143,7 +144,7 @@ export class HealthService implements OnModuleInit {
       newest = Math.max(newest, r.startedAt);
     }
     for (const [vantage, n] of perVantage) this.metrics.ingested.inc({ vantage }, n);
-    if (newest) this.metrics.lag.set((now - newest) / 1000);
+    if (newest && this.lease.isLeader) this.metrics.lag.set((now - newest) / 1000);
     // A track moved: its (service, IDC) is evaluated now, not at the next tick (up to 1 s later).
     if (this.engine.hasChanges) this.evaluateSoon('changed');
     return taken;
@@ -205,7 +206,10 @@ export class HealthService implements OnModuleInit {
     this.endpoints = this.engine.serviceEndpoints();
     await this.store.publishStatus(snapshot, this.endpoints, this.engine.takeDirtyDetails(now, DETAILS_MS));
     await this.store.recordEvents(events);
-    this.metrics.observe(snapshot, events);
+    this.metrics.count(events);
+    // A step-down during this evaluation cleared the gauges: a follower shows none.
+    if (this.lease.isLeader)
+      this.metrics.observe({ snapshot, endpoints: this.endpoints, vantages: this.resultVantages() });
     for (const listener of this.evaluated) await listener(snapshot, now, events);
     for (const e of events.filter((e) => e.kind !== 'endpoint')) {
       this.logger.log(

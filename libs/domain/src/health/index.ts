@@ -13,3 +13,4 @@ export * from './score';
 export * from './idc-health';
 export * from './transitions';
 export * from './result-streak';
+export * from './endpoint-up';

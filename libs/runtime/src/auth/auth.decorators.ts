@@ -14,9 +14,16 @@ import { SignatureSettlement } from './signature-settlement.interceptor';
 export const PUBLIC_ROUTE = 'vigil:public';
 export const MIN_ROLE = 'vigil:min-role';
 export const WEBHOOK_ROUTE = 'vigil:webhook-route';
+export const METRICS_ROUTE = 'vigil:metrics-route';
 
 /** Marks a route that needs no API key (/healthz, /readyz and the console's sign-in). */
 export const Public = () => SetMetadata(PUBLIC_ROUTE, true);
+
+/**
+ * `/metrics`: a viewer key (a remote prober: VIGIL_METRICS_TOKEN), or nothing at all with
+ * VIGIL_METRICS_PUBLIC=true, for a scraper on a private network.
+ */
+export const MetricsRoute = () => SetMetadata(METRICS_ROUTE, true);
 
 /** Every route with a key may get this: AuthService refuses an address after too many failed attempts. */
 const TooManyFailedAttempts = () =>

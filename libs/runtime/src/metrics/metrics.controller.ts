@@ -1,6 +1,6 @@
 import { Controller, Get, Header } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
-import { MinRole } from '../auth/auth.decorators';
+import { MetricsRoute, MinRole } from '../auth/auth.decorators';
 import { MetricsService } from './metrics.service';
 
 @ApiTags('operations')
@@ -10,8 +10,12 @@ export class MetricsController {
 
   @Get()
   @MinRole('viewer')
+  @MetricsRoute()
   @Header('Content-Type', 'text/plain; version=0.0.4; charset=utf-8')
-  @ApiOperation({ summary: 'Prometheus metrics (text exposition format)' })
+  @ApiOperation({
+    summary: 'Prometheus metrics (text exposition format)',
+    description: 'Needs no key when the server runs with VIGIL_METRICS_PUBLIC=true.',
+  })
   @ApiProduces('text/plain')
   @ApiOkResponse({ description: 'Metrics', schema: { type: 'string' } })
   scrape(): Promise<string> {

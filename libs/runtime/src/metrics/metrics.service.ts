@@ -1,7 +1,12 @@
-import { Injectable } from '@nestjs/common';
-import { collectDefaultMetrics, Histogram, Registry } from 'prom-client';
+import { Inject, Injectable } from '@nestjs/common';
+import { collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
+import { ENV, type Env } from '@libs/config';
+import { buildInfo } from './build-info';
 
-/** The process's Prometheus registry; every metric name starts with `vigil_`. */
+/**
+ * The process's Prometheus registry. Vigil's own metrics start with `vigil_`; Node's default ones
+ * keep their standard names (`process_*`, `nodejs_*`) so that stock dashboards and alerts work.
+ */
 @Injectable()
 export class MetricsService {
   readonly registry = new Registry();
@@ -14,7 +19,13 @@ export class MetricsService {
     registers: [this.registry],
   });
 
-  constructor() {
-    collectDefaultMetrics({ register: this.registry, prefix: 'vigil_' });
+  constructor(@Inject(ENV) env: Env) {
+    collectDefaultMetrics({ register: this.registry });
+    new Gauge({
+      name: 'vigil_build_info',
+      help: 'Always 1; the labels say which Vigil this process runs (version, VIGIL_REVISION, Node.js version)',
+      labelNames: ['version', 'revision', 'node_version'] as const,
+      registers: [this.registry],
+    }).set(buildInfo(env.VIGIL_REVISION), 1);
   }
 }
