@@ -58,7 +58,7 @@ export class EndpointState {
   private async syncNow(): Promise<void> {
     const want = !this.closed && isListening(this.mode);
     if (want && !this.listening) {
-      const port = await this.listener.listen(this.info.host, this.info.port).catch((error: Error) => {
+      const port = await this.listener.listen(this.info.bind ?? this.info.host, this.info.port).catch((error: Error) => {
         throw listenError(this.info, error);
       });
       this.listening = true;
