@@ -1,4 +1,5 @@
 import { existsSync, readFileSync } from 'node:fs';
+import Ajv from 'ajv';
 import { join } from 'node:path';
 import { parse } from 'yaml';
 import { validateConfig } from '@libs/config';
@@ -24,10 +25,32 @@ const loadCompose = (path: string): Doc => obj(parse(interpolate(read(path), VAR
 /** A command's script in the image (dist/x.js) has its source in the repository (x.ts). */
 const source = (script: string) => script.replace(/^dist\//, '').replace(/\.js$/, '.ts');
 
+/** The Compose Specification's schema (test/fixtures/README.md): what `docker compose config` checks. */
+const composeSchema = new Ajv({
+  allErrors: true,
+  strict: false,
+  validateSchema: false,
+  logger: false,
+}).compile(JSON.parse(read('test/fixtures/compose-spec.json')));
+const schemaErrors = (doc: Doc) =>
+  composeSchema(doc)
+    ? []
+    : (composeSchema.errors ?? []).map((e) => `${e.instancePath} ${e.message} ${JSON.stringify(e.params)}`);
+
 describe('docker-compose.yml', () => {
   const compose = loadCompose('docker-compose.yml');
   const services = obj(compose.services);
   const service = (id: string) => obj(services[id]);
+
+  it('follows the Compose Specification, as does docker-compose.dev.yml', () => {
+    expect(schemaErrors(compose)).toEqual([]);
+    expect(schemaErrors(loadCompose('docker-compose.dev.yml'))).toEqual([]);
+    const broken = structuredClone(compose);
+    obj(at(broken, 'services', 'api', 'healthcheck')).intervall = '1s';
+    expect(schemaErrors(broken)).toEqual([
+      '/services/api/healthcheck must NOT have additional properties {"additionalProperty":"intervall"}',
+    ]);
+  });
 
   it('passes every offline check: builds, healthchecks, mounts, env.ts names, unpublished stores', () => {
     expect(checkCompose(compose, exists)).toEqual([]);
