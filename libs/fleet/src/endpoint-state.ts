@@ -58,9 +58,11 @@ export class EndpointState {
   private async syncNow(): Promise<void> {
     const want = !this.closed && isListening(this.mode);
     if (want && !this.listening) {
-      const port = await this.listener.listen(this.info.host, this.info.port).catch((error: Error) => {
-        throw listenError(this.info, error);
-      });
+      const port = await this.listener
+        .listen(this.info.bind ?? this.info.host, this.info.port)
+        .catch((error: Error) => {
+          throw listenError(this.info, error);
+        });
       this.listening = true;
       if (this.info.port === 0) setPort(this.info, port);
     } else if (!want && this.listening) {

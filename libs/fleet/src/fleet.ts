@@ -1,11 +1,9 @@
-import { DnsEndpoints } from './dns-endpoint';
 import { Delays, EndpointState, Listener, streamListener, udpListener } from './endpoint-state';
 import { HttpEndpoints } from './http-endpoint';
 import { idcHost, idcNames, planEndpoints, selectEndpoints } from './layout';
 import { assertDescriptorLimit } from './limits';
 import { parseMode } from './modes';
 import { TcpEndpoints } from './tcp-endpoint';
-import { DEFAULT_TLS_HOSTNAME, makeCertificates, TlsEndpoints } from './tls-endpoint';
 import {
   EndpointKind,
   EndpointStats,
@@ -58,7 +56,11 @@ export async function startFleet(spec: FleetSpec): Promise<Fleet> {
   return fleet;
 }
 
-/** The listener of each endpoint, by kind, around the handling shared by the whole fleet. */
+/**
+ * The listener of each endpoint, by kind, around the handling shared by the whole fleet. TLS and DNS
+ * are loaded only when asked for: their libraries are devDependencies, absent from the image, where
+ * the compose demo's HTTP fleet runs.
+ */
 async function protocol(
   kind: EndpointKind,
   spec: FleetSpec,
@@ -75,6 +77,7 @@ async function protocol(
       return { listener: (state) => streamListener(tcp.handler(state)), layout: {} };
     }
     case 'tls': {
+      const { DEFAULT_TLS_HOSTNAME, makeCertificates, TlsEndpoints } = await import('./tls-endpoint');
       const tlsSpec = spec.tls ?? {};
       const certs = await makeCertificates(
         idcs.map((name, k) => ({ name, host: idcHost(k) })),
@@ -88,6 +91,7 @@ async function protocol(
       };
     }
     case 'dns': {
+      const { DnsEndpoints } = await import('./dns-endpoint');
       const dns = new DnsEndpoints(spec.dns ?? {}, delays);
       return { listener: (state) => udpListener(dns.handler(state)), layout: { dnsNames: dns.names() } };
     }

@@ -41,13 +41,21 @@ export function planEndpoints(spec: FleetSpec): FleetEndpoint[] {
   const perIdc = spec.endpointsPerIdc;
   if (!Number.isInteger(perIdc) || perIdc < 1) throw new Error('endpointsPerIdc must be a positive integer');
   const base = spec.basePort;
-  if (base !== undefined && (!Number.isInteger(base) || base < 1 || base + perIdc - 1 > 65_535))
-    throw new Error(`basePort ${base} + ${perIdc} endpoints does not fit in 1..65535`);
+  const idcs = idcNames(spec.idcs);
+  const network = spec.network;
+  // On one shared address the IDCs cannot reuse each other's ports.
+  const span = network === undefined ? perIdc : perIdc * idcs.length;
+  if (base !== undefined && (!Number.isInteger(base) || base < 1 || base + span - 1 > 65_535))
+    throw new Error(`basePort ${base} + ${span} endpoints does not fit in 1..65535`);
   const endpoints: FleetEndpoint[] = [];
-  idcNames(spec.idcs).forEach((idc, k) => {
-    const host = idcHost(k);
-    for (let j = 0; j < perIdc; j++)
-      endpoints.push(endpointAt(kind, idc, host, j, base === undefined ? 0 : base + j));
+  idcs.forEach((idc, k) => {
+    const host = network?.advertise ?? idcHost(k);
+    const first = base === undefined ? undefined : network === undefined ? base : base + k * perIdc;
+    for (let j = 0; j < perIdc; j++) {
+      const endpoint = endpointAt(kind, idc, host, j, first === undefined ? 0 : first + j);
+      if (network !== undefined) endpoint.bind = network.listen;
+      endpoints.push(endpoint);
+    }
   });
   return endpoints;
 }

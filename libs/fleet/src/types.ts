@@ -68,6 +68,19 @@ export interface FleetSpec {
   tcp?: TcpSpec;
   tls?: TlsSpec;
   dns?: DnsSpec;
+  /** Serve to other hosts (a container) instead of on loopback: see {@link FleetNetwork}. */
+  network?: FleetNetwork;
+}
+
+/**
+ * A fleet that other hosts probe (the compose demo): every IDC listens on one address, so IDC k
+ * (0-based) takes the ports basePort + k * endpointsPerIdc + j instead of sharing basePort + j.
+ */
+export interface FleetNetwork {
+  /** The address every endpoint listens on, e.g. `0.0.0.0`. */
+  listen: string;
+  /** The host name probers reach the fleet by (its endpoints' `host`, `address` and `url`). */
+  advertise: string;
 }
 
 export interface FleetEndpoint {
@@ -75,8 +88,10 @@ export interface FleetEndpoint {
   id: string;
   idc: string;
   kind: EndpointKind;
-  /** The IDC's address: 127.0.k.1 for the k-th IDC. */
+  /** The IDC's address: 127.0.k.1 for the k-th IDC (or FleetNetwork.advertise). */
   host: string;
+  /** Where the endpoint listens when that is not `host` (FleetNetwork.listen). */
+  bind?: string;
   port: number;
   /** `http://<host>:<port>/healthz` (http endpoints only). */
   url?: string;
