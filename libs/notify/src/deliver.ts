@@ -59,27 +59,49 @@ function secretsOf(target: HttpChannelTarget): string[] {
     case 'webhook':
       return target.secret ? [target.secret] : [];
     case 'slack':
-      return [target.webhookUrl, pathOf(target.webhookUrl)];
+      return urlSecrets(target.webhookUrl);
     case 'pagerduty':
       return [target.routingKey];
     case 'opsgenie':
       return [target.apiKey];
     case 'teams':
-      return [target.webhookUrl, pathOf(target.webhookUrl)];
+      return urlSecrets(target.webhookUrl);
     case 'lark':
-      return [
-        target.webhookUrl,
-        pathOf(target.webhookUrl),
-        ...(target.signingSecret ? [target.signingSecret] : []),
-      ];
+      return [...urlSecrets(target.webhookUrl), ...(target.signingSecret ? [target.signingSecret] : [])];
   }
 }
 
-function pathOf(url: string): string {
+/** Shorter path segments and query values are words (`hooks`, `invoke`, `2016-06-01`), not secrets. */
+const MIN_URL_SECRET = 8;
+
+/**
+ * What an error must not repeat of a webhook URL that is a secret: the URL, its path and query, and
+ * each path segment and query value long enough to be a token (a Teams `sig`, a Lark hook id), longest
+ * first so the whole is cut before its parts.
+ */
+function urlSecrets(url: string): string[] {
+  let parsed: URL;
   try {
-    const { pathname } = new URL(url);
-    return pathname.length > 1 ? pathname : ''; // "/" alone is no secret
+    parsed = new URL(url);
   } catch {
-    return '';
+    return [url];
+  }
+  const { pathname, search } = parsed;
+  const parts = [
+    url,
+    `${pathname}${search}`,
+    pathname.length > 1 ? pathname : '', // "/" alone is no secret
+    search,
+    ...pathname.split('/').map(decodeSafely),
+    ...[...parsed.searchParams.values()],
+  ].filter((part) => part.length >= MIN_URL_SECRET);
+  return [...new Set(parts)].sort((a, b) => b.length - a.length);
+}
+
+function decodeSafely(segment: string): string {
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    return segment;
   }
 }
