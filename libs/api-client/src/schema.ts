@@ -2347,6 +2347,152 @@ export interface components {
                  * @default https://events.pagerduty.com/v2/enqueue
                  */
                 url: string;
+            } | {
+                /** @description CA certificates (PEM) trusted besides the system's, for a relay with a private CA. */
+                ca?: string;
+                /**
+                 * Format: email
+                 * @description Sender address.
+                 */
+                from: string;
+                /** @description SMTP server host name or IP address. */
+                host: string;
+                /** @description Channel name: lowercase letters, digits and "-" (max 63) */
+                name: string;
+                /** @description SMTP AUTH password (a secret), with `username`. */
+                password?: {
+                    /** @description Name of the environment variable holding the secret. It must start with the prefix the server allows (VIGIL_SECRET_REF_PREFIX, default VIGIL_REF_) and never be one of Vigil's own variables. */
+                    secretRef?: string;
+                    /** @description The secret itself. */
+                    value?: string;
+                } & (unknown | unknown);
+                /** @description SMTP port. Default 587 (starttls), 465 (implicit) or 25 (none). */
+                port?: number;
+                /**
+                 * @description At most `max` notifications per `per` to this channel; the rest are kept as "suppressed", not sent. A resolve whose trigger was sent is never suppressed, nor a notice that traffic moves or cannot (action.proposed, action.awaiting-approval, action.executed, action.failed, action.held, panic).
+                 * @default {}
+                 */
+                rateLimit: {
+                    /**
+                     * @description Notifications per window. Default 20.
+                     * @default 20
+                     */
+                    max: number;
+                    /**
+                     * @description The window. Default 1m.
+                     * @default 1m
+                     */
+                    per: string;
+                };
+                /**
+                 * @description starttls (default): STARTTLS is required, the message is never sent in clear; implicit: TLS from the first byte (port 465); none: no TLS at all, only for a relay on a trusted network.
+                 * @default starttls
+                 * @enum {string}
+                 */
+                tls: "starttls" | "implicit" | "none";
+                /** @description Recipient addresses (1-50). */
+                to: string[];
+                /** @constant */
+                type: "email";
+                /** @description SMTP AUTH user name (with `password`). */
+                username?: string;
+            } | {
+                /** @description Opsgenie API key of an API integration (a secret): sent as `GenieKey <key>`. */
+                apiKey: {
+                    /** @description Name of the environment variable holding the secret. It must start with the prefix the server allows (VIGIL_SECRET_REF_PREFIX, default VIGIL_REF_) and never be one of Vigil's own variables. */
+                    secretRef?: string;
+                    /** @description The secret itself. */
+                    value?: string;
+                } & (unknown | unknown);
+                /**
+                 * Format: uri
+                 * @description Opsgenie API base URL. Default https://api.opsgenie.com; the EU instance is https://api.eu.opsgenie.com.
+                 * @default https://api.opsgenie.com
+                 */
+                apiUrl: string;
+                /** @description Channel name: lowercase letters, digits and "-" (max 63) */
+                name: string;
+                /**
+                 * @description At most `max` notifications per `per` to this channel; the rest are kept as "suppressed", not sent. A resolve whose trigger was sent is never suppressed, nor a notice that traffic moves or cannot (action.proposed, action.awaiting-approval, action.executed, action.failed, action.held, panic).
+                 * @default {}
+                 */
+                rateLimit: {
+                    /**
+                     * @description Notifications per window. Default 20.
+                     * @default 20
+                     */
+                    max: number;
+                    /**
+                     * @description The window. Default 1m.
+                     * @default 1m
+                     */
+                    per: string;
+                };
+                /** @constant */
+                type: "opsgenie";
+            } | {
+                /** @description Channel name: lowercase letters, digits and "-" (max 63) */
+                name: string;
+                /**
+                 * @description At most `max` notifications per `per` to this channel; the rest are kept as "suppressed", not sent. A resolve whose trigger was sent is never suppressed, nor a notice that traffic moves or cannot (action.proposed, action.awaiting-approval, action.executed, action.failed, action.held, panic).
+                 * @default {}
+                 */
+                rateLimit: {
+                    /**
+                     * @description Notifications per window. Default 20.
+                     * @default 20
+                     */
+                    max: number;
+                    /**
+                     * @description The window. Default 1m.
+                     * @default 1m
+                     */
+                    per: string;
+                };
+                /** @constant */
+                type: "teams";
+                /** @description Microsoft Teams Workflows webhook URL (a secret). */
+                webhookUrl: {
+                    /** @description Name of the environment variable holding the secret. It must start with the prefix the server allows (VIGIL_SECRET_REF_PREFIX, default VIGIL_REF_) and never be one of Vigil's own variables. */
+                    secretRef?: string;
+                    /** @description The secret itself. */
+                    value?: string;
+                } & (unknown | unknown);
+            } | {
+                /** @description Channel name: lowercase letters, digits and "-" (max 63) */
+                name: string;
+                /**
+                 * @description At most `max` notifications per `per` to this channel; the rest are kept as "suppressed", not sent. A resolve whose trigger was sent is never suppressed, nor a notice that traffic moves or cannot (action.proposed, action.awaiting-approval, action.executed, action.failed, action.held, panic).
+                 * @default {}
+                 */
+                rateLimit: {
+                    /**
+                     * @description Notifications per window. Default 20.
+                     * @default 20
+                     */
+                    max: number;
+                    /**
+                     * @description The window. Default 1m.
+                     * @default 1m
+                     */
+                    per: string;
+                };
+                /** @description The bot's signature verification secret (a secret): each request is signed with it. */
+                signingSecret?: {
+                    /** @description Name of the environment variable holding the secret. It must start with the prefix the server allows (VIGIL_SECRET_REF_PREFIX, default VIGIL_REF_) and never be one of Vigil's own variables. */
+                    secretRef?: string;
+                    /** @description The secret itself. */
+                    value?: string;
+                } & (unknown | unknown);
+                /** @constant */
+                type: "lark";
+                /** @description Lark / Feishu custom bot webhook URL (a secret). */
+                webhookUrl: {
+                    /** @description Name of the environment variable holding the secret. It must start with the prefix the server allows (VIGIL_SECRET_REF_PREFIX, default VIGIL_REF_) and never be one of Vigil's own variables. */
+                    secretRef?: string;
+                    /** @description The secret itself. */
+                    value?: string;
+                } & (unknown | unknown);
             })[];
             /** @description Data centres, regions or edge PoPs. */
             idcs: {

@@ -1,6 +1,7 @@
 /** Public API of Vigil's declarative config file (re-exported by index.ts). */
 export { API_VERSION, configSchema, policySchema, storedConfigSchemas } from './schema';
 export { DRAINING_TRAFFIC_MANAGERS, READABLE_TRAFFIC_MANAGERS } from './schema-service';
+export { defaultSmtpPort, SMTP_TLS_MODES, type SmtpTlsMode } from './schema-notify';
 export type {
   AlertSettings,
   AnyConfig,

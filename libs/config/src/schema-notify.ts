@@ -41,6 +41,86 @@ function routingKeySchema<S extends AnySecret>(secret: z.ZodType<S, S>) {
     );
 }
 
+/** How an email channel's SMTP connection is secured. */
+export const SMTP_TLS_MODES = ['starttls', 'implicit', 'none'] as const;
+export type SmtpTlsMode = (typeof SMTP_TLS_MODES)[number];
+
+/** The port of an email channel without one: submission (587), submissions (465), or SMTP (25). */
+export function defaultSmtpPort(tls: SmtpTlsMode): number {
+  return tls === 'implicit' ? 465 : tls === 'none' ? 25 : 587;
+}
+
+/** A host name or an IP address, without scheme or port. */
+const HOST = /^(\[[0-9A-Fa-f:.]+\]|[0-9A-Fa-f:]*:[0-9A-Fa-f:.]+|[A-Za-z0-9]([-A-Za-z0-9.]*[A-Za-z0-9])?)$/;
+
+const emailAddress = (what: string) =>
+  z.email({ error: 'must be an email address, e.g. "oncall@example.com"' }).max(254).describe(what);
+
+/** An email channel: SMTP server, credentials, sender and recipients. */
+function emailChannelSchema<S extends AnySecret>(secret: z.ZodType<S, S>) {
+  return z
+    .strictObject({
+      name: nameSchema('Channel'),
+      type: z.literal('email'),
+      host: z
+        .string()
+        .max(253)
+        .regex(HOST, { error: 'must be a host name or IP address, without scheme or port' })
+        .describe('SMTP server host name or IP address.'),
+      port: z
+        .int()
+        .min(1)
+        .max(65535)
+        .optional()
+        .describe('SMTP port. Default 587 (starttls), 465 (implicit) or 25 (none).'),
+      tls: z
+        .enum(SMTP_TLS_MODES)
+        .default('starttls')
+        .describe(
+          'starttls (default): STARTTLS is required, the message is never sent in clear; implicit: TLS from ' +
+            'the first byte (port 465); none: no TLS at all, only for a relay on a trusted network.',
+        ),
+      ca: z
+        .string()
+        .max(65_536)
+        .regex(/-----BEGIN CERTIFICATE-----/, {
+          error: 'must be PEM certificates (-----BEGIN CERTIFICATE-----)',
+        })
+        .optional()
+        .describe("CA certificates (PEM) trusted besides the system's, for a relay with a private CA."),
+      username: z.string().min(1).max(256).optional().describe('SMTP AUTH user name (with `password`).'),
+      password: secret.optional().describe('SMTP AUTH password (a secret), with `username`.'),
+      from: emailAddress('Sender address.'),
+      to: z
+        .array(emailAddress('A recipient address.'))
+        .min(1)
+        .max(50)
+        .describe('Recipient addresses (1-50).'),
+      rateLimit: rateLimitSchema.prefault({}),
+    })
+    .superRefine((channel, ctx) => {
+      if ((channel.username === undefined) !== (channel.password === undefined)) {
+        const missing = channel.username === undefined ? 'username' : 'password';
+        const given = missing === 'username' ? 'password' : 'username';
+        ctx.addIssue({ code: 'custom', path: [missing], message: `is required with \`${given}\`` });
+      }
+      if (channel.password !== undefined && channel.tls === 'none') {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['password'],
+          message: 'would be sent in clear with tls "none": use tls "starttls" or "implicit"',
+        });
+      }
+      const seen = new Set<string>();
+      channel.to.forEach((address, i) => {
+        const key = address.toLowerCase();
+        if (seen.has(key))
+          ctx.addIssue({ code: 'custom', path: ['to', i], message: `lists ${address} twice` });
+        seen.add(key);
+      });
+    });
+}
+
 /** A notification channel, discriminated by `type`. Keys in the order they are written out. */
 export function channelSchema<S extends AnySecret>(secret: z.ZodType<S, S>) {
   const name = nameSchema('Channel');
@@ -70,6 +150,33 @@ export function channelSchema<S extends AnySecret>(secret: z.ZodType<S, S>) {
           'Events API v2 endpoint. Default https://events.pagerduty.com/v2/enqueue.',
         ).default('https://events.pagerduty.com/v2/enqueue'),
         severity: severitySchema.optional().describe("Sent instead of each event's own severity."),
+        rateLimit,
+      }),
+      emailChannelSchema(secret),
+      z.strictObject({
+        name,
+        type: z.literal('opsgenie'),
+        apiKey: secret.describe(
+          'Opsgenie API key of an API integration (a secret): sent as `GenieKey <key>`.',
+        ),
+        apiUrl: httpUrlSchema(
+          'Opsgenie API base URL. Default https://api.opsgenie.com; the EU instance is https://api.eu.opsgenie.com.',
+        ).default('https://api.opsgenie.com'),
+        rateLimit,
+      }),
+      z.strictObject({
+        name,
+        type: z.literal('teams'),
+        webhookUrl: secret.describe('Microsoft Teams Workflows webhook URL (a secret).'),
+        rateLimit,
+      }),
+      z.strictObject({
+        name,
+        type: z.literal('lark'),
+        webhookUrl: secret.describe('Lark / Feishu custom bot webhook URL (a secret).'),
+        signingSecret: secret
+          .optional()
+          .describe("The bot's signature verification secret (a secret): each request is signed with it."),
         rateLimit,
       }),
     ])

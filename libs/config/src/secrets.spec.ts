@@ -138,8 +138,26 @@ describe('a redacted secret whose destination changed', () => {
       type: 'slack',
       webhookUrl: { value: 'https://hooks.slack.example/T' },
     });
+    raw.channels.push({
+      name: 'mail',
+      type: 'email',
+      host: 'smtp.example.com',
+      username: 'vigil',
+      password: { value: 'smtp-pass' },
+      from: 'vigil@example.com',
+      to: ['oncall@example.com'],
+    });
+    raw.channels.push({ name: 'og', type: 'opsgenie', apiKey: { value: 'genie' } });
+    raw.channels.push({
+      name: 'lark',
+      type: 'lark',
+      webhookUrl: { value: 'https://open.feishu.cn/open-apis/bot/v2/hook/a' },
+      signingSecret: { value: 'lark-sign' },
+    });
+    raw.channels.push({ name: 'teams', type: 'teams', webhookUrl: { value: 'https://teams.example/w' } });
     return seal(validateConfigOk(raw));
   };
+  type Channels = Array<Record<string, unknown>>;
   const resealed = (edit: (shown: Config) => void) => {
     const previous = stored();
     const shown = redactSecrets(previous);
@@ -195,8 +213,37 @@ describe('a redacted secret whose destination changed', () => {
       (c) => ((c.channels[1] as { url: string }).url = 'https://attacker.example/v2/enqueue'),
       ['channels[1].routingKey'],
     ],
+    [
+      "an email channel's host",
+      (c) => ((c.channels as Channels)[3].host = 'smtp.attacker.example'),
+      ['channels[3].password'],
+    ],
+    ["an email channel's port", (c) => ((c.channels as Channels)[3].port = 2525), ['channels[3].password']],
+    [
+      "an email channel's TLS mode",
+      (c) => ((c.channels as Channels)[3].tls = 'implicit'),
+      ['channels[3].password'],
+    ],
+    [
+      "an Opsgenie channel's apiUrl",
+      (c) => ((c.channels as Channels)[4].apiUrl = 'https://attacker.example'),
+      ['channels[4].apiKey'],
+    ],
+    [
+      "a Lark channel's webhookUrl (itself a secret)",
+      (c) => ((c.channels as Channels)[5].webhookUrl = { value: 'https://attacker.example/hook' }),
+      ['channels[5].signingSecret'],
+    ],
   ])('refuses it after a change of %s, naming the path', (_title, edit, paths) => {
     expect(resealed(edit)).toEqual({ ok: false, details: paths.map(moved) });
+  });
+
+  it('keeps a Lark signing secret while its webhookUrl is redacted, or given again unchanged', () => {
+    expect(resealed(() => {}).ok).toBe(true);
+    const again = resealed((c) => {
+      (c.channels as Channels)[5].webhookUrl = { value: 'https://open.feishu.cn/open-apis/bot/v2/hook/a' };
+    });
+    expect(again.ok).toBe(true);
   });
 
   it('accepts the moved secret when its value is given again', () => {

@@ -13,7 +13,7 @@ import {
   SealedSecret,
 } from './secret-types';
 import { refusedSecretRef, secretRefPolicy } from './secret-policy';
-import { secretDestinations } from './secret-destination';
+import { secretDestinations, type DescribeSecret } from './secret-destination';
 import { mapSecrets, visitSecrets } from './secret-walk';
 
 export type SealResult = { ok: true; config: StoredConfig } | { ok: false; details: ConfigIssue[] };
@@ -35,8 +35,8 @@ export function sealSecrets(
 ): SealResult {
   const stored = new Map<string, AnySecret>();
   if (previous) visitSecrets(previous, (secret, at) => stored.set(at.id, secret));
-  const moved = previous ? movedSecrets(previous, config) : new Set<string>();
   const aesKey = key ? deriveKey(key) : undefined;
+  const moved = previous ? movedSecrets(previous, config, sameAs(stored, aesKey)) : new Set<string>();
   const details: ConfigIssue[] = [];
   const sealed = mapSecrets(config, (secret, at) => {
     if (!isPlainSecret(secret)) return secret;
@@ -54,10 +54,27 @@ export function sealSecrets(
   };
 }
 
+/**
+ * Names a secret that is a destination (a Lark webhook URL) so that the stored one and the same value
+ * given again, or redacted, compare equal: by the fingerprint sealing gives (or has given) it.
+ */
+function sameAs(stored: ReadonlyMap<string, AnySecret>, aesKey: Buffer | undefined): DescribeSecret {
+  const describe: DescribeSecret = (secret, id) => {
+    if (isSecretRef(secret)) return `$${secret.secretRef}`;
+    if (isSealedSecret(secret)) return `sealed ${secret.fingerprint}`;
+    if (secret.value === REDACTED) {
+      const kept = stored.get(id);
+      return kept && !isPlainSecret(kept) ? describe(kept, id) : 'redacted';
+    }
+    return aesKey ? `sealed ${fingerprintOf(aesKey, secret.value)}` : 'plain';
+  };
+  return describe;
+}
+
 /** The ids of the secrets whose destination differs between the two versions. */
-function movedSecrets(previous: VigilConfig, next: VigilConfig): Set<string> {
-  const before = secretDestinations(previous);
-  const after = secretDestinations(next);
+function movedSecrets(previous: VigilConfig, next: VigilConfig, describe: DescribeSecret): Set<string> {
+  const before = secretDestinations(previous, describe);
+  const after = secretDestinations(next, describe);
   const ids = [...new Set([...before.keys(), ...after.keys()])];
   return new Set(ids.filter((id) => before.get(id) !== after.get(id)));
 }

@@ -8,6 +8,15 @@ const SECRET_HELP =
   'expected a secret: {secretRef: ENV_VAR_NAME} to read it from the environment, or {value: "..."}';
 const CHECK_TYPES = '"http", "https", "tcp", "dns", "tls"';
 
+/** An email channel without credentials. */
+const MAIL = {
+  name: 'oncall',
+  type: 'email',
+  host: 'smtp.example.com',
+  from: 'vigil@example.com',
+  to: ['oncall@example.com'],
+};
+
 function problems(mutate: Mutation) {
   const config = baseConfig();
   mutate(config);
@@ -306,9 +315,70 @@ describe('validateConfig: schema problems', () => {
     ],
     [
       'unknown channel type',
-      (c) => (c.channels[0].type = 'email'),
+      (c) => (c.channels[0].type = 'sms'),
       'channels[0].type',
-      'expected one of "webhook", "slack", "pagerduty", got "email"',
+      'expected one of "webhook", "slack", "pagerduty", "email", "opsgenie", "teams", "lark", got "sms"',
+    ],
+    [
+      'email password without username',
+      (c) => (c.channels[0] = { ...MAIL, password: { secretRef: 'VIGIL_REF_SMTP' } }),
+      'channels[0].username',
+      'is required with `password`',
+    ],
+    [
+      'email password over tls none',
+      (c) =>
+        (c.channels[0] = { ...MAIL, tls: 'none', username: 'u', password: { secretRef: 'VIGIL_REF_SMTP' } }),
+      'channels[0].password',
+      'would be sent in clear with tls "none": use tls "starttls" or "implicit"',
+    ],
+    [
+      'email tls mode',
+      (c) => (c.channels[0] = { ...MAIL, tls: 'ssl' }),
+      'channels[0].tls',
+      'expected one of "starttls", "implicit", "none", got "ssl"',
+    ],
+    [
+      'email recipient',
+      (c) => (c.channels[0] = { ...MAIL, to: ['oncall@example.com', 'not-an-address'] }),
+      'channels[0].to[1]',
+      'must be an email address, e.g. "oncall@example.com"',
+    ],
+    [
+      'email recipient twice',
+      (c) => (c.channels[0] = { ...MAIL, to: ['a@example.com', 'A@example.com'] }),
+      'channels[0].to[1]',
+      'lists A@example.com twice',
+    ],
+    [
+      'email host with a scheme',
+      (c) => (c.channels[0] = { ...MAIL, host: 'smtp://mail.example.com' }),
+      'channels[0].host',
+      'must be a host name or IP address, without scheme or port',
+    ],
+    [
+      'opsgenie without apiKey',
+      (c) => (c.channels[0] = { name: 'oncall', type: 'opsgenie' }),
+      'channels[0].apiKey',
+      'is required',
+    ],
+    [
+      'teams webhookUrl in plain text',
+      (c) => (c.channels[0] = { name: 'oncall', type: 'teams', webhookUrl: 'https://x.example/w' }),
+      'channels[0].webhookUrl',
+      'expected a secret: {secretRef: ENV_VAR_NAME} to read it from the environment, or {value: "..."}',
+    ],
+    [
+      'lark signingSecret in plain text',
+      (c) =>
+        (c.channels[0] = {
+          name: 'oncall',
+          type: 'lark',
+          webhookUrl: { secretRef: 'VIGIL_REF_LARK' },
+          signingSecret: 's',
+        }),
+      'channels[0].signingSecret',
+      'expected a secret: {secretRef: ENV_VAR_NAME} to read it from the environment, or {value: "..."}',
     ],
     [
       'slack without webhookUrl',
@@ -427,6 +497,30 @@ describe('validateConfig: schema problems', () => {
     ],
   ])('%s', (_title, mutate, path, message) => {
     expect(problems(mutate)).toEqual([{ path, message }]);
+  });
+
+  it('accepts email, Opsgenie, Teams and Lark channels, with their defaults', () => {
+    const config = baseConfig();
+    config.channels.push(
+      { ...MAIL, name: 'mail', username: 'vigil', password: { secretRef: 'VIGIL_REF_SMTP' } },
+      { name: 'og', type: 'opsgenie', apiKey: { secretRef: 'VIGIL_REF_OG' } },
+      { name: 'teams', type: 'teams', webhookUrl: { secretRef: 'VIGIL_REF_TEAMS' } },
+      {
+        name: 'lark',
+        type: 'lark',
+        webhookUrl: { value: 'https://open.feishu.cn/x' },
+        signingSecret: { value: 's' },
+      },
+    );
+    const result = validateConfig(config);
+    if (!result.ok) throw new Error(JSON.stringify(result.details));
+    expect(result.config.channels.slice(-4)).toMatchObject([
+      { type: 'email', tls: 'starttls', rateLimit: { max: 20, per: '1m' } },
+      { type: 'opsgenie', apiUrl: 'https://api.opsgenie.com' },
+      { type: 'teams' },
+      { type: 'lark' },
+    ]);
+    expect(result.config.channels.at(-4)).not.toHaveProperty('port');
   });
 
   it('reports a typo and the missing field it was meant to be', () => {

@@ -110,4 +110,43 @@ describe('deliver to a loopback receiver', () => {
     expect(body).not.toHaveProperty('dedup_key');
     expect(body.payload.summary).toBe('shift-away of live-edge from sha executed');
   });
+
+  it.each<[string, (url: string) => ChannelTarget, string[]]>([
+    [
+      'teams',
+      (url) => ({
+        type: 'teams',
+        name: 'ops',
+        webhookUrl: `${url}/workflows/SECRETPATH/invoke?sig=SIGSECRET`,
+      }),
+      ['SECRETPATH', 'SIGSECRET'],
+    ],
+    [
+      'lark',
+      (url) => ({ type: 'lark', name: 'cn', webhookUrl: `${url}/hook/LARKTOKEN`, signingSecret: 'LARKSIGN' }),
+      ['LARKTOKEN', 'LARKSIGN'],
+    ],
+    [
+      'opsgenie',
+      (url) => ({ type: 'opsgenie', name: 'og', apiUrl: url, apiKey: 'GENIEKEYVALUE' }),
+      ['GENIEKEYVALUE'],
+    ],
+  ])(
+    '%s: an error names the channel and never repeats its secrets, even echoed',
+    async (_type, make, secrets) => {
+      const target = make(receiver.url);
+      receiver.reply = (req) => ({
+        status: 400,
+        body: JSON.stringify({
+          message: `bad request to ${req.path} with ${JSON.stringify(req.headers)} ${secrets.join(' ')}`,
+        }),
+      });
+      const error = await deliver(target, notice(), { idempotencyKey: 'n-9' }).then(
+        () => undefined,
+        (e: unknown) => e as Error,
+      );
+      expect(error?.message).toMatch(new RegExp(`^${target.type} channel "${target.name}": HTTP 400`));
+      for (const secret of secrets) expect(error?.message).not.toContain(secret);
+    },
+  );
 });

@@ -43,6 +43,23 @@ describe('sendRequest', () => {
     ]);
   });
 
+  it('a 2xx that answerError reads as a refusal fails, retryable as it says, secrets cut out', async () => {
+    receiver.reply = { status: 200, body: '{"code":19021,"msg":"bad sign for s3cr3t-value"}' };
+    const answerError = (answer: string) => {
+      const { code, msg } = JSON.parse(answer) as { code: number; msg: string };
+      return code === 0 ? undefined : { retryable: code === 11232, detail: `code ${code}: ${msg}` };
+    };
+    const refused = await failure(
+      sendRequest(req(), { label: 'lark channel "x"', secrets: ['s3cr3t-value'], answerError }),
+    );
+    expect(refused).toMatchObject({ retryable: false, status: 200 });
+    expect(refused.message).toBe('lark channel "x": HTTP 200: code 19021: bad sign for <redacted>');
+    receiver.reply = { status: 200, body: '{"code":11232,"msg":"frequency limited"}' };
+    expect(await failure(sendRequest(req(), { answerError }))).toMatchObject({ retryable: true });
+    receiver.reply = { status: 200, body: '{"code":0}' };
+    await expect(sendRequest(req(), { answerError })).resolves.toEqual({ status: 200 });
+  });
+
   it('a 2xx with a large answer is ok (the answer is read capped and dropped)', async () => {
     receiver.reply = { status: 200, body: 'x'.repeat(1_000_000) };
     await expect(sendRequest(req())).resolves.toEqual({ status: 200 });

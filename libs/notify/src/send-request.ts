@@ -23,6 +23,11 @@ export interface SendOptions {
   label?: string;
   /** Values an error must never repeat (a routing key, a webhook URL): cut from any excerpt of the answer. */
   secrets?: readonly string[];
+  /**
+   * For receivers that answer 2xx when they refuse (Lark: HTTP 200 with a non-zero `code`): what the
+   * answer of a 2xx says is wrong, or undefined when it was accepted. The detail is scrubbed of secrets.
+   */
+  answerError?: (answer: string) => { retryable: boolean; detail: string } | undefined;
 }
 
 /**
@@ -78,7 +83,16 @@ export async function sendRequest(req: OutboundRequest, opts: SendOptions = {}):
     // The status is the answer; a body that fails or stalls after it changes nothing.
     const answer = await readCapped(response.body).catch(() => '');
     const status = response.statusCode;
-    if (status >= 200 && status < 300) return { status };
+    if (status >= 200 && status < 300) {
+      const refused = opts.answerError?.(answer);
+      if (refused === undefined) return { status };
+      const detail = scrub(refused.detail, [req.url, ...(opts.secrets ?? [])]);
+      throw new DeliveryError(`${label}: HTTP ${status}: ${detail}`, {
+        retryable: refused.retryable,
+        status,
+        detail,
+      });
+    }
 
     const retryable = status === 408 || status === 425 || status === 429 || status >= 500;
     const redirect = status >= 300 && status < 400;
@@ -108,13 +122,19 @@ function answerExcerpt(answer: string, secrets: readonly string[]): string | und
   if (typeof json !== 'object' || json === null) return undefined;
   const { message, status, errors } = json as Record<string, unknown>;
   const parts = [message ?? status, ...(Array.isArray(errors) ? errors : [])];
-  let text = oneLine(parts.filter((p): p is string => typeof p === 'string').join('; '));
-  for (const secret of secrets) if (secret) text = text.split(secret).join('<redacted>');
-  text = text
+  const text = scrub(oneLine(parts.filter((p): p is string => typeof p === 'string').join('; ')), secrets);
+  return text || undefined;
+}
+
+/** `text` without `secrets`, urls, key-like runs and control characters, at most MAX_EXCERPT characters. */
+function scrub(text: string, secrets: readonly string[]): string {
+  let out = text;
+  for (const secret of secrets) if (secret) out = out.split(secret).join('<redacted>');
+  out = out
     .replace(URL_LIKE, '<url>')
     .replace(TOKEN_LIKE, '<redacted>')
     .replace(/\p{Cc}/gu, ''); // control characters
-  return text ? clip(text, MAX_EXCERPT) : undefined;
+  return out ? clip(out, MAX_EXCERPT) : '';
 }
 
 function parseUrl(text: string): URL | undefined {

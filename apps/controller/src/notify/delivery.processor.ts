@@ -9,7 +9,7 @@ import {
 import { DelayedError, UnrecoverableError, Worker, type Job } from 'bullmq';
 import Redis from 'ioredis';
 import { Counter } from 'prom-client';
-import { ENV, formatDuration, openSecret, type Env, type StoredConfig } from '@libs/config';
+import { defaultSmtpPort, ENV, formatDuration, openSecret, type Env, type StoredConfig } from '@libs/config';
 import type { Notice } from '@libs/domain';
 import { deliver, DeliveryError, type ChannelTarget } from '@libs/notify';
 import type { NotificationEntity } from '@libs/persistence';
@@ -206,6 +206,31 @@ export class DeliveryProcessor implements OnModuleInit, OnApplicationBootstrap, 
           url: channel.url,
           routingKey: open(channel.routingKey),
           ...(channel.severity ? { severity: channel.severity } : {}),
+        };
+      case 'email':
+        return {
+          type: 'email',
+          name,
+          host: channel.host,
+          port: channel.port ?? defaultSmtpPort(channel.tls),
+          tls: channel.tls,
+          from: channel.from,
+          to: channel.to,
+          ...(channel.ca ? { ca: channel.ca } : {}),
+          ...(channel.username !== undefined && channel.password !== undefined
+            ? { username: channel.username, password: open(channel.password) }
+            : {}),
+        };
+      case 'opsgenie':
+        return { type: 'opsgenie', name, apiUrl: channel.apiUrl, apiKey: open(channel.apiKey) };
+      case 'teams':
+        return { type: 'teams', name, webhookUrl: open(channel.webhookUrl) };
+      case 'lark':
+        return {
+          type: 'lark',
+          name,
+          webhookUrl: open(channel.webhookUrl),
+          ...(channel.signingSecret ? { signingSecret: open(channel.signingSecret) } : {}),
         };
     }
   }

@@ -454,8 +454,12 @@ describe('dispatchNotices', () => {
 describe('channelPolicy', () => {
   it.each([
     ['pagerduty', false],
+    ['opsgenie', false],
     ['slack', true],
     ['webhook', true],
+    ['email', true],
+    ['teams', true],
+    ['lark', true],
   ])('%s takes reminders: %s', (type, reminders) => {
     expect(channelPolicy(type, LIMIT)).toEqual({ limit: LIMIT, reminders });
   });

@@ -11,17 +11,20 @@ export interface ChannelBudget {
 /** What dispatch needs to know of a configured channel. */
 export interface ChannelPolicy {
   limit: { max: number; perMs: number };
-  /** Whether reminders go there (not to PagerDuty: its escalation policy keeps paging by itself). */
+  /** Whether reminders go there (not to PagerDuty or Opsgenie: their own policies keep paging). */
   reminders: boolean;
 }
 
+/** Channel types that page by their own escalation policies, and so take no reminders. */
+const PAGING_CHANNELS: ReadonlySet<string> = new Set(['pagerduty', 'opsgenie']);
+
 /**
- * The policy of a configured channel of `type` with `limit`. PagerDuty takes no reminders: it pages
- * again by its own escalation policy, and a reminder there would be a new trigger, reopening an alert
- * a human resolved.
+ * The policy of a configured channel of `type` with `limit`. PagerDuty and Opsgenie take no reminders:
+ * they page again by their own escalation and notification policies, and a reminder there would be a
+ * new trigger, reopening an alert a human resolved.
  */
 export function channelPolicy(type: string, limit: { max: number; perMs: number }): ChannelPolicy {
-  return { limit, reminders: type !== 'pagerduty' };
+  return { limit, reminders: !PAGING_CHANNELS.has(type) };
 }
 
 export type DispatchOutcome =
