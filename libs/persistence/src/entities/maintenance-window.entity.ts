@@ -59,11 +59,11 @@ export class MaintenanceWindowEntity {
   labels!: Record<string, string>;
 
   /** While in force: no automatic traffic action in scope (like a freeze). */
-  @Column('boolean')
+  @Column('boolean', { name: 'freeze_automation' })
   freeze!: boolean;
 
   /** While in force: notifications in scope are silenced (like a silence). */
-  @Column('boolean')
+  @Column('boolean', { name: 'silence_notifications' })
   silence!: boolean;
 
   @Column('text', { name: 'created_by' })
