@@ -7,6 +7,7 @@ import {
   type Receiver,
 } from '@libs/fleet';
 import { randomUUID } from 'node:crypto';
+import { run } from '@apps/cli';
 import { drillConfig } from './support/failover-config';
 import { call } from './support/http';
 import { poll } from './support/poll';
@@ -363,5 +364,52 @@ describe('maintenance windows (fleet, all roles, fake traffic manager)', () => {
       maintenanceProbes: 200,
       maintenanceFailures: 200,
     });
+  });
+
+  it('vigil maintenance create, list and cancel (the CLI in-process)', async () => {
+    const env = { VIGIL_URL: vigil.url, VIGIL_TOKEN: vigil.adminToken };
+    const cli = async (args: string[]) => {
+      let stdout = '';
+      let stderr = '';
+      const code = await run(['node', 'vigil', ...args], {
+        stdout: (t) => (stdout += t),
+        stderr: (t) => (stderr += t),
+        env,
+      });
+      return { code, stdout, stderr };
+    };
+    const created = await cli([
+      'maintenance',
+      'create',
+      '-r',
+      'nightly backups',
+      '--cron',
+      '0 3 * * *',
+      '--timezone',
+      'Asia/Shanghai',
+      '--duration',
+      '1h',
+      '--service',
+      'live',
+      '--label',
+      'tier=gold',
+      '--no-freeze',
+    ]);
+    expect(created).toMatchObject({ code: 0, stderr: '' });
+    const [id, summary] = created.stdout.trim().split('\n');
+    expect(summary).toMatch(
+      /^cron 0 3 \* \* \* Asia\/Shanghai 1h: silence for services live; idcs all; labels tier=gold; next /,
+    );
+    const list = await cli(['maintenance', 'list', '-o', 'json']);
+    const items = JSON.parse(list.stdout).items as Array<{ id: string; freeze: boolean; silence: boolean }>;
+    expect(items.find((w) => w.id === id)).toMatchObject({ freeze: false, silence: true });
+    const bad = await cli(['maintenance', 'create', '-r', 'x', '--cron', '0 3 * *', '--duration', '1h']);
+    expect(bad.code).toBe(1);
+    expect(bad.stderr).toContain('cron: must have 5 fields');
+    expect(await cli(['maintenance', 'cancel', id])).toMatchObject({
+      code: 0,
+      stdout: `Cancelled maintenance window ${id} (services live; idcs all; labels tier=gold): no occurrence from now on.\n`,
+    });
+    expect((await cli(['maintenance', 'cancel', id])).code).toBe(1);
   });
 });
