@@ -1,4 +1,6 @@
+import { RRule } from 'rrule';
 import { compileRecurrence, cronProblem, rruleProblem } from './recurrence';
+import { fromWallTime, toWallTime } from './zoned-time';
 
 const utc = (s: string) => Date.parse(s);
 const iso = (ts: number[]) => ts.map((t) => new Date(t).toISOString());
@@ -105,5 +107,37 @@ describe('compileRecurrence', () => {
     expect(r.startsBetween(utc('2026-05-01T00:00:00Z'), utc('2026-05-02T00:00:00Z'), 5000)).toHaveLength(
       1440,
     );
+  });
+});
+
+describe('compileRecurrence on an old rule', () => {
+  it.each([
+    'FREQ=MINUTELY;INTERVAL=7',
+    'FREQ=HOURLY;INTERVAL=5;BYMINUTE=15,45',
+    'FREQ=DAILY;INTERVAL=3;BYHOUR=2,14',
+    'FREQ=WEEKLY;INTERVAL=2;BYDAY=MO,TH;BYHOUR=1',
+    'FREQ=WEEKLY;BYDAY=MO,TU,WE,TH,FR;BYSETPOS=-1;BYHOUR=23',
+  ])('%s starts where walking from DTSTART would (skipped whole periods)', (rule) => {
+    const startsAt = utc('2025-01-01T00:00:17Z');
+    const from = utc('2026-03-20T00:00:00Z');
+    const to = utc('2026-04-10T00:00:00Z');
+    const walked = new RRule({
+      ...RRule.parseString(rule),
+      dtstart: new Date(toWallTime(startsAt, 'Europe/Berlin')),
+    })
+      .between(
+        new Date(toWallTime(from, 'Europe/Berlin') - 3 * 3_600_000),
+        new Date(toWallTime(to, 'Europe/Berlin') + 3 * 3_600_000),
+        true,
+      )
+      .map((d) => fromWallTime(d.getTime(), 'Europe/Berlin'))
+      .filter((t) => t >= from && t < to);
+    const starts = compileRecurrence('rrule', rule, 'Europe/Berlin', startsAt).startsBetween(
+      from,
+      to,
+      50_000,
+    );
+    expect(starts.length).toBeGreaterThan(0);
+    expect(iso(starts)).toEqual(iso([...new Set(walked)].sort((a, b) => a - b)));
   });
 });
