@@ -2,6 +2,7 @@ import { ConflictException, Injectable, NotFoundException } from '@nestjs/common
 import { InjectDataSource } from '@nestjs/typeorm';
 import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
+import { formatDuration, parseDuration } from '@libs/config';
 import { checkSchedule, nextOccurrences, type Problem } from '@libs/domain';
 import { toMaintenanceWindow, type MaintenanceWindowEntity } from '@libs/persistence';
 import { AuditService, badRequest, type AuditActor } from '@libs/runtime';
@@ -15,6 +16,7 @@ import type {
 /** How many upcoming occurrences a window shows. */
 const NEXT_SHOWN = 5;
 const MAX_LABELS = 32;
+const DURATIONS = { parse: parseDuration, format: formatDuration };
 
 const unique = (names: string[] | undefined) => [...new Set(names ?? [])].sort();
 
@@ -84,7 +86,7 @@ export class MaintenanceWindowsService {
     const freeze = body.freeze ?? true;
     const silence = body.silence ?? true;
     return this.db.transaction(async (m) => {
-      const checked = checkSchedule(body, now);
+      const checked = checkSchedule(body, now, DURATIONS);
       const details: Problem[] = 'problems' in checked ? [...checked.problems] : [];
       if (!freeze && !silence)
         details.push({ path: 'silence', message: 'a window must freeze, silence or both' });

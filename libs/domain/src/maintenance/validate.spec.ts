@@ -1,35 +1,38 @@
+import { formatDuration, parseDuration } from '@libs/config';
 import { checkSchedule, type ScheduleInput } from './validate';
+
+const durations = { parse: parseDuration, format: formatDuration };
 
 const now = Date.parse('2026-12-03T20:00:00Z');
 const problems = (input: ScheduleInput) => {
-  const r = checkSchedule(input, now);
+  const r = checkSchedule(input, now, durations);
   return 'problems' in r ? r.problems : [];
 };
 
 describe('checkSchedule', () => {
   it('takes a one-off window, now or ahead', () => {
-    expect(checkSchedule({ endsAt: '2026-12-03T22:00:00Z' }, now)).toEqual({
+    expect(checkSchedule({ endsAt: '2026-12-03T22:00:00Z' }, now, durations)).toEqual({
       schedule: { kind: 'once', startsAt: now, endsAt: Date.parse('2026-12-03T22:00:00Z') },
     });
     expect(
-      checkSchedule({ startsAt: '2026-12-10T01:00:00Z', endsAt: '2026-12-10T03:00:00Z' }, now),
+      checkSchedule({ startsAt: '2026-12-10T01:00:00Z', endsAt: '2026-12-10T03:00:00Z' }, now, durations),
     ).toMatchObject({
       schedule: { kind: 'once' },
     });
   });
 
   it('takes a recurring window, defaulting the zone to UTC and the start to this minute', () => {
-    expect(checkSchedule({ rrule: 'FREQ=WEEKLY;BYDAY=TU;BYHOUR=2;BYMINUTE=0', duration: '2h' }, now)).toEqual(
-      {
-        schedule: {
-          kind: 'rrule',
-          rule: 'FREQ=WEEKLY;BYDAY=TU;BYHOUR=2;BYMINUTE=0',
-          timezone: 'UTC',
-          durationMs: 7_200_000,
-          startsAt: now,
-        },
+    expect(
+      checkSchedule({ rrule: 'FREQ=WEEKLY;BYDAY=TU;BYHOUR=2;BYMINUTE=0', duration: '2h' }, now, durations),
+    ).toEqual({
+      schedule: {
+        kind: 'rrule',
+        rule: 'FREQ=WEEKLY;BYDAY=TU;BYHOUR=2;BYMINUTE=0',
+        timezone: 'UTC',
+        durationMs: 7_200_000,
+        startsAt: now,
       },
-    );
+    });
   });
 
   it.each<[string, ScheduleInput, Array<{ path: string; message: string | RegExp }>]>([

@@ -1,4 +1,3 @@
-import { formatDuration, parseDuration } from '@libs/config';
 import { compileSchedule, occurrences } from './occurrences';
 import { cronProblem, rruleProblem } from './recurrence';
 import type { WindowSchedule } from './types';
@@ -27,7 +26,15 @@ export interface Problem {
   message: string;
 }
 
-const human = (ms: number) => formatDuration(Math.max(0, Math.round(ms / 1000) * 1000));
+/**
+ * Duration text as the config writes it (`2h`, `1h30m`): libs/config's parseDuration and
+ * formatDuration, passed in because libs/config depends on this library, not the other way round.
+ */
+export interface DurationSyntax {
+  /** Milliseconds; throws an Error saying what is wrong. */
+  parse(text: string): number;
+  format(ms: number): string;
+}
 
 function instant(input: ScheduleInput, field: 'startsAt' | 'endsAt' | 'until', problems: Problem[]) {
   const text = input[field];
@@ -48,7 +55,9 @@ function instant(input: ScheduleInput, field: 'startsAt' | 'endsAt' | 'until', p
 export function checkSchedule(
   input: ScheduleInput,
   now: number,
+  durations: DurationSyntax,
 ): { schedule: WindowSchedule } | { problems: Problem[] } {
+  const human = (ms: number) => durations.format(Math.max(0, Math.round(ms / 1000) * 1000));
   const problems: Problem[] = [];
   const startsAt = instant(input, 'startsAt', problems);
   const endsAt = instant(input, 'endsAt', problems);
@@ -95,7 +104,7 @@ export function checkSchedule(
     problems.push({ path: 'duration', message: 'required for a recurring window (e.g. "2h")' });
   else {
     try {
-      durationMs = parseDuration(input.duration);
+      durationMs = durations.parse(input.duration);
       if (durationMs <= 0) problems.push({ path: 'duration', message: 'must be more than 0s' });
       else if (durationMs > MAX_WINDOW_MS)
         problems.push({ path: 'duration', message: `must be at most 30d (got ${input.duration})` });
