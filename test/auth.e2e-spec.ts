@@ -193,6 +193,31 @@ const ROWS: Row[] = [
     path: `/api/v1/freezes/${randomUUID()}`,
     allowed: 404,
   },
+  {
+    route: 'POST /api/v1/maintenance-windows',
+    min: 'operator',
+    path: '/api/v1/maintenance-windows',
+    json: {},
+    allowed: 400,
+  },
+  {
+    route: 'GET /api/v1/maintenance-windows',
+    min: 'viewer',
+    path: '/api/v1/maintenance-windows',
+    allowed: 200,
+  },
+  {
+    route: 'GET /api/v1/maintenance-windows/:id',
+    min: 'viewer',
+    path: `/api/v1/maintenance-windows/${randomUUID()}`,
+    allowed: 404,
+  },
+  {
+    route: 'DELETE /api/v1/maintenance-windows/:id',
+    min: 'operator',
+    path: `/api/v1/maintenance-windows/${randomUUID()}`,
+    allowed: 404,
+  },
   { route: 'GET /api/v1/automation', min: 'viewer', path: '/api/v1/automation', allowed: 200 },
   { route: 'GET /api/v1/automation/rules', min: 'viewer', path: '/api/v1/automation/rules', allowed: 200 },
   {

@@ -856,8 +856,20 @@ describe('health read API', () => {
         ],
         meanMttdMs: 30_000,
         meanMttrMs: 900_000,
+        // No maintenance window: nothing apart, and the incidents' time is downtime (10 + 20 min).
+        maintenanceSeconds: 0,
+        maintenanceProbes: 0,
+        maintenanceFailures: 0,
+        downtimeSeconds: 1800,
       });
-      expect(bjs).toMatchObject({ idc: 'bjs', probes: 1000, failures: 103, availabilityPercent: 89.7 });
+      // C from 5 min into the range, E ongoing for the last hour: downtime clipped to the range.
+      expect(bjs).toMatchObject({
+        idc: 'bjs',
+        probes: 1000,
+        failures: 103,
+        availabilityPercent: 89.7,
+        downtimeSeconds: 3900,
+      });
       expect(bjs.incidents).toEqual([
         expect.objectContaining({
           startedAt: '2024-01-31T23:50:00.000Z',

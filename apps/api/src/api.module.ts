@@ -7,6 +7,7 @@ import { ConfigPublisher } from './config/config-publisher';
 import { ConfigVersionsStore } from './config/config-versions.store';
 import { ConfigCentreService } from './config/config-centre.service';
 import { HEALTH_CONTROLLERS, HEALTH_PROVIDERS } from './health';
+import { MAINTENANCE_CONTROLLERS, MAINTENANCE_PROVIDERS } from './maintenance';
 import { InventoryController } from './inventory/inventory.controller';
 import { InventoryService } from './inventory/inventory.service';
 import { InventoryStore } from './inventory/inventory.store';
@@ -26,6 +27,7 @@ import { TRAFFIC_CONTROLLERS, TRAFFIC_PROVIDERS } from './traffic';
     ...TRAFFIC_CONTROLLERS,
     ...NOTIFICATION_CONTROLLERS,
     ...ALERTS_CONTROLLERS,
+    ...MAINTENANCE_CONTROLLERS,
   ],
   providers: [
     ConfigCentreService,
@@ -37,6 +39,7 @@ import { TRAFFIC_CONTROLLERS, TRAFFIC_PROVIDERS } from './traffic';
     ...TRAFFIC_PROVIDERS,
     ...NOTIFICATION_PROVIDERS,
     ...ALERTS_PROVIDERS,
+    ...MAINTENANCE_PROVIDERS,
   ],
 })
 export class ApiModule {}

@@ -2,6 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { Argument, Command, CommanderError, Option } from 'commander';
 import { addActingCommands } from './acting-commands';
+import { addMaintenanceCommands } from './maintenance-commands';
 import { addAlertingCommands } from './alerting-commands';
 import { parseVersionArg } from './args';
 import {
@@ -259,6 +260,7 @@ export function buildProgram(io: CliIo, state: RunState = { exitCode: EXIT_OK })
 
   addAlertingCommands(program, context);
   addActingCommands(program, context);
+  addMaintenanceCommands(program, context);
 
   program
     .command('completion')

@@ -4,6 +4,7 @@ import { AutomationStore } from './automation/automation-store';
 import { AutomationService } from './automation/automation.service';
 import { DriftService } from './automation/drift.service';
 import { TrafficAdapters } from './automation/traffic-adapters';
+import { MaintenanceWindows } from './maintenance/maintenance-windows';
 import { ControllerLease } from './controller-lease';
 import { HealthStore } from './health/health-store';
 import { ResultsWorker } from './health/results-worker';
@@ -29,6 +30,7 @@ import { TrafficWeights } from './traffic-weights';
     AutomationStore,
     AlertsStore,
     TrafficAdapters,
+    MaintenanceWindows,
     HealthService,
     NotifierService,
     AutomationService,

@@ -509,6 +509,45 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/maintenance-windows": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Maintenance windows, newest first, each with its next occurrences */
+        get: operations["listMaintenanceWindows"];
+        put?: never;
+        /**
+         * Declare a maintenance window (one-off, or recurring by RRULE or cron in a time zone)
+         * @description While an occurrence is in force: `freeze` stops automatic traffic actions in scope (like a freeze), `silence` silences notifications in scope (like a silence); both default to true. Scope: services, IDCs and service labels; empty = everything. Reports show time inside a window apart.
+         */
+        post: operations["createMaintenanceWindow"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/maintenance-windows/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One maintenance window, with its next occurrences */
+        get: operations["getMaintenanceWindow"];
+        put?: never;
+        post?: never;
+        /** Cancel a maintenance window now (it is kept, with cancelledAt) */
+        delete: operations["cancelMaintenanceWindow"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/notifications": {
         parameters: {
             query?: never;
@@ -575,7 +614,7 @@ export interface paths {
         };
         /**
          * Availability, incidents, MTTD and MTTR per service and IDC; worst endpoints per service
-         * @description Default range: the last 24 h. Availability = 1 - failures/probes from the per-minute rollups (in percent). An incident is a period a (service, IDC) was UNHEALTHY (from `idc` events) that overlaps the range; MTTD = detection - first failed probe (when the event says), MTTR = end - start.
+         * @description Default range: the last 24 h. Availability = 1 - failures/probes from the per-minute rollups (in percent). An incident is a period a (service, IDC) was UNHEALTHY (from `idc` events) that overlaps the range; MTTD = detection - first failed probe (when the event says), MTTR = end - start. Time inside a maintenance window covering a (service, IDC) is shown apart (`maintenanceSeconds`, `maintenanceProbes`): it is not downtime (`downtimeSeconds`) and its probes are not in availabilityPercent.
          */
         get: operations["getAvailabilityReport"];
         put?: never;
@@ -1287,6 +1326,59 @@ export interface components {
              */
             until: string;
         };
+        CreateMaintenanceWindowDto: {
+            /**
+             * @description Recurring: a 5-field cron expression (minute hour day-of-month month day-of-week), read in `timezone`
+             * @example 0 2 * * 2
+             */
+            cron?: string;
+            /**
+             * @description Recurring: how long each occurrence lasts (at most 30d and the time between two occurrences)
+             * @example 2h
+             */
+            duration?: string;
+            /**
+             * @description One-off windows only: when it ends (in the future, at most 30 days after startsAt)
+             * @example 2030-01-02T04:00:00Z
+             */
+            endsAt?: string;
+            /** @description No automatic traffic action in scope while in force, like a freeze (default true) */
+            freeze?: boolean;
+            /** @description IDCs covered; empty or absent = every IDC */
+            idcs?: string[];
+            /**
+             * @description Service labels that must all be equal (the config's service labels); absent = any
+             * @example {
+             *       "tier": "batch"
+             *     }
+             */
+            labels?: {
+                [key: string]: string;
+            };
+            /** @example kernel upgrades */
+            reason: string;
+            /**
+             * @description Recurring: an RFC 5545 RRULE (no DTSTART or TZID), read in `timezone`
+             * @example FREQ=WEEKLY;BYDAY=TU;BYHOUR=2;BYMINUTE=0
+             */
+            rrule?: string;
+            /** @description Services covered; empty or absent = every service */
+            services?: string[];
+            /** @description Notifications in scope are silenced while in force, like a silence (default true) */
+            silence?: boolean;
+            /**
+             * @description One-off: when it starts (default now; may be ahead). Recurring: the first possible start (default now), and the RRULE's DTSTART
+             * @example 2030-01-02T02:00:00Z
+             */
+            startsAt?: string;
+            /**
+             * @description Recurring: IANA time zone (default UTC)
+             * @example Europe/Berlin
+             */
+            timezone?: string;
+            /** @description Recurring: no occurrence starts at or after this */
+            until?: string;
+        };
         CreateSessionDto: {
             /** @description An API key (vgl_...) of the viewer, operator or admin role; exchanged for the session cookie */
             apiKey: string;
@@ -1541,17 +1633,24 @@ export interface components {
             to: string;
         };
         IdcAvailabilityDto: {
-            /** @description 100 * (1 - failures/probes); null without probes */
+            /** @description 100 * (1 - failures/probes), maintenance left out; null without probes */
             availabilityPercent: number | null;
+            /** @description Time in the range UNHEALTHY (incidents), outside maintenance windows */
+            downtimeSeconds: number;
             failures: number;
             idc: string;
             /** @description Periods the (service, IDC) was UNHEALTHY that overlap the range, oldest first */
             incidents: components["schemas"]["IncidentDto"][];
+            maintenanceFailures: number;
+            /** @description Probes (and failures) taken inside a maintenance window: shown apart, not in availabilityPercent */
+            maintenanceProbes: number;
+            /** @description Time in the range inside a maintenance window covering this service and IDC */
+            maintenanceSeconds: number;
             /** @description Mean of the known mttdMs */
             meanMttdMs: number | null;
             /** @description Mean of the mttrMs of ended incidents */
             meanMttrMs: number | null;
-            /** @description Probes in the range (from the per-minute rollups) */
+            /** @description Probes in the range (from the per-minute rollups), outside maintenance windows */
             probes: number;
         };
         IdcDto: {
@@ -1626,6 +1725,59 @@ export interface components {
             service?: string;
             vantage?: string;
         };
+        MaintenanceWindowDto: {
+            /** @description In force now (an occurrence covers now, not cancelled) */
+            active: boolean;
+            /** Format: date-time */
+            cancelledAt?: string | null;
+            cancelledBy?: string | null;
+            /** Format: date-time */
+            createdAt: string;
+            createdBy: string;
+            cron?: string | null;
+            duration?: string | null;
+            /**
+             * Format: date-time
+             * @description One-off windows only
+             */
+            endsAt?: string | null;
+            freeze: boolean;
+            /** Format: uuid */
+            id: string;
+            /** @description Empty = every IDC */
+            idcs: string[];
+            /** @enum {string} */
+            kind: "once" | "rrule" | "cron";
+            labels: {
+                [key: string]: string;
+            };
+            /** @description The next occurrences (the current one first), at most 5 within 400 days */
+            next: components["schemas"]["OccurrenceDto"][];
+            reason: string;
+            rrule?: string | null;
+            /** @description Empty = every service */
+            services: string[];
+            silence: boolean;
+            /**
+             * Format: date-time
+             * @description One-off: its start; recurring: the first possible start
+             */
+            startsAt: string;
+            /**
+             * @description active now, scheduled (occurs later), ended, or cancelled
+             * @enum {string}
+             */
+            state: "active" | "scheduled" | "ended" | "cancelled";
+            timezone?: string | null;
+            /** Format: date-time */
+            until?: string | null;
+            /** @description Changes with every change of the window (a cancel) */
+            version: number;
+        };
+        MaintenanceWindowListDto: {
+            /** @description Newest first */
+            items: components["schemas"]["MaintenanceWindowDto"][];
+        };
         NotificationDto: {
             /** @description Delivery attempts so far */
             attempts: number;
@@ -1650,6 +1802,8 @@ export interface components {
                 [key: string]: string;
             };
             lastError?: string | null;
+            /** @description The maintenance window that muted it */
+            maintenanceWindowId?: string | null;
             /** @enum {string} */
             phase: "trigger" | "resolve" | "remind";
             /** @enum {string} */
@@ -1671,6 +1825,12 @@ export interface components {
             items: components["schemas"]["NotificationDto"][];
             /** @description Cursor of the next page; null at the end */
             next: string | null;
+        };
+        OccurrenceDto: {
+            /** Format: date-time */
+            end: string;
+            /** Format: date-time */
+            start: string;
         };
         OverrideDto: {
             /** @description ISO 8601 */
@@ -1825,6 +1985,9 @@ export interface components {
             availabilityPercent: number | null;
             failures: number;
             idcs: components["schemas"]["IdcAvailabilityDto"][];
+            maintenanceFailures: number;
+            maintenanceProbes: number;
+            /** @description Sums over the IDCs, maintenance left out */
             probes: number;
             service: string;
             /** @description Up to 5 endpoints of the service with the lowest availability (with probes in the range) */
@@ -4888,6 +5051,238 @@ export interface operations {
             };
             /** @description Requires the viewer role or higher */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Too many failed authentications from this address; retry after `Retry-After` seconds */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+        };
+    };
+    listMaintenanceWindows: {
+        parameters: {
+            query?: {
+                /** @description true: only windows in force now */
+                active?: "true" | "false";
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MaintenanceWindowListDto"];
+                };
+            };
+            /** @description No or unknown API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Requires the viewer role or higher */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Too many failed authentications from this address; retry after `Retry-After` seconds */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+        };
+    };
+    createMaintenanceWindow: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateMaintenanceWindowDto"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MaintenanceWindowDto"];
+                };
+            };
+            /** @description A bad schedule (RRULE, cron, timezone, duration, no occurrence, too long), unknown service or IDC; `details` names the field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description No or unknown API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Requires the operator role or higher */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Too many failed authentications from this address; retry after `Retry-After` seconds */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+        };
+    };
+    getMaintenanceWindow: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MaintenanceWindowDto"];
+                };
+            };
+            /** @description No or unknown API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Requires the viewer role or higher */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description No such window */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Too many failed authentications from this address; retry after `Retry-After` seconds */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+        };
+    };
+    cancelMaintenanceWindow: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MaintenanceWindowDto"];
+                };
+            };
+            /** @description No or unknown API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Requires the operator role or higher */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description No such window */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Already cancelled */
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -8,3 +8,4 @@ export * from './notify';
 export * from './alerts';
 export * from './regex';
 export * from './traffic';
+export * from './maintenance';

@@ -45,6 +45,28 @@ export class AvailabilityStore {
     );
   }
 
+  /**
+   * Probes and failures per (service, IDC) taken inside its maintenance periods (merged, so none is
+   * counted twice). A rollup minute belongs to maintenance when it starts inside a period
+   * (minuteInMaintenance: `start` is given rounded up to the minute).
+   */
+  async inMaintenance(
+    from: string,
+    to: string,
+    periods: ReadonlyArray<{ service: string; idc: string; start: string; end: string }>,
+  ): Promise<PairRow[]> {
+    if (!periods.length) return [];
+    return this.db.query(
+      `SELECT r.service, r.idc, sum(r.count)::bigint AS probes, sum(r.failures)::bigint AS failures
+         FROM endpoint_rollups r
+         JOIN jsonb_to_recordset($3::jsonb) AS m(service text, idc text, start timestamptz, "end" timestamptz)
+           ON m.service = r.service AND m.idc = r.idc AND r.minute >= m.start AND r.minute < m."end"
+        WHERE r.minute >= $1 AND r.minute < $2
+        GROUP BY r.service, r.idc`,
+      [from, to, JSON.stringify(periods)],
+    );
+  }
+
   /** Per service, the endpoints with the lowest availability (ties: more failures, then by id). */
   worst(from: string, to: string, service?: string): Promise<WorstRow[]> {
     return this.db.query(

@@ -350,11 +350,18 @@ export class IncidentDto {
 
 export class IdcAvailabilityDto {
   idc!: string;
-  /** Probes in the range (from the per-minute rollups) */
+  /** Probes in the range (from the per-minute rollups), outside maintenance windows */
   probes!: number;
   failures!: number;
-  /** 100 * (1 - failures/probes); null without probes */
+  /** 100 * (1 - failures/probes), maintenance left out; null without probes */
   availabilityPercent!: number | null;
+  /** Time in the range inside a maintenance window covering this service and IDC */
+  maintenanceSeconds!: number;
+  /** Probes (and failures) taken inside a maintenance window: shown apart, not in availabilityPercent */
+  maintenanceProbes!: number;
+  maintenanceFailures!: number;
+  /** Time in the range UNHEALTHY (incidents), outside maintenance windows */
+  downtimeSeconds!: number;
   /** Periods the (service, IDC) was UNHEALTHY that overlap the range, oldest first */
   incidents!: IncidentDto[];
   /** Mean of the known mttdMs */
@@ -373,9 +380,12 @@ export class WorstEndpointDto {
 
 export class ServiceAvailabilityDto {
   service!: string;
+  /** Sums over the IDCs, maintenance left out */
   probes!: number;
   failures!: number;
   availabilityPercent!: number | null;
+  maintenanceProbes!: number;
+  maintenanceFailures!: number;
   idcs!: IdcAvailabilityDto[];
   /** Up to 5 endpoints of the service with the lowest availability (with probes in the range) */
   worstEndpoints!: WorstEndpointDto[];

@@ -25,7 +25,9 @@ export class ReportsController {
     description:
       'Default range: the last 24 h. Availability = 1 - failures/probes from the per-minute rollups ' +
       '(in percent). An incident is a period a (service, IDC) was UNHEALTHY (from `idc` events) that ' +
-      'overlaps the range; MTTD = detection - first failed probe (when the event says), MTTR = end - start.',
+      'overlaps the range; MTTD = detection - first failed probe (when the event says), MTTR = end - start. ' +
+      'Time inside a maintenance window covering a (service, IDC) is shown apart (`maintenanceSeconds`, ' +
+      '`maintenanceProbes`): it is not downtime (`downtimeSeconds`) and its probes are not in availabilityPercent.',
   })
   @ApiOkResponse({ type: AvailabilityReportDto })
   @ApiBadRequestResponse({ description: 'Bad from/to (`details` names the field)' })

@@ -68,6 +68,8 @@ export class NotificationDto {
   state!: NotificationState;
   @ApiPropertyOptional({ nullable: true, type: String, description: 'The silence that muted it' })
   silenceId!: string | null;
+  @ApiPropertyOptional({ nullable: true, type: String, description: 'The maintenance window that muted it' })
+  maintenanceWindowId!: string | null;
   /** Delivery attempts so far */
   attempts!: number;
   @ApiPropertyOptional({ nullable: true, type: String }) lastError!: string | null;

@@ -47,6 +47,8 @@ const report: Schema<'AvailabilityReportDto'> = {
       probes: 1000,
       failures: 10,
       availabilityPercent: 99,
+      maintenanceProbes: 0,
+      maintenanceFailures: 0,
       idcs: [
         {
           idc: 'sha',
@@ -55,6 +57,10 @@ const report: Schema<'AvailabilityReportDto'> = {
           availabilityPercent: 98.33333333,
           meanMttdMs: 4000,
           meanMttrMs: null,
+          maintenanceSeconds: 0,
+          maintenanceProbes: 0,
+          maintenanceFailures: 0,
+          downtimeSeconds: 0,
           incidents: [
             {
               eventId: '7',
@@ -74,6 +80,10 @@ const report: Schema<'AvailabilityReportDto'> = {
           availabilityPercent: null,
           meanMttdMs: null,
           meanMttrMs: null,
+          maintenanceSeconds: 0,
+          maintenanceProbes: 0,
+          maintenanceFailures: 0,
+          downtimeSeconds: 0,
           incidents: [],
         },
       ],

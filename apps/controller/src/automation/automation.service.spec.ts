@@ -8,6 +8,7 @@ import { ConfigFollower, MetricsService, REDIS } from '@libs/runtime';
 import { TrafficAdapters } from './traffic-adapters';
 import { ControllerLease } from '../controller-lease';
 import { HealthService } from '../health/health.service';
+import { MaintenanceWindows } from '../maintenance/maintenance-windows';
 import { NotifierService } from '../notify/notifier.service';
 import { TrafficWeights } from '../traffic-weights';
 import { AlertsStore } from './alerts-store';
@@ -107,6 +108,7 @@ async function setup(guards: Partial<ShiftGuards> = {}) {
       TrafficAdapters,
       AlertsStore,
       { provide: AutomationStore, useValue: store },
+      { provide: MaintenanceWindows, useValue: { freezing: async () => [] } },
       { provide: ControllerLease, useValue: lease },
       { provide: NotifierService, useValue: notifier },
       {

@@ -37,6 +37,7 @@ import { ConfigFollower, MetricsService, REDIS, redisKey } from '@libs/runtime';
 import { ControllerLease } from '../controller-lease';
 import { HealthService } from '../health/health.service';
 import { NotifierService } from '../notify/notifier.service';
+import { frozenBy, MaintenanceWindows } from '../maintenance/maintenance-windows';
 import { TrafficWeights } from '../traffic-weights';
 import { AlertExpiry } from './alert-expiry';
 import { AlertFacts } from './alert-facts';
@@ -97,6 +98,7 @@ export class AutomationService implements OnModuleInit {
     private readonly follower: ConfigFollower,
     private readonly adapters: TrafficAdapters,
     metrics: MetricsService,
+    private readonly maintenance: MaintenanceWindows,
   ) {
     this.metrics = new AutomationMetrics(
       metrics.registry,
@@ -493,11 +495,15 @@ export class AutomationService implements OnModuleInit {
   private async context(serviceName: string, idc: string, now: number) {
     const service = this.config?.services.find((s) => s.name === serviceName);
     if (!service || !this.snapshot) return null;
-    const [guards, current, drained] = await Promise.all([
+    const [stored, current, drained, windows] = await Promise.all([
       this.store.guards(serviceName, idc, now),
       this.store.desiredWeights(serviceName),
       this.store.drained(serviceName),
+      this.maintenance.freezing(serviceName, idc, now),
     ]);
+    // A maintenance window that freezes is a freeze, named in the refusal.
+    const guards =
+      windows.length && !stored.frozen ? { ...stored, frozen: true, frozenBy: frozenBy(windows[0]) } : stored;
     // Drained endpoints serve nothing: their capacity is no receiver's headroom.
     const out = new Set(drained);
     const drainedCapacity: Record<string, number> = {};

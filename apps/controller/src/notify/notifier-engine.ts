@@ -17,6 +17,7 @@ import {
   type HealthEvent,
   type IncidentBook,
   type KnownEndpoints,
+  type MaintenanceMute,
   type Notice,
   type NotifyInput,
   type NotifySettings,
@@ -67,6 +68,8 @@ export interface NotifierEngineDeps {
   warn: (message: string) => void;
   /** The clock (tests). */
   now?: () => number;
+  /** The maintenance windows silencing notices at `now` (none when left out). */
+  maintenance?: (now: number) => Promise<MaintenanceMute>;
 }
 
 /**
@@ -265,7 +268,8 @@ export class NotifierEngine {
       ...rules,
     ];
     const silences = notices.length ? await store.silences(now) : [];
-    const sent = dispatchNotices(notices, routing, silences, this.budgets, now);
+    const mute = notices.length ? await this.deps.maintenance?.(now) : undefined;
+    const sent = dispatchNotices(notices, routing, silences, this.budgets, now, mute);
     const recorded = await store.record(sent.dispatched);
     // Where resolves go is what was recorded: a replay may decide otherwise than the first recording.
     const settled = settleReached(stepped.book, sent.dispatched, recorded.stored);

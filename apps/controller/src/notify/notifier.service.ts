@@ -22,6 +22,7 @@ import {
 import { ConfigFollower, MetricsService, REDIS, redisKey } from '@libs/runtime';
 import { ControllerLease } from '../controller-lease';
 import { HealthService } from '../health/health.service';
+import { MaintenanceWindows } from '../maintenance/maintenance-windows';
 import { every } from '../timers';
 import { NotificationStore } from './notification-store';
 import { NotifierEngine } from './notifier-engine';
@@ -58,6 +59,7 @@ export class NotifierService
     private readonly health: HealthService,
     lease: ControllerLease,
     private readonly follower: ConfigFollower,
+    maintenance: MaintenanceWindows,
   ) {
     const created = new Counter({
       name: 'vigil_notifications_total',
@@ -81,6 +83,7 @@ export class NotifierService
       created: (d) => created.inc({ channel: d.channel, event: d.notice.event, state: d.outcome.state }),
       dropped: (count) => dropped.inc(count),
       retentionDays: env.VIGIL_EVENT_RETENTION_DAYS,
+      maintenance: (now) => maintenance.mute(now),
       log: (message) => this.logger.log(message),
       warn: (message) => this.logger.warn(message),
     });

@@ -464,3 +464,33 @@ describe('channelPolicy', () => {
     expect(channelPolicy(type, LIMIT)).toEqual({ limit: LIMIT, reminders });
   });
 });
+
+describe('dispatch in a maintenance window', () => {
+  const mute = (labels: Readonly<Record<string, string>>) => (labels.idc === 'sha' ? 'window-1' : undefined);
+
+  it('silences what a window covers, naming the window; a silence still comes first', () => {
+    expect(dispatch(notice('trigger'), 'pd', [], EMPTY, { limit: LIMIT }, 1000, mute).outcome).toEqual({
+      state: 'silenced',
+      maintenanceWindowId: 'window-1',
+    });
+    expect(
+      dispatch(notice('trigger'), 'pd', [silence('sha')], EMPTY, { limit: LIMIT }, 1000, mute).outcome,
+    ).toEqual({
+      state: 'silenced',
+      silenceId: 's-sha',
+    });
+    expect(
+      dispatch(notice('trigger', 'idc/live/bjs/0', 'bjs'), 'pd', [], EMPTY, { limit: LIMIT }, 1000, mute)
+        .outcome,
+    ).toEqual({ state: 'pending' });
+  });
+
+  it('lets the resolve of a trigger sent before the window go, like a silence does', () => {
+    expect(
+      dispatch(notice('resolve', undefined, 'sha', ['pd']), 'pd', [], EMPTY, { limit: LIMIT }, 1000, mute)
+        .outcome,
+    ).toEqual({
+      state: 'pending',
+    });
+  });
+});

@@ -27,8 +27,18 @@ export function channelPolicy(type: string, limit: { max: number; perMs: number 
   return { limit, reminders: !PAGING_CHANNELS.has(type) };
 }
 
+/** Silenced by a silence (`silenceId`) or by a maintenance window (`maintenanceWindowId`). */
 export type DispatchOutcome =
-  { state: 'pending' } | { state: 'suppressed' } | { state: 'silenced'; silenceId: string };
+  | { state: 'pending' }
+  | { state: 'suppressed' }
+  | { state: 'silenced'; silenceId?: string; maintenanceWindowId?: string };
+
+/**
+ * The maintenance window (its id) that silences a notice with these labels now, if any: the
+ * controller's calendar of windows with the `silence` effect, matched on the notice's service, IDC
+ * and the service's labels.
+ */
+export type MaintenanceMute = (labels: Readonly<Record<string, string>>) => string | undefined;
 
 /** A notice bound for one channel, and what became of it there. */
 export interface Dispatched {
@@ -42,7 +52,7 @@ export interface Dispatched {
  * (`notice.reached`) always goes (`pending`), past silences and rate limits, and costs nothing: a
  * PagerDuty incident must not stay open because a silence was created meanwhile or tokens ran out.
  * Anything else (triggers, reminders, one-shot notices) is `silenced` when an active silence matches
- * its labels (plus `channel`), else sent within the channel's rate limit, or `suppressed` beyond it;
+ * its labels (plus `channel`) or a maintenance window in force covers it (`mute`), else sent within the channel's rate limit, or `suppressed` beyond it;
  * except a notice of a TRAFFIC_EVENTS event (a shift, an approval request, a hold, a panic): it spends a
  * token when one is left but is sent even when none is, since a flapping IDC's notices must never
  * fold away the news that traffic moved. Returns the channel's budget after the decision.
@@ -54,12 +64,15 @@ export function dispatch(
   budget: ChannelBudget,
   policy: Pick<ChannelPolicy, 'limit'>,
   now: number,
+  mute?: MaintenanceMute,
 ): { outcome: DispatchOutcome; budget: ChannelBudget } {
   if (notice.phase === 'resolve' && notice.reached?.includes(channel)) {
     return { outcome: { state: 'pending' }, budget };
   }
   const silenceId = activeSilence({ ...notice.labels, channel }, silences, now);
   if (silenceId) return { outcome: { state: 'silenced', silenceId }, budget };
+  const maintenanceWindowId = mute?.(notice.labels);
+  if (maintenanceWindowId) return { outcome: { state: 'silenced', maintenanceWindowId }, budget };
   const { admitted, history } = admitRate(budget.sent, now, policy.limit);
   const sent = admitted || TRAFFIC_EVENTS.has(notice.event);
   return { outcome: { state: sent ? 'pending' : 'suppressed' }, budget: { sent: history } };
@@ -96,6 +109,7 @@ export function dispatchNotices(
   silences: readonly Silence[],
   budgets: ReadonlyMap<string, ChannelBudget>,
   now: number,
+  mute?: MaintenanceMute,
 ): { dispatched: Dispatched[]; budgets: Map<string, ChannelBudget> } {
   const next = new Map(budgets);
   const dispatched: Dispatched[] = [];
@@ -106,7 +120,7 @@ export function dispatchNotices(
     const notice = also ? { ...original, reached: [...original.reached!, ...also] } : original;
     for (const channel of channelsOf(notice, channels, config)) {
       const policy = config.channels.get(channel)!;
-      const step = dispatch(notice, channel, silences, next.get(channel) ?? { sent: [] }, policy, now);
+      const step = dispatch(notice, channel, silences, next.get(channel) ?? { sent: [] }, policy, now, mute);
       next.set(channel, step.budget);
       dispatched.push({ notice, channel, outcome: step.outcome });
       if (step.outcome.state === 'pending' && notice.resolvable && notice.phase !== 'resolve') {

@@ -1,4 +1,4 @@
-import { cooldown } from './guards';
+import { cooldown, freeze } from './guards';
 import { context, NOW } from './testing/fixtures';
 import type { ShiftGuards } from './types';
 
@@ -49,5 +49,23 @@ describe('cooldown: the way out is never damped', () => {
   ])('%s', (_name, lastAction, awayFrom, expected) => {
     const guards: ShiftGuards = { ...context().guards, ...(lastAction ? { lastAction } : {}) };
     expect(cooldown(awayFrom)(context({ guards }))).toEqual(expected);
+  });
+});
+
+describe('freeze', () => {
+  it('refuses under a freeze, and names a maintenance window that froze', () => {
+    const guards = (extra: Partial<ShiftGuards>) => ({ guards: { ...context().guards, ...extra } });
+    expect(freeze(context(guards({ frozen: true })))).toMatchObject({
+      guardrail: 'freeze',
+      reason: 'A freeze window is in effect: no automatic traffic change for checkout.',
+    });
+    expect(
+      freeze(context(guards({ frozen: true, frozenBy: 'maintenance window "db" (w1) until T' }))),
+    ).toMatchObject({
+      guardrail: 'freeze',
+      reason:
+        'The maintenance window "db" (w1) until T is in effect: no automatic traffic change for checkout.',
+    });
+    expect(freeze(context())).toBeUndefined();
   });
 });

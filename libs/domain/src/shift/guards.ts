@@ -25,10 +25,14 @@ export const killSwitch: GuardCheck = (ctx) =>
     ? refuse('kill-switch', `The global kill switch is on: no automatic traffic change for ${ctx.service}.`)
     : undefined;
 
-/** A freeze window covers now. */
+/** A freeze window (or a maintenance window that freezes) covers now. */
 export const freeze: GuardCheck = (ctx) =>
   ctx.guards.frozen
-    ? refuse('freeze', `A freeze window is in effect: no automatic traffic change for ${ctx.service}.`)
+    ? refuse(
+        'freeze',
+        `${ctx.guards.frozenBy ? `The ${ctx.guards.frozenBy}` : 'A freeze window'} is in effect: ` +
+          `no automatic traffic change for ${ctx.service}.`,
+      )
     : undefined;
 
 /** An operator's manual weights win until the operator releases them. */

@@ -50,6 +50,8 @@ export interface ShiftGuards {
   killSwitch: boolean;
   /** A freeze window covers `now`. */
   frozen: boolean;
+  /** What froze it when that was not a freeze, e.g. `maintenance window "kernel upgrades" (<id>) until <time>`. */
+  frozenBy?: string;
   /** An operator set the weights by hand (PUT /services/{name}/weights); automation waits for release. */
   manualOverride: boolean;
   /**

@@ -4,6 +4,7 @@ import { NotificationEntity } from './notification.entity';
 import { SilenceEntity } from './silence.entity';
 import { ActionStepEntity } from './action-step.entity';
 import { FreezeEntity } from './freeze.entity';
+import { MaintenanceWindowEntity } from './maintenance-window.entity';
 import { ServiceTrafficEntity } from './service-traffic.entity';
 import { AutomationSettingEntity } from './automation-setting.entity';
 import { ApiKeyEntity } from './api-key.entity';
@@ -22,6 +23,7 @@ export * from './notification.entity';
 export * from './silence.entity';
 export * from './action-step.entity';
 export * from './freeze.entity';
+export * from './maintenance-window.entity';
 export * from './service-traffic.entity';
 export * from './automation-setting.entity';
 export * from './api-key.entity';
@@ -41,6 +43,7 @@ export const ENTITIES = [
   SilenceEntity,
   ActionStepEntity,
   FreezeEntity,
+  MaintenanceWindowEntity,
   ServiceTrafficEntity,
   AutomationSettingEntity,
   ApiKeyEntity,

@@ -61,6 +61,10 @@ export class NotificationEntity {
   @Column('uuid', { name: 'silence_id', nullable: true })
   silenceId!: string | null;
 
+  /** The maintenance window that muted it (state silenced), when it was one rather than a silence. */
+  @Column('uuid', { name: 'maintenance_window_id', nullable: true })
+  maintenanceWindowId!: string | null;
+
   @Column('int', { default: 0 })
   attempts!: number;
 

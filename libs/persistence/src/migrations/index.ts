@@ -6,6 +6,7 @@ import { StepFencing1796225496538 } from './1796225496538-StepFencing';
 import { AlertChanges1796226000000 } from './1796226000000-AlertChanges';
 import { ConsoleSessions1796293637683 } from './1796293637683-ConsoleSessions';
 import { TrafficReadBack1796400000000 } from './1796400000000-TrafficReadBack';
+import { MaintenanceWindows1796531000000 } from './1796531000000-MaintenanceWindows';
 
 // Every migration, in order. A new one is generated with `npm run migration:generate` and listed here.
 export const MIGRATIONS = [
@@ -17,4 +18,5 @@ export const MIGRATIONS = [
   AlertChanges1796226000000,
   ConsoleSessions1796293637683,
   TrafficReadBack1796400000000,
+  MaintenanceWindows1796531000000,
 ];
