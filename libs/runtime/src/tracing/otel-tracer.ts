@@ -4,6 +4,7 @@ import {
   SpanKind,
   SpanStatusCode,
   trace,
+  TraceFlags,
   type Attributes,
   type Context,
   type Link,
@@ -12,7 +13,7 @@ import {
 import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
 import { resourceFromAttributes } from '@opentelemetry/resources';
 import { NodeSDK } from '@opentelemetry/sdk-node';
-import { ParentBasedSampler } from '@opentelemetry/sdk-trace-base';
+import { ParentBasedSampler, type SpanExporter } from '@opentelemetry/sdk-trace-base';
 import { BullMQOtel } from 'bullmq-otel';
 import { VigilRootSampler } from './root-sampler';
 import { formatTraceparent, parseTraceparent } from './trace-context';
@@ -31,7 +32,8 @@ const KINDS = {
 
 function attributes(input: SpanAttributes | undefined): Attributes {
   const out: Attributes = {};
-  for (const [key, value] of Object.entries(input ?? {})) if (value !== undefined) out[key] = value;
+  for (const [key, value] of Object.entries(input ?? {}))
+    if (value !== undefined) out[key] = typeof value === 'object' ? [...value] : value;
   return out;
 }
 
@@ -43,9 +45,10 @@ function remote(traceparent: string | undefined) {
     : undefined;
 }
 
+/** Sampled spans only (ended ones too): an unsampled span is nothing to parent or link to. */
 function traceparentOf(span: Span): string | undefined {
-  if (!span.isRecording()) return undefined;
   const { traceId, spanId, traceFlags } = span.spanContext();
+  if (!(traceFlags & TraceFlags.SAMPLED)) return undefined;
   return formatTraceparent({ traceId, spanId, flags: traceFlags });
 }
 
@@ -129,8 +132,8 @@ class OtelTracer implements VigilTracer {
 
   private parent(options: SpanOptions): Context {
     if (options.parent === undefined) return context.active();
-    const parent = remote(options.parent);
-    return parent ? trace.setSpanContext(ROOT_CONTEXT, parent) : context.active();
+    const parent = remote(options.parent ?? undefined);
+    return parent ? trace.setSpanContext(ROOT_CONTEXT, parent) : ROOT_CONTEXT;
   }
 
   private spanOptions(options: SpanOptions) {
@@ -147,13 +150,13 @@ class OtelTracer implements VigilTracer {
  * Starts the SDK: OTLP/HTTP with JSON bodies (the exporter of @opentelemetry/exporter-trace-otlp-http;
  * OTEL_EXPORTER_OTLP_HEADERS and OTEL_EXPORTER_OTLP_TIMEOUT apply), batched (OTEL_BSP_* apply),
  * Vigil's sampler unless OTEL_TRACES_SAMPLER names one. No metrics or logs go over OTLP (Vigil serves
- * Prometheus metrics and writes JSON logs), and no auto-instrumentation is loaded.
+ * Prometheus metrics and writes JSON logs), and no auto-instrumentation is loaded. `exporter`: tests.
  */
-export function startOtelTracer(settings: TracingSettings): VigilTracer {
+export function startOtelTracer(settings: TracingSettings, exporter?: SpanExporter): VigilTracer {
   const sdk = new NodeSDK({
     serviceName: settings.serviceName,
     resource: resourceFromAttributes({ 'service.namespace': 'vigil' }),
-    traceExporter: new OTLPTraceExporter({ url: settings.url }),
+    traceExporter: exporter ?? new OTLPTraceExporter({ url: settings.url }),
     ...(settings.samplerFromEnv ? {} : { sampler: new ParentBasedSampler({ root: new VigilRootSampler() }) }),
     metricReaders: [],
     logRecordProcessors: [],

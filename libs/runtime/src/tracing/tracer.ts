@@ -2,14 +2,16 @@ import type { Telemetry } from 'bullmq';
 import type { TracingSettings } from './tracing-settings';
 
 /** Span attributes: `undefined` values are left out. */
-export type SpanAttributes = Readonly<Record<string, string | number | boolean | undefined>>;
+export type SpanAttributes = Readonly<
+  Record<string, string | number | boolean | readonly string[] | undefined>
+>;
 
 export interface SpanOptions {
   /**
-   * The parent as a W3C `traceparent` (a job's, a remembered span's); without it, the active span (if
-   * any). An unreadable value counts as none.
+   * The parent as a W3C `traceparent` (a job's, a remembered span's); null (or an unreadable value):
+   * none, a new trace; left out: the active span, if any.
    */
-  parent?: string;
+  parent?: string | null;
   /** Spans this one follows from without being their child (other batches behind one evaluation). */
   links?: ReadonlyArray<string | undefined>;
   attributes?: SpanAttributes;
