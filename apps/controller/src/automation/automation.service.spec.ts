@@ -6,6 +6,7 @@ import type { StatusSnapshot } from '@libs/queue';
 import { ConfigFollower, REDIS } from '@libs/runtime';
 import { TrafficAdapters } from './traffic-adapters';
 import { ControllerLease } from '../controller-lease';
+import { ActionTraces } from '../action-traces';
 import { HealthService } from '../health/health.service';
 import { NotifierService } from '../notify/notifier.service';
 import { TrafficWeights } from '../traffic-weights';
@@ -100,6 +101,7 @@ async function setup(guards: Partial<ShiftGuards> = {}) {
   const moduleRef = await Test.createTestingModule({
     providers: [
       AutomationService,
+      ActionTraces,
       TrafficWeights,
       TrafficAdapters,
       AlertsStore,
@@ -111,6 +113,7 @@ async function setup(guards: Partial<ShiftGuards> = {}) {
         useValue: {
           onEvaluated: (listener: typeof evaluated) => (evaluated = listener),
           endpointStatuses: () => new Map(),
+          decisionTrace: () => undefined,
         },
       },
       {
