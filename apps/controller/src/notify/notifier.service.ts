@@ -19,7 +19,7 @@ import {
   queueNotifications,
   type NotificationJob,
 } from '@libs/queue';
-import { ConfigFollower, MetricsService, REDIS, redisKey } from '@libs/runtime';
+import { ConfigFollower, MetricsService, REDIS, redisKey, TraceCauses, tracer } from '@libs/runtime';
 import { ControllerLease } from '../controller-lease';
 import { HealthService } from '../health/health.service';
 import { every } from '../timers';
@@ -49,6 +49,8 @@ export class NotifierService
   private connection?: Redis;
   private queue?: Queue<NotificationJob>;
   private timers: NodeJS.Timeout[] = [];
+  /** Spans whose outcome the next tick turns into notices (evaluations, rules, actions, steps). */
+  private readonly causes = new TraceCauses(32);
 
   constructor(
     @Inject(ENV) private readonly env: Env,
@@ -92,6 +94,7 @@ export class NotifierService
     this.health.onEvaluated((_snapshot, _now, events) => {
       // Only hand the events over: the notifier works on its own timer.
       this.engine.takeEvents(events);
+      this.followFrom(tracer().active());
       return Promise.resolve();
     });
   }
@@ -99,6 +102,15 @@ export class NotifierService
   /** A rule's notify action: sent to the channels the rule names (not routed), once per firing. */
   notifyRule(input: Parameters<typeof ruleNotice>[0], channels: readonly string[]): void {
     this.engine.notifyRule(input, channels);
+    this.followFrom(tracer().active());
+  }
+
+  /**
+   * Something the next tick will notice (an action recorded or moved on, in the rules' span or a step's)
+   * happened in the span `traceparent`: that tick's span follows from it.
+   */
+  followFrom(traceparent: string | undefined): void {
+    this.causes.add(traceparent);
   }
 
   /** A rule disabled for overrunning its evaluation budget: routed like any other event. */
@@ -119,11 +131,24 @@ export class NotifierService
     this.queue = new Queue<NotificationJob>(QUEUES.notifications, {
       connection: this.connection,
       prefix: bullPrefix(this.env),
+      // BullMQ carries the tick's trace context in each job to the delivery worker (tracing on).
+      ...(tracer().enabled ? { telemetry: tracer().bullmq() } : {}),
     });
     const warn = (message: string) => this.logger.warn(message);
-    every(this.timers, TICK_MS, () => this.engine.tick(), warn);
+    every(this.timers, TICK_MS, () => this.tick(), warn);
     every(this.timers, SWEEP_MS, () => this.engine.sweep(), warn);
     every(this.timers, RETENTION_MS, () => this.engine.retention(), warn);
+  }
+
+  /**
+   * A tick with something traced behind it is a span (`vigil.notify.dispatch`): a child of the newest
+   * cause, linked to the others; the notifications it queues carry it to their delivery. A tick with
+   * nothing new is not traced.
+   */
+  private tick(): Promise<void> {
+    const { parent, links } = this.causes.take();
+    if (!parent) return this.engine.tick();
+    return tracer().inSpan('vigil.notify.dispatch', { parent, links }, () => this.engine.tick());
   }
 
   /**
