@@ -226,9 +226,10 @@ export class HealthService implements OnModuleInit {
       if (events.length === 0) return;
     }
     this.metrics.evaluations.inc({ kind });
-    const causes = this.causes.take();
-    // Only an evaluation that changed a state is traced: the 1 s ticks of a steady model are not.
+    // Only an evaluation that changed a state is traced: the 1 s ticks of a steady model are not. A
+    // track change that decided nothing yet (a quorum, damping) stays a cause of the decision to come.
     if (events.length === 0) return this.publish(now, events);
+    const causes = this.causes.take();
     const attributes = { 'vigil.evaluation': kind, 'vigil.health.events': events.length };
     await tracer().inSpan(
       'vigil.health.evaluate',

@@ -33,4 +33,14 @@ describe('TraceCauses', () => {
     expect(causes.take()).toEqual({ parent: tp(4), links: [tp(2), tp(3)] });
     expect(causes.take()).toEqual({ parent: undefined, links: [] });
   });
+
+  it('leaves out causes older than its bound', () => {
+    let now = 0;
+    const causes = new TraceCauses(16, 30_000, () => now);
+    causes.add(tp(1));
+    now = 20_000;
+    causes.add(tp(2));
+    now = 40_000;
+    expect(causes.take()).toEqual({ parent: tp(2), links: [] });
+  });
 });

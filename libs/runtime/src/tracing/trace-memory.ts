@@ -33,22 +33,28 @@ export class TraceMemory {
 
 /**
  * Traceparents waiting for the next span that follows from them (result batches that changed a
- * track, waiting for the evaluation that decides on them): at most `max`, the newest kept.
+ * track, waiting for the evaluation that decides on them): at most `max`, the newest kept, none older
+ * than `maxAgeMs` when taken (a blip that decided nothing is not the cause of a change a minute later).
  */
 export class TraceCauses {
-  private causes: string[] = [];
+  private causes: Array<{ traceparent: string; at: number }> = [];
 
-  constructor(private readonly max = 16) {}
+  constructor(
+    private readonly max = 16,
+    private readonly maxAgeMs = 30_000,
+    private readonly clock: () => number = Date.now,
+  ) {}
 
   add(traceparent: string | undefined): void {
     if (traceparent === undefined) return;
-    this.causes.push(traceparent);
+    this.causes.push({ traceparent, at: this.clock() });
     if (this.causes.length > this.max) this.causes.shift();
   }
 
   /** The causes, handed over once: the newest is the parent of the span that follows, the rest its links. */
   take(): { parent?: string; links: string[] } {
-    const causes = this.causes;
+    const since = this.clock() - this.maxAgeMs;
+    const causes = this.causes.filter((c) => c.at >= since).map((c) => c.traceparent);
     this.causes = [];
     return { parent: causes.at(-1), links: causes.slice(0, -1) };
   }
