@@ -51,6 +51,8 @@ export class NotifierService
   private timers: NodeJS.Timeout[] = [];
   /** Spans whose outcome the next tick turns into notices (evaluations, rules, actions, steps). */
   private readonly causes = new TraceCauses(32);
+  /** Ticks in progress (a timer tick may start while one runs; the engine lets it return at once). */
+  private ticking = 0;
 
   constructor(
     @Inject(ENV) private readonly env: Env,
@@ -77,9 +79,7 @@ export class NotifierService
       lease,
       mget: (...keys) => redis.mget(...keys),
       key: (name) => redisKey(env, 'notify', name),
-      enqueue: async (ids) => {
-        if (this.queue) await queueNotifications(this.queue, env, ids);
-      },
+      enqueue: (ids) => this.enqueue(ids),
       created: (d) => created.inc({ channel: d.channel, event: d.notice.event, state: d.outcome.state }),
       dropped: (count) => dropped.inc(count),
       retentionDays: env.VIGIL_EVENT_RETENTION_DAYS,
@@ -140,15 +140,31 @@ export class NotifierService
     every(this.timers, RETENTION_MS, () => this.engine.retention(), warn);
   }
 
+  private async tick(): Promise<void> {
+    this.ticking++;
+    try {
+      await this.engine.tick();
+    } finally {
+      this.ticking--;
+    }
+  }
+
   /**
-   * A tick with something traced behind it is a span (`vigil.notify.dispatch`): a child of the newest
-   * cause, linked to the others; the notifications it queues carry it to their delivery. A tick with
-   * nothing new is not traced.
+   * Queues notifications for delivery. Those of a tick with something traced behind it are queued in
+   * a span (`vigil.notify.dispatch`): a child of the newest cause, linked to the others, taken when the
+   * tick queues (so an action recorded while the tick ran counts); BullMQ carries it in each job to
+   * the delivery. The sweep's re-queues are not traced.
    */
-  private tick(): Promise<void> {
-    const { parent, links } = this.causes.take();
-    if (!parent) return this.engine.tick();
-    return tracer().inSpan('vigil.notify.dispatch', { parent, links }, () => this.engine.tick());
+  private async enqueue(ids: readonly string[]): Promise<void> {
+    const queue = this.queue;
+    if (!queue) return;
+    const add = async () => {
+      await queueNotifications(queue, this.env, ids);
+    };
+    const { parent, links } = this.ticking > 0 ? this.causes.take() : { parent: undefined, links: [] };
+    if (!parent) return add();
+    const attributes = { 'vigil.notifications': ids.length };
+    return tracer().inSpan('vigil.notify.dispatch', { parent, links, attributes }, add);
   }
 
   /**
