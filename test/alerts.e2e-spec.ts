@@ -610,6 +610,7 @@ describe('alerts received by webhook', () => {
         statusCode: 413,
         error: 'Payload Too Large',
         message: `the body is larger than ${BODY_LIMIT} bytes (VIGIL_WEBHOOK_MAX_BODY_BYTES)`,
+        requestId: res.headers.get('x-request-id'),
       });
       // Signed too: the limit comes before the signature.
       const signed = await send('generic', big, {

@@ -113,6 +113,7 @@ describe('numeric inputs are bounded: 400 naming the parameter, never 500', () =
       error: 'Bad Request',
       message: 'offset: must be an integer from 0 to 2147483647',
       details: [{ path: 'offset', message: 'must be an integer from 0 to 2147483647' }],
+      requestId: expect.any(String),
     });
     expect((await get('/api/v1/audit?before=9999999999999999999')).body.message).toBe(
       'before: must be an integer from 1 to 9223372036854775807',

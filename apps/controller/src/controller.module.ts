@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { ActionTraces } from './action-traces';
 import { AlertsStore } from './automation/alerts-store';
 import { AutomationStore } from './automation/automation-store';
 import { AutomationService } from './automation/automation.service';
@@ -22,6 +23,7 @@ import { TrafficWeights } from './traffic-weights';
   // Listeners are added in onModuleInit, which Nest calls on dependencies first: HealthService,
   // then NotifierService, then AutomationService (see AutomationService.onModuleInit).
   providers: [
+    ActionTraces,
     ControllerLease,
     TrafficWeights,
     HealthStore,

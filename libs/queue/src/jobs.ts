@@ -43,6 +43,11 @@ export interface ResultBatchJob {
   prober: string;
   configVersion: number;
   results: ProbeResult[];
+  /**
+   * W3C `traceparent` of the prober's span for this batch, when tracing is on and the batch holds a
+   * result that may change a track: the controller's spans for it join that trace.
+   */
+  trace?: string;
 }
 
 export const tickJobId = (job: Pick<ProbeTickJob, 'tick' | 'shard'>) => `${job.tick}.${job.shard}`;

@@ -11,7 +11,9 @@ import { EnvModule } from './env.module';
 import { loggerOptions } from './logger';
 import type { RoleFeature } from './role-feature';
 import { RemoteRuntimeModule } from './remote/remote-runtime.module';
+import { requestIdOf, requestIds } from './request-id';
 import { RuntimeModule } from './runtime.module';
+import { startTracing, stopTracing, tracingSettings, TracingSettingsError } from './tracing';
 import { validationPipe } from './validation.pipe';
 
 /** The prefix of every route but {@link UNPREFIXED}. */
@@ -24,9 +26,13 @@ class VigilModule {}
 /** Postgres text cannot hold NUL: a `%00` in a filter would fail deep down as a 500, so refuse it here. */
 function refuseNulInUrl(req: Request, res: Response, next: NextFunction): void {
   if (!/%00/.test(req.url)) return next();
-  res
-    .status(400)
-    .json({ statusCode: 400, error: 'Bad Request', message: 'the URL must not contain NUL (%00)' });
+  const requestId = requestIdOf(req);
+  res.status(400).json({
+    statusCode: 400,
+    error: 'Bad Request',
+    message: 'the URL must not contain NUL (%00)',
+    ...(requestId ? { requestId } : {}),
+  });
 }
 
 /**
@@ -54,6 +60,7 @@ export async function createVigilApp(env: Env, features: RoleFeature[]): Promise
   const app = await NestFactory.create<NestExpressApplication>(root, { bufferLogs: true, bodyParser: false });
   app.useLogger(app.get(PinoLogger));
   app.set('trust proxy', env.VIGIL_TRUST_PROXY);
+  app.use(requestIds);
   app.use(refuseNulInUrl);
   if (!remote) app.use(identifyCaller(app.get(AuthService)));
   app.setGlobalPrefix(API_PREFIX, { exclude: UNPREFIXED });
@@ -71,13 +78,17 @@ function closeOnSignals(app: INestApplication, env: Env): void {
       logger.error('shutdown timed out; exiting');
       process.exit(1);
     }, env.VIGIL_SHUTDOWN_TIMEOUT_MS).unref();
-    app.close().then(
-      () => process.exit(0),
-      (err: unknown) => {
-        logger.error(err);
-        process.exit(1);
-      },
-    );
+    // Spans still buffered are sent once the app (whose last work may have made them) has stopped.
+    app
+      .close()
+      .then(() => stopTracing())
+      .then(
+        () => process.exit(0),
+        (err: unknown) => {
+          logger.error(err);
+          process.exit(1);
+        },
+      );
   };
   process.once('SIGTERM', close);
   process.once('SIGINT', close);
@@ -91,8 +102,10 @@ export async function bootstrap(features: (env: Env) => RoleFeature[]): Promise<
   let env: Env;
   try {
     env = loadEnv(process.env);
+    // Before any module is built: BullMQ's telemetry and every span need the SDK in place.
+    startTracing(tracingSettings(process.env, env.VIGIL_ROLES));
   } catch (err) {
-    if (!(err instanceof EnvError)) throw err;
+    if (!(err instanceof EnvError) && !(err instanceof TracingSettingsError)) throw err;
     process.stderr.write(`vigil: ${err.message}\n`);
     process.exit(2);
   }

@@ -45,4 +45,11 @@ export class ErrorResponseDto implements ApiError {
     description: 'Validation errors (a bad query, body or config): one per problem, by path',
   })
   details?: ErrorDetailDto[];
+
+  @ApiPropertyOptional({
+    example: '7b0e4a9c-5f6d-4e7a-9b1c-2d3e4f5a6b7c',
+    description:
+      "The request id: the caller's `X-Request-Id` when sane (1-128 of `A-Za-z0-9._:-`), else a new UUID; also in the `X-Request-Id` response header and on the request's log line",
+  })
+  requestId?: string;
 }

@@ -1,14 +1,17 @@
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, HttpStatus, Logger } from '@nestjs/common';
-import type { Response } from 'express';
+import type { Request, Response } from 'express';
 import { STATUS_CODES } from 'node:http';
 import { isRedisUnavailable, REDIS_RETRY_AFTER_SECONDS } from './redis-unavailable';
+import { requestIdOf } from './request-id';
 
-/** The one error shape of the API: `{statusCode, error, message, details?}`. */
+/** The one error shape of the API: `{statusCode, error, message, details?, requestId?}`. */
 export interface ApiError {
   statusCode: number;
   error: string;
   message: string;
   details?: Array<{ path: string; message: string; line?: number; column?: number }>;
+  /** The request's id (also in the `X-Request-Id` header and on its log line). */
+  requestId?: string;
 }
 
 /** Throw an HttpException whose response has `retryAfterSeconds` to send a `Retry-After` header. */
@@ -36,8 +39,12 @@ export class HttpExceptionFilter implements ExceptionFilter {
 
   catch(exception: unknown, host: ArgumentsHost): void {
     const res = host.switchToHttp().getResponse<Response>();
+    const requestId = requestIdOf(host.switchToHttp().getRequest<Request>());
     const redisDown = isRedisUnavailable(exception);
-    const body = redisDown ? redisUnavailable(exception) : this.toApiError(exception);
+    const body: ApiError = {
+      ...(redisDown ? redisUnavailable(exception) : this.toApiError(exception)),
+      ...(requestId ? { requestId } : {}),
+    };
     if (redisDown) this.logger.warn(`answered 503: ${body.message}`);
     else if (body.statusCode >= 500) this.logger.error(exception);
     if (res.headersSent) return;

@@ -16,5 +16,7 @@ export * from './http-errors';
 export * from './http-exception.filter';
 export * from './metrics/metrics.service';
 export * from './redis.provider';
+export * from './request-id';
 export * from './role-feature';
 export * from './runtime.module';
+export * from './tracing';

@@ -7,6 +7,7 @@ import { Registry } from 'prom-client';
 import { ConfigFollower, MetricsService, REDIS } from '@libs/runtime';
 import { TrafficAdapters } from './traffic-adapters';
 import { ControllerLease } from '../controller-lease';
+import { ActionTraces } from '../action-traces';
 import { HealthService } from '../health/health.service';
 import { MaintenanceWindows } from '../maintenance/maintenance-windows';
 import { NotifierService } from '../notify/notifier.service';
@@ -104,6 +105,7 @@ async function setup(guards: Partial<ShiftGuards> = {}) {
   const moduleRef = await Test.createTestingModule({
     providers: [
       AutomationService,
+      ActionTraces,
       TrafficWeights,
       TrafficAdapters,
       AlertsStore,
@@ -116,6 +118,7 @@ async function setup(guards: Partial<ShiftGuards> = {}) {
         useValue: {
           onEvaluated: (listener: typeof evaluated) => (evaluated = listener),
           endpointStatuses: () => new Map(),
+          decisionTrace: () => undefined,
         },
       },
       {

@@ -33,7 +33,8 @@ import {
 } from '@libs/domain';
 import { HEALTH_KEYS, type StatusSnapshot } from '@libs/queue';
 import { insertTimelineEvents, publishTimelineEvents } from '@libs/persistence';
-import { ConfigFollower, MetricsService, REDIS, redisKey } from '@libs/runtime';
+import { ConfigFollower, MetricsService, REDIS, redisKey, tracer, type SpanAttributes } from '@libs/runtime';
+import { ActionTraces } from '../action-traces';
 import { ControllerLease } from '../controller-lease';
 import { HealthService } from '../health/health.service';
 import { NotifierService } from '../notify/notifier.service';
@@ -99,6 +100,7 @@ export class AutomationService implements OnModuleInit {
     private readonly adapters: TrafficAdapters,
     metrics: MetricsService,
     private readonly maintenance: MaintenanceWindows,
+    private readonly actionTraces: ActionTraces,
   ) {
     this.metrics = new AutomationMetrics(
       metrics.registry,
@@ -133,6 +135,8 @@ export class AutomationService implements OnModuleInit {
       context: (service, idc, now) => this.context(service, idc, now),
       fencingToken: () => this.lease.fencingToken,
       holdsLease: (token) => this.lease.holds(token),
+      origin: (actionId) => this.actionTraces.get(actionId),
+      traced: (traceparent) => this.notifier.followFrom(traceparent),
       log: (message) => this.logger.log(message),
       error: (message) => this.logger.error(message),
       ended: (action, outcome) => this.metrics.action(action.kind, outcome),
@@ -205,7 +209,29 @@ export class AutomationService implements OnModuleInit {
     );
   }
 
+  /**
+   * A rule that starts firing gets a span, a child of the health decision it acts on (when this leader
+   * made it): what it proposes follows from it. A rule still firing a second later gets none, so a long
+   * outage is not a trace a second.
+   */
   private async fire(firing: RuleFiring, now: number): Promise<void> {
+    if (!firing.fresh || !tracer().enabled) return this.act(firing, now);
+    const { rule, service, idc, endpoint } = firing;
+    const attributes = {
+      'vigil.rule': rule.name,
+      'vigil.rule.mode': rule.mode,
+      'vigil.rule.actions': rule.actions.map((a) => a.type),
+      'vigil.service': service,
+      'vigil.idc': idc,
+      'vigil.endpoint': endpoint,
+    };
+    const parent = this.health.decisionTrace(service, idc);
+    await tracer().inSpan('vigil.rule.fire', { ...(parent ? { parent } : {}), attributes }, () =>
+      this.act(firing, now),
+    );
+  }
+
+  private async act(firing: RuleFiring, now: number): Promise<void> {
     const { rule, service, idc, fresh } = firing;
     for (const action of rule.actions) {
       if (action.type === 'shift-away') {
@@ -317,6 +343,13 @@ export class AutomationService implements OnModuleInit {
       steps: plan.steps,
       fencingToken: this.lease.fencingToken ?? 0,
     });
+    this.traceAction(id, 'vigil.action.created', serviceName, idc, {
+      'vigil.action.kind': kind,
+      'vigil.action.mode': mode,
+      'vigil.action.state': state,
+      'vigil.action.steps': plan.steps.length,
+      'vigil.rule': rule?.name,
+    });
     this.logger.log(`action ${id}: ${kind} ${serviceName}/${idc} (${mode} -> ${state}): ${reason}`);
   }
 
@@ -376,6 +409,13 @@ export class AutomationService implements OnModuleInit {
       weightsBefore: current,
       steps: [],
       fencingToken: this.lease.fencingToken ?? 0,
+    });
+    this.traceAction(id, 'vigil.action.refused', service, idc, {
+      'vigil.action.kind': kind,
+      'vigil.action.mode': mode,
+      'vigil.action.guardrail': plan.guardrail,
+      'vigil.rule': rule?.name,
+      'vigil.endpoint': endpoint,
     });
     const page = plan.page ? ' (page a human)' : '';
     this.logger.warn(
@@ -468,7 +508,36 @@ export class AutomationService implements OnModuleInit {
       steps: [ctx.current],
       fencingToken: this.lease.fencingToken ?? 0,
     });
+    this.traceAction(id, 'vigil.action.created', serviceName, idc, {
+      'vigil.action.kind': kind,
+      'vigil.action.mode': mode,
+      'vigil.action.steps': 1,
+      'vigil.rule': rule?.name,
+      'vigil.endpoint': endpoint,
+    });
     this.logger.log(`action ${id}: ${kind} ${serviceName}/${endpoint} (${mode}): ${reason}`);
+  }
+
+  /**
+   * A span marking an action recorded: a child of the rule's span (or of the evaluation, or else of
+   * the health decision of its IDC). Its steps and the notices about it follow from it.
+   */
+  private traceAction(
+    id: string,
+    name: 'vigil.action.created' | 'vigil.action.refused',
+    service: string,
+    idc: string,
+    attributes: SpanAttributes,
+  ): void {
+    if (!tracer().enabled) return;
+    const parent = tracer().active() ?? this.health.decisionTrace(service, idc) ?? null;
+    const span = tracer().start(name, {
+      parent,
+      attributes: { 'vigil.action.id': id, 'vigil.service': service, 'vigil.idc': idc, ...attributes },
+    });
+    span.end();
+    if (name === 'vigil.action.created') this.actionTraces.set(id, span.traceparent);
+    this.notifier.followFrom(span.traceparent);
   }
 
   /** The service's endpoints as the drain planner sees them: config capacity, last evaluated state. */

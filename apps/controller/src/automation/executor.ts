@@ -1,6 +1,7 @@
 import { drainedAfter, nextStep, type PlannedShift, type ShiftContext } from '@libs/domain';
-import type { ActionEntity } from '@libs/persistence';
-import type { TrafficAdapter } from '@libs/traffic';
+import type { ActionEntity, ActionStepEntity } from '@libs/persistence';
+import { tracer, type VigilSpan } from '@libs/runtime';
+import type { AdapterResult, TrafficAdapter, WeightChange } from '@libs/traffic';
 import type { AutomationStore } from './automation-store';
 import { verify } from './read-back';
 
@@ -22,6 +23,10 @@ export interface ExecutorDeps {
   fencingToken: () => number | null;
   /** Whether this controller still holds the lease under the token, asked of Redis. */
   holdsLease: (token: number) => Promise<boolean>;
+  /** The `traceparent` of the span the action was proposed in (tracing on, this leader): its steps' parent. */
+  origin?: (actionId: string) => string | undefined;
+  /** Told the span of each step (tracing on): the notices of the action's new state follow from it. */
+  traced?: (traceparent: string) => void;
   log: (message: string) => void;
   /** For what an operator must fix. */
   error: (message: string) => void;
@@ -81,7 +86,7 @@ export class Executor {
   }
 
   private async advance(action: ActionEntity, now: number, token: number): Promise<void> {
-    const { store, log, error } = this.deps;
+    const { store, log } = this.deps;
     const step = await store.step(action.id, action.stepsDone);
     if (!step) return;
     const plan = action.plan as PlannedShift;
@@ -115,11 +120,39 @@ export class Executor {
       );
       return;
     }
+    // Each step that reaches for the traffic manager is a span, a child of the action's own.
+    const attributes = {
+      'vigil.action.id': action.id,
+      'vigil.action.kind': action.kind,
+      'vigil.service': action.service,
+      'vigil.idc': action.idc ?? undefined,
+      'vigil.step': step.index + 1,
+      'vigil.step.of': action.stepsTotal,
+      'vigil.step.attempt': step.attempts + 1,
+    };
+    const parent = this.deps.origin?.(action.id) ?? null;
+    await tracer().inSpan('vigil.action.step', { parent, attributes }, async (span) => {
+      const outcome = await this.applyStep(action, step, adapter, token);
+      span.setAttributes({ 'vigil.step.outcome': outcome });
+      if (span.traceparent) this.deps.traced?.(span.traceparent);
+    });
+  }
+
+  /** One step to the traffic manager, fenced, verified and recorded; says how it ended. */
+  private async applyStep(
+    action: ActionEntity,
+    step: ActionStepEntity,
+    adapter: TrafficAdapter,
+    token: number,
+  ): Promise<'applied' | 'fenced' | 'unverified' | 'retry' | 'failed'> {
+    const { store, log, error } = this.deps;
     const fence = () => this.deps.holdsLease(token);
-    const fenced = (why: string) =>
+    const fenced = (why: string) => {
       log(
         `action ${action.id} step ${step.index + 1}: ${why}: fencing token ${token} is no longer the leader's`,
       );
+      return 'fenced' as const;
+    };
     if (!(await fence())) return fenced('not sent');
     if (!(await store.startStep(step, token))) return fenced('not sent (a newer leader has sent it)');
     // Drain states and weights are absolute: a step re-sends what it does not change as it is in force
@@ -131,7 +164,8 @@ export class Executor {
     const weights = nextDrained
       ? ((await store.desiredWeights(action.service)) ?? step.weights)
       : step.weights;
-    const result = await adapter.apply(
+    const result = await applyTraced(
+      adapter,
       {
         service: action.service,
         weights,
@@ -142,7 +176,6 @@ export class Executor {
         fencingToken: token,
         ...(drained === undefined ? {} : { drained }),
       },
-      undefined,
       fence,
     );
     if (result.fenced) return fenced(result.attempts ? 'not sent again' : 'not sent');
@@ -150,13 +183,13 @@ export class Executor {
       const at = new Date(result.appliedAt ?? Date.now());
       const check = await verify(adapter, { weights, drained });
       if (check.mismatch !== undefined) {
-        if (await store.stepUnverified(action, step, result, check, token)) {
-          this.deps.ended?.(action, 'held');
-          error(
-            `action ${action.id} (${action.service}) held at step ${step.index + 1}: the traffic manager confirmed it but ${check.mismatch}`,
-          );
-        } else fenced('unverified but not recorded');
-        return;
+        if (!(await store.stepUnverified(action, step, result, check, token)))
+          return fenced('unverified but not recorded');
+        this.deps.ended?.(action, 'held');
+        error(
+          `action ${action.id} (${action.service}) held at step ${step.index + 1}: the traffic manager confirmed it but ${check.mismatch}`,
+        );
+        return 'unverified';
       }
       if (
         !(await store.stepApplied(
@@ -171,15 +204,45 @@ export class Executor {
       log(
         `action ${action.id} (${action.service}) step ${step.index + 1}/${action.stepsTotal} applied${check.actual ? ' and read back' : ''}: ${JSON.stringify(weights)}${nextDrained ? `, in drain ${JSON.stringify(nextDrained)}` : ''}`,
       );
-    } else if (result.uncertain && step.attempts + 1 < MAX_ATTEMPTS) {
+      return 'applied';
+    }
+    if (result.uncertain && step.attempts + 1 < MAX_ATTEMPTS) {
       log(
         `action ${action.id} step ${step.index + 1} not confirmed (${result.detail}); retrying with the same key`,
       );
-    } else if (await store.stepFailed(action, step, result, result.detail, token)) {
-      this.deps.ended?.(action, 'failed');
-      log(`action ${action.id} (${action.service}) failed at step ${step.index + 1}: ${result.detail}`);
-    } else {
-      fenced(`failed (${result.detail}) but not recorded`);
+      return 'retry';
     }
+    if (!(await store.stepFailed(action, step, result, result.detail, token)))
+      return fenced(`failed (${result.detail}) but not recorded`);
+    this.deps.ended?.(action, 'failed');
+    log(`action ${action.id} (${action.service}) failed at step ${step.index + 1}: ${result.detail}`);
+    return 'failed';
   }
+}
+
+/**
+ * The traffic-manager call in a span of its own (`vigil.traffic.apply`): the adapter type and how it
+ * answered, never its URL, credentials or the operator-facing detail.
+ */
+async function applyTraced(
+  adapter: TrafficAdapter,
+  change: WeightChange,
+  fence: () => Promise<boolean>,
+): Promise<AdapterResult> {
+  return tracer().inSpan(
+    'vigil.traffic.apply',
+    { kind: 'client', attributes: { 'vigil.traffic_manager.type': adapter.kind } },
+    async (span: VigilSpan) => {
+      const result = await adapter.apply(change, undefined, fence);
+      span.setAttributes({
+        'vigil.traffic.ok': result.ok,
+        'vigil.traffic.attempts': result.attempts,
+        'vigil.traffic.uncertain': result.uncertain ?? false,
+        'vigil.traffic.fenced': result.fenced ?? false,
+        'http.response.status_code': result.status,
+      });
+      if (!result.ok && !result.fenced) span.fail(new Error('not applied'));
+      return result;
+    },
+  );
 }

@@ -3,7 +3,15 @@ import Redis from 'ioredis';
 import { configVantages, ENV, type Env, type StoredConfig } from '@libs/config';
 import type { EndpointStatus, HealthEvent } from '@libs/domain';
 import { scanKeys, type ResultBatchJob, type StatusSnapshot } from '@libs/queue';
-import { ConfigFollower, MetricsService, REDIS, redisKey } from '@libs/runtime';
+import {
+  ConfigFollower,
+  MetricsService,
+  REDIS,
+  redisKey,
+  TraceCauses,
+  TraceMemory,
+  tracer,
+} from '@libs/runtime';
 import { ControllerLease } from '../controller-lease';
 import { every } from '../timers';
 import { TrafficWeights } from '../traffic-weights';
@@ -14,6 +22,8 @@ import { HealthStore } from './health-store';
 import { ResultsWorker } from './results-worker';
 
 const EVALUATE_MS = 1000;
+/** An evaluation's state changes get a span each up to this many (IDC changes first). */
+const MAX_DECISION_SPANS = 32;
 /**
  * `full`: the 1 s tick, every endpoint and (service, IDC), staleness and suspect vantages.
  * `changed`: only the (service, IDC)s where a result batch just changed a track, at once.
@@ -57,6 +67,10 @@ export class HealthService implements OnModuleInit {
   private readonly applied = new BatchLedger();
   /** Vantages with a prober heartbeat, as of the last evaluation. */
   private live: ReadonlySet<string> = new Set();
+  /** Traced result batches that changed a track since the last evaluation: what it follows from. */
+  private readonly causes = new TraceCauses();
+  /** The span of each (service, IDC)'s last state change (`<service>|<idc>`), for the rules acting on it. */
+  private readonly decisions = new TraceMemory();
 
   constructor(
     @Inject(ENV) private readonly env: Env,
@@ -86,6 +100,14 @@ export class HealthService implements OnModuleInit {
   /** Each service's endpoint statuses as of the last evaluation (what endpoint rules see). */
   endpointStatuses(): ReadonlyMap<string, readonly EndpointStatus[]> {
     return this.endpoints;
+  }
+
+  /**
+   * The `traceparent` of the span that decided the current state of `service`'s `idc` (tracing on and
+   * decided by this leader), for a rule acting on it now or later (a rule's `for:`).
+   */
+  decisionTrace(service: string, idc: string): string | undefined {
+    return this.decisions.get(`${service}|${idc}`);
   }
 
   /** Runs after each evaluation on the leader, with the snapshot just published and the events of this evaluation. */
@@ -146,7 +168,10 @@ export class HealthService implements OnModuleInit {
     for (const [vantage, n] of perVantage) this.metrics.ingested.inc({ vantage }, n);
     if (newest && this.lease.isLeader) this.metrics.lag.set((now - newest) / 1000);
     // A track moved: its (service, IDC) is evaluated now, not at the next tick (up to 1 s later).
-    if (this.engine.hasChanges) this.evaluateSoon('changed');
+    if (this.engine.hasChanges) {
+      this.causes.add(tracer().active()); // the batch's span, when it was traced
+      this.evaluateSoon('changed');
+    }
     return taken;
   }
 
@@ -202,6 +227,49 @@ export class HealthService implements OnModuleInit {
       if (events.length === 0) return;
     }
     this.metrics.evaluations.inc({ kind });
+    // Only an evaluation that changed a state is traced: the 1 s ticks of a steady model are not. A
+    // track change that decided nothing yet (a quorum, damping) stays a cause of the decision to come.
+    if (events.length === 0) return this.publish(now, events);
+    const causes = this.causes.take();
+    const attributes = { 'vigil.evaluation': kind, 'vigil.health.events': events.length };
+    await tracer().inSpan(
+      'vigil.health.evaluate',
+      { parent: causes.parent ?? null, links: causes.links, attributes },
+      async () => {
+        this.traceDecisions(events);
+        await this.publish(now, events);
+      },
+    );
+  }
+
+  /**
+   * One span per state change (at most MAX_DECISION_SPANS; the evaluation's span counts them all), and
+   * the latest of each (service, IDC) remembered for the rules that act on it.
+   */
+  private traceDecisions(events: readonly HealthEvent[]): void {
+    if (!tracer().enabled) return;
+    const traced = [...events.filter((e) => e.kind === 'idc'), ...events.filter((e) => e.kind !== 'idc')];
+    for (const e of traced.slice(0, MAX_DECISION_SPANS)) {
+      const span = tracer().start('vigil.health.decision', {
+        attributes: {
+          'vigil.event.kind': e.kind,
+          'vigil.service': e.service,
+          'vigil.idc': e.idc,
+          'vigil.endpoint': e.endpoint,
+          'vigil.vantage': e.vantage,
+          'vigil.state.before': e.before,
+          'vigil.state.after': e.after,
+          'vigil.reason': e.reason,
+        },
+      });
+      span.end();
+      if (e.kind === 'idc' && e.service && e.idc)
+        this.decisions.set(`${e.service}|${e.idc}`, span.traceparent);
+    }
+  }
+
+  /** Publishes the evaluation's snapshot and events, and hands them to the listeners (rules, notifier). */
+  private async publish(now: number, events: HealthEvent[]): Promise<void> {
     const snapshot = this.engine.snapshot(now, this.weights.get());
     this.endpoints = this.engine.serviceEndpoints();
     await this.store.publishStatus(snapshot, this.endpoints, this.engine.takeDirtyDetails(now, DETAILS_MS));

@@ -4,7 +4,7 @@ import type Redis from 'ioredis';
 import { Counter } from 'prom-client';
 import { ENV, type Env } from '@libs/config';
 import { bullPrefix, createBullConnection, QUEUES, type ResultBatchJob } from '@libs/queue';
-import { MetricsService } from '@libs/runtime';
+import { MetricsService, tracer } from '@libs/runtime';
 import { withTimeout } from '../timers';
 import { acceptedResults } from './accepted-results';
 
@@ -101,7 +101,25 @@ export class ResultsWorker {
       async (job) => {
         const { accepted, rejected } = acceptedResults(vantage, job.data.results);
         if (rejected > 0) this.reject(queue, job.data, rejected);
-        return handle(rejected > 0 ? { ...job.data, results: accepted } : job.data);
+        const batch = rejected > 0 ? { ...job.data, results: accepted } : job.data;
+        // Only a batch the prober traced (it may change a track) gets a span: steady batches cost none.
+        if (!job.data.trace) return handle(batch);
+        const attributes = {
+          'vigil.vantage': vantage,
+          'vigil.prober': job.data.prober,
+          'vigil.batch.id': job.data.batch,
+          'vigil.batch.results': accepted.length,
+          'vigil.batch.rejected': rejected,
+        };
+        return tracer().inSpan(
+          'vigil.results.ingest',
+          { parent: job.data.trace, kind: 'consumer', attributes },
+          (span) => {
+            const taken = handle(batch);
+            span.setAttributes({ 'vigil.batch.taken': taken });
+            return taken;
+          },
+        );
       },
       { connection, prefix: bullPrefix(this.env), concurrency: 1 },
     );

@@ -22,7 +22,7 @@ import {
   triggerWaitLimitMs,
   type NotificationJob,
 } from '@libs/queue';
-import { ConfigFollower, MetricsService } from '@libs/runtime';
+import { ConfigFollower, MetricsService, tracer, type VigilSpan } from '@libs/runtime';
 import { NotificationStore } from './notification-store';
 
 type Channel = StoredConfig['channels'][number];
@@ -78,6 +78,8 @@ export class DeliveryProcessor implements OnModuleInit, OnApplicationBootstrap, 
         connection: this.connection,
         prefix: bullPrefix(this.env),
         concurrency: CONCURRENCY,
+        // Each job's delivery continues the trace of the notifier tick that queued it (tracing on).
+        ...(tracer().enabled ? { telemetry: tracer().bullmq() } : {}),
         settings: {
           backoffStrategy: (attemptsMade, _type, err, job) =>
             notificationRetryDelay(
@@ -97,9 +99,42 @@ export class DeliveryProcessor implements OnModuleInit, OnApplicationBootstrap, 
     await this.connection?.quit().catch(() => this.connection?.disconnect());
   }
 
+  /**
+   * One attempt, in a span (`vigil.notify.deliver`): the channel's name and type, the notice's event
+   * and how the attempt ended; never the channel's URL or secret.
+   */
   private async process(job: Job<NotificationJob>, token?: string): Promise<string> {
+    const span = tracer().start('vigil.notify.deliver', {
+      kind: 'client',
+      attributes: {
+        'vigil.notification.id': job.data.notificationId,
+        'vigil.notify.attempt': job.attemptsMade + 1,
+      },
+    });
+    try {
+      const outcome = await this.attempt(job, span, token);
+      span.setAttributes({ 'vigil.notify.outcome': outcome });
+      return outcome;
+    } catch (err) {
+      const outcome =
+        err instanceof DelayedError ? 'deferred' : err instanceof UnrecoverableError ? 'failed' : 'retry';
+      span.setAttributes({ 'vigil.notify.outcome': outcome });
+      if (outcome !== 'deferred') span.fail(err);
+      throw err;
+    } finally {
+      span.end();
+    }
+  }
+
+  private async attempt(job: Job<NotificationJob>, span: VigilSpan, token?: string): Promise<string> {
     const row = await this.rows.find(job.data.notificationId);
     if (!row || row.state !== 'pending') return 'skipped'; // delivered already, or re-sent under another job
+    span.setAttributes({
+      'vigil.channel': row.channel,
+      'vigil.channel.type': this.channels.get(row.channel)?.type,
+      'vigil.notification.event': row.event,
+      'vigil.notification.phase': row.phase,
+    });
     if (job.data.sent) return this.markDelivered(job, row, job.data.sent); // sent: only the record failed
     const note = await this.waitForTrigger(job, row, token);
     try {

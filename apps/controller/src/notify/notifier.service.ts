@@ -19,7 +19,7 @@ import {
   queueNotifications,
   type NotificationJob,
 } from '@libs/queue';
-import { ConfigFollower, MetricsService, REDIS, redisKey } from '@libs/runtime';
+import { ConfigFollower, MetricsService, REDIS, redisKey, TraceCauses, tracer } from '@libs/runtime';
 import { ControllerLease } from '../controller-lease';
 import { HealthService } from '../health/health.service';
 import { MaintenanceWindows } from '../maintenance/maintenance-windows';
@@ -50,6 +50,10 @@ export class NotifierService
   private connection?: Redis;
   private queue?: Queue<NotificationJob>;
   private timers: NodeJS.Timeout[] = [];
+  /** Spans whose outcome the next tick turns into notices (evaluations, rules, actions, steps). */
+  private readonly causes = new TraceCauses(32);
+  /** Ticks in progress (a timer tick may start while one runs; the engine lets it return at once). */
+  private ticking = 0;
 
   constructor(
     @Inject(ENV) private readonly env: Env,
@@ -77,9 +81,7 @@ export class NotifierService
       lease,
       mget: (...keys) => redis.mget(...keys),
       key: (name) => redisKey(env, 'notify', name),
-      enqueue: async (ids) => {
-        if (this.queue) await queueNotifications(this.queue, env, ids);
-      },
+      enqueue: (ids) => this.enqueue(ids),
       created: (d) => created.inc({ channel: d.channel, event: d.notice.event, state: d.outcome.state }),
       dropped: (count) => dropped.inc(count),
       retentionDays: env.VIGIL_EVENT_RETENTION_DAYS,
@@ -95,6 +97,7 @@ export class NotifierService
     this.health.onEvaluated((_snapshot, _now, events) => {
       // Only hand the events over: the notifier works on its own timer.
       this.engine.takeEvents(events);
+      this.followFrom(tracer().active());
       return Promise.resolve();
     });
   }
@@ -102,6 +105,15 @@ export class NotifierService
   /** A rule's notify action: sent to the channels the rule names (not routed), once per firing. */
   notifyRule(input: Parameters<typeof ruleNotice>[0], channels: readonly string[]): void {
     this.engine.notifyRule(input, channels);
+    this.followFrom(tracer().active());
+  }
+
+  /**
+   * Something the next tick will notice (an action recorded or moved on, in the rules' span or a step's)
+   * happened in the span `traceparent`: that tick's span follows from it.
+   */
+  followFrom(traceparent: string | undefined): void {
+    this.causes.add(traceparent);
   }
 
   /** A rule disabled for overrunning its evaluation budget: routed like any other event. */
@@ -122,11 +134,40 @@ export class NotifierService
     this.queue = new Queue<NotificationJob>(QUEUES.notifications, {
       connection: this.connection,
       prefix: bullPrefix(this.env),
+      // BullMQ carries the tick's trace context in each job to the delivery worker (tracing on).
+      ...(tracer().enabled ? { telemetry: tracer().bullmq() } : {}),
     });
     const warn = (message: string) => this.logger.warn(message);
-    every(this.timers, TICK_MS, () => this.engine.tick(), warn);
+    every(this.timers, TICK_MS, () => this.tick(), warn);
     every(this.timers, SWEEP_MS, () => this.engine.sweep(), warn);
     every(this.timers, RETENTION_MS, () => this.engine.retention(), warn);
+  }
+
+  private async tick(): Promise<void> {
+    this.ticking++;
+    try {
+      await this.engine.tick();
+    } finally {
+      this.ticking--;
+    }
+  }
+
+  /**
+   * Queues notifications for delivery. Those of a tick with something traced behind it are queued in
+   * a span (`vigil.notify.dispatch`): a child of the newest cause, linked to the others, taken when the
+   * tick queues (so an action recorded while the tick ran counts); BullMQ carries it in each job to
+   * the delivery. The sweep's re-queues are not traced.
+   */
+  private async enqueue(ids: readonly string[]): Promise<void> {
+    const queue = this.queue;
+    if (!queue) return;
+    const add = async () => {
+      await queueNotifications(queue, this.env, ids);
+    };
+    const { parent, links } = this.ticking > 0 ? this.causes.take() : { parent: undefined, links: [] };
+    if (!parent) return add();
+    const attributes = { 'vigil.notifications': ids.length };
+    return tracer().inSpan('vigil.notify.dispatch', { parent, links, attributes }, add);
   }
 
   /**

@@ -1,6 +1,7 @@
 import type { Queue } from 'bullmq';
 import { Counter, type Registry } from 'prom-client';
 import { JOBS, type ProbeResult, type ResultBatchJob } from '@libs/queue';
+import { tracer, type VigilSpan } from '@libs/runtime';
 
 export interface ResultBatcherOptions {
   /** The results queue of a vantage (`results.<vantage>`): a batch holds results of one vantage. */
@@ -38,7 +39,12 @@ const CONFIRM_TRIES = 3;
 interface Pending {
   job: ResultBatchJob;
   tries: number;
+  /** The batch's span (tracing on, an urgent result in it): ended once the batch is settled. */
+  span?: VigilSpan;
 }
+
+/** A batch span names at most this many of its urgent results. */
+const URGENT_NAMED = 10;
 
 /**
  * Sends probe results to the controllers in batches (one BullMQ job per batch, not per probe).
@@ -58,6 +64,8 @@ export class ResultBatcher {
   /** The batch being delivered: out of the buffer, not yet in Redis for sure. */
   private pending?: Pending;
   private sequence = 0;
+  /** Results added as urgent, while tracing is on: their batch gets a span (steady results get none). */
+  private readonly urgent = new WeakSet<ProbeResult>();
 
   constructor(private readonly opts: ResultBatcherOptions) {
     this.dropped = new Counter({
@@ -89,6 +97,7 @@ export class ResultBatcher {
   /** `urgent`: the result may change its track (see mayChangeTrack), so it goes out within `earlyFlushMs`. */
   add(result: ProbeResult, urgent = false): void {
     this.buffer.push(result);
+    if (urgent && tracer().enabled) this.urgent.add(result);
     if (urgent) this.earlyTimer ??= setTimeout(() => this.flushEarly(), this.opts.earlyFlushMs);
     const overflow = this.buffer.length - 2 * this.opts.highWater;
     if (overflow > 0) {
@@ -134,13 +143,17 @@ export class ResultBatcher {
       while (this.buffer.length > 0) {
         const { vantage } = this.buffer[0];
         if ((await this.opts.queue(vantage).getWaitingCount()) >= this.opts.maxBacklog) break;
+        const batch = `${this.opts.proberId}.${++this.sequence}`;
+        const results = this.take(vantage);
+        const span = this.batchSpan(batch, vantage, results);
         const job: ResultBatchJob = {
-          batch: `${this.opts.proberId}.${++this.sequence}`,
+          batch,
           prober: this.opts.proberId,
           configVersion: this.opts.configVersion(),
-          results: this.take(vantage),
+          results,
+          ...(span?.traceparent ? { trace: span.traceparent } : {}),
         };
-        this.pending = { job, tries: 0 };
+        this.pending = { job, tries: 0, span };
         await this.deliver(this.pending);
       }
     } catch {
@@ -163,7 +176,31 @@ export class ResultBatcher {
       if (pending.tries < CONFIRM_TRIES) throw new Error(`batch ${job.batch} not confirmed by a replica`);
       this.unconfirmed.inc();
     }
+    pending.span?.setAttributes({ 'vigil.batch.tries': pending.tries });
+    pending.span?.end();
     this.pending = undefined;
+  }
+
+  /**
+   * The span of a batch holding results that may change a track (mayChangeTrack): where the trace of a
+   * health decision starts. A batch of steady results gets none, so probing costs no trace per batch.
+   */
+  private batchSpan(batch: string, vantage: string, results: readonly ProbeResult[]): VigilSpan | undefined {
+    const urgent = results.filter((r) => this.urgent.has(r));
+    if (urgent.length === 0) return undefined;
+    return tracer().start('vigil.probe.batch', {
+      kind: 'producer',
+      attributes: {
+        'vigil.prober': this.opts.proberId,
+        'vigil.vantage': vantage,
+        'vigil.batch.id': batch,
+        'vigil.batch.results': results.length,
+        'vigil.batch.urgent': urgent.length,
+        'vigil.batch.urgent_results': urgent
+          .slice(0, URGENT_NAMED)
+          .map((r) => `${r.check} ${r.endpoint} ${r.ok ? 'ok' : (r.errorKind ?? 'failed')}`),
+      },
+    });
   }
 
   /**

@@ -1,0 +1,4 @@
+export * from './trace-context';
+export * from './tracer';
+export * from './tracing-settings';
+export * from './trace-memory';
