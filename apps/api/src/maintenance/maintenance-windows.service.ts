@@ -5,6 +5,7 @@ import { DataSource } from 'typeorm';
 import { formatDuration, parseDuration } from '@libs/config';
 import { checkSchedule, nextOccurrences, type Problem } from '@libs/domain';
 import { toMaintenanceWindow, type MaintenanceWindowEntity } from '@libs/persistence';
+import { unknownScopeNames } from '../scope-names';
 import { AuditService, badRequest, type AuditActor } from '@libs/runtime';
 import { MaintenanceWindowsStore } from './maintenance-windows.store';
 import type {
@@ -91,16 +92,7 @@ export class MaintenanceWindowsService {
       if (!freeze && !silence)
         details.push({ path: 'silence', message: 'a window must freeze, silence or both' });
       details.push(...labelProblems(body.labels));
-      // A misspelt name would cover nothing while the operator believes it is covered.
-      const knownServices = await this.windows.knownServices(services, m);
-      (body.services ?? []).forEach((name, i) => {
-        if (!knownServices.has(name))
-          details.push({ path: `services[${i}]`, message: `unknown service "${name}"` });
-      });
-      const knownIdcs = await this.windows.knownIdcs(idcs, m);
-      (body.idcs ?? []).forEach((name, i) => {
-        if (!knownIdcs.has(name)) details.push({ path: `idcs[${i}]`, message: `unknown IDC "${name}"` });
-      });
+      details.push(...(await unknownScopeNames(m, body)));
       if (details.length || !('schedule' in checked)) throw badRequest(details);
       const s = checked.schedule;
       const id = randomUUID();

@@ -1,28 +1,12 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource, In, type EntityManager } from 'typeorm';
-import { IdcEntity, MaintenanceWindowEntity, ServiceEntity, windowMayOccurAfter } from '@libs/persistence';
+import { DataSource, type EntityManager } from 'typeorm';
+import { MaintenanceWindowEntity, ServiceEntity, windowMayOccurAfter } from '@libs/persistence';
 
 /** The API's reads and writes of `maintenance_windows`, and the names a window may hold. */
 @Injectable()
 export class MaintenanceWindowsStore {
   constructor(@InjectDataSource() private readonly db: DataSource) {}
-
-  /** Of `names`, those that are services of the current config. */
-  async knownServices(names: string[], m: EntityManager = this.db.manager): Promise<Set<string>> {
-    const rows = await m
-      .getRepository(ServiceEntity)
-      .find({ select: { name: true }, where: { name: In(names) } });
-    return new Set(rows.map((s) => s.name));
-  }
-
-  /** Of `names`, those that are IDCs of the current config. */
-  async knownIdcs(names: string[], m: EntityManager = this.db.manager): Promise<Set<string>> {
-    const rows = await m
-      .getRepository(IdcEntity)
-      .find({ select: { name: true }, where: { name: In(names) } });
-    return new Set(rows.map((s) => s.name));
-  }
 
   async insert(
     m: EntityManager,

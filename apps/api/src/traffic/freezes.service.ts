@@ -3,6 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import type { FreezeEntity } from '@libs/persistence';
+import { unknownScopeNames } from '../scope-names';
 import { AuditService, badRequest, type AuditActor } from '@libs/runtime';
 import { FreezesStore } from './freezes.store';
 import type { CreateFreezeDto, FreezeDto, FreezeListDto } from './traffic.dto';
@@ -37,16 +38,7 @@ export class FreezesService {
         details.push({ path: 'until', message: `must be in the future (got ${body.until})` });
       else if (until > now + MAX_FREEZE_MS)
         details.push({ path: 'until', message: 'must be at most 30 days ahead' });
-      // A misspelt name would freeze nothing while the operator believes automation is held.
-      const knownServices = await this.freezes.knownServices(services, m);
-      (body.services ?? []).forEach((name, i) => {
-        if (!knownServices.has(name))
-          details.push({ path: `services[${i}]`, message: `unknown service "${name}"` });
-      });
-      const knownIdcs = await this.freezes.knownIdcs(idcs, m);
-      (body.idcs ?? []).forEach((name, i) => {
-        if (!knownIdcs.has(name)) details.push({ path: `idcs[${i}]`, message: `unknown IDC "${name}"` });
-      });
+      details.push(...(await unknownScopeNames(m, body)));
       if (details.length) throw badRequest(details);
       const freeze = await this.freezes.insert(m, {
         id: randomUUID(),

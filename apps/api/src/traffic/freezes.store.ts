@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource, In, type EntityManager } from 'typeorm';
-import { FreezeEntity, IdcEntity, ServiceEntity } from '@libs/persistence';
+import { DataSource, type EntityManager } from 'typeorm';
+import { FreezeEntity } from '@libs/persistence';
 
 /**
  * The API's reads and writes of `freezes`, and the names a freeze may hold. Every method takes the
@@ -10,22 +10,6 @@ import { FreezeEntity, IdcEntity, ServiceEntity } from '@libs/persistence';
 @Injectable()
 export class FreezesStore {
   constructor(@InjectDataSource() private readonly db: DataSource) {}
-
-  /** Of `names`, those that are services of the current config. */
-  async knownServices(names: string[], m: EntityManager = this.db.manager): Promise<Set<string>> {
-    const rows = await m
-      .getRepository(ServiceEntity)
-      .find({ select: { name: true }, where: { name: In(names) } });
-    return new Set(rows.map((s) => s.name));
-  }
-
-  /** Of `names`, those that are IDCs of the current config. */
-  async knownIdcs(names: string[], m: EntityManager = this.db.manager): Promise<Set<string>> {
-    const rows = await m
-      .getRepository(IdcEntity)
-      .find({ select: { name: true }, where: { name: In(names) } });
-    return new Set(rows.map((s) => s.name));
-  }
 
   /** Inserts the freeze; returns the entity inserted (its generated columns read back on it). */
   async insert(m: EntityManager, fields: Omit<FreezeEntity, 'createdAt'>): Promise<FreezeEntity> {
