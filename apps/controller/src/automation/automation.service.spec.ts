@@ -110,7 +110,7 @@ async function setup(guards: Partial<ShiftGuards> = {}) {
       TrafficAdapters,
       AlertsStore,
       { provide: AutomationStore, useValue: store },
-      { provide: MaintenanceWindows, useValue: { freezing: async () => [] } },
+      { provide: MaintenanceWindows, useValue: { freezing: async () => [], inForce: async () => 1 } },
       { provide: ControllerLease, useValue: lease },
       { provide: NotifierService, useValue: notifier },
       {
@@ -172,6 +172,7 @@ describe('AutomationService', () => {
     const metrics = await registry.metrics();
     expect(metrics).toContain('vigil_actions_total{kind="shift-away",outcome="executing"} 1');
     expect(metrics).toMatch(/^vigil_freezes_active 2$/m);
+    expect(metrics).toMatch(/^vigil_maintenance_windows_active 1$/m);
     expect(weights.get()).toEqual(new Map([['live', { sha: 25, bjs: 75 }]]));
     // The rule book is saved for the next leader under the same token.
     expect(lease.setIfLeader).toHaveBeenCalledWith({ 'vigil:rules:book': expect.any(String) }, 4);

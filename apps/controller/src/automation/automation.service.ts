@@ -106,6 +106,7 @@ export class AutomationService implements OnModuleInit {
       metrics.registry,
       () => lease.isLeader,
       () => store.activeFreezes(),
+      () => maintenance.inForce(Date.now()),
     );
     this.alertFacts = new AlertFacts(alerts, (message) => this.logger.warn(message));
     const channel = redisKey(env, HEALTH_KEYS.events);

@@ -60,6 +60,12 @@ export class MaintenanceWindows implements OnModuleInit {
     };
   }
 
+  /** How many windows are in force at `now` (for `vigil_maintenance_windows_active`). */
+  async inForce(now: number): Promise<number> {
+    await this.refresh(now);
+    return this.calendar.inForce(now);
+  }
+
   /** Re-reads the windows when the last read is older than MAINTENANCE_REFRESH_MS; one read at a time. */
   private async refresh(now: number): Promise<void> {
     if (now - this.loadedAt < MAINTENANCE_REFRESH_MS) return;

@@ -62,6 +62,13 @@ export class MaintenanceCalendar {
     return out.sort((a, b) => a.window.id.localeCompare(b.window.id));
   }
 
+  /** How many windows are in force at `now`, whatever their scope and effects. */
+  inForce(now: number): number {
+    let count = 0;
+    for (const entry of this.entries.values()) if (this.occurrenceAt(entry, now)) count++;
+    return count;
+  }
+
   private occurrenceAt(entry: Entry, now: number): Interval | undefined {
     if (now < entry.listedFrom || now >= entry.listedTo) {
       entry.listedFrom = now;

@@ -117,4 +117,11 @@ describe('active windows', () => {
     expect(calendar.active('freeze', {}, inside + 2)).toEqual([]);
     expect(calendar.active('silence', {}, inside)).toHaveLength(1);
   });
+
+  it('the calendar counts the windows in force, whatever their scope and effects', () => {
+    const calendar = new MaintenanceCalendar();
+    calendar.set([weekly, silenceOnly]);
+    expect(calendar.inForce(inside)).toBe(2);
+    expect(calendar.inForce(outside)).toBe(0);
+  });
 });
