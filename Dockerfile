@@ -29,8 +29,10 @@ LABEL org.opencontainers.image.title="vigil" \
       org.opencontainers.image.licenses="Apache-2.0" \
       org.opencontainers.image.version="${VERSION}" \
       org.opencontainers.image.revision="${REVISION}"
+# VIGIL_REVISION labels vigil_build_info with the revision the image was built from.
 ENV NODE_ENV=production \
-    PORT=3000
+    PORT=3000 \
+    VIGIL_REVISION=${REVISION}
 WORKDIR /app
 COPY --from=deps /app/node_modules ./node_modules
 COPY --from=build /app/dist ./dist
