@@ -87,6 +87,6 @@ describe('scopeInWords and effectsInWords', () => {
   it('names the effects', () => {
     expect(effectsInWords({ freeze: true, silence: true })).toBe('freeze and silence');
     expect(effectsInWords({ freeze: false, silence: true })).toBe('silence');
-    expect(effectsInWords({ freeze: false, silence: false })).toBe('reports only');
+    expect(effectsInWords({ freeze: false, silence: false })).toBe('none');
   });
 });

@@ -124,13 +124,7 @@ export function scopeInWords(w: ScopeFields): string {
   return labels.length ? `${services} in ${idcs} · ${labels.join(', ')}` : `${services} in ${idcs}`;
 }
 
-/** `freeze and silence`, `freeze`, `silence`, or `reports only` (neither: the window only counts apart in reports). */
+/** `freeze and silence`, `freeze`, `silence`, or `none`. */
 export function effectsInWords(w: { freeze: boolean; silence: boolean }): string {
-  return w.freeze && w.silence
-    ? 'freeze and silence'
-    : w.freeze
-      ? 'freeze'
-      : w.silence
-        ? 'silence'
-        : 'reports only';
+  return w.freeze && w.silence ? 'freeze and silence' : w.freeze ? 'freeze' : w.silence ? 'silence' : 'none';
 }

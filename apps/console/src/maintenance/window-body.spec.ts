@@ -95,6 +95,7 @@ describe('buildWindowBody', () => {
       errors: {
         reason: ['must not be empty'],
         labels: ['expected name=value (got "tier")'],
+        effects: ['a window must freeze, silence or both'],
         start: ['expected a date and time'],
         end: ['pick when it ends'],
       },

@@ -122,6 +122,8 @@ export function buildWindowBody(
   if (!reason) errors.reason = ['must not be empty'];
   const parsed = parseLabels(form.labels);
   if ('error' in parsed) errors.labels = [parsed.error];
+  // The server refuses a window that does neither (`silence`: "a window must freeze, silence or both").
+  if (!form.freeze && !form.silence) errors.effects = ['a window must freeze, silence or both'];
 
   const body: WindowBody = {
     reason,
