@@ -3,6 +3,7 @@ import { useId, useState, type FormEvent, type ReactNode } from 'react';
 import { api, ApiError, ok, type Schema } from '../api';
 import { detailsByPath, type FieldErrors } from '../silences/matchers';
 import { ErrorBox } from '../ui/page';
+import { cronInWords, rruleInWords } from './schedule-words';
 import {
   buildWindowBody,
   EMPTY_WINDOW_FORM,
@@ -36,6 +37,10 @@ export function MaintenanceWindowForm({
   const [failure, setFailure] = useState<unknown>(null);
   const [busy, setBusy] = useState(false);
   const set = (patch: Partial<WindowFormState>) => setForm((f) => ({ ...f, ...patch }));
+  // The rule read back in words as it is typed (null until it is one this can read).
+  const preview = form.rule.trim()
+    ? (form.syntax === 'rrule' ? rruleInWords : cronInWords)(form.rule.trim())
+    : null;
 
   const submit = async (e: FormEvent) => {
     e.preventDefault();
@@ -154,6 +159,7 @@ export function MaintenanceWindowForm({
                   form.syntax === 'rrule' ? 'FREQ=WEEKLY;BYDAY=TU;BYHOUR=2;BYMINUTE=0' : '0 2 * * 2',
               },
             )}
+            {preview ? <p className="muted">Reads as: {preview}</p> : null}
             <div className="form-row">
               {text('timezone', 'Time zone', form.timezone, (timezone) => set({ timezone }), {
                 list: `${uid}-zones`,

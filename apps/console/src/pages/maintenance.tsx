@@ -11,6 +11,15 @@ import { StateBadge } from '../ui/state-badge';
 
 type Window = Schema<'MaintenanceWindowDto'>;
 
+/** What ending a window in force gives back, e.g. `automation may act again on web in sha.` */
+function cancelEffects(w: Window): string {
+  const scope = scopeInWords(w);
+  const parts = [w.freeze ? 'automation may act again' : '', w.silence ? 'notifications are sent again' : '']
+    .filter(Boolean)
+    .join(' and ');
+  return `${parts} on ${scope}.`;
+}
+
 function NextOccurrences({ w }: { w: Window }) {
   if (!w.next.length) return <span className="muted">none</span>;
   return (
@@ -98,11 +107,11 @@ function WindowTable({
                         }}
                       >
                         <p>
-                          “{w.reason}” ({schedule}){w.state === 'active' ? ' ends now' : ' will not start'},
-                          and no later occurrence starts.
-                          {w.freeze ? ' Automation may act again on ' + scopeInWords(w) + '.' : ''}
-                          {w.silence ? ' Notifications there are sent again.' : ''} The window is kept, with
-                          who cancelled it.
+                          “{w.reason}” ({schedule}){' '}
+                          {w.state === 'active'
+                            ? `ends now and no later occurrence starts: ${cancelEffects(w)}`
+                            : 'will not occur from now on.'}{' '}
+                          The window is kept in the list (and in reports), with who cancelled it.
                         </p>
                       </ConfirmDialog>
                     ) : null}
