@@ -110,6 +110,7 @@ describe('console accessibility (axe-core on every page)', () => {
     ['incident', () => `/incidents/${ids.incident}`],
     ['notifications', () => '/notifications'],
     ['silences', () => '/silences'],
+    ['maintenance', () => '/maintenance'],
     ['config', () => '/config'],
     ['reports', () => '/reports'],
     ['audit', () => '/audit'],

@@ -27,6 +27,7 @@ const PAGES: Page[] = [
   { path: '/incidents/:id', component: lazy(() => import('./pages/incident')) },
   { path: '/notifications', nav: 'Notifications', component: lazy(() => import('./pages/notifications')) },
   { path: '/silences', nav: 'Silences', component: lazy(() => import('./pages/silences')) },
+  { path: '/maintenance', nav: 'Maintenance', component: lazy(() => import('./pages/maintenance')) },
   { path: '/config', nav: 'Config', component: lazy(() => import('./pages/config')) },
   { path: '/reports', nav: 'Reports', component: lazy(() => import('./pages/reports')) },
   { path: '/audit', nav: 'Audit', role: 'operator', component: lazy(() => import('./pages/audit')) },
