@@ -11,7 +11,7 @@ export async function setUpDocs(app: INestApplication): Promise<void> {
   const filter = new HttpExceptionFilter();
   app.use(['/docs', '/docs-json', '/docs-yaml'], (req: Request, res: Response, next: NextFunction) => {
     const fail = (err: unknown) =>
-      filter.catch(err, { switchToHttp: () => ({ getResponse: () => res }) } as never);
+      filter.catch(err, { switchToHttp: () => ({ getRequest: () => req, getResponse: () => res }) } as never);
     auth.authenticate(req).then((principal) => {
       // Any API role; a webhook key may only post alerts.
       if (roleAtLeast(principal.role, 'viewer')) return next();
