@@ -79,12 +79,15 @@ describe('untrusted patterns and conditions (api)', () => {
 /** The run-time bound: a rule whose evaluations overrun VIGIL_RULE_EVAL_BUDGET_MS is disabled. */
 describe('rule evaluation budget (api, controller)', () => {
   let vigil: VigilUnderTest;
-  // Within the cost limit, but no machine evaluates 8,000 iterations under the 1 ms budget set here.
+  // Within the cost limit, but 8,000 iterations per evaluation, once per service: SERVICES of them
+  // take far over the budget on any machine, while the light rule's SERVICES comparisons stay far
+  // under it even on a busy one (a budget of 1 ms once disabled the light rule too, in CI).
   const list = `[${Array.from({ length: 20 }, (_v, i) => i + 1).join(', ')}]`;
   const heavy = `${list}.all(a, ${list}.all(b, ${list}.all(c, a + b + c < idc.score + 100)))`;
+  const SERVICES = 40;
 
   beforeAll(async () => {
-    vigil = await startVigil({ VIGIL_ROLES: 'api,controller', VIGIL_RULE_EVAL_BUDGET_MS: '1' });
+    vigil = await startVigil({ VIGIL_ROLES: 'api,controller', VIGIL_RULE_EVAL_BUDGET_MS: '40' });
   });
   afterAll(() => vigil.close());
 
@@ -93,13 +96,11 @@ describe('rule evaluation budget (api, controller)', () => {
     const config = {
       apiVersion: 'vigil/v1',
       idcs: [{ name: 'sha', capacity: 10 }],
-      services: [
-        {
-          name: 'live',
-          endpoints: [{ idc: 'sha', name: 'a', url: 'http://127.0.0.1:9/' }],
-          checks: [{ name: 'http', type: 'http' }],
-        },
-      ],
+      services: Array.from({ length: SERVICES }, (_v, i) => ({
+        name: `live-${i}`,
+        endpoints: [{ idc: 'sha', name: 'a', url: 'http://127.0.0.1:9/' }],
+        checks: [{ name: 'http', type: 'http' }],
+      })),
       rules: [
         { name: 'heavy', when: heavy, for: '0s', actions: notify },
         { name: 'light', when: 'idc.name == "sha"', for: '0s', actions: notify },
@@ -121,22 +122,21 @@ describe('rule evaluation budget (api, controller)', () => {
       before: 'enabled',
       after: 'disabled',
       reason: expect.stringMatching(/^rule heavy disabled: its evaluations took \d+ ms in one tick/),
-      details: { rule: 'heavy', budgetMs: 1, evaluations: 1 },
+      details: { rule: 'heavy', budgetMs: 40, evaluations: expect.any(Number) },
     });
     const notices = await poll(
       async () => {
         const rows = await vigil.sql<{ event: string; rule: string }>(
-          `SELECT event, labels->>'rule' AS rule FROM notifications WHERE event LIKE 'rule.%' ORDER BY event, rule`,
+          `SELECT DISTINCT event, labels->>'rule' AS rule FROM notifications WHERE event LIKE 'rule.%' ORDER BY event, rule`,
         );
-        return rows.length >= 2 ? rows : undefined;
+        const seen = rows.map((r) => `${r.event} ${r.rule}`);
+        return seen.includes('rule.disabled heavy') && seen.includes('rule.notify light') ? seen : undefined;
       },
       30_000,
       'the rule.disabled and rule.notify notifications',
     );
-    expect(notices).toEqual([
-      { event: 'rule.disabled', rule: 'heavy' },
-      { event: 'rule.notify', rule: 'light' },
-    ]);
+    // Heavy may have fired for the services it reached before its time ran out; light never overran.
+    expect(notices).not.toContain('rule.disabled light');
     // Disabled once, not again on every tick.
     const events = await call(vigil.url, 'GET', '/api/v1/events?kind=rule', { token: vigil.adminToken });
     expect(events.body.items).toHaveLength(1);
